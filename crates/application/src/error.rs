@@ -1,0 +1,88 @@
+//! The application's one error type. The api maps it to HTTP in one place.
+
+use std::time::Duration;
+
+use imagegen_domain::{GenerationError, PromptError, SettingsError};
+
+/// A boxed source error, kept so that context is never lost.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Result with the application error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything a use case, a job handler or a port can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The prompt was refused.
+    #[error(transparent)]
+    Prompt(#[from] PromptError),
+    /// A setting was refused.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// Other invalid input, such as an unknown channel.
+    #[error("{0}")]
+    Invalid(String),
+    /// The thing does not exist, or the caller may not know it exists.
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The aggregate refused the move.
+    #[error(transparent)]
+    Domain(#[from] GenerationError),
+    /// Someone else saved the aggregate first (optimistic concurrency); reload, retry.
+    #[error("generation {id} changed concurrently (expected version {expected})")]
+    VersionConflict { id: String, expected: u64 },
+    /// The provider could not take the call now; trying later may work.
+    #[error("provider unavailable: {message}")]
+    ProviderUnavailable { message: String, retry_after: Option<Duration> },
+    /// The provider refused the call; repeating it will not help.
+    #[error("provider rejected the request: {message}")]
+    ProviderRejected { message: String },
+    /// An outside resource (an image URL) was refused or could not be read.
+    #[error("{message}")]
+    Fetch { message: String, retryable: bool },
+    /// A store, queue or bus could not be reached; trying later may work.
+    #[error("{what} unavailable")]
+    Unavailable {
+        what: &'static str,
+        #[source]
+        source: BoxError,
+    },
+    /// A bug or an impossible state; the source says where.
+    #[error("unexpected error: {context}")]
+    Unexpected {
+        context: String,
+        #[source]
+        source: Option<BoxError>,
+    },
+}
+
+impl Error {
+    /// An [`Error::Unavailable`] for `what`, keeping the source.
+    pub fn unavailable(what: &'static str, source: impl Into<BoxError>) -> Self {
+        Self::Unavailable { what, source: source.into() }
+    }
+
+    /// An [`Error::Unexpected`] with context and a source.
+    pub fn unexpected(context: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Unexpected { context: context.into(), source: Some(source.into()) }
+    }
+
+    /// An [`Error::Unexpected`] with context only.
+    pub fn bug(context: impl Into<String>) -> Self {
+        Self::Unexpected { context: context.into(), source: None }
+    }
+
+    /// Whether trying the same thing again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::VersionConflict { .. }
+            | Self::ProviderUnavailable { .. }
+            | Self::Unavailable { .. } => true,
+            Self::Fetch { retryable, .. } => *retryable,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Queued jobs: their payloads and idempotent handlers. Delivery is at least once, so
+//! every handler may run twice for one job and must then change nothing more.
+
+mod apply_provider_update;
+mod payloads;
+mod store_images;
+mod submit_generation;
+
+use async_trait::async_trait;
+
+pub use apply_provider_update::ApplyProviderUpdateHandler;
+pub use payloads::{ApplyProviderUpdate, JobPayload, StoreImages, SubmitGeneration};
+pub use store_images::StoreImagesHandler;
+pub use submit_generation::SubmitGenerationHandler;
+
+use crate::ports::{Job, QueueName};
+use crate::Result;
+
+/// Runs the jobs of one queue.
+#[async_trait]
+pub trait JobHandler: Send + Sync {
+    /// The queue whose jobs this handler runs.
+    fn queue(&self) -> QueueName;
+
+    /// Runs one job. A transient error ([`Error::is_transient`](crate::Error::is_transient))
+    /// asks for a retry; any other error dead-letters the job.
+    async fn handle(&self, job: &Job) -> Result<()>;
+}

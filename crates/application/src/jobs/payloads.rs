@@ -1,0 +1,72 @@
+//! The payloads of queued jobs, with their queue and idempotency key.
+
+use imagegen_domain::{GenerationId, ProviderName, ProviderUpdate};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::ports::{Job, NewJob, QueueName};
+use crate::{Error, Result};
+
+/// A typed job payload.
+pub trait JobPayload: Serialize + DeserializeOwned {
+    /// The queue it goes to.
+    const QUEUE: QueueName;
+
+    /// Two jobs with one key are one job.
+    fn idempotency_key(&self) -> String;
+
+    /// The job to enqueue.
+    fn to_job(&self) -> Result<NewJob> {
+        let payload = serde_json::to_value(self)
+            .map_err(|e| Error::unexpected("serializing a job payload", e))?;
+        Ok(NewJob::new(Self::QUEUE, payload).with_key(self.idempotency_key()))
+    }
+
+    /// Reads the payload of a delivered job.
+    fn from_job(job: &Job) -> Result<Self> {
+        serde_json::from_value(job.payload.clone())
+            .map_err(|e| Error::Invalid(format!("malformed {} job {}: {e}", job.queue, job.id)))
+    }
+}
+
+/// Submit a pending generation to its provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitGeneration {
+    pub generation_id: GenerationId,
+}
+
+impl JobPayload for SubmitGeneration {
+    const QUEUE: QueueName = QueueName::ProviderSubmissions;
+    fn idempotency_key(&self) -> String {
+        format!("submit:{}", self.generation_id)
+    }
+}
+
+/// Apply a verified provider update (from a webhook) to its generation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyProviderUpdate {
+    pub provider: ProviderName,
+    pub webhook_id: String,
+    pub generation_id: GenerationId,
+    pub update: ProviderUpdate,
+}
+
+impl JobPayload for ApplyProviderUpdate {
+    const QUEUE: QueueName = QueueName::GenerationWebhooks;
+    fn idempotency_key(&self) -> String {
+        format!("webhook:{}:{}", self.provider, self.webhook_id)
+    }
+}
+
+/// Copy a succeeded generation's outputs into our storage and complete it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreImages {
+    pub generation_id: GenerationId,
+}
+
+impl JobPayload for StoreImages {
+    const QUEUE: QueueName = QueueName::ImageProcessing;
+    fn idempotency_key(&self) -> String {
+        format!("store-images:{}", self.generation_id)
+    }
+}

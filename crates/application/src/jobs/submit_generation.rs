@@ -1,0 +1,82 @@
+//! Submit a pending generation to its provider, with our webhook address.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use imagegen_domain::{FailureReason, GenerationStatus};
+
+use super::{JobHandler, JobPayload, SubmitGeneration};
+use crate::ports::{Clock, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName};
+use crate::use_cases::change_generation;
+use crate::{Error, Result};
+
+/// Runs `provider-submissions` jobs.
+pub struct SubmitGenerationHandler {
+    repository: Arc<dyn GenerationRepository>,
+    provider: Arc<dyn ImageProvider>,
+    clock: Arc<dyn Clock>,
+    /// `{public base}/webhooks/replicate`; the generation id is appended.
+    webhook_base: String,
+}
+
+impl SubmitGenerationHandler {
+    pub fn new(
+        repository: Arc<dyn GenerationRepository>,
+        provider: Arc<dyn ImageProvider>,
+        clock: Arc<dyn Clock>,
+        webhook_base: impl Into<String>,
+    ) -> Self {
+        let webhook_base = webhook_base.into().trim_end_matches('/').to_owned();
+        Self { repository, provider, clock, webhook_base }
+    }
+}
+
+#[async_trait]
+impl JobHandler for SubmitGenerationHandler {
+    fn queue(&self) -> QueueName {
+        QueueName::ProviderSubmissions
+    }
+
+    #[tracing::instrument(skip_all, fields(job.id = %job.id, generation.id))]
+    async fn handle(&self, job: &Job) -> Result<()> {
+        let SubmitGeneration { generation_id: id } = SubmitGeneration::from_job(job)?;
+        tracing::Span::current().record("generation.id", tracing::field::display(id));
+        let Some(generation) = self.repository.get(id).await? else {
+            return Err(Error::NotFound { what: "generation" });
+        };
+        // Submitted before (or moved on by an early webhook): never call twice.
+        if generation.status() != GenerationStatus::Pending || generation.external_id().is_some() {
+            return Ok(());
+        }
+        let request = PredictionRequest {
+            generation_id: id,
+            prompt: generation.prompt().clone(),
+            settings: generation.settings().clone(),
+            webhook_url: format!("{}/{id}", self.webhook_base),
+        };
+        let clock = &self.clock;
+        match self.provider.submit(&request).await {
+            Ok(update) => {
+                let external_id = update.external_id.clone();
+                change_generation(self.repository.as_ref(), id, |g| {
+                    g.record_submission(external_id.clone(), clock.now())
+                })
+                .await?;
+                tracing::info!(external.id = %update.external_id, "submitted to the provider");
+                Ok(())
+            }
+            Err(error) if error.is_transient() && !job.is_last_attempt() => Err(error),
+            Err(error) => {
+                let reason = FailureReason {
+                    code: "provider_rejected".into(),
+                    message: error.to_string(),
+                    retryable: error.is_transient(),
+                };
+                change_generation(self.repository.as_ref(), id, |g| g.fail(reason.clone(), clock.now()))
+                    .await?;
+                tracing::warn!(%error, "submission failed for good");
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! The realtime bus: carries committed events from the relay to every api instance.
+
+use std::pin::Pin;
+
+use async_trait::async_trait;
+use futures::Stream;
+
+use super::StoredEvent;
+use crate::Result;
+
+/// What a subscriber receives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BusMessage {
+    Event(StoredEvent),
+    /// The subscriber fell behind and messages were dropped: read the event store to
+    /// catch up.
+    Lagged,
+}
+
+/// A live subscription; it ends when the bus closes.
+pub type EventSubscription = Pin<Box<dyn Stream<Item = BusMessage> + Send>>;
+
+/// Publish/subscribe of committed events. Delivery is best effort: subscribers that
+/// miss messages are told so with [`BusMessage::Lagged`] and catch up from the store.
+#[async_trait]
+pub trait EventBus: Send + Sync {
+    /// Sends an event to every current subscriber.
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the bus cannot be reached.
+    async fn publish(&self, event: &StoredEvent) -> Result<()>;
+
+    /// Starts a subscription that receives every event published after this call.
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the bus cannot be reached.
+    async fn subscribe(&self) -> Result<EventSubscription>;
+}

@@ -1,0 +1,41 @@
+//! Who makes the images: Replicate, OpenAI or the simulator.
+
+use async_trait::async_trait;
+use imagegen_domain::{ExternalId, GenerationId, GenerationSettings, Prompt, ProviderUpdate};
+
+use crate::Result;
+
+/// What we ask a provider to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PredictionRequest {
+    pub generation_id: GenerationId,
+    pub prompt: Prompt,
+    pub settings: GenerationSettings,
+    /// Where the provider sends its webhooks for this generation.
+    pub webhook_url: String,
+}
+
+/// A provider's prediction API.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait ImageProvider: Send + Sync {
+    /// Starts a prediction and returns at once with its first state.
+    ///
+    /// # Errors
+    /// - [`Error::ProviderUnavailable`](crate::Error::ProviderUnavailable) on network
+    ///   errors, 5xx and 429 (with the provider's `Retry-After` if it sent one).
+    /// - [`Error::ProviderRejected`](crate::Error::ProviderRejected) on other 4xx.
+    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate>;
+
+    /// The prediction's current state (used by the polling fallback).
+    ///
+    /// # Errors
+    /// As [`ImageProvider::submit`]; an unknown id is `ProviderRejected`.
+    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate>;
+
+    /// Asks the provider to stop the prediction.
+    ///
+    /// # Errors
+    /// As [`ImageProvider::submit`].
+    async fn cancel(&self, external_id: &ExternalId) -> Result<()>;
+}

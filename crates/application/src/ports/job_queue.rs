@@ -1,0 +1,174 @@
+//! Named job queues with leases, retries and dead letters.
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Result;
+
+/// The queues imagegen uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueName {
+    ProviderSubmissions,
+    GenerationWebhooks,
+    ImageProcessing,
+    UserNotifications,
+    CleanupTasks,
+}
+
+impl QueueName {
+    /// Every queue.
+    pub const ALL: [Self; 5] = [
+        Self::ProviderSubmissions,
+        Self::GenerationWebhooks,
+        Self::ImageProcessing,
+        Self::UserNotifications,
+        Self::CleanupTasks,
+    ];
+
+    /// The queue's name (`provider-submissions`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ProviderSubmissions => "provider-submissions",
+            Self::GenerationWebhooks => "generation-webhooks",
+            Self::ImageProcessing => "image-processing",
+            Self::UserNotifications => "user-notifications",
+            Self::CleanupTasks => "cleanup-tasks",
+        }
+    }
+}
+
+impl fmt::Display for QueueName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Identifies one job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct JobId(pub Uuid);
+
+impl fmt::Display for JobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A job to enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    pub queue: QueueName,
+    pub payload: serde_json::Value,
+    /// A second enqueue with the same key, while the first job exists, is a no-op.
+    pub idempotency_key: Option<String>,
+    /// Higher runs first among ready jobs of one queue.
+    pub priority: i16,
+    /// Not before this time; `None` is now.
+    pub run_at: Option<DateTime<Utc>>,
+    /// Deliveries before the job is dead-lettered.
+    pub max_attempts: u32,
+}
+
+impl NewJob {
+    /// A job with default priority, no delay and 8 attempts.
+    pub fn new(queue: QueueName, payload: serde_json::Value) -> Self {
+        Self { queue, payload, idempotency_key: None, priority: 0, run_at: None, max_attempts: 8 }
+    }
+
+    /// Sets the idempotency key.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+}
+
+/// A job handed to a worker under a lease.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: JobId,
+    pub queue: QueueName,
+    pub payload: serde_json::Value,
+    /// 1 on the first delivery.
+    pub attempt: u32,
+    pub max_attempts: u32,
+    /// Identifies this delivery; completing or failing needs it, so a worker whose
+    /// lease expired cannot settle a job another worker now holds.
+    pub lease_token: Uuid,
+}
+
+impl Job {
+    /// Whether a failure now would dead-letter the job.
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
+}
+
+/// Result of an enqueue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnqueueOutcome {
+    Enqueued(JobId),
+    /// A job with the same idempotency key exists.
+    Duplicate(JobId),
+}
+
+/// Result of a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOutcome {
+    RetryAt(DateTime<Utc>),
+    DeadLettered,
+}
+
+/// A job that ran out of attempts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadLetter {
+    pub id: JobId,
+    pub queue: QueueName,
+    pub payload: serde_json::Value,
+    pub attempts: u32,
+    pub last_error: String,
+    pub failed_at: DateTime<Utc>,
+}
+
+/// Counts of one queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueStats {
+    pub waiting: u64,
+    pub active: u64,
+    pub delayed: u64,
+    pub failed: u64,
+    pub completed: u64,
+}
+
+/// At-least-once job queues.
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    /// Adds a job. Errors: `Unavailable` if the queue cannot be reached.
+    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome>;
+
+    /// Takes the highest-priority ready job of `queues` and leases it for `lease`;
+    /// waits up to `wait` for one. A job whose lease expires is delivered again.
+    /// Errors: `Unavailable`.
+    async fn reserve(&self, queues: &[QueueName], lease: Duration, wait: Duration)
+    -> Result<Option<Job>>;
+
+    /// Removes a finished job. Errors: `NotFound` if the lease was lost; `Unavailable`.
+    async fn complete(&self, job: &Job) -> Result<()>;
+
+    /// Records a failure: the job runs again at `retry_at`, or, when `retry_at` is
+    /// `None` or attempts are used up, goes to the dead letters.
+    /// Errors: `NotFound` if the lease was lost; `Unavailable`.
+    async fn fail(&self, job: &Job, error: &str, retry_at: Option<DateTime<Utc>>)
+    -> Result<FailOutcome>;
+
+    /// The newest dead letters of a queue. Errors: `Unavailable`.
+    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>>;
+
+    /// Counts of a queue. Errors: `Unavailable`.
+    async fn stats(&self, queue: QueueName) -> Result<QueueStats>;
+}

@@ -1,0 +1,30 @@
+//! Ports: the traits that adapters implement. Each is `Send + Sync`, used as
+//! `Arc<dyn Port>`, and documents the errors an adapter must return.
+
+mod clock;
+mod event_bus;
+mod event_store;
+mod generation_repository;
+mod image_fetcher;
+mod image_provider;
+mod image_store;
+mod job_queue;
+mod webhook_inbox;
+
+pub use clock::{Clock, SystemClock};
+pub use event_bus::{BusMessage, EventBus, EventSubscription};
+pub use event_store::{EventStore, StoredEvent, StreamPosition};
+pub use generation_repository::GenerationRepository;
+pub use image_fetcher::{FetchedImage, ImageFetcher};
+pub use image_provider::{ImageProvider, PredictionRequest};
+pub use image_store::{ImageBlob, ImageStore};
+pub use job_queue::{
+    DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
+};
+pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
+
+#[cfg(feature = "mock")]
+pub use self::{
+    generation_repository::MockGenerationRepository, image_fetcher::MockImageFetcher,
+    image_provider::MockImageProvider, image_store::MockImageStore,
+};

@@ -1,0 +1,13 @@
+//! Use cases: one struct per action, holding its ports, with `execute`.
+
+mod change_generation;
+mod create_generation;
+mod get_generation;
+mod list_generations;
+mod receive_webhook;
+
+pub use change_generation::change_generation;
+pub use create_generation::{CreateGeneration, CreateGenerationCommand};
+pub use get_generation::GetGeneration;
+pub use list_generations::{GenerationPage, ListGenerations};
+pub use receive_webhook::{ReceiveWebhook, WebhookReceipt};

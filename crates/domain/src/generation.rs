@@ -1,0 +1,180 @@
+//! The `Generation` aggregate: one user request for images.
+//!
+//! It changes only through the methods in [`moves`](crate::generation) (see
+//! `moves.rs`), each of which checks the move, bumps the version and records exactly
+//! one event. Repositories save the state and [`Generation::take_events`] together.
+
+mod moves;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::events::EventSubject;
+use crate::{DeliveryMode, EventEnvelope, ExternalId, GenerationId, GenerationSettings};
+use crate::{GenerationStatus, OrganizationId, Prompt, ProviderName, StoredImage, UserId};
+
+/// Why a generation failed, as shown to users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureReason {
+    /// Stable machine-readable code (`provider_failed`, `storage_failed`, ...).
+    pub code: String,
+    pub message: String,
+    /// Whether submitting the same request again may succeed.
+    pub retryable: bool,
+}
+
+/// A move the aggregate refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenerationError {
+    /// The generation already ended; it never changes again.
+    #[error("the generation is already {0}")]
+    Terminal(GenerationStatus),
+    /// The update is about another prediction than the one we submitted.
+    #[error("update for prediction {got} but the generation's prediction is {expected}")]
+    ExternalIdMismatch { expected: ExternalId, got: ExternalId },
+    /// Outputs can be stored only while the generation is `storing`.
+    #[error("cannot complete a generation that is {0}")]
+    NotStoring(GenerationStatus),
+}
+
+/// What a new generation is made of.
+#[derive(Debug, Clone)]
+pub struct NewGeneration {
+    pub id: GenerationId,
+    pub user_id: UserId,
+    pub organization_id: OrganizationId,
+    pub prompt: Prompt,
+    pub settings: GenerationSettings,
+    pub provider: ProviderName,
+    pub delivery_mode: DeliveryMode,
+}
+
+/// The aggregate. Serializable so that adapters can store and restore it whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    id: GenerationId,
+    user_id: UserId,
+    organization_id: OrganizationId,
+    prompt: Prompt,
+    settings: GenerationSettings,
+    provider: ProviderName,
+    external_id: Option<ExternalId>,
+    delivery_mode: DeliveryMode,
+    status: GenerationStatus,
+    progress: u8,
+    /// The provider's output URLs, kept while we copy them.
+    provider_outputs: Vec<String>,
+    outputs: Vec<StoredImage>,
+    error: Option<FailureReason>,
+    created_at: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+    completed_at: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
+    version: u64,
+    /// Events recorded since the last save.
+    #[serde(skip)]
+    uncommitted: Vec<EventEnvelope>,
+}
+
+impl Generation {
+    /// A new pending generation at version 0. Creation records no event.
+    pub fn create(new: NewGeneration, now: DateTime<Utc>) -> Self {
+        Self {
+            id: new.id,
+            user_id: new.user_id,
+            organization_id: new.organization_id,
+            prompt: new.prompt,
+            settings: new.settings,
+            provider: new.provider,
+            external_id: None,
+            delivery_mode: new.delivery_mode,
+            status: GenerationStatus::Pending,
+            progress: 0,
+            provider_outputs: Vec::new(),
+            outputs: Vec::new(),
+            error: None,
+            created_at: now,
+            started_at: None,
+            completed_at: None,
+            updated_at: now,
+            version: 0,
+            uncommitted: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> GenerationId {
+        self.id
+    }
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+    pub fn organization_id(&self) -> OrganizationId {
+        self.organization_id
+    }
+    pub fn prompt(&self) -> &Prompt {
+        &self.prompt
+    }
+    pub fn settings(&self) -> &GenerationSettings {
+        &self.settings
+    }
+    pub fn provider(&self) -> ProviderName {
+        self.provider
+    }
+    pub fn external_id(&self) -> Option<&ExternalId> {
+        self.external_id.as_ref()
+    }
+    pub fn delivery_mode(&self) -> DeliveryMode {
+        self.delivery_mode
+    }
+    pub fn status(&self) -> GenerationStatus {
+        self.status
+    }
+    /// Rough completion, 0 to 100.
+    pub fn progress(&self) -> u8 {
+        self.progress
+    }
+    /// The provider's output URLs that the image copy job fetches.
+    pub fn provider_outputs(&self) -> &[String] {
+        &self.provider_outputs
+    }
+    pub fn outputs(&self) -> &[StoredImage] {
+        &self.outputs
+    }
+    pub fn error(&self) -> Option<&FailureReason> {
+        self.error.as_ref()
+    }
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    pub fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.started_at
+    }
+    pub fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.completed_at
+    }
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+    /// Number of moves so far; used for optimistic concurrency.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The events recorded since the last save, oldest first; leaves none behind.
+    pub fn take_events(&mut self) -> Vec<EventEnvelope> {
+        std::mem::take(&mut self.uncommitted)
+    }
+
+    /// The events recorded since the last save, without taking them.
+    pub fn pending_events(&self) -> &[EventEnvelope] {
+        &self.uncommitted
+    }
+
+    fn subject(&self) -> EventSubject {
+        EventSubject {
+            aggregate_id: self.id,
+            user_id: self.user_id,
+            organization_id: self.organization_id,
+        }
+    }
+}

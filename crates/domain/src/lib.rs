@@ -1,0 +1,30 @@
+//! The imagegen domain: the `Generation` aggregate, its state machine, its value types
+//! and the domain events it records. No I/O, no async, no framework types.
+//!
+//! # Layout
+//!
+//! - [`ids`]: typed identifiers (`GenerationId`, `UserId`, ...).
+//! - [`prompt`] and [`settings`]: validated user input ("parse, don't validate").
+//! - [`status`]: the generation statuses and their order.
+//! - [`provider_update`]: what a provider tells us, normalized across providers.
+//! - [`generation`]: the aggregate and its moves.
+//! - [`events`]: domain events and their stored envelope.
+#![forbid(unsafe_code)]
+
+pub mod events;
+pub mod generation;
+pub mod ids;
+pub mod image;
+pub mod prompt;
+pub mod provider_update;
+pub mod settings;
+pub mod status;
+
+pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};
+pub use generation::{FailureReason, Generation, GenerationError, NewGeneration};
+pub use ids::{ExternalId, GenerationId, ImageId, OrganizationId, UserId};
+pub use image::StoredImage;
+pub use prompt::{Prompt, PromptError};
+pub use provider_update::{ProviderName, ProviderStatus, ProviderUpdate, UnknownProvider};
+pub use settings::{GenerationSettings, ImageSize, SettingsError, SettingsInput};
+pub use status::{DeliveryMode, GenerationStatus};

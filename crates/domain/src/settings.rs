@@ -1,0 +1,185 @@
+//! Generation settings: model, size, count, seed and negative prompt, with defaults.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The model used when the request names none.
+pub const DEFAULT_MODEL: &str = "black-forest-labs/flux-schnell";
+/// Smallest and largest edge, in pixels.
+pub const EDGE_RANGE: std::ops::RangeInclusive<u32> = 64..=2048;
+/// How many images one generation may ask for.
+pub const COUNT_RANGE: std::ops::RangeInclusive<u8> = 1..=4;
+/// The longest negative prompt, in characters.
+pub const MAX_NEGATIVE_PROMPT_CHARS: usize = 2_000;
+/// The longest model reference, in characters.
+const MAX_MODEL_CHARS: usize = 200;
+
+/// Width and height of the requested images, written `512x768`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for ImageSize {
+    fn default() -> Self {
+        Self { width: 512, height: 512 }
+    }
+}
+
+impl fmt::Display for ImageSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)
+    }
+}
+
+impl FromStr for ImageSize {
+    type Err = SettingsError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || SettingsError::Size(s.to_owned());
+        let (w, h) = s.split_once(['x', 'X']).ok_or_else(invalid)?;
+        let width: u32 = w.trim().parse().map_err(|_| invalid())?;
+        let height: u32 = h.trim().parse().map_err(|_| invalid())?;
+        if EDGE_RANGE.contains(&width) && EDGE_RANGE.contains(&height) {
+            Ok(Self { width, height })
+        } else {
+            Err(invalid())
+        }
+    }
+}
+
+/// Settings as a user sends them: everything optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsInput {
+    pub model: Option<String>,
+    pub size: Option<String>,
+    pub count: Option<u8>,
+    pub seed: Option<u64>,
+    pub negative_prompt: Option<String>,
+}
+
+/// Checked settings of one generation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerationSettings {
+    /// `owner/name` or `owner/name:version` of the provider's model.
+    pub model: String,
+    pub size: ImageSize,
+    /// Number of images, within [`COUNT_RANGE`].
+    pub count: u8,
+    /// Fixed seed for reproducible images; `None` lets the provider choose.
+    pub seed: Option<u64>,
+    pub negative_prompt: Option<String>,
+}
+
+impl Default for GenerationSettings {
+    fn default() -> Self {
+        Self {
+            model: DEFAULT_MODEL.to_owned(),
+            size: ImageSize::default(),
+            count: 1,
+            seed: None,
+            negative_prompt: None,
+        }
+    }
+}
+
+/// Why settings were refused; each names the setting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("size `{0}` is not WIDTHxHEIGHT with edges from 64 to 2048")]
+    Size(String),
+    #[error("count {0} is outside 1..=4")]
+    Count(u8),
+    #[error("model `{0}` is not `owner/name` or `owner/name:version`")]
+    Model(String),
+    #[error("the negative prompt is longer than {MAX_NEGATIVE_PROMPT_CHARS} characters")]
+    NegativePromptTooLong,
+}
+
+impl GenerationSettings {
+    /// Applies defaults and checks every setting.
+    pub fn parse(input: SettingsInput) -> Result<Self, SettingsError> {
+        let defaults = Self::default();
+        let model = match input.model {
+            Some(model) => check_model(model)?,
+            None => defaults.model,
+        };
+        let size = match input.size {
+            Some(size) => size.parse()?,
+            None => defaults.size,
+        };
+        let count = input.count.unwrap_or(defaults.count);
+        if !COUNT_RANGE.contains(&count) {
+            return Err(SettingsError::Count(count));
+        }
+        let negative_prompt = input.negative_prompt.map(|n| n.trim().to_owned());
+        if negative_prompt
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NEGATIVE_PROMPT_CHARS)
+        {
+            return Err(SettingsError::NegativePromptTooLong);
+        }
+        Ok(Self {
+            model,
+            size,
+            count,
+            seed: input.seed,
+            negative_prompt: negative_prompt.filter(|n| !n.is_empty()),
+        })
+    }
+}
+
+fn check_model(model: String) -> Result<String, SettingsError> {
+    let name = model.split(':').next().unwrap_or_default();
+    let well_formed = model.len() <= MAX_MODEL_CHARS
+        && name.split('/').count() == 2
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        });
+    if well_formed { Ok(model) } else { Err(SettingsError::Model(model)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_settings_take_the_defaults() {
+        let settings = GenerationSettings::parse(SettingsInput::default()).unwrap();
+        assert_eq!(settings, GenerationSettings::default());
+    }
+
+    #[test]
+    fn a_size_is_read_as_width_by_height() {
+        let size: ImageSize = "640x320".parse().unwrap();
+        assert_eq!((size.width, size.height), (640, 320));
+    }
+
+    #[test]
+    fn a_size_outside_the_edge_range_is_refused() {
+        assert!("32x512".parse::<ImageSize>().is_err());
+        assert!("512x4096".parse::<ImageSize>().is_err());
+        assert!("big".parse::<ImageSize>().is_err());
+    }
+
+    #[test]
+    fn a_count_of_zero_is_refused() {
+        let input = SettingsInput { count: Some(0), ..Default::default() };
+        assert_eq!(GenerationSettings::parse(input), Err(SettingsError::Count(0)));
+    }
+
+    #[test]
+    fn a_model_must_name_an_owner_and_a_name() {
+        for bad in ["flux", "a/b/c", "/x", "own er/x"] {
+            let input = SettingsInput { model: Some(bad.into()), ..Default::default() };
+            assert!(GenerationSettings::parse(input).is_err(), "{bad}");
+        }
+        let input = SettingsInput { model: Some("owner/name:abc123".into()), ..Default::default() };
+        assert!(GenerationSettings::parse(input).is_ok());
+    }
+}

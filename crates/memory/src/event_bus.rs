@@ -1,0 +1,46 @@
+//! The in-process realtime bus: a broadcast channel.
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use imagegen_application::ports::{BusMessage, EventBus, EventSubscription, StoredEvent};
+use imagegen_application::Result;
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+/// How many events a slow subscriber may fall behind before it is told it lagged.
+const CAPACITY: usize = 4_096;
+
+/// Broadcasts events to every subscriber in this process.
+pub struct MemoryEventBus {
+    sender: broadcast::Sender<StoredEvent>,
+}
+
+impl Default for MemoryEventBus {
+    fn default() -> Self {
+        Self { sender: broadcast::Sender::new(CAPACITY) }
+    }
+}
+
+impl MemoryEventBus {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl EventBus for MemoryEventBus {
+    async fn publish(&self, event: &StoredEvent) -> Result<()> {
+        // No subscriber is not an error: nobody is watching.
+        let _ = self.sender.send(event.clone());
+        Ok(())
+    }
+
+    async fn subscribe(&self) -> Result<EventSubscription> {
+        let stream = BroadcastStream::new(self.sender.subscribe()).map(|item| match item {
+            Ok(event) => BusMessage::Event(event),
+            Err(BroadcastStreamRecvError::Lagged(_)) => BusMessage::Lagged,
+        });
+        Ok(Box::pin(stream))
+    }
+}

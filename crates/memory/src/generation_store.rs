@@ -1,0 +1,133 @@
+//! Generations and their events in memory: the repository and the event store in one,
+//! so that a save and its events are one atomic step under one lock.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use imagegen_application::ports::{EventStore, GenerationRepository, StoredEvent, StreamPosition};
+use imagegen_application::{Channel, Error, Result};
+use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
+use tokio::sync::watch;
+
+use crate::lock;
+
+#[derive(Default)]
+struct State {
+    generations: HashMap<GenerationId, Generation>,
+    /// Every event, in position order; position N is at index N - 1.
+    events: Vec<StoredEvent>,
+    relay_checkpoint: StreamPosition,
+}
+
+/// The in-memory repository and event store.
+pub struct MemoryGenerationStore {
+    state: Mutex<State>,
+    /// The latest position, so that waiters wake on appends.
+    latest: watch::Sender<StreamPosition>,
+}
+
+impl Default for MemoryGenerationStore {
+    fn default() -> Self {
+        Self { state: Mutex::default(), latest: watch::Sender::new(StreamPosition::START) }
+    }
+}
+
+impl MemoryGenerationStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl GenerationRepository for MemoryGenerationStore {
+    async fn create(&self, generation: &Generation) -> Result<()> {
+        let mut state = lock(&self.state);
+        if state.generations.contains_key(&generation.id()) {
+            return Err(Error::VersionConflict { id: generation.id().to_string(), expected: 0 });
+        }
+        state.generations.insert(generation.id(), generation.clone());
+        Ok(())
+    }
+
+    async fn get(&self, id: GenerationId) -> Result<Option<Generation>> {
+        Ok(lock(&self.state).generations.get(&id).cloned())
+    }
+
+    async fn save(&self, generation: &Generation, events: &[EventEnvelope]) -> Result<()> {
+        let id = generation.id();
+        let expected = generation
+            .version()
+            .checked_sub(events.len() as u64)
+            .ok_or_else(|| Error::bug(format!("generation {id} has more events than moves")))?;
+        let latest = {
+            let mut state = lock(&self.state);
+            let stored = state.generations.get(&id).ok_or(Error::NotFound { what: "generation" })?;
+            if stored.version() != expected {
+                return Err(Error::VersionConflict { id: id.to_string(), expected });
+            }
+            state.generations.insert(id, generation.clone());
+            for envelope in events {
+                let position = StreamPosition(state.events.len() as u64 + 1);
+                state.events.push(StoredEvent { position, envelope: envelope.clone() });
+            }
+            StreamPosition(state.events.len() as u64)
+        };
+        self.latest.send_replace(latest);
+        Ok(())
+    }
+
+    async fn list_for_user(
+        &self,
+        user_id: UserId,
+        before: Option<GenerationId>,
+        limit: usize,
+    ) -> Result<Vec<Generation>> {
+        let state = lock(&self.state);
+        let mut mine: Vec<_> = state
+            .generations
+            .values()
+            .filter(|g| g.user_id() == user_id && before.is_none_or(|cursor| g.id() < cursor))
+            .cloned()
+            .collect();
+        // Ids are UUID v7, so id order is creation order.
+        mine.sort_by_key(|g| std::cmp::Reverse(g.id()));
+        mine.truncate(limit);
+        Ok(mine)
+    }
+}
+
+#[async_trait]
+impl EventStore for MemoryGenerationStore {
+    async fn read_after(
+        &self,
+        after: StreamPosition,
+        channels: &[Channel],
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>> {
+        let state = lock(&self.state);
+        let start = usize::try_from(after.0).unwrap_or(usize::MAX).min(state.events.len());
+        Ok(state.events[start..]
+            .iter()
+            .filter(|e| channels.is_empty() || Channel::any_carries(channels, &e.envelope))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    async fn wait_for_events(&self, after: StreamPosition, max_wait: Duration) {
+        let mut latest = self.latest.subscribe();
+        let _ = tokio::time::timeout(max_wait, latest.wait_for(|latest| *latest > after)).await;
+    }
+
+    async fn relay_checkpoint(&self) -> Result<StreamPosition> {
+        Ok(lock(&self.state).relay_checkpoint)
+    }
+
+    async fn save_relay_checkpoint(&self, position: StreamPosition) -> Result<()> {
+        let mut state = lock(&self.state);
+        state.relay_checkpoint = state.relay_checkpoint.max(position);
+        Ok(())
+    }
+}

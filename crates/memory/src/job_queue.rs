@@ -1,0 +1,196 @@
+//! Job queues in memory, with the semantics of the Redis queue: leases, redelivery of
+//! expired leases, retries at a given time, dead letters, priorities, delays and
+//! idempotent enqueue by key.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use imagegen_application::ports::{
+    DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
+};
+use imagegen_application::{Error, Result};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::lock;
+
+/// How long a waiting `reserve` sleeps at most before looking again (for delayed jobs
+/// and expired leases, which do not notify).
+const MAX_NAP: Duration = Duration::from_millis(50);
+
+struct Entry {
+    job: NewJob,
+    /// Deliveries so far.
+    attempts: u32,
+    /// Enqueue order, to keep FIFO among equal priorities.
+    seq: u64,
+    run_at: DateTime<Utc>,
+    /// Set while a worker holds the job.
+    lease: Option<(Uuid, DateTime<Utc>)>,
+}
+
+#[derive(Default)]
+struct State {
+    jobs: HashMap<JobId, Entry>,
+    keys: HashMap<String, JobId>,
+    dead: Vec<DeadLetter>,
+    completed: HashMap<QueueName, u64>,
+    next_seq: u64,
+}
+
+/// The in-memory job queue.
+#[derive(Default)]
+pub struct MemoryJobQueue {
+    state: Mutex<State>,
+    ready: Notify,
+}
+
+impl MemoryJobQueue {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn try_reserve(&self, queues: &[QueueName], lease: Duration) -> Option<Job> {
+        let now = Utc::now();
+        let mut state = lock(&self.state);
+        let (id, _) = state
+            .jobs
+            .iter()
+            .filter(|(_, e)| queues.contains(&e.job.queue) && e.run_at <= now)
+            .filter(|(_, e)| e.lease.is_none_or(|(_, until)| until <= now))
+            .max_by_key(|(_, e)| (e.job.priority, std::cmp::Reverse(e.seq)))
+            .map(|(id, e)| (*id, e.seq))?;
+        let entry = state.jobs.get_mut(&id)?;
+        let token = Uuid::new_v4();
+        let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        entry.lease = Some((token, now + lease));
+        entry.attempts += 1;
+        Some(Job {
+            id,
+            queue: entry.job.queue,
+            payload: entry.job.payload.clone(),
+            attempt: entry.attempts,
+            max_attempts: entry.job.max_attempts,
+            lease_token: token,
+        })
+    }
+
+    /// Removes the job if `job` still holds its lease.
+    fn take_leased(state: &mut State, job: &Job) -> Result<Entry> {
+        let held = state
+            .jobs
+            .get(&job.id)
+            .is_some_and(|e| e.lease.is_some_and(|(token, _)| token == job.lease_token));
+        if !held {
+            return Err(Error::NotFound { what: "job lease" });
+        }
+        let entry = state.jobs.remove(&job.id).ok_or(Error::NotFound { what: "job" })?;
+        if let Some(key) = &entry.job.idempotency_key {
+            state.keys.remove(key);
+        }
+        Ok(entry)
+    }
+}
+
+#[async_trait]
+impl JobQueue for MemoryJobQueue {
+    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
+        let mut state = lock(&self.state);
+        if let Some(existing) = job.idempotency_key.as_ref().and_then(|k| state.keys.get(k)) {
+            return Ok(EnqueueOutcome::Duplicate(*existing));
+        }
+        let id = JobId(Uuid::now_v7());
+        if let Some(key) = &job.idempotency_key {
+            state.keys.insert(key.clone(), id);
+        }
+        state.next_seq += 1;
+        let entry = Entry {
+            run_at: job.run_at.unwrap_or_else(Utc::now),
+            seq: state.next_seq,
+            attempts: 0,
+            lease: None,
+            job,
+        };
+        state.jobs.insert(id, entry);
+        drop(state);
+        self.ready.notify_waiters();
+        Ok(EnqueueOutcome::Enqueued(id))
+    }
+
+    async fn reserve(&self, queues: &[QueueName], lease: Duration, wait: Duration) -> Result<Option<Job>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let notified = self.ready.notified();
+            if let Some(job) = self.try_reserve(queues, lease) {
+                return Ok(Some(job));
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            let nap = (deadline - now).min(MAX_NAP);
+            let _ = tokio::time::timeout(nap, notified).await;
+        }
+    }
+
+    async fn complete(&self, job: &Job) -> Result<()> {
+        let mut state = lock(&self.state);
+        Self::take_leased(&mut state, job)?;
+        *state.completed.entry(job.queue).or_default() += 1;
+        Ok(())
+    }
+
+    async fn fail(&self, job: &Job, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<FailOutcome> {
+        let mut state = lock(&self.state);
+        match retry_at.filter(|_| !job.is_last_attempt()) {
+            Some(at) => {
+                let entry = state
+                    .jobs
+                    .get_mut(&job.id)
+                    .filter(|e| e.lease.is_some_and(|(token, _)| token == job.lease_token))
+                    .ok_or(Error::NotFound { what: "job lease" })?;
+                entry.lease = None;
+                entry.run_at = at;
+                Ok(FailOutcome::RetryAt(at))
+            }
+            None => {
+                let entry = Self::take_leased(&mut state, job)?;
+                state.dead.push(DeadLetter {
+                    id: job.id,
+                    queue: job.queue,
+                    payload: entry.job.payload,
+                    attempts: entry.attempts,
+                    last_error: error.to_owned(),
+                    failed_at: Utc::now(),
+                });
+                Ok(FailOutcome::DeadLettered)
+            }
+        }
+    }
+
+    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
+        let state = lock(&self.state);
+        Ok(state.dead.iter().rev().filter(|d| d.queue == queue).take(limit).cloned().collect())
+    }
+
+    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
+        let now = Utc::now();
+        let state = lock(&self.state);
+        let mut stats = QueueStats {
+            completed: state.completed.get(&queue).copied().unwrap_or(0),
+            failed: state.dead.iter().filter(|d| d.queue == queue).count() as u64,
+            ..QueueStats::default()
+        };
+        for entry in state.jobs.values().filter(|e| e.job.queue == queue) {
+            match entry.lease {
+                Some((_, until)) if until > now => stats.active += 1,
+                _ if entry.run_at > now => stats.delayed += 1,
+                _ => stats.waiting += 1,
+            }
+        }
+        Ok(stats)
+    }
+}

@@ -1,0 +1,22 @@
+//! In-memory adapters for every imagegen port: the embedded mode and fast tests.
+//! They keep the semantics the Postgres and Redis adapters promise (atomic saves,
+//! optimistic concurrency, leases, idempotent enqueue) within one process.
+#![forbid(unsafe_code)]
+
+mod event_bus;
+mod generation_store;
+mod image_store;
+mod job_queue;
+mod webhook_inbox;
+
+pub use event_bus::MemoryEventBus;
+pub use generation_store::MemoryGenerationStore;
+pub use image_store::MemoryImageStore;
+pub use job_queue::MemoryJobQueue;
+pub use webhook_inbox::MemoryWebhookInbox;
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: every
+/// critical section here leaves the state consistent before it can panic.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
