@@ -1,1 +1,13 @@
-//! placeholder
+//! Contract test suites, written once per port and run against every adapter of it:
+//! the in-memory adapters now, the Postgres and Redis adapters next. Each function is
+//! one rule; an adapter's test binary calls each with a fresh adapter.
+#![forbid(unsafe_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod event_bus;
+pub mod generation_store;
+pub mod image_store;
+pub mod job_queue;
+pub mod webhook_inbox;
+
+mod fixtures;

@@ -1,0 +1,38 @@
+//! Contract of `EventBus`: every subscriber receives what is published after it
+//! subscribed, in publish order.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use imagegen_application::ports::{BusMessage, EventBus, StoredEvent, StreamPosition};
+
+use crate::fixtures::{advance, generation};
+
+fn events() -> Vec<StoredEvent> {
+    let mut g = generation();
+    advance(&mut g);
+    g.take_events()
+        .into_iter()
+        .enumerate()
+        .map(|(i, envelope)| StoredEvent { position: StreamPosition(i as u64 + 1), envelope })
+        .collect()
+}
+
+pub async fn every_subscriber_receives_published_events_in_order(bus: &impl EventBus) {
+    let mut first = bus.subscribe().await.unwrap();
+    let mut second = bus.subscribe().await.unwrap();
+    let events = events();
+    for event in &events {
+        bus.publish(event).await.unwrap();
+    }
+    for subscription in [&mut first, &mut second] {
+        for expected in &events {
+            let got = tokio::time::timeout(Duration::from_secs(10), subscription.next()).await.unwrap();
+            assert_eq!(got, Some(BusMessage::Event(expected.clone())));
+        }
+    }
+}
+
+pub async fn publishing_without_subscribers_succeeds(bus: &impl EventBus) {
+    bus.publish(&events()[0]).await.unwrap();
+}
