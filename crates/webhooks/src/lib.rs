@@ -1,1 +1,14 @@
-//! placeholder
+//! Webhook verification and parsing, pure and fuzzable.
+//!
+//! - [`secret`]: Standard Webhooks secrets (`whsec_` + base64).
+//! - [`signature`]: signing and verifying `webhook-signature` on the raw body.
+//! - [`replicate`]: a Replicate prediction object parsed into a `ProviderUpdate`.
+#![forbid(unsafe_code)]
+
+pub mod replicate;
+pub mod secret;
+pub mod signature;
+
+pub use replicate::{ParseError, parse_prediction};
+pub use secret::{SecretError, WebhookSecret};
+pub use signature::{SignatureError, SignedHeaders, Verifier, sign};
