@@ -1,0 +1,63 @@
+//! The simulator's shared state.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rand::Rng;
+
+use crate::config::SimulatorConfig;
+use crate::prediction::Prediction;
+use crate::stats::Stats;
+
+pub(crate) struct SimState {
+    pub config: SimulatorConfig,
+    pub stats: Stats,
+    predictions: Mutex<HashMap<String, Prediction>>,
+    /// Rendered outputs by `{prediction id}/{file name}`.
+    files: Mutex<HashMap<String, Vec<u8>>>,
+    pub http: reqwest::Client,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl SimState {
+    pub fn new(config: SimulatorConfig) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Self { config, stats: Stats::default(), predictions: Mutex::default(), files: Mutex::default(), http }
+    }
+
+    /// True with probability `p`.
+    pub fn roll(&self, p: f64) -> bool {
+        p > 0.0 && rand::thread_rng().gen_bool(p.min(1.0))
+    }
+
+    pub fn insert(&self, prediction: Prediction) {
+        lock(&self.predictions).insert(prediction.id.clone(), prediction);
+    }
+
+    pub fn get(&self, id: &str) -> Option<Prediction> {
+        lock(&self.predictions).get(id).cloned()
+    }
+
+    /// Changes a prediction and returns the new copy.
+    pub fn update(&self, id: &str, change: impl FnOnce(&mut Prediction)) -> Option<Prediction> {
+        let mut predictions = lock(&self.predictions);
+        let prediction = predictions.get_mut(id)?;
+        change(prediction);
+        Some(prediction.clone())
+    }
+
+    pub fn put_file(&self, key: String, bytes: Vec<u8>) {
+        lock(&self.files).insert(key, bytes);
+    }
+
+    pub fn file(&self, key: &str) -> Option<Vec<u8>> {
+        lock(&self.files).get(key).cloned()
+    }
+}

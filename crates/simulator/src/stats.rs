@@ -1,0 +1,55 @@
+//! Counts of the calls the simulator received and the webhooks it sent.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+
+/// Live counters.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub creates: AtomicU64,
+    pub gets: AtomicU64,
+    pub cancels: AtomicU64,
+    pub secret_reads: AtomicU64,
+    pub file_reads: AtomicU64,
+    pub webhooks_sent: AtomicU64,
+    pub webhooks_failed: AtomicU64,
+    pub webhooks_dropped: AtomicU64,
+}
+
+/// A copy of the counters, as served at `GET /sim/stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StatsSnapshot {
+    pub creates: u64,
+    pub gets: u64,
+    pub cancels: u64,
+    pub secret_reads: u64,
+    pub file_reads: u64,
+    /// Webhook attempts answered 2xx.
+    pub webhooks_sent: u64,
+    /// Webhook attempts that failed (connection error or non-2xx).
+    pub webhooks_failed: u64,
+    /// Webhooks not sent because of the drop fault.
+    pub webhooks_dropped: u64,
+}
+
+impl Stats {
+    pub(crate) fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Reads every counter.
+    pub fn snapshot(&self) -> StatsSnapshot {
+        let read = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        StatsSnapshot {
+            creates: read(&self.creates),
+            gets: read(&self.gets),
+            cancels: read(&self.cancels),
+            secret_reads: read(&self.secret_reads),
+            file_reads: read(&self.file_reads),
+            webhooks_sent: read(&self.webhooks_sent),
+            webhooks_failed: read(&self.webhooks_failed),
+            webhooks_dropped: read(&self.webhooks_dropped),
+        }
+    }
+}
