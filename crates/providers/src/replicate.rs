@@ -1,0 +1,147 @@
+//! Replicate's predictions API: create with a webhook, get, cancel.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use imagegen_application::ports::{ImageProvider, PredictionRequest};
+use imagegen_application::{Error, Result};
+use imagegen_domain::{ExternalId, ProviderUpdate};
+use imagegen_webhooks::parse_prediction;
+use reqwest::StatusCode;
+use reqwest::header::RETRY_AFTER;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+/// Where and how to reach Replicate.
+#[derive(Debug, Clone)]
+pub struct ReplicateConfig {
+    /// `https://api.replicate.com/v1`, or the simulator's `/v1`.
+    pub base_url: String,
+    pub api_token: SecretString,
+    /// Per request.
+    pub timeout: Duration,
+}
+
+/// The Replicate client.
+pub struct ReplicateClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_token: SecretString,
+}
+
+impl ReplicateClient {
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// `Unexpected` when the HTTP client cannot be built (no TLS roots, for example).
+    pub fn new(config: ReplicateConfig) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("imagegen/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::unexpected("building the Replicate HTTP client", e))?;
+        let base_url = config.base_url.trim_end_matches('/').to_owned();
+        Ok(Self { http, base_url, api_token: config.api_token })
+    }
+
+    /// The create URL and body for a request: official models by name, others by version.
+    fn create_call(&self, request: &PredictionRequest) -> (String, Value) {
+        let settings = &request.settings;
+        let mut input = json!({
+            "prompt": request.prompt.as_str(),
+            "width": settings.size.width,
+            "height": settings.size.height,
+            "num_outputs": settings.count,
+            "output_format": "png",
+        });
+        if let Some(seed) = settings.seed {
+            input["seed"] = json!(seed);
+        }
+        if let Some(negative) = &settings.negative_prompt {
+            input["negative_prompt"] = json!(negative);
+        }
+        let mut body = json!({
+            "input": input,
+            "webhook": request.webhook_url,
+            "webhook_events_filter": ["start", "completed"],
+        });
+        let url = match settings.model.split_once(':') {
+            Some(_) => {
+                body["version"] = json!(settings.model);
+                format!("{}/predictions", self.base_url)
+            }
+            None => format!("{}/models/{}/predictions", self.base_url, settings.model),
+        };
+        (url, body)
+    }
+
+    async fn call(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>> {
+        let response = request
+            .bearer_auth(self.api_token.expose_secret())
+            .send()
+            .await
+            .map_err(|e| Error::ProviderUnavailable { message: without_url(&e), retry_after: None })?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::ProviderUnavailable { message: without_url(&e), retry_after: None })?;
+        if status.is_success() {
+            return Ok(body.to_vec());
+        }
+        let detail = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v["detail"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+        let message = format!("Replicate answered {status}: {detail}");
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            Err(Error::ProviderUnavailable { message, retry_after })
+        } else {
+            Err(Error::ProviderRejected { message })
+        }
+    }
+
+    fn parse(body: &[u8]) -> Result<ProviderUpdate> {
+        parse_prediction(body).map_err(|e| Error::ProviderRejected { message: format!("unreadable prediction: {e}") })
+    }
+}
+
+/// A short message for a transport error, without the request URL.
+fn without_url(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    let cause = std::error::Error::source(error).map_or_else(|| error.to_string(), ToString::to_string);
+    format!("Replicate {kind}: {cause}")
+}
+
+#[async_trait]
+impl ImageProvider for ReplicateClient {
+    #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
+    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
+        let (url, body) = self.create_call(request);
+        let bytes = self.call(self.http.post(url).json(&body)).await?;
+        Self::parse(&bytes)
+    }
+
+    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
+        let url = format!("{}/predictions/{external_id}", self.base_url);
+        Self::parse(&self.call(self.http.get(url)).await?)
+    }
+
+    async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
+        let url = format!("{}/predictions/{external_id}/cancel", self.base_url);
+        self.call(self.http.post(url)).await.map(drop)
+    }
+}

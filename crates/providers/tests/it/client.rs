@@ -1,0 +1,110 @@
+//! Create, webhooks, get, cancel and errors.
+
+use chrono::Utc;
+use imagegen_application::Error;
+use imagegen_application::ports::{ImageProvider, PredictionRequest};
+use imagegen_domain::{GenerationId, GenerationSettings, ImageSize, Prompt, ProviderStatus};
+use imagegen_simulator::Faults;
+use imagegen_webhooks::{SignedHeaders, Verifier, parse_prediction};
+
+use crate::harness;
+
+fn request(webhook_url: &str, model: &str) -> PredictionRequest {
+    let settings = GenerationSettings {
+        model: model.to_owned(),
+        size: ImageSize { width: 128, height: 96 },
+        count: 2,
+        seed: Some(7),
+        ..GenerationSettings::default()
+    };
+    PredictionRequest {
+        generation_id: GenerationId::new(),
+        prompt: Prompt::parse("a red fox").unwrap(),
+        settings,
+        webhook_url: webhook_url.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_submission_starts_and_signed_webhooks_report_start_and_success() {
+    let h = harness(Faults::default()).await;
+    let started = h.client.submit(&request(&h.webhook_url, "black-forest-labs/flux-schnell")).await.unwrap();
+    assert_eq!(started.status, ProviderStatus::Starting);
+
+    let hooks = h.webhooks(2).await;
+    let verifier = Verifier::new(vec![h.secret.clone()]);
+    let mut statuses = Vec::new();
+    for hook in &hooks {
+        let header = |name: &str| hook.headers.get(name).unwrap().to_str().unwrap().to_owned();
+        let (id, ts, sig) = (header("webhook-id"), header("webhook-timestamp"), header("webhook-signature"));
+        let headers = SignedHeaders { id: &id, timestamp: &ts, signature: &sig };
+        verifier.verify(headers, &hook.body, Utc::now().timestamp()).unwrap();
+        let update = parse_prediction(&hook.body).unwrap();
+        assert_eq!(update.external_id, started.external_id);
+        statuses.push(update.status);
+    }
+    assert_eq!(statuses, [ProviderStatus::Processing, ProviderStatus::Succeeded]);
+    let done = parse_prediction(&hooks[1].body).unwrap();
+    assert_eq!(done.output_urls.len(), 2);
+
+    let png = reqwest::get(&done.output_urls[0]).await.unwrap().bytes().await.unwrap();
+    let image = image::load_from_memory(&png).unwrap();
+    assert_eq!((image.width(), image.height()), (128, 96));
+    assert_eq!(h.simulator.stats().creates, 1);
+}
+
+#[tokio::test]
+async fn a_versioned_model_is_created_through_the_predictions_endpoint() {
+    let h = harness(Faults::default()).await;
+    let update = h.client.submit(&request(&h.webhook_url, "owner/model:abc123")).await.unwrap();
+    let fetched = h.client.fetch(&update.external_id).await.unwrap();
+    assert_eq!(fetched.external_id, update.external_id);
+}
+
+#[tokio::test]
+async fn a_cancelled_prediction_reports_canceled() {
+    let h = harness(Faults::default()).await;
+    let update = h.client.submit(&request(&h.webhook_url, "a/b")).await.unwrap();
+    h.client.cancel(&update.external_id).await.unwrap();
+    assert_eq!(h.client.fetch(&update.external_id).await.unwrap().status, ProviderStatus::Canceled);
+}
+
+#[tokio::test]
+async fn a_throttled_create_is_transient_and_carries_retry_after() {
+    let h = harness(Faults { create_rate_limited: 1.0, ..Faults::default() }).await;
+    let err = h.client.submit(&request(&h.webhook_url, "a/b")).await.unwrap_err();
+    match err {
+        Error::ProviderUnavailable { retry_after, .. } => {
+            assert_eq!(retry_after, Some(std::time::Duration::from_secs(1)));
+        }
+        other => panic!("expected ProviderUnavailable, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_server_error_is_transient() {
+    let h = harness(Faults { create_server_error: 1.0, ..Faults::default() }).await;
+    let err = h.client.submit(&request(&h.webhook_url, "a/b")).await.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unknown_prediction_is_rejected_not_retried() {
+    let h = harness(Faults::default()).await;
+    let id = imagegen_domain::ExternalId::parse("nosuchprediction").unwrap();
+    let err = h.client.fetch(&id).await.unwrap_err();
+    assert!(matches!(err, Error::ProviderRejected { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_provider_is_transient() {
+    let h = harness(Faults::default()).await;
+    let client = imagegen_providers::ReplicateClient::new(imagegen_providers::ReplicateConfig {
+        base_url: "http://127.0.0.1:9/v1".into(),
+        api_token: "r8_x".to_owned().into(),
+        timeout: std::time::Duration::from_secs(2),
+    })
+    .unwrap();
+    let err = client.submit(&request(&h.webhook_url, "a/b")).await.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+}
