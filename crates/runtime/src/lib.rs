@@ -1,1 +1,15 @@
-//! placeholder
+//! The worker's loops as a library, so that the `worker` binary and the embedded api
+//! run the same code.
+//!
+//! - [`job_runner`]: reserves jobs, runs their handlers, settles them (complete, retry
+//!   with backoff, dead-letter), with a concurrency limit and graceful shutdown.
+//! - [`relay`]: publishes committed events, in commit order, to the realtime bus.
+//! - [`backoff`]: retry delays with jitter.
+#![forbid(unsafe_code)]
+
+pub mod backoff;
+pub mod job_runner;
+pub mod relay;
+
+pub use job_runner::{JobOutcome, JobRunner, RunnerConfig};
+pub use relay::OutboxRelay;

@@ -1,0 +1,157 @@
+//! Runs queued jobs: reserve under a lease, run the handler, then complete, retry with
+//! backoff, or dead-letter. Shutdown stops taking jobs and lets in-flight ones finish
+//! within a drain timeout; a job cut off then is handed back when its lease expires.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use imagegen_application::jobs::JobHandler;
+use imagegen_application::ports::{FailOutcome, Job, JobQueue, QueueName};
+use imagegen_application::{Error, Result};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use crate::backoff;
+
+/// Runner settings.
+#[derive(Debug, Clone)]
+pub struct RunnerConfig {
+    /// Jobs run at once by this runner.
+    pub concurrency: usize,
+    /// How long a worker holds a job before it is delivered again.
+    pub lease: Duration,
+    /// How long in-flight jobs may take to finish after shutdown begins.
+    pub drain_timeout: Duration,
+}
+
+impl Default for RunnerConfig {
+    fn default() -> Self {
+        Self { concurrency: 8, lease: Duration::from_secs(120), drain_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// What happened to one job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobOutcome {
+    Completed,
+    Retrying { at: chrono::DateTime<Utc> },
+    DeadLettered { error: String },
+}
+
+/// Runs the handlers of several queues.
+#[derive(Clone)]
+pub struct JobRunner {
+    queue: Arc<dyn JobQueue>,
+    handlers: Arc<HashMap<QueueName, Arc<dyn JobHandler>>>,
+    config: RunnerConfig,
+}
+
+impl JobRunner {
+    pub fn new(queue: Arc<dyn JobQueue>, handlers: Vec<Arc<dyn JobHandler>>, config: RunnerConfig) -> Self {
+        let handlers = handlers.into_iter().map(|h| (h.queue(), h)).collect();
+        Self { queue, handlers: Arc::new(handlers), config }
+    }
+
+    fn queues(&self) -> Vec<QueueName> {
+        self.handlers.keys().copied().collect()
+    }
+
+    /// Takes one job (waiting up to `wait`), runs it and settles it. `None` when no
+    /// job came. Tests use it to drain a queue step by step.
+    pub async fn execute_next(&self, wait: Duration) -> Result<Option<JobOutcome>> {
+        let Some(job) = self.queue.reserve(&self.queues(), self.config.lease, wait).await? else {
+            return Ok(None);
+        };
+        self.execute(job).await.map(Some)
+    }
+
+    async fn execute(&self, job: Job) -> Result<JobOutcome> {
+        let span = tracing::info_span!("job", job.id = %job.id, job.queue = %job.queue, job.attempt = job.attempt);
+        async {
+            let handler = self.handlers.get(&job.queue).ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
+            let started = std::time::Instant::now();
+            let result = handler.handle(&job).await;
+            let duration_ms = started.elapsed().as_millis() as u64;
+            match result {
+                Ok(()) => {
+                    self.queue.complete(&job).await?;
+                    tracing::debug!(duration_ms, "job completed");
+                    Ok(JobOutcome::Completed)
+                }
+                Err(error) => self.settle_failure(&job, &error, duration_ms).await,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn settle_failure(&self, job: &Job, error: &Error, duration_ms: u64) -> Result<JobOutcome> {
+        let retry_at = error.is_transient().then(|| {
+            let delay = match error {
+                Error::ProviderUnavailable { retry_after: Some(after), .. } => *after,
+                _ => backoff::delay(job.attempt),
+            };
+            Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
+        });
+        match self.queue.fail(job, &error.to_string(), retry_at).await? {
+            FailOutcome::RetryAt(at) => {
+                tracing::warn!(%error, duration_ms, retry_at = %at, "job failed; will retry");
+                Ok(JobOutcome::Retrying { at })
+            }
+            FailOutcome::DeadLettered => {
+                tracing::error!(%error, duration_ms, "job failed for good; dead-lettered");
+                Ok(JobOutcome::DeadLettered { error: error.to_string() })
+            }
+        }
+    }
+
+    /// Runs `concurrency` workers until `shutdown` is cancelled, then drains.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let queues: Vec<_> = self.queues().iter().map(|q| q.as_str()).collect();
+        tracing::info!(concurrency = self.config.concurrency, ?queues, "job runner started");
+        let mut workers = JoinSet::new();
+        for _ in 0..self.config.concurrency.max(1) {
+            let (runner, shutdown) = (self.clone(), shutdown.clone());
+            workers.spawn(async move { runner.work(shutdown).await });
+        }
+        shutdown.cancelled().await;
+        let drained = tokio::time::timeout(self.config.drain_timeout, async {
+            while workers.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("drain timeout: unfinished jobs will be delivered again when their leases expire");
+            workers.abort_all();
+        }
+        tracing::info!("job runner stopped");
+    }
+
+    async fn work(&self, shutdown: CancellationToken) {
+        let queues = self.queues();
+        while !shutdown.is_cancelled() {
+            // Only waiting for a job is interrupted; a job that started runs to its end.
+            let reserved = tokio::select! {
+                () = shutdown.cancelled() => break,
+                reserved = self.queue.reserve(&queues, self.config.lease, Duration::from_secs(1)) => reserved,
+            };
+            match reserved {
+                Ok(Some(job)) => {
+                    if let Err(error) = self.execute(job).await {
+                        tracing::error!(%error, "could not settle a job");
+                    }
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "cannot reserve jobs; pausing");
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                }
+            }
+        }
+    }
+}

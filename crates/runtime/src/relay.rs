@@ -1,0 +1,81 @@
+//! The outbox relay: reads committed events after its checkpoint and publishes them,
+//! in position order, to the realtime bus.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::ports::{EventBus, EventStore, StreamPosition};
+use tokio_util::sync::CancellationToken;
+
+/// Events read per round.
+const BATCH: usize = 256;
+/// The longest wait for new events before reading again anyway.
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+/// The pause after an error, before trying again.
+const ERROR_PAUSE: Duration = Duration::from_secs(1);
+
+/// Publishes committed events.
+pub struct OutboxRelay {
+    store: Arc<dyn EventStore>,
+    bus: Arc<dyn EventBus>,
+}
+
+impl OutboxRelay {
+    pub fn new(store: Arc<dyn EventStore>, bus: Arc<dyn EventBus>) -> Self {
+        Self { store, bus }
+    }
+
+    /// Publishes everything after the checkpoint; returns how many it published and
+    /// the new checkpoint. A failure part-way keeps the checkpoint at the last event
+    /// published, so the next round goes on from there (at least once).
+    pub async fn publish_pending(&self) -> imagegen_application::Result<(usize, StreamPosition)> {
+        let mut checkpoint = self.store.relay_checkpoint().await?;
+        let events = self.store.read_after(checkpoint, &[], BATCH).await?;
+        let mut published = 0;
+        for event in &events {
+            if let Err(error) = self.bus.publish(event).await {
+                self.store.save_relay_checkpoint(checkpoint).await?;
+                return Err(error);
+            }
+            checkpoint = event.position;
+            published += 1;
+        }
+        if published > 0 {
+            self.store.save_relay_checkpoint(checkpoint).await?;
+        }
+        Ok((published, checkpoint))
+    }
+
+    /// Runs until `shutdown` is cancelled.
+    pub async fn run(self, shutdown: CancellationToken) {
+        tracing::info!("outbox relay started");
+        loop {
+            let wait = match self.publish_pending().await {
+                Ok((published, checkpoint)) if published < BATCH => {
+                    if published > 0 {
+                        tracing::debug!(published, position = checkpoint.0, "events published");
+                    }
+                    Some(checkpoint)
+                }
+                Ok(_) => None, // a full batch: more may be waiting
+                Err(error) => {
+                    tracing::warn!(%error, "relay round failed; retrying");
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = tokio::time::sleep(ERROR_PAUSE) => None,
+                    }
+                }
+            };
+            if let Some(checkpoint) = wait {
+                tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    () = self.store.wait_for_events(checkpoint, IDLE_WAIT) => {}
+                }
+            }
+            if shutdown.is_cancelled() {
+                break;
+            }
+        }
+        tracing::info!("outbox relay stopped");
+    }
+}
