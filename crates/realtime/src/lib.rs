@@ -1,1 +1,18 @@
-//! placeholder
+//! Realtime delivery: one bus subscription per api instance fanned out to every
+//! connection, channel authorization, and SSE sessions that resume without gaps.
+//!
+//! - [`hub`]: the per-instance fan-out.
+//! - [`session`]: the event stream of one connection (backlog, then live, deduplicated).
+//! - [`access`]: which channels a caller may watch.
+//! - [`sse`]: the stream as server-sent events.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod hub;
+pub mod session;
+pub mod sse;
+
+pub use access::authorize_channels;
+pub use hub::Hub;
+pub use session::session_events;
+pub use sse::sse_response;

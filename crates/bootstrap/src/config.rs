@@ -1,0 +1,204 @@
+//! Configuration: environment variables, read once into a typed struct. Every error
+//! names its variable; an unknown `IMAGEGEN_*` variable is an error (likely a typo).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use imagegen_webhooks::WebhookSecret;
+use secrecy::SecretString;
+use url::Url;
+
+use crate::BootstrapError;
+
+/// Every variable imagegen reads.
+pub const VARIABLES: [&str; 12] = [
+    "IMAGEGEN_LISTEN",
+    "IMAGEGEN_JWT_SECRET",
+    "IMAGEGEN_PUBLIC_BASE_URL",
+    "IMAGEGEN_DATA_DIR",
+    "IMAGEGEN_PROVIDER",
+    "IMAGEGEN_WEBHOOK_SECRETS",
+    "IMAGEGEN_REPLICATE_API_TOKEN",
+    "IMAGEGEN_REPLICATE_BASE_URL",
+    "IMAGEGEN_WORKER_CONCURRENCY",
+    "IMAGEGEN_SIM_START_DELAY_MS",
+    "IMAGEGEN_SIM_RUN_MS",
+    "IMAGEGEN_SIM_FAIL_RATE",
+];
+
+/// Which provider makes the images.
+#[derive(Debug, Clone)]
+pub enum ProviderChoice {
+    /// The built-in simulator, in-process (the default).
+    Simulator { start_delay: Duration, run_time: Duration, fail_rate: f64 },
+    /// Replicate's API.
+    Replicate { base_url: Url, api_token: SecretString, webhook_secrets: Vec<WebhookSecret> },
+}
+
+/// The typed configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// HS256 secret; generated at start in embedded mode when unset.
+    pub jwt_secret: Option<SecretString>,
+    /// How providers reach our webhooks; from the listen address when unset.
+    pub public_base_url: Option<Url>,
+    /// Where images are stored; a fresh temporary directory when unset.
+    pub data_dir: Option<PathBuf>,
+    pub provider: ProviderChoice,
+    pub worker_concurrency: usize,
+    /// Set when `DATABASE_URL` or `REDIS_URL` asks for the distributed mode.
+    pub distributed: bool,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, BootstrapError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Reads the given variables (tests pass their own).
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, BootstrapError> {
+        let vars: HashMap<String, String> = vars.into_iter().collect();
+        if let Some(unknown) = vars.keys().find(|k| k.starts_with("IMAGEGEN_") && !VARIABLES.contains(&k.as_str())) {
+            return Err(BootstrapError::UnknownVariable(unknown.clone()));
+        }
+        let vars = Vars(vars);
+        let get = |name: &str| vars.get(name);
+        let listen = parse(get("IMAGEGEN_LISTEN").unwrap_or("127.0.0.1:8080"), "IMAGEGEN_LISTEN", "an address such as 127.0.0.1:8080")?;
+        let jwt_secret = match get("IMAGEGEN_JWT_SECRET") {
+            Some(s) if s.len() < 32 => {
+                return Err(BootstrapError::config("IMAGEGEN_JWT_SECRET", "must be at least 32 characters"));
+            }
+            other => other.map(|s| SecretString::from(s.to_owned())),
+        };
+        let public_base_url = get("IMAGEGEN_PUBLIC_BASE_URL")
+            .map(|u| parse_url(u, "IMAGEGEN_PUBLIC_BASE_URL"))
+            .transpose()?;
+        let worker_concurrency: usize =
+            parse(get("IMAGEGEN_WORKER_CONCURRENCY").unwrap_or("8"), "IMAGEGEN_WORKER_CONCURRENCY", "a whole number from 1")?;
+        if worker_concurrency == 0 {
+            return Err(BootstrapError::config("IMAGEGEN_WORKER_CONCURRENCY", "must be at least 1"));
+        }
+        let provider = match get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
+            "simulator" => simulator(&vars)?,
+            "replicate" => replicate(&vars)?,
+            other => {
+                return Err(BootstrapError::config("IMAGEGEN_PROVIDER", format!("`{other}` is not simulator or replicate")));
+            }
+        };
+        Ok(Self {
+            listen,
+            jwt_secret,
+            public_base_url,
+            data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
+            provider,
+            worker_concurrency,
+            distributed: get("DATABASE_URL").is_some() || get("REDIS_URL").is_some(),
+        })
+    }
+}
+
+/// The variables, with blank values treated as unset.
+struct Vars(HashMap<String, String>);
+
+impl Vars {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+}
+
+fn parse<T: std::str::FromStr>(text: &str, variable: &'static str, expected: &str) -> Result<T, BootstrapError> {
+    text.parse().map_err(|_| BootstrapError::config(variable, format!("`{text}` is not {expected}")))
+}
+
+fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> {
+    let url: Url = parse(text, variable, "a URL")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(BootstrapError::config(variable, "must be an http or https URL"));
+    }
+    Ok(url)
+}
+
+fn millis(vars: &Vars, variable: &'static str, default: &str) -> Result<Duration, BootstrapError> {
+    parse(vars.get(variable).unwrap_or(default), variable, "milliseconds").map(Duration::from_millis)
+}
+
+fn simulator(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
+    let fail_rate: f64 = parse(vars.get("IMAGEGEN_SIM_FAIL_RATE").unwrap_or("0"), "IMAGEGEN_SIM_FAIL_RATE", "a number from 0 to 1")?;
+    if !(0.0..=1.0).contains(&fail_rate) {
+        return Err(BootstrapError::config("IMAGEGEN_SIM_FAIL_RATE", "must be from 0 to 1"));
+    }
+    Ok(ProviderChoice::Simulator {
+        start_delay: millis(vars, "IMAGEGEN_SIM_START_DELAY_MS", "300")?,
+        run_time: millis(vars, "IMAGEGEN_SIM_RUN_MS", "1200")?,
+        fail_rate,
+    })
+}
+
+fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
+    let api_token = vars.get("IMAGEGEN_REPLICATE_API_TOKEN")
+        .ok_or_else(|| BootstrapError::config("IMAGEGEN_REPLICATE_API_TOKEN", "is required with IMAGEGEN_PROVIDER=replicate"))?;
+    let secrets = vars.get("IMAGEGEN_WEBHOOK_SECRETS")
+        .ok_or_else(|| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", "is required with IMAGEGEN_PROVIDER=replicate"))?;
+    let webhook_secrets = secrets
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(|s| WebhookSecret::parse(s).map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ProviderChoice::Replicate {
+        base_url: parse_url(vars.get("IMAGEGEN_REPLICATE_BASE_URL").unwrap_or("https://api.replicate.com/v1"), "IMAGEGEN_REPLICATE_BASE_URL")?,
+        api_token: SecretString::from(api_token.to_owned()),
+        webhook_secrets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, BootstrapError> {
+        Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[test]
+    fn no_variables_give_the_embedded_defaults() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert!(matches!(config.provider, ProviderChoice::Simulator { .. }));
+        assert!(!config.distributed);
+    }
+
+    #[test]
+    fn an_invalid_value_names_its_variable() {
+        let err = config(&[("IMAGEGEN_LISTEN", "not-an-address")]).unwrap_err();
+        assert!(err.to_string().starts_with("IMAGEGEN_LISTEN:"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_imagegen_variable_is_refused_by_name() {
+        let err = config(&[("IMAGEGEN_LISTN", "x")]).unwrap_err();
+        assert!(err.to_string().starts_with("IMAGEGEN_LISTN:"), "{err}");
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused() {
+        let err = config(&[("IMAGEGEN_JWT_SECRET", "short")]).unwrap_err();
+        assert!(err.to_string().starts_with("IMAGEGEN_JWT_SECRET:"), "{err}");
+    }
+
+    #[test]
+    fn replicate_needs_a_token_and_valid_webhook_secrets() {
+        let err = config(&[("IMAGEGEN_PROVIDER", "replicate")]).unwrap_err();
+        assert!(err.to_string().starts_with("IMAGEGEN_REPLICATE_API_TOKEN:"), "{err}");
+        let err = config(&[
+            ("IMAGEGEN_PROVIDER", "replicate"),
+            ("IMAGEGEN_REPLICATE_API_TOKEN", "r8_x"),
+            ("IMAGEGEN_WEBHOOK_SECRETS", "whsec_bad!"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("IMAGEGEN_WEBHOOK_SECRETS:"), "{err}");
+    }
+}

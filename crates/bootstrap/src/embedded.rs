@@ -1,0 +1,160 @@
+//! The embedded mode: in-memory adapters, the worker loops and the simulator in this
+//! process, images on local disk. No outside service is needed.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::jobs::{ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler};
+use imagegen_application::ports::{Clock, ImageProvider, SystemClock};
+use imagegen_application::use_cases::{CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook};
+use imagegen_application::{Caller, Role};
+use imagegen_domain::{OrganizationId, ProviderName, UserId};
+use imagegen_memory::{MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
+use imagegen_providers::{ReplicateClient, ReplicateConfig};
+use imagegen_realtime::Hub;
+use imagegen_runtime::{JobRunner, OutboxRelay, RunnerConfig};
+use imagegen_simulator::{Faults, Simulator, SimulatorConfig};
+use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
+use imagegen_webhooks::{Verifier, WebhookSecret};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+use uuid::Uuid;
+
+use crate::{BootstrapError, Config, JwtCodec, ProviderChoice, Services};
+
+/// A started embedded system.
+pub struct EmbeddedSystem {
+    pub services: Arc<Services>,
+    /// A token for a development user, when the JWT secret was generated.
+    pub dev_token: Option<String>,
+    /// The in-process simulator, when it is the provider.
+    pub simulator: Option<(Simulator, SocketAddr)>,
+    /// The worker loops, relay and simulator; they stop when `shutdown` is cancelled.
+    pub background: JoinSet<()>,
+}
+
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0; n];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+/// Starts the embedded mode for an api listening on `api_addr`.
+///
+/// # Errors
+/// `Unsupported` when the configuration asks for the distributed mode; adapter and bind
+/// errors otherwise.
+pub async fn start_embedded(
+    config: &Config,
+    api_addr: SocketAddr,
+    shutdown: CancellationToken,
+) -> Result<EmbeddedSystem, BootstrapError> {
+    if config.distributed {
+        return Err(BootstrapError::Unsupported(
+            "DATABASE_URL/REDIS_URL are set, but the Postgres and Redis adapters are not in this build yet; \
+             unset them to run the embedded mode"
+                .into(),
+        ));
+    }
+    let public_base_url = match &config.public_base_url {
+        Some(url) => url.clone(),
+        None => Url::parse(&format!("http://{api_addr}"))
+            .map_err(|e| BootstrapError::config("IMAGEGEN_PUBLIC_BASE_URL", e.to_string()))?,
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = Arc::new(MemoryGenerationStore::new());
+    let queue = Arc::new(MemoryJobQueue::new());
+    let inbox = Arc::new(MemoryWebhookInbox::new());
+    let bus = Arc::new(MemoryEventBus::new());
+    let data_dir = config
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("imagegen-{}", Uuid::new_v4())));
+    let images = Arc::new(LocalDiskImageStore::open(data_dir.join("images"))?);
+    let mut background = JoinSet::new();
+
+    let (provider, provider_name, secrets, simulator, allow_private): (Arc<dyn ImageProvider>, _, _, _, _) =
+        match &config.provider {
+            ProviderChoice::Simulator { start_delay, run_time, fail_rate } => {
+                let secret = WebhookSecret::from_key(random_bytes(32))
+                    .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))?;
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .map_err(|source| BootstrapError::Bind { what: "the simulator", source })?;
+                let addr = listener.local_addr().map_err(|source| BootstrapError::Bind { what: "the simulator", source })?;
+                let mut sim_config = SimulatorConfig::new(format!("http://{addr}"), secret.clone());
+                sim_config.start_delay = *start_delay;
+                sim_config.run_time = *run_time;
+                sim_config.faults = Faults { fail_prediction: *fail_rate, ..Faults::default() };
+                let simulator = Simulator::new(sim_config);
+                let serving = simulator.clone();
+                let token = shutdown.clone();
+                background.spawn(async move {
+                    if let Err(error) = serving.serve(listener, token).await {
+                        tracing::error!(%error, "simulator stopped");
+                    }
+                });
+                let client = replicate_client(format!("http://{addr}/v1"), SecretString::from("r8_simulator"))?;
+                (client, ProviderName::Simulator, vec![secret], Some((simulator, addr)), true)
+            }
+            ProviderChoice::Replicate { base_url, api_token, webhook_secrets } => {
+                let client = replicate_client(base_url.to_string(), api_token.clone())?;
+                (client, ProviderName::Replicate, webhook_secrets.clone(), None, false)
+            }
+        };
+    let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy { allow_private, ..FetchPolicy::default() })?);
+
+    let webhook_base = format!("{}/webhooks/replicate", public_base_url.as_str().trim_end_matches('/'));
+    let handlers: Vec<Arc<dyn JobHandler>> = vec![
+        Arc::new(SubmitGenerationHandler::new(store.clone(), provider, clock.clone(), webhook_base)),
+        Arc::new(ApplyProviderUpdateHandler::new(store.clone(), queue.clone(), inbox.clone(), clock.clone())),
+        Arc::new(StoreImagesHandler::new(store.clone(), fetcher, images.clone(), clock.clone())),
+    ];
+    let runner_config = RunnerConfig { concurrency: config.worker_concurrency, ..RunnerConfig::default() };
+    background.spawn(JobRunner::new(queue.clone(), handlers, runner_config).run(shutdown.clone()));
+    background.spawn(OutboxRelay::new(store.clone(), bus.clone()).run(shutdown.clone()));
+    let hub = Hub::start(bus, shutdown.clone()).await?;
+
+    let (jwt_secret, generated) = match &config.jwt_secret {
+        Some(secret) => (secret.expose_secret().as_bytes().to_vec(), false),
+        None => (random_bytes(32), true),
+    };
+    let tokens = JwtCodec::new(&jwt_secret);
+    let dev_token = if generated { Some(dev_token(&tokens)?) } else { None };
+
+    let services = Services {
+        create_generation: CreateGeneration::new(store.clone(), queue.clone(), clock.clone(), provider_name),
+        get_generation: GetGeneration::new(store.clone()),
+        list_generations: ListGenerations::new(store.clone()),
+        receive_webhook: ReceiveWebhook::new(inbox, queue, clock.clone()),
+        repository: store.clone(),
+        event_store: store,
+        hub,
+        images,
+        webhook_verifier: Verifier::new(secrets),
+        tokens,
+        clock,
+        public_base_url,
+    };
+    Ok(EmbeddedSystem { services: Arc::new(services), dev_token, simulator, background })
+}
+
+fn replicate_client(base_url: String, api_token: SecretString) -> Result<Arc<dyn ImageProvider>, BootstrapError> {
+    let config = ReplicateConfig { base_url, api_token, timeout: Duration::from_secs(30) };
+    Ok(Arc::new(ReplicateClient::new(config)?))
+}
+
+fn dev_token(tokens: &JwtCodec) -> Result<String, BootstrapError> {
+    let caller = Caller {
+        user_id: UserId::from_uuid(Uuid::new_v4()),
+        organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
+        role: Role::User,
+    };
+    tokens
+        .issue(&caller, chrono::Duration::days(7))
+        .map_err(|e| BootstrapError::config("IMAGEGEN_JWT_SECRET", e.to_string()))
+}

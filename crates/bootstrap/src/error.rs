@@ -1,0 +1,29 @@
+//! Start-up errors.
+
+/// Why the system could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    /// A configuration variable is missing or invalid; the message names it.
+    #[error("{variable}: {message}")]
+    Config { variable: &'static str, message: String },
+    /// An environment variable that imagegen does not know (a typo, probably).
+    #[error("{0}: unknown variable (see the configuration table in README.md)")]
+    UnknownVariable(String),
+    /// A mode this build cannot run yet.
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("cannot bind {what}: {source}")]
+    Bind {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Adapter(#[from] imagegen_application::Error),
+}
+
+impl BootstrapError {
+    pub(crate) fn config(variable: &'static str, message: impl Into<String>) -> Self {
+        Self::Config { variable, message: message.into() }
+    }
+}

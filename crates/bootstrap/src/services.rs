@@ -1,0 +1,31 @@
+//! What the api needs, wired to adapters.
+
+use std::sync::Arc;
+
+use imagegen_application::ports::{Clock, EventStore, GenerationRepository, ImageStore};
+use imagegen_application::use_cases::{CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook};
+use imagegen_realtime::Hub;
+use imagegen_webhooks::Verifier;
+use url::Url;
+
+use crate::JwtCodec;
+
+/// The api's dependencies.
+pub struct Services {
+    pub create_generation: CreateGeneration,
+    pub get_generation: GetGeneration,
+    pub list_generations: ListGenerations,
+    pub receive_webhook: ReceiveWebhook,
+    /// For channel authorization.
+    pub repository: Arc<dyn GenerationRepository>,
+    /// For SSE resume.
+    pub event_store: Arc<dyn EventStore>,
+    pub hub: Arc<Hub>,
+    pub images: Arc<dyn ImageStore>,
+    /// Replicate-protocol webhook signatures.
+    pub webhook_verifier: Verifier,
+    pub tokens: JwtCodec,
+    pub clock: Arc<dyn Clock>,
+    /// Where the api is reachable; image URLs start with it.
+    pub public_base_url: Url,
+}
