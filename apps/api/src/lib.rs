@@ -1,1 +1,72 @@
-//! placeholder
+//! The imagegen HTTP API: routes, extractors, error mapping and wiring. Thin: each
+//! handler turns HTTP into a use case call and back.
+//!
+//! - [`app`]: the router, callable without a socket (tests `oneshot` it).
+//! - [`run`]: start the embedded system and serve on a pre-bound listener.
+#![forbid(unsafe_code)]
+
+mod auth;
+mod dto;
+mod error;
+mod json;
+mod routes;
+
+use std::sync::Arc;
+
+use axum::Router;
+use imagegen_bootstrap::{BootstrapError, Config, Services, start_embedded};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// The whole HTTP surface.
+pub fn app(services: Arc<Services>) -> Router {
+    Router::new()
+        .merge(routes::health::router())
+        .merge(routes::generations::router())
+        .merge(routes::events::router())
+        .merge(routes::images::router())
+        .merge(routes::webhooks::router())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                // The path only: query strings may carry an access token.
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(services)
+}
+
+/// How long in-flight requests and jobs get after SIGTERM.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Starts the embedded system and serves on `listener` until `shutdown` is cancelled,
+/// then drains requests and the worker loops.
+///
+/// # Errors
+/// Start-up errors (configuration, binding the simulator) and serve errors.
+pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> Result<(), BootstrapError> {
+    let addr = listener.local_addr().map_err(|source| BootstrapError::Bind { what: "the api", source })?;
+    let system = start_embedded(&config, addr, shutdown.clone()).await?;
+    tracing::info!("imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services");
+    tracing::info!(listen = %addr, public_base_url = %system.services.public_base_url, "listening; dashboard and API at http://{addr}");
+    if let Some((_, sim_addr)) = &system.simulator {
+        tracing::info!(simulator = %sim_addr, "provider: built-in simulator (Replicate protocol), stats at http://{sim_addr}/sim/stats");
+    }
+    if let Some(token) = &system.dev_token {
+        tracing::info!("development token (IMAGEGEN_JWT_SECRET was unset; valid 7 days): {token}");
+    }
+    let mut background = system.background;
+    axum::serve(listener, app(system.services))
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await
+        .map_err(|source| BootstrapError::Bind { what: "the api", source })?;
+    tracing::info!("api stopped accepting requests; draining worker loops");
+    let drained = tokio::time::timeout(DRAIN, async { while background.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        tracing::warn!("drain timeout passed; stopping anyway");
+    }
+    tracing::info!("shutdown complete");
+    Ok(())
+}

@@ -1,1 +1,25 @@
-fn main() {}
+//! `imagegen-worker`: the queue consumers, outbox relay and reconciler as their own
+//! process, for the distributed mode (Postgres + Redis). In the embedded mode the api
+//! runs the same loops (`imagegen-runtime`) in-process, so this binary is not needed.
+
+use imagegen_bootstrap::{Config, telemetry};
+
+fn main() -> std::process::ExitCode {
+    telemetry::init();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            tracing::error!("configuration error: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if !config.distributed {
+        tracing::error!(
+            "DATABASE_URL and REDIS_URL: the worker needs the shared store and queue of the distributed mode; \
+             in the embedded mode, `cargo run -p imagegen-api` runs the worker loops in-process"
+        );
+    } else {
+        tracing::error!("the Postgres and Redis adapters are not in this build yet; the distributed worker cannot start");
+    }
+    std::process::ExitCode::from(2)
+}

@@ -79,7 +79,7 @@ pub fn session_events(
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
     resume_after: Option<StreamPosition>,
-) -> impl Stream<Item = StoredEvent> + Send + 'static {
+) -> impl Stream<Item = StoredEvent> + Send + use<> {
     let session = Session {
         live: hub.subscribe(),
         store,

@@ -1,0 +1,43 @@
+//! The authenticated caller, from `Authorization: Bearer` or, for EventSource (which
+//! cannot send headers), the `access_token` query parameter. Tokens are never logged.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use imagegen_application::Caller;
+use imagegen_bootstrap::Services;
+
+use crate::ApiError;
+
+/// The verified caller.
+pub struct CurrentUser(pub Caller);
+
+fn query_token(parts: &Parts) -> Option<String> {
+    let query = parts.uri.query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "access_token")
+        .map(|(_, value)| value.into_owned())
+}
+
+impl FromRequestParts<Arc<Services>> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, services: &Arc<Services>) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let token = header
+            .or_else(|| query_token(parts))
+            .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;
+        services
+            .tokens
+            .verify(token.trim())
+            .map(CurrentUser)
+            .map_err(|_| ApiError::Unauthorized("the token is invalid or expired".into()))
+    }
+}

@@ -1,0 +1,56 @@
+//! `GET /v1/events`: server-sent events of the channels asked for (`channel` may
+//! repeat; the caller's own user channel when none is given). `Last-Event-ID` (header,
+//! or `last_event_id` in the query) resumes after that stream position.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::Uri;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use imagegen_application::ports::StreamPosition;
+use imagegen_application::{Channel, Error};
+use imagegen_bootstrap::Services;
+use imagegen_realtime::{authorize_channels, session_events, sse_response};
+
+use crate::ApiError;
+use crate::auth::CurrentUser;
+
+pub fn router() -> Router<Arc<Services>> {
+    Router::new().route("/v1/events", get(events))
+}
+
+fn query_values<'a>(uri: &'a Uri, key: &'a str) -> impl Iterator<Item = String> + 'a {
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .filter(move |(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+async fn events(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut channels = query_values(&uri, "channel")
+        .map(|raw| raw.parse::<Channel>().map_err(|e| Error::Invalid(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    if channels.is_empty() {
+        channels.push(Channel::User(caller.user_id));
+    }
+    authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
+    let last_event_id = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| query_values(&uri, "last_event_id").next());
+    let resume_after = last_event_id
+        .map(|raw| raw.trim().parse::<u64>().map(StreamPosition))
+        .transpose()
+        .map_err(|_| Error::Invalid("Last-Event-ID must be a stream position".into()))?;
+    tracing::info!(channels = channels.len(), resume = resume_after.map(|p| p.0), "event stream opened");
+    let stream = session_events(&services.hub, services.event_store.clone(), channels, resume_after);
+    Ok(sse_response(stream))
+}

@@ -1,0 +1,70 @@
+//! `POST /v1/generations`, `GET /v1/generations/{id}`, `GET /v1/generations`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use imagegen_application::use_cases::CreateGenerationCommand;
+use imagegen_bootstrap::Services;
+use imagegen_domain::GenerationId;
+use serde::Deserialize;
+
+use super::parse_id;
+use crate::ApiError;
+use crate::auth::CurrentUser;
+use crate::dto::{GenerationIn, GenerationOut, GenerationPageOut};
+use crate::json::AppJson;
+
+pub fn router() -> Router<Arc<Services>> {
+    Router::new()
+        .route("/v1/generations", get(list).post(create))
+        .route("/v1/generations/{id}", get(show))
+}
+
+async fn create(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    AppJson(body): AppJson<GenerationIn>,
+) -> Result<Response, ApiError> {
+    let command = CreateGenerationCommand { prompt: body.prompt, settings: body.settings };
+    let generation = services.create_generation.execute(&caller, command).await?;
+    let location = format!("/v1/generations/{}", generation.id());
+    let out = GenerationOut::new(&generation, &services.public_base_url);
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(out)).into_response())
+}
+
+async fn show(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<GenerationOut>, ApiError> {
+    let id: GenerationId = parse_id(&id, "generation")?;
+    let generation = services.get_generation.execute(&caller, id).await?;
+    Ok(Json(GenerationOut::new(&generation, &services.public_base_url)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    limit: Option<usize>,
+    before: Option<String>,
+}
+
+async fn list(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<GenerationPageOut>, ApiError> {
+    let before = query
+        .before
+        .map(|b| b.parse::<GenerationId>())
+        .transpose()
+        .map_err(|_| imagegen_application::Error::Invalid("before must be a generation id".into()))?;
+    let page = services.list_generations.execute(&caller, before, query.limit.unwrap_or(20)).await?;
+    Ok(Json(GenerationPageOut {
+        items: page.items.iter().map(|g| GenerationOut::new(g, &services.public_base_url)).collect(),
+        next_cursor: page.next_cursor.map(|c| c.to_string()),
+    }))
+}

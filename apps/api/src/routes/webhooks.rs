@@ -1,0 +1,62 @@
+//! `POST /webhooks/replicate/{generation_id}`: verify the signature on the raw bytes,
+//! parse, record once, queue, answer at once. The slow work happens in the worker.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+use imagegen_application::use_cases::WebhookReceipt;
+use imagegen_bootstrap::Services;
+use imagegen_domain::{GenerationId, ProviderName};
+use imagegen_webhooks::{SignedHeaders, parse_prediction};
+use serde_json::{Value, json};
+
+use super::parse_id;
+use crate::ApiError;
+
+/// Replicate bodies carry inputs and logs; allow well over its 2 MB.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+pub fn router() -> Router<Arc<Services>> {
+    Router::new()
+        .route("/webhooks/replicate/{generation_id}", post(replicate))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+async fn replicate(
+    State(services): State<Arc<Services>>,
+    Path(generation_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let generation_id: GenerationId = parse_id(&generation_id, "generation")?;
+    let signed = SignedHeaders {
+        id: header(&headers, "webhook-id"),
+        timestamp: header(&headers, "webhook-timestamp"),
+        signature: header(&headers, "webhook-signature"),
+    };
+    let now = services.clock.now().timestamp();
+    if let Err(error) = services.webhook_verifier.verify(signed, &body, now) {
+        tracing::warn!(%error, webhook.id = signed.id, "webhook refused");
+        return Err(ApiError::BadSignature(error.to_string()));
+    }
+    let update = parse_prediction(&body)
+        .map_err(|e| ApiError::BadRequest { code: "malformed_webhook", detail: e.to_string() })?;
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let receipt = services
+        .receive_webhook
+        .execute(ProviderName::Replicate, signed.id.to_owned(), generation_id, update, value)
+        .await?;
+    let status = match receipt {
+        WebhookReceipt::Queued => "queued",
+        WebhookReceipt::Duplicate => "duplicate",
+    };
+    Ok(Json(json!({ "status": status })))
+}
