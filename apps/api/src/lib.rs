@@ -48,14 +48,17 @@ const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
 /// Start-up errors (configuration, binding the simulator) and serve errors.
 pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> Result<(), BootstrapError> {
     let addr = listener.local_addr().map_err(|source| BootstrapError::Bind { what: "the api", source })?;
-    let system = start_embedded(&config, addr, shutdown.clone()).await?;
     tracing::info!("imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services");
-    tracing::info!(listen = %addr, public_base_url = %system.services.public_base_url, "listening; dashboard and API at http://{addr}");
+    let system = start_embedded(&config, addr, shutdown.clone()).await?;
+    tracing::info!(listen = %addr, public_base_url = %system.services.public_base_url, "listening; API at http://{addr}");
     if let Some((_, sim_addr)) = &system.simulator {
         tracing::info!(simulator = %sim_addr, "provider: built-in simulator (Replicate protocol), stats at http://{sim_addr}/sim/stats");
     }
     if let Some(token) = &system.dev_token {
         tracing::info!("development token (IMAGEGEN_JWT_SECRET was unset; valid 7 days): {token}");
+        if let Ok(caller) = system.services.tokens.verify(token) {
+            tracing::info!("its events: GET http://{addr}/v1/events?channel=user:{}", caller.user_id);
+        }
     }
     let mut background = system.background;
     axum::serve(listener, app(system.services))

@@ -139,6 +139,7 @@ pub async fn start_embedded(
         tokens,
         clock,
         public_base_url,
+        shutdown,
     };
     Ok(EmbeddedSystem { services: Arc::new(services), dev_token, simulator, background })
 }

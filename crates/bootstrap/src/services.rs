@@ -6,6 +6,7 @@ use imagegen_application::ports::{Clock, EventStore, GenerationRepository, Image
 use imagegen_application::use_cases::{CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook};
 use imagegen_realtime::Hub;
 use imagegen_webhooks::Verifier;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::JwtCodec;
@@ -28,4 +29,6 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     /// Where the api is reachable; image URLs start with it.
     pub public_base_url: Url,
+    /// Cancelled at shutdown: long-lived streams end with it, so draining can finish.
+    pub shutdown: CancellationToken,
 }

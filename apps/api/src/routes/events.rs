@@ -10,6 +10,7 @@ use axum::http::Uri;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use futures::StreamExt;
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
@@ -51,6 +52,7 @@ async fn events(
         .transpose()
         .map_err(|_| Error::Invalid("Last-Event-ID must be a stream position".into()))?;
     tracing::info!(channels = channels.len(), resume = resume_after.map(|p| p.0), "event stream opened");
-    let stream = session_events(&services.hub, services.event_store.clone(), channels, resume_after);
+    let stream = session_events(&services.hub, services.event_store.clone(), channels, resume_after)
+        .take_until(services.shutdown.clone().cancelled_owned());
     Ok(sse_response(stream))
 }

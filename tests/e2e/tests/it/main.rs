@@ -1,0 +1,7 @@
+//! End to end: the api in embedded mode on a free port (through its library entry with
+//! a pre-bound listener), its in-process simulator and worker loops, over real HTTP and
+//! SSE, exactly as a user drives it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod flow;
+mod support;
