@@ -12,7 +12,10 @@ pub enum ApiError {
     /// Errors from use cases and ports.
     App(Error),
     /// A request that is malformed before any use case sees it.
-    BadRequest { code: &'static str, detail: String },
+    BadRequest {
+        code: &'static str,
+        detail: String,
+    },
     Unauthorized(String),
     /// A webhook with a bad signature.
     BadSignature(String),
@@ -33,31 +36,56 @@ fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
         "detail": detail,
     });
     let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     response
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = match self {
-            Self::BadRequest { code, detail } => return problem(StatusCode::BAD_REQUEST, code, &detail),
-            Self::Unauthorized(detail) => return problem(StatusCode::UNAUTHORIZED, "unauthorized", &detail),
-            Self::BadSignature(detail) => return problem(StatusCode::UNAUTHORIZED, "invalid_signature", &detail),
+            Self::BadRequest { code, detail } => {
+                return problem(StatusCode::BAD_REQUEST, code, &detail);
+            }
+            Self::Unauthorized(detail) => {
+                return problem(StatusCode::UNAUTHORIZED, "unauthorized", &detail);
+            }
+            Self::BadSignature(detail) => {
+                return problem(StatusCode::UNAUTHORIZED, "invalid_signature", &detail);
+            }
             Self::App(error) => error,
         };
         let detail = error.to_string();
         match &error {
-            Error::Prompt(_) => problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_prompt", &detail),
-            Error::Settings(_) => problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_settings", &detail),
-            Error::Invalid(_) => problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", &detail),
+            Error::Prompt(_) => {
+                problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_prompt", &detail)
+            }
+            Error::Settings(_) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_settings",
+                &detail,
+            ),
+            Error::Invalid(_) => {
+                problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", &detail)
+            }
             Error::NotFound { .. } => problem(StatusCode::NOT_FOUND, "not_found", &detail),
             Error::Forbidden(_) => problem(StatusCode::FORBIDDEN, "forbidden", &detail),
             Error::Domain(_) => problem(StatusCode::CONFLICT, "invalid_state", &detail),
-            Error::VersionConflict { .. } => problem(StatusCode::CONFLICT, "concurrent_update", &detail),
+            Error::VersionConflict { .. } => {
+                problem(StatusCode::CONFLICT, "concurrent_update", &detail)
+            }
             Error::Unavailable { .. } | Error::ProviderUnavailable { .. } => {
                 tracing::warn!(error = %error, "answering 503");
-                let mut response = problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again shortly");
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                let mut response = problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "try again shortly",
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
                 response
             }
             Error::ProviderRejected { .. } | Error::Fetch { .. } | Error::Unexpected { .. } => {

@@ -18,10 +18,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(JsonRejection::JsonDataError(e)) => Err(Error::Invalid(e.body_text()).into()),
-            Err(JsonRejection::MissingJsonContentType(e)) => {
-                Err(ApiError::BadRequest { code: "unsupported_media_type", detail: e.body_text() })
-            }
-            Err(e) => Err(ApiError::BadRequest { code: "malformed_json", detail: e.body_text() }),
+            Err(JsonRejection::MissingJsonContentType(e)) => Err(ApiError::BadRequest {
+                code: "unsupported_media_type",
+                detail: e.body_text(),
+            }),
+            Err(e) => Err(ApiError::BadRequest {
+                code: "malformed_json",
+                detail: e.body_text(),
+            }),
         }
     }
 }

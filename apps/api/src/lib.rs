@@ -46,9 +46,20 @@ const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
 ///
 /// # Errors
 /// Start-up errors (configuration, binding the simulator) and serve errors.
-pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> Result<(), BootstrapError> {
-    let addr = listener.local_addr().map_err(|source| BootstrapError::Bind { what: "the api", source })?;
-    tracing::info!("imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services");
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), BootstrapError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|source| BootstrapError::Bind {
+            what: "the api",
+            source,
+        })?;
+    tracing::info!(
+        "imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services"
+    );
     let system = start_embedded(&config, addr, shutdown.clone()).await?;
     tracing::info!(listen = %addr, public_base_url = %system.services.public_base_url, "listening; API at http://{addr}");
     if let Some((_, sim_addr)) = &system.simulator {
@@ -57,16 +68,25 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
     if let Some(token) = &system.dev_token {
         tracing::info!("development token (IMAGEGEN_JWT_SECRET was unset; valid 7 days): {token}");
         if let Ok(caller) = system.services.tokens.verify(token) {
-            tracing::info!("its events: GET http://{addr}/v1/events?channel=user:{}", caller.user_id);
+            tracing::info!(
+                "its events: GET http://{addr}/v1/events?channel=user:{}",
+                caller.user_id
+            );
         }
     }
     let mut background = system.background;
     axum::serve(listener, app(system.services))
         .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await
-        .map_err(|source| BootstrapError::Bind { what: "the api", source })?;
+        .map_err(|source| BootstrapError::Bind {
+            what: "the api",
+            source,
+        })?;
     tracing::info!("api stopped accepting requests; draining worker loops");
-    let drained = tokio::time::timeout(DRAIN, async { while background.join_next().await.is_some() {} }).await;
+    let drained = tokio::time::timeout(DRAIN, async {
+        while background.join_next().await.is_some() {}
+    })
+    .await;
     if drained.is_err() {
         tracing::warn!("drain timeout passed; stopping anyway");
     }

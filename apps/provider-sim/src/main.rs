@@ -77,7 +77,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
     let mut config = SimulatorConfig::new(public_url, secret);
     config.start_delay = Duration::from_millis(args.start_delay_ms);
     config.run_time = Duration::from_millis(args.run_ms);
@@ -109,5 +112,8 @@ async fn main() -> std::process::ExitCode {
 
 /// 32 random bytes (two v4 UUIDs come from the system's randomness).
 fn rand_key() -> Vec<u8> {
-    [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|u| u.as_bytes().to_vec()).collect()
+    [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
+        .iter()
+        .flat_map(|u| u.as_bytes().to_vec())
+        .collect()
 }

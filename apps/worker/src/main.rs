@@ -19,7 +19,9 @@ fn main() -> std::process::ExitCode {
              in the embedded mode, `cargo run -p imagegen-api` runs the worker loops in-process"
         );
     } else {
-        tracing::error!("the Postgres and Redis adapters are not in this build yet; the distributed worker cannot start");
+        tracing::error!(
+            "the Postgres and Redis adapters are not in this build yet; the distributed worker cannot start"
+        );
     }
     std::process::ExitCode::from(2)
 }

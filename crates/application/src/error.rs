@@ -36,7 +36,10 @@ pub enum Error {
     VersionConflict { id: String, expected: u64 },
     /// The provider could not take the call now; trying later may work.
     #[error("provider unavailable: {message}")]
-    ProviderUnavailable { message: String, retry_after: Option<Duration> },
+    ProviderUnavailable {
+        message: String,
+        retry_after: Option<Duration>,
+    },
     /// The provider refused the call; repeating it will not help.
     #[error("provider rejected the request: {message}")]
     ProviderRejected { message: String },
@@ -62,17 +65,26 @@ pub enum Error {
 impl Error {
     /// An [`Error::Unavailable`] for `what`, keeping the source.
     pub fn unavailable(what: &'static str, source: impl Into<BoxError>) -> Self {
-        Self::Unavailable { what, source: source.into() }
+        Self::Unavailable {
+            what,
+            source: source.into(),
+        }
     }
 
     /// An [`Error::Unexpected`] with context and a source.
     pub fn unexpected(context: impl Into<String>, source: impl Into<BoxError>) -> Self {
-        Self::Unexpected { context: context.into(), source: Some(source.into()) }
+        Self::Unexpected {
+            context: context.into(),
+            source: Some(source.into()),
+        }
     }
 
     /// An [`Error::Unexpected`] with context only.
     pub fn bug(context: impl Into<String>) -> Self {
-        Self::Unexpected { context: context.into(), source: None }
+        Self::Unexpected {
+            context: context.into(),
+            source: None,
+        }
     }
 
     /// Whether trying the same thing again later may succeed.

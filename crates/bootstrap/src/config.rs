@@ -32,9 +32,17 @@ pub const VARIABLES: [&str; 12] = [
 #[derive(Debug, Clone)]
 pub enum ProviderChoice {
     /// The built-in simulator, in-process (the default).
-    Simulator { start_delay: Duration, run_time: Duration, fail_rate: f64 },
+    Simulator {
+        start_delay: Duration,
+        run_time: Duration,
+        fail_rate: f64,
+    },
     /// Replicate's API.
-    Replicate { base_url: Url, api_token: SecretString, webhook_secrets: Vec<WebhookSecret> },
+    Replicate {
+        base_url: Url,
+        api_token: SecretString,
+        webhook_secrets: Vec<WebhookSecret>,
+    },
 }
 
 /// The typed configuration.
@@ -60,33 +68,54 @@ impl Config {
     }
 
     /// Reads the given variables (tests pass their own).
-    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, BootstrapError> {
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, BootstrapError> {
         let vars: HashMap<String, String> = vars.into_iter().collect();
-        if let Some(unknown) = vars.keys().find(|k| k.starts_with("IMAGEGEN_") && !VARIABLES.contains(&k.as_str())) {
+        if let Some(unknown) = vars
+            .keys()
+            .find(|k| k.starts_with("IMAGEGEN_") && !VARIABLES.contains(&k.as_str()))
+        {
             return Err(BootstrapError::UnknownVariable(unknown.clone()));
         }
         let vars = Vars(vars);
         let get = |name: &str| vars.get(name);
-        let listen = parse(get("IMAGEGEN_LISTEN").unwrap_or("127.0.0.1:8080"), "IMAGEGEN_LISTEN", "an address such as 127.0.0.1:8080")?;
+        let listen = parse(
+            get("IMAGEGEN_LISTEN").unwrap_or("127.0.0.1:8080"),
+            "IMAGEGEN_LISTEN",
+            "an address such as 127.0.0.1:8080",
+        )?;
         let jwt_secret = match get("IMAGEGEN_JWT_SECRET") {
             Some(s) if s.len() < 32 => {
-                return Err(BootstrapError::config("IMAGEGEN_JWT_SECRET", "must be at least 32 characters"));
+                return Err(BootstrapError::config(
+                    "IMAGEGEN_JWT_SECRET",
+                    "must be at least 32 characters",
+                ));
             }
             other => other.map(|s| SecretString::from(s.to_owned())),
         };
         let public_base_url = get("IMAGEGEN_PUBLIC_BASE_URL")
             .map(|u| parse_url(u, "IMAGEGEN_PUBLIC_BASE_URL"))
             .transpose()?;
-        let worker_concurrency: usize =
-            parse(get("IMAGEGEN_WORKER_CONCURRENCY").unwrap_or("8"), "IMAGEGEN_WORKER_CONCURRENCY", "a whole number from 1")?;
+        let worker_concurrency: usize = parse(
+            get("IMAGEGEN_WORKER_CONCURRENCY").unwrap_or("8"),
+            "IMAGEGEN_WORKER_CONCURRENCY",
+            "a whole number from 1",
+        )?;
         if worker_concurrency == 0 {
-            return Err(BootstrapError::config("IMAGEGEN_WORKER_CONCURRENCY", "must be at least 1"));
+            return Err(BootstrapError::config(
+                "IMAGEGEN_WORKER_CONCURRENCY",
+                "must be at least 1",
+            ));
         }
         let provider = match get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
             "simulator" => simulator(&vars)?,
             "replicate" => replicate(&vars)?,
             other => {
-                return Err(BootstrapError::config("IMAGEGEN_PROVIDER", format!("`{other}` is not simulator or replicate")));
+                return Err(BootstrapError::config(
+                    "IMAGEGEN_PROVIDER",
+                    format!("`{other}` is not simulator or replicate"),
+                ));
             }
         };
         Ok(Self {
@@ -110,26 +139,46 @@ impl Vars {
     }
 }
 
-fn parse<T: std::str::FromStr>(text: &str, variable: &'static str, expected: &str) -> Result<T, BootstrapError> {
-    text.parse().map_err(|_| BootstrapError::config(variable, format!("`{text}` is not {expected}")))
+fn parse<T: std::str::FromStr>(
+    text: &str,
+    variable: &'static str,
+    expected: &str,
+) -> Result<T, BootstrapError> {
+    text.parse()
+        .map_err(|_| BootstrapError::config(variable, format!("`{text}` is not {expected}")))
 }
 
 fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> {
     let url: Url = parse(text, variable, "a URL")?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(BootstrapError::config(variable, "must be an http or https URL"));
+        return Err(BootstrapError::config(
+            variable,
+            "must be an http or https URL",
+        ));
     }
     Ok(url)
 }
 
 fn millis(vars: &Vars, variable: &'static str, default: &str) -> Result<Duration, BootstrapError> {
-    parse(vars.get(variable).unwrap_or(default), variable, "milliseconds").map(Duration::from_millis)
+    parse(
+        vars.get(variable).unwrap_or(default),
+        variable,
+        "milliseconds",
+    )
+    .map(Duration::from_millis)
 }
 
 fn simulator(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
-    let fail_rate: f64 = parse(vars.get("IMAGEGEN_SIM_FAIL_RATE").unwrap_or("0"), "IMAGEGEN_SIM_FAIL_RATE", "a number from 0 to 1")?;
+    let fail_rate: f64 = parse(
+        vars.get("IMAGEGEN_SIM_FAIL_RATE").unwrap_or("0"),
+        "IMAGEGEN_SIM_FAIL_RATE",
+        "a number from 0 to 1",
+    )?;
     if !(0.0..=1.0).contains(&fail_rate) {
-        return Err(BootstrapError::config("IMAGEGEN_SIM_FAIL_RATE", "must be from 0 to 1"));
+        return Err(BootstrapError::config(
+            "IMAGEGEN_SIM_FAIL_RATE",
+            "must be from 0 to 1",
+        ));
     }
     Ok(ProviderChoice::Simulator {
         start_delay: millis(vars, "IMAGEGEN_SIM_START_DELAY_MS", "300")?,
@@ -139,17 +188,32 @@ fn simulator(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
 }
 
 fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
-    let api_token = vars.get("IMAGEGEN_REPLICATE_API_TOKEN")
-        .ok_or_else(|| BootstrapError::config("IMAGEGEN_REPLICATE_API_TOKEN", "is required with IMAGEGEN_PROVIDER=replicate"))?;
-    let secrets = vars.get("IMAGEGEN_WEBHOOK_SECRETS")
-        .ok_or_else(|| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", "is required with IMAGEGEN_PROVIDER=replicate"))?;
+    let api_token = vars.get("IMAGEGEN_REPLICATE_API_TOKEN").ok_or_else(|| {
+        BootstrapError::config(
+            "IMAGEGEN_REPLICATE_API_TOKEN",
+            "is required with IMAGEGEN_PROVIDER=replicate",
+        )
+    })?;
+    let secrets = vars.get("IMAGEGEN_WEBHOOK_SECRETS").ok_or_else(|| {
+        BootstrapError::config(
+            "IMAGEGEN_WEBHOOK_SECRETS",
+            "is required with IMAGEGEN_PROVIDER=replicate",
+        )
+    })?;
     let webhook_secrets = secrets
         .split([' ', ','])
         .filter(|s| !s.is_empty())
-        .map(|s| WebhookSecret::parse(s).map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string())))
+        .map(|s| {
+            WebhookSecret::parse(s)
+                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ProviderChoice::Replicate {
-        base_url: parse_url(vars.get("IMAGEGEN_REPLICATE_BASE_URL").unwrap_or("https://api.replicate.com/v1"), "IMAGEGEN_REPLICATE_BASE_URL")?,
+        base_url: parse_url(
+            vars.get("IMAGEGEN_REPLICATE_BASE_URL")
+                .unwrap_or("https://api.replicate.com/v1"),
+            "IMAGEGEN_REPLICATE_BASE_URL",
+        )?,
         api_token: SecretString::from(api_token.to_owned()),
         webhook_secrets,
     })
@@ -192,13 +256,19 @@ mod tests {
     #[test]
     fn replicate_needs_a_token_and_valid_webhook_secrets() {
         let err = config(&[("IMAGEGEN_PROVIDER", "replicate")]).unwrap_err();
-        assert!(err.to_string().starts_with("IMAGEGEN_REPLICATE_API_TOKEN:"), "{err}");
+        assert!(
+            err.to_string().starts_with("IMAGEGEN_REPLICATE_API_TOKEN:"),
+            "{err}"
+        );
         let err = config(&[
             ("IMAGEGEN_PROVIDER", "replicate"),
             ("IMAGEGEN_REPLICATE_API_TOKEN", "r8_x"),
             ("IMAGEGEN_WEBHOOK_SECRETS", "whsec_bad!"),
         ])
         .unwrap_err();
-        assert!(err.to_string().starts_with("IMAGEGEN_WEBHOOK_SECRETS:"), "{err}");
+        assert!(
+            err.to_string().starts_with("IMAGEGEN_WEBHOOK_SECRETS:"),
+            "{err}"
+        );
     }
 }

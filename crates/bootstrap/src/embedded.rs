@@ -5,9 +5,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use imagegen_application::jobs::{ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler};
+use imagegen_application::jobs::{
+    ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler,
+};
 use imagegen_application::ports::{Clock, ImageProvider, SystemClock};
-use imagegen_application::use_cases::{CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook};
+use imagegen_application::use_cases::{
+    CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
+};
 use imagegen_application::{Caller, Role};
 use imagegen_domain::{OrganizationId, ProviderName, UserId};
 use imagegen_memory::{MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
@@ -77,44 +81,108 @@ pub async fn start_embedded(
     let images = Arc::new(LocalDiskImageStore::open(data_dir.join("images"))?);
     let mut background = JoinSet::new();
 
-    let (provider, provider_name, secrets, simulator, allow_private): (Arc<dyn ImageProvider>, _, _, _, _) =
-        match &config.provider {
-            ProviderChoice::Simulator { start_delay, run_time, fail_rate } => {
-                let secret = WebhookSecret::from_key(random_bytes(32))
-                    .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))?;
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let (provider, provider_name, secrets, simulator, allow_private): (
+        Arc<dyn ImageProvider>,
+        _,
+        _,
+        _,
+        _,
+    ) = match &config.provider {
+        ProviderChoice::Simulator {
+            start_delay,
+            run_time,
+            fail_rate,
+        } => {
+            let secret = WebhookSecret::from_key(random_bytes(32))
+                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))?;
+            let listener =
+                tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
-                    .map_err(|source| BootstrapError::Bind { what: "the simulator", source })?;
-                let addr = listener.local_addr().map_err(|source| BootstrapError::Bind { what: "the simulator", source })?;
-                let mut sim_config = SimulatorConfig::new(format!("http://{addr}"), secret.clone());
-                sim_config.start_delay = *start_delay;
-                sim_config.run_time = *run_time;
-                sim_config.faults = Faults { fail_prediction: *fail_rate, ..Faults::default() };
-                let simulator = Simulator::new(sim_config);
-                let serving = simulator.clone();
-                let token = shutdown.clone();
-                background.spawn(async move {
-                    if let Err(error) = serving.serve(listener, token).await {
-                        tracing::error!(%error, "simulator stopped");
-                    }
-                });
-                let client = replicate_client(format!("http://{addr}/v1"), SecretString::from("r8_simulator"))?;
-                (client, ProviderName::Simulator, vec![secret], Some((simulator, addr)), true)
-            }
-            ProviderChoice::Replicate { base_url, api_token, webhook_secrets } => {
-                let client = replicate_client(base_url.to_string(), api_token.clone())?;
-                (client, ProviderName::Replicate, webhook_secrets.clone(), None, false)
-            }
-        };
-    let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy { allow_private, ..FetchPolicy::default() })?);
+                    .map_err(|source| BootstrapError::Bind {
+                        what: "the simulator",
+                        source,
+                    })?;
+            let addr = listener
+                .local_addr()
+                .map_err(|source| BootstrapError::Bind {
+                    what: "the simulator",
+                    source,
+                })?;
+            let mut sim_config = SimulatorConfig::new(format!("http://{addr}"), secret.clone());
+            sim_config.start_delay = *start_delay;
+            sim_config.run_time = *run_time;
+            sim_config.faults = Faults {
+                fail_prediction: *fail_rate,
+                ..Faults::default()
+            };
+            let simulator = Simulator::new(sim_config);
+            let serving = simulator.clone();
+            let token = shutdown.clone();
+            background.spawn(async move {
+                if let Err(error) = serving.serve(listener, token).await {
+                    tracing::error!(%error, "simulator stopped");
+                }
+            });
+            let client = replicate_client(
+                format!("http://{addr}/v1"),
+                SecretString::from("r8_simulator"),
+            )?;
+            (
+                client,
+                ProviderName::Simulator,
+                vec![secret],
+                Some((simulator, addr)),
+                true,
+            )
+        }
+        ProviderChoice::Replicate {
+            base_url,
+            api_token,
+            webhook_secrets,
+        } => {
+            let client = replicate_client(base_url.to_string(), api_token.clone())?;
+            (
+                client,
+                ProviderName::Replicate,
+                webhook_secrets.clone(),
+                None,
+                false,
+            )
+        }
+    };
+    let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy {
+        allow_private,
+        ..FetchPolicy::default()
+    })?);
 
-    let webhook_base = format!("{}/webhooks/replicate", public_base_url.as_str().trim_end_matches('/'));
+    let webhook_base = format!(
+        "{}/webhooks/replicate",
+        public_base_url.as_str().trim_end_matches('/')
+    );
     let handlers: Vec<Arc<dyn JobHandler>> = vec![
-        Arc::new(SubmitGenerationHandler::new(store.clone(), provider, clock.clone(), webhook_base)),
-        Arc::new(ApplyProviderUpdateHandler::new(store.clone(), queue.clone(), inbox.clone(), clock.clone())),
-        Arc::new(StoreImagesHandler::new(store.clone(), fetcher, images.clone(), clock.clone())),
+        Arc::new(SubmitGenerationHandler::new(
+            store.clone(),
+            provider,
+            clock.clone(),
+            webhook_base,
+        )),
+        Arc::new(ApplyProviderUpdateHandler::new(
+            store.clone(),
+            queue.clone(),
+            inbox.clone(),
+            clock.clone(),
+        )),
+        Arc::new(StoreImagesHandler::new(
+            store.clone(),
+            fetcher,
+            images.clone(),
+            clock.clone(),
+        )),
     ];
-    let runner_config = RunnerConfig { concurrency: config.worker_concurrency, ..RunnerConfig::default() };
+    let runner_config = RunnerConfig {
+        concurrency: config.worker_concurrency,
+        ..RunnerConfig::default()
+    };
     background.spawn(JobRunner::new(queue.clone(), handlers, runner_config).run(shutdown.clone()));
     background.spawn(OutboxRelay::new(store.clone(), bus.clone()).run(shutdown.clone()));
     let hub = Hub::start(bus, shutdown.clone()).await?;
@@ -124,10 +192,19 @@ pub async fn start_embedded(
         None => (random_bytes(32), true),
     };
     let tokens = JwtCodec::new(&jwt_secret);
-    let dev_token = if generated { Some(dev_token(&tokens)?) } else { None };
+    let dev_token = if generated {
+        Some(dev_token(&tokens)?)
+    } else {
+        None
+    };
 
     let services = Services {
-        create_generation: CreateGeneration::new(store.clone(), queue.clone(), clock.clone(), provider_name),
+        create_generation: CreateGeneration::new(
+            store.clone(),
+            queue.clone(),
+            clock.clone(),
+            provider_name,
+        ),
         get_generation: GetGeneration::new(store.clone()),
         list_generations: ListGenerations::new(store.clone()),
         receive_webhook: ReceiveWebhook::new(inbox, queue, clock.clone()),
@@ -141,11 +218,23 @@ pub async fn start_embedded(
         public_base_url,
         shutdown,
     };
-    Ok(EmbeddedSystem { services: Arc::new(services), dev_token, simulator, background })
+    Ok(EmbeddedSystem {
+        services: Arc::new(services),
+        dev_token,
+        simulator,
+        background,
+    })
 }
 
-fn replicate_client(base_url: String, api_token: SecretString) -> Result<Arc<dyn ImageProvider>, BootstrapError> {
-    let config = ReplicateConfig { base_url, api_token, timeout: Duration::from_secs(30) };
+fn replicate_client(
+    base_url: String,
+    api_token: SecretString,
+) -> Result<Arc<dyn ImageProvider>, BootstrapError> {
+    let config = ReplicateConfig {
+        base_url,
+        api_token,
+        timeout: Duration::from_secs(30),
+    };
     Ok(Arc::new(ReplicateClient::new(config)?))
 }
 

@@ -5,7 +5,10 @@
 pub enum BootstrapError {
     /// A configuration variable is missing or invalid; the message names it.
     #[error("{variable}: {message}")]
-    Config { variable: &'static str, message: String },
+    Config {
+        variable: &'static str,
+        message: String,
+    },
     /// An environment variable that imagegen does not know (a typo, probably).
     #[error("{0}: unknown variable (see the configuration table in README.md)")]
     UnknownVariable(String),
@@ -24,6 +27,9 @@ pub enum BootstrapError {
 
 impl BootstrapError {
     pub(crate) fn config(variable: &'static str, message: impl Into<String>) -> Self {
-        Self::Config { variable, message: message.into() }
+        Self::Config {
+            variable,
+            message: message.into(),
+        }
     }
 }

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{Clock, EventStore, GenerationRepository, ImageStore};
-use imagegen_application::use_cases::{CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook};
+use imagegen_application::use_cases::{
+    CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
+};
 use imagegen_realtime::Hub;
 use imagegen_webhooks::Verifier;
 use tokio_util::sync::CancellationToken;

@@ -41,7 +41,11 @@ impl JwtCodec {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);
         validation.leeway = 30;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
     }
 
     /// A token for `caller`, valid for `ttl`.
@@ -58,7 +62,11 @@ impl JwtCodec {
             },
             exp: (Utc::now() + ttl).timestamp(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// The caller a token stands for.
@@ -67,7 +75,8 @@ impl JwtCodec {
     /// `Invalid` for a bad signature, an expired token or missing claims; `Role` for an
     /// unknown role.
     pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
         let role = match claims.role.as_str() {
             "user" | "authenticated" => Role::User,
             "admin" => Role::Admin,
@@ -103,8 +112,14 @@ mod tests {
 
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
-        let token = JwtCodec::new(b"one-secret-one-secret-one-secret").issue(&caller(), Duration::minutes(5)).unwrap();
-        assert!(JwtCodec::new(b"two-secret-two-secret-two-secret").verify(&token).is_err());
+        let token = JwtCodec::new(b"one-secret-one-secret-one-secret")
+            .issue(&caller(), Duration::minutes(5))
+            .unwrap();
+        assert!(
+            JwtCodec::new(b"two-secret-two-secret-two-secret")
+                .verify(&token)
+                .is_err()
+        );
     }
 
     #[test]

@@ -31,7 +31,10 @@ pub enum GenerationError {
     Terminal(GenerationStatus),
     /// The update is about another prediction than the one we submitted.
     #[error("update for prediction {got} but the generation's prediction is {expected}")]
-    ExternalIdMismatch { expected: ExternalId, got: ExternalId },
+    ExternalIdMismatch {
+        expected: ExternalId,
+        got: ExternalId,
+    },
     /// Outputs can be stored only while the generation is `storing`.
     #[error("cannot complete a generation that is {0}")]
     NotStoring(GenerationStatus),

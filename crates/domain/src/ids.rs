@@ -34,7 +34,10 @@ pub type ImageId = Id<ImageKind>;
 impl<K> Id<K> {
     /// Wraps an existing UUID.
     pub const fn from_uuid(value: Uuid) -> Self {
-        Self { value, kind: PhantomData }
+        Self {
+            value,
+            kind: PhantomData,
+        }
     }
 
     /// The UUID inside.

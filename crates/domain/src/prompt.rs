@@ -29,7 +29,10 @@ impl Prompt {
         if actual == 0 {
             Err(PromptError::Empty)
         } else if actual > MAX_PROMPT_CHARS {
-            Err(PromptError::TooLong { actual, max: MAX_PROMPT_CHARS })
+            Err(PromptError::TooLong {
+                actual,
+                max: MAX_PROMPT_CHARS,
+            })
         } else {
             Ok(Self(trimmed.to_owned()))
         }
@@ -63,6 +66,12 @@ mod tests {
     #[test]
     fn a_prompt_over_the_limit_is_refused() {
         let err = Prompt::parse(&"a".repeat(MAX_PROMPT_CHARS + 1)).unwrap_err();
-        assert_eq!(err, PromptError::TooLong { actual: 2_001, max: 2_000 });
+        assert_eq!(
+            err,
+            PromptError::TooLong {
+                actual: 2_001,
+                max: 2_000
+            }
+        );
     }
 }

@@ -25,7 +25,10 @@ pub struct ImageSize {
 
 impl Default for ImageSize {
     fn default() -> Self {
-        Self { width: 512, height: 512 }
+        Self {
+            width: 512,
+            height: 512,
+        }
     }
 }
 
@@ -141,7 +144,11 @@ fn check_model(model: String) -> Result<String, SettingsError> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         });
-    if well_formed { Ok(model) } else { Err(SettingsError::Model(model)) }
+    if well_formed {
+        Ok(model)
+    } else {
+        Err(SettingsError::Model(model))
+    }
 }
 
 #[cfg(test)]
@@ -169,17 +176,29 @@ mod tests {
 
     #[test]
     fn a_count_of_zero_is_refused() {
-        let input = SettingsInput { count: Some(0), ..Default::default() };
-        assert_eq!(GenerationSettings::parse(input), Err(SettingsError::Count(0)));
+        let input = SettingsInput {
+            count: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(
+            GenerationSettings::parse(input),
+            Err(SettingsError::Count(0))
+        );
     }
 
     #[test]
     fn a_model_must_name_an_owner_and_a_name() {
         for bad in ["flux", "a/b/c", "/x", "own er/x"] {
-            let input = SettingsInput { model: Some(bad.into()), ..Default::default() };
+            let input = SettingsInput {
+                model: Some(bad.into()),
+                ..Default::default()
+            };
             assert!(GenerationSettings::parse(input).is_err(), "{bad}");
         }
-        let input = SettingsInput { model: Some("owner/name:abc123".into()), ..Default::default() };
+        let input = SettingsInput {
+            model: Some("owner/name:abc123".into()),
+            ..Default::default()
+        };
         assert!(GenerationSettings::parse(input).is_ok());
     }
 }

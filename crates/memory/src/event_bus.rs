@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use futures::StreamExt;
-use imagegen_application::ports::{BusMessage, EventBus, EventSubscription, StoredEvent};
 use imagegen_application::Result;
+use imagegen_application::ports::{BusMessage, EventBus, EventSubscription, StoredEvent};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -18,7 +18,9 @@ pub struct MemoryEventBus {
 
 impl Default for MemoryEventBus {
     fn default() -> Self {
-        Self { sender: broadcast::Sender::new(CAPACITY) }
+        Self {
+            sender: broadcast::Sender::new(CAPACITY),
+        }
     }
 }
 

@@ -30,7 +30,10 @@ pub struct MemoryGenerationStore {
 
 impl Default for MemoryGenerationStore {
     fn default() -> Self {
-        Self { state: Mutex::default(), latest: watch::Sender::new(StreamPosition::START) }
+        Self {
+            state: Mutex::default(),
+            latest: watch::Sender::new(StreamPosition::START),
+        }
     }
 }
 
@@ -45,9 +48,14 @@ impl GenerationRepository for MemoryGenerationStore {
     async fn create(&self, generation: &Generation) -> Result<()> {
         let mut state = lock(&self.state);
         if state.generations.contains_key(&generation.id()) {
-            return Err(Error::VersionConflict { id: generation.id().to_string(), expected: 0 });
+            return Err(Error::VersionConflict {
+                id: generation.id().to_string(),
+                expected: 0,
+            });
         }
-        state.generations.insert(generation.id(), generation.clone());
+        state
+            .generations
+            .insert(generation.id(), generation.clone());
         Ok(())
     }
 
@@ -63,14 +71,23 @@ impl GenerationRepository for MemoryGenerationStore {
             .ok_or_else(|| Error::bug(format!("generation {id} has more events than moves")))?;
         let latest = {
             let mut state = lock(&self.state);
-            let stored = state.generations.get(&id).ok_or(Error::NotFound { what: "generation" })?;
+            let stored = state
+                .generations
+                .get(&id)
+                .ok_or(Error::NotFound { what: "generation" })?;
             if stored.version() != expected {
-                return Err(Error::VersionConflict { id: id.to_string(), expected });
+                return Err(Error::VersionConflict {
+                    id: id.to_string(),
+                    expected,
+                });
             }
             state.generations.insert(id, generation.clone());
             for envelope in events {
                 let position = StreamPosition(state.events.len() as u64 + 1);
-                state.events.push(StoredEvent { position, envelope: envelope.clone() });
+                state.events.push(StoredEvent {
+                    position,
+                    envelope: envelope.clone(),
+                });
             }
             StreamPosition(state.events.len() as u64)
         };
@@ -107,7 +124,9 @@ impl EventStore for MemoryGenerationStore {
         limit: usize,
     ) -> Result<Vec<StoredEvent>> {
         let state = lock(&self.state);
-        let start = usize::try_from(after.0).unwrap_or(usize::MAX).min(state.events.len());
+        let start = usize::try_from(after.0)
+            .unwrap_or(usize::MAX)
+            .min(state.events.len());
         Ok(state.events[start..]
             .iter()
             .filter(|e| channels.is_empty() || Channel::any_carries(channels, &e.envelope))

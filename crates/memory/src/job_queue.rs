@@ -87,7 +87,10 @@ impl MemoryJobQueue {
         if !held {
             return Err(Error::NotFound { what: "job lease" });
         }
-        let entry = state.jobs.remove(&job.id).ok_or(Error::NotFound { what: "job" })?;
+        let entry = state
+            .jobs
+            .remove(&job.id)
+            .ok_or(Error::NotFound { what: "job" })?;
         if let Some(key) = &entry.job.idempotency_key {
             state.keys.remove(key);
         }
@@ -120,7 +123,12 @@ impl JobQueue for MemoryJobQueue {
         Ok(EnqueueOutcome::Enqueued(id))
     }
 
-    async fn reserve(&self, queues: &[QueueName], lease: Duration, wait: Duration) -> Result<Option<Job>> {
+    async fn reserve(
+        &self,
+        queues: &[QueueName],
+        lease: Duration,
+        wait: Duration,
+    ) -> Result<Option<Job>> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let notified = self.ready.notified();
@@ -143,7 +151,12 @@ impl JobQueue for MemoryJobQueue {
         Ok(())
     }
 
-    async fn fail(&self, job: &Job, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<FailOutcome> {
+    async fn fail(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<FailOutcome> {
         let mut state = lock(&self.state);
         match retry_at.filter(|_| !job.is_last_attempt()) {
             Some(at) => {
@@ -173,7 +186,14 @@ impl JobQueue for MemoryJobQueue {
 
     async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
         let state = lock(&self.state);
-        Ok(state.dead.iter().rev().filter(|d| d.queue == queue).take(limit).cloned().collect())
+        Ok(state
+            .dead
+            .iter()
+            .rev()
+            .filter(|d| d.queue == queue)
+            .take(limit)
+            .cloned()
+            .collect())
     }
 
     async fn stats(&self, queue: QueueName) -> Result<QueueStats> {

@@ -38,20 +38,36 @@ impl WebhookInbox for MemoryWebhookInbox {
         Ok(match lock(&self.entries).entry(key) {
             Entry::Occupied(found) => {
                 let (delivery, state) = found.get().clone();
-                InboxEntry { delivery, state, first_seen: false }
+                InboxEntry {
+                    delivery,
+                    state,
+                    first_seen: false,
+                }
             }
             Entry::Vacant(slot) => {
                 slot.insert((delivery.clone(), InboxState::Received));
-                InboxEntry { delivery, state: InboxState::Received, first_seen: true }
+                InboxEntry {
+                    delivery,
+                    state: InboxState::Received,
+                    first_seen: true,
+                }
             }
         })
     }
 
-    async fn advance(&self, provider: ProviderName, webhook_id: &str, state: InboxState) -> Result<()> {
+    async fn advance(
+        &self,
+        provider: ProviderName,
+        webhook_id: &str,
+        state: InboxState,
+    ) -> Result<()> {
         let mut entries = lock(&self.entries);
-        let (_, current) = entries
-            .get_mut(&(provider, webhook_id.to_owned()))
-            .ok_or(Error::NotFound { what: "webhook delivery" })?;
+        let (_, current) =
+            entries
+                .get_mut(&(provider, webhook_id.to_owned()))
+                .ok_or(Error::NotFound {
+                    what: "webhook delivery",
+                })?;
         if order(state) > order(*current) {
             *current = state;
         }

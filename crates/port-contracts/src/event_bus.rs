@@ -14,7 +14,10 @@ fn events() -> Vec<StoredEvent> {
     g.take_events()
         .into_iter()
         .enumerate()
-        .map(|(i, envelope)| StoredEvent { position: StreamPosition(i as u64 + 1), envelope })
+        .map(|(i, envelope)| StoredEvent {
+            position: StreamPosition(i as u64 + 1),
+            envelope,
+        })
         .collect()
 }
 
@@ -27,7 +30,9 @@ pub async fn every_subscriber_receives_published_events_in_order(bus: &impl Even
     }
     for subscription in [&mut first, &mut second] {
         for expected in &events {
-            let got = tokio::time::timeout(Duration::from_secs(10), subscription.next()).await.unwrap();
+            let got = tokio::time::timeout(Duration::from_secs(10), subscription.next())
+                .await
+                .unwrap();
             assert_eq!(got, Some(BusMessage::Event(expected.clone())));
         }
     }

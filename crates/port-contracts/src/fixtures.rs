@@ -31,12 +31,16 @@ pub fn generation() -> Generation {
 /// Moves a generation to processing, recording two events.
 pub fn advance(generation: &mut Generation) {
     let external_id = ExternalId::parse("pred-1").unwrap();
-    generation.record_submission(external_id.clone(), Utc::now()).unwrap();
+    generation
+        .record_submission(external_id.clone(), Utc::now())
+        .unwrap();
     let update = ProviderUpdate {
         external_id,
         status: ProviderStatus::Processing,
         output_urls: vec![],
         error: None,
     };
-    generation.apply_provider_update(&update, Utc::now()).unwrap();
+    generation
+        .apply_provider_update(&update, Utc::now())
+        .unwrap();
 }

@@ -16,20 +16,26 @@ async fn save_moves(store: &impl GenerationRepository, generation: &mut Generati
     store.save(generation, &events).await.unwrap();
 }
 
-pub async fn a_created_generation_reads_back_unchanged(store: &(impl GenerationRepository + EventStore)) {
+pub async fn a_created_generation_reads_back_unchanged(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let created = generation();
     store.create(&created).await.unwrap();
     assert_eq!(store.get(created.id()).await.unwrap(), Some(created));
 }
 
-pub async fn creating_the_same_id_twice_is_a_conflict(store: &(impl GenerationRepository + EventStore)) {
+pub async fn creating_the_same_id_twice_is_a_conflict(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let created = generation();
     store.create(&created).await.unwrap();
     let err = store.create(&created).await.unwrap_err();
     assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
 }
 
-pub async fn a_save_stores_the_state_and_appends_its_events(store: &(impl GenerationRepository + EventStore)) {
+pub async fn a_save_stores_the_state_and_appends_its_events(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let mut g = generation();
     store.create(&g).await.unwrap();
     advance(&mut g);
@@ -39,12 +45,17 @@ pub async fn a_save_stores_the_state_and_appends_its_events(store: &(impl Genera
     let loaded = store.get(g.id()).await.unwrap().unwrap();
     assert_eq!(loaded.status(), GenerationStatus::Processing);
     assert_eq!(loaded.version(), 2);
-    let read = store.read_after(StreamPosition::START, &[Channel::Generation(g.id())], 10).await.unwrap();
+    let read = store
+        .read_after(StreamPosition::START, &[Channel::Generation(g.id())], 10)
+        .await
+        .unwrap();
     let read: Vec<_> = read.into_iter().map(|e| e.envelope).collect();
     assert_eq!(read, events);
 }
 
-pub async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &(impl GenerationRepository + EventStore)) {
+pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let mut g = generation();
     store.create(&g).await.unwrap();
     let mut rival = g.clone();
@@ -56,7 +67,10 @@ pub async fn a_stale_save_is_a_conflict_and_writes_nothing(store: &(impl Generat
     let events = g.take_events();
     let err = store.save(&g, &events).await.unwrap_err();
     assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
-    let read = store.read_after(StreamPosition::START, &[Channel::Generation(g.id())], 10).await.unwrap();
+    let read = store
+        .read_after(StreamPosition::START, &[Channel::Generation(g.id())], 10)
+        .await
+        .unwrap();
     assert_eq!(read.len(), rival_events.len());
 }
 
@@ -70,7 +84,10 @@ pub async fn positions_increase_in_commit_order(store: &(impl GenerationReposito
     advance(&mut first);
     save_moves(store, &mut first).await;
 
-    let all = store.read_after(StreamPosition::START, &[], 100).await.unwrap();
+    let all = store
+        .read_after(StreamPosition::START, &[], 100)
+        .await
+        .unwrap();
     let ours: Vec<_> = all
         .iter()
         .filter(|e| e.envelope.aggregate_id == first.id() || e.envelope.aggregate_id == second.id())
@@ -81,14 +98,22 @@ pub async fn positions_increase_in_commit_order(store: &(impl GenerationReposito
     assert_eq!(ours[3].envelope.aggregate_id, first.id());
 }
 
-pub async fn reading_after_a_position_skips_what_came_before(store: &(impl GenerationRepository + EventStore)) {
+pub async fn reading_after_a_position_skips_what_came_before(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let mut g = generation();
     store.create(&g).await.unwrap();
     advance(&mut g);
     save_moves(store, &mut g).await;
     let channel = [Channel::Generation(g.id())];
-    let all = store.read_after(StreamPosition::START, &channel, 10).await.unwrap();
-    let rest = store.read_after(all[0].position, &channel, 10).await.unwrap();
+    let all = store
+        .read_after(StreamPosition::START, &channel, 10)
+        .await
+        .unwrap();
+    let rest = store
+        .read_after(all[0].position, &channel, 10)
+        .await
+        .unwrap();
     assert_eq!(rest, all[1..]);
 }
 
@@ -100,25 +125,38 @@ pub async fn channels_filter_events_by_user(store: &(impl GenerationRepository +
         advance(g);
         save_moves(store, g).await;
     }
-    let read = store.read_after(StreamPosition::START, &[Channel::User(mine.user_id())], 100).await.unwrap();
+    let read = store
+        .read_after(StreamPosition::START, &[Channel::User(mine.user_id())], 100)
+        .await
+        .unwrap();
     assert_eq!(read.len(), 2);
     assert!(read.iter().all(|e| e.envelope.user_id == mine.user_id()));
 }
 
-pub async fn a_waiter_wakes_when_an_event_is_appended(store: &(impl GenerationRepository + EventStore)) {
+pub async fn a_waiter_wakes_when_an_event_is_appended(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let mut g = generation();
     store.create(&g).await.unwrap();
-    let latest = store.read_after(StreamPosition::START, &[], usize::MAX).await.unwrap();
+    let latest = store
+        .read_after(StreamPosition::START, &[], usize::MAX)
+        .await
+        .unwrap();
     let after = latest.last().map_or(StreamPosition::START, |e| e.position);
     advance(&mut g);
     save_moves(store, &mut g).await;
     // Must return without waiting the whole minute: an event after `after` exists.
-    tokio::time::timeout(Duration::from_secs(10), store.wait_for_events(after, Duration::from_secs(60)))
-        .await
-        .expect("wait_for_events did not return although an event exists");
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        store.wait_for_events(after, Duration::from_secs(60)),
+    )
+    .await
+    .expect("wait_for_events did not return although an event exists");
 }
 
-pub async fn a_users_list_is_newest_first_and_pages_by_cursor(store: &(impl GenerationRepository + EventStore)) {
+pub async fn a_users_list_is_newest_first_and_pages_by_cursor(
+    store: &(impl GenerationRepository + EventStore),
+) {
     let first = generation();
     let second = generation_of(first.user_id());
     let third = generation_of(first.user_id());
@@ -126,13 +164,30 @@ pub async fn a_users_list_is_newest_first_and_pages_by_cursor(store: &(impl Gene
         store.create(g).await.unwrap();
     }
     let page = store.list_for_user(first.user_id(), None, 2).await.unwrap();
-    assert_eq!(page.iter().map(|g| g.id()).collect::<Vec<_>>(), [third.id(), second.id()]);
-    let next = store.list_for_user(first.user_id(), Some(second.id()), 2).await.unwrap();
-    assert_eq!(next.iter().map(|g| g.id()).collect::<Vec<_>>(), [first.id()]);
+    assert_eq!(
+        page.iter().map(|g| g.id()).collect::<Vec<_>>(),
+        [third.id(), second.id()]
+    );
+    let next = store
+        .list_for_user(first.user_id(), Some(second.id()), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        next.iter().map(|g| g.id()).collect::<Vec<_>>(),
+        [first.id()]
+    );
 }
 
-pub async fn the_relay_checkpoint_only_moves_forward(store: &(impl GenerationRepository + EventStore)) {
-    store.save_relay_checkpoint(StreamPosition(5)).await.unwrap();
-    store.save_relay_checkpoint(StreamPosition(3)).await.unwrap();
+pub async fn the_relay_checkpoint_only_moves_forward(
+    store: &(impl GenerationRepository + EventStore),
+) {
+    store
+        .save_relay_checkpoint(StreamPosition(5))
+        .await
+        .unwrap();
+    store
+        .save_relay_checkpoint(StreamPosition(3))
+        .await
+        .unwrap();
     assert_eq!(store.relay_checkpoint().await.unwrap(), StreamPosition(5));
 }

@@ -4,7 +4,10 @@ use imagegen_application::ports::{ImageBlob, ImageStore};
 use imagegen_domain::ImageId;
 
 fn blob(bytes: &[u8]) -> ImageBlob {
-    ImageBlob { content_type: "image/png".into(), bytes: bytes.to_vec() }
+    ImageBlob {
+        content_type: "image/png".into(),
+        bytes: bytes.to_vec(),
+    }
 }
 
 pub async fn a_stored_image_reads_back(store: &impl ImageStore) {

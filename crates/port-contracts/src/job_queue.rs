@@ -27,7 +27,10 @@ pub async fn an_enqueued_job_is_delivered_with_its_payload(queue: &impl JobQueue
 
 pub async fn a_job_of_another_queue_is_not_delivered(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
-    let other = queue.reserve(&[QueueName::CleanupTasks], LEASE, NO_WAIT).await.unwrap();
+    let other = queue
+        .reserve(&[QueueName::CleanupTasks], LEASE, NO_WAIT)
+        .await
+        .unwrap();
     assert!(other.is_none());
 }
 
@@ -39,12 +42,23 @@ pub async fn a_leased_job_is_not_delivered_twice(queue: &impl JobQueue) {
 
 pub async fn an_expired_lease_is_delivered_again(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
-    let first = queue.reserve(&[Q], Duration::from_millis(50), NO_WAIT).await.unwrap().unwrap();
-    let again = queue.reserve(&[Q], LEASE, Duration::from_secs(5)).await.unwrap().unwrap();
+    let first = queue
+        .reserve(&[Q], Duration::from_millis(50), NO_WAIT)
+        .await
+        .unwrap()
+        .unwrap();
+    let again = queue
+        .reserve(&[Q], LEASE, Duration::from_secs(5))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again.id, first.id);
     assert_eq!(again.attempt, 2);
     let err = queue.complete(&first).await.unwrap_err();
-    assert!(matches!(err, Error::NotFound { .. }), "a lost lease must not settle: {err:?}");
+    assert!(
+        matches!(err, Error::NotFound { .. }),
+        "a lost lease must not settle: {err:?}"
+    );
     queue.complete(&again).await.unwrap();
 }
 
@@ -52,9 +66,19 @@ pub async fn a_failed_job_runs_again_after_its_retry_time(queue: &impl JobQueue)
     queue.enqueue(job(1)).await.unwrap();
     let first = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
     let at = Utc::now() + chrono::Duration::milliseconds(200);
-    assert_eq!(queue.fail(&first, "boom", Some(at)).await.unwrap(), FailOutcome::RetryAt(at));
-    assert!(queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none(), "retried too early");
-    let again = queue.reserve(&[Q], LEASE, Duration::from_secs(5)).await.unwrap().unwrap();
+    assert_eq!(
+        queue.fail(&first, "boom", Some(at)).await.unwrap(),
+        FailOutcome::RetryAt(at)
+    );
+    assert!(
+        queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none(),
+        "retried too early"
+    );
+    let again = queue
+        .reserve(&[Q], LEASE, Duration::from_secs(5))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((again.id, again.attempt), (first.id, 2));
 }
 
@@ -63,11 +87,17 @@ pub async fn a_job_out_of_attempts_is_dead_lettered(queue: &impl JobQueue) {
     new.max_attempts = 1;
     queue.enqueue(new).await.unwrap();
     let got = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
-    let outcome = queue.fail(&got, "broken image", Some(Utc::now())).await.unwrap();
+    let outcome = queue
+        .fail(&got, "broken image", Some(Utc::now()))
+        .await
+        .unwrap();
     assert_eq!(outcome, FailOutcome::DeadLettered);
     let dead = queue.dead_letters(Q, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
-    assert_eq!((dead[0].id, dead[0].last_error.as_str()), (got.id, "broken image"));
+    assert_eq!(
+        (dead[0].id, dead[0].last_error.as_str()),
+        (got.id, "broken image")
+    );
     assert_eq!(dead[0].payload, json!({ "n": 7 }));
     assert_eq!(queue.stats(Q).await.unwrap().failed, 1);
 }
@@ -76,7 +106,10 @@ pub async fn a_second_enqueue_with_the_same_key_is_a_duplicate(queue: &impl JobQ
     let EnqueueOutcome::Enqueued(id) = queue.enqueue(job(1).with_key("k")).await.unwrap() else {
         panic!("first enqueue must enqueue");
     };
-    assert_eq!(queue.enqueue(job(2).with_key("k")).await.unwrap(), EnqueueOutcome::Duplicate(id));
+    assert_eq!(
+        queue.enqueue(job(2).with_key("k")).await.unwrap(),
+        EnqueueOutcome::Duplicate(id)
+    );
     assert_eq!(queue.stats(Q).await.unwrap().waiting, 1);
 }
 
@@ -100,7 +133,13 @@ pub async fn a_delayed_job_waits_for_its_time(queue: &impl JobQueue) {
     queue.enqueue(later).await.unwrap();
     assert_eq!(queue.stats(Q).await.unwrap().delayed, 1);
     assert!(queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none());
-    assert!(queue.reserve(&[Q], LEASE, Duration::from_secs(5)).await.unwrap().is_some());
+    assert!(
+        queue
+            .reserve(&[Q], LEASE, Duration::from_secs(5))
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 pub async fn a_waiting_reserve_wakes_on_enqueue(queue: &(impl JobQueue + 'static)) {
@@ -109,9 +148,11 @@ pub async fn a_waiting_reserve_wakes_on_enqueue(queue: &(impl JobQueue + 'static
         tokio::time::sleep(Duration::from_millis(50)).await;
         queue.enqueue(job(1)).await.unwrap();
     };
-    let (got, ()) = tokio::time::timeout(Duration::from_secs(10), async { tokio::join!(waiting, enqueue) })
-        .await
-        .expect("reserve did not wake on enqueue");
+    let (got, ()) = tokio::time::timeout(Duration::from_secs(10), async {
+        tokio::join!(waiting, enqueue)
+    })
+    .await
+    .expect("reserve did not wake on enqueue");
     assert!(got.unwrap().is_some());
 }
 

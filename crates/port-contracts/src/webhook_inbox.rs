@@ -25,7 +25,10 @@ pub async fn the_first_delivery_is_recorded_as_received(inbox: &impl WebhookInbo
 
 pub async fn a_repeat_returns_the_stored_entry(inbox: &impl WebhookInbox) {
     inbox.record(delivery("msg_1")).await.unwrap();
-    inbox.advance(ProviderName::Replicate, "msg_1", InboxState::Enqueued).await.unwrap();
+    inbox
+        .advance(ProviderName::Replicate, "msg_1", InboxState::Enqueued)
+        .await
+        .unwrap();
     let mut repeat = delivery("msg_1");
     repeat.body = json!({ "other": true });
     let entry = inbox.record(repeat).await.unwrap();
@@ -43,13 +46,22 @@ pub async fn the_same_id_from_another_provider_is_another_delivery(inbox: &impl 
 
 pub async fn a_state_never_moves_backwards(inbox: &impl WebhookInbox) {
     inbox.record(delivery("msg_1")).await.unwrap();
-    inbox.advance(ProviderName::Replicate, "msg_1", InboxState::Processed).await.unwrap();
-    inbox.advance(ProviderName::Replicate, "msg_1", InboxState::Enqueued).await.unwrap();
+    inbox
+        .advance(ProviderName::Replicate, "msg_1", InboxState::Processed)
+        .await
+        .unwrap();
+    inbox
+        .advance(ProviderName::Replicate, "msg_1", InboxState::Enqueued)
+        .await
+        .unwrap();
     let entry = inbox.record(delivery("msg_1")).await.unwrap();
     assert_eq!(entry.state, InboxState::Processed);
 }
 
 pub async fn advancing_an_unknown_delivery_is_not_found(inbox: &impl WebhookInbox) {
-    let err = inbox.advance(ProviderName::Replicate, "nope", InboxState::Enqueued).await.unwrap_err();
+    let err = inbox
+        .advance(ProviderName::Replicate, "nope", InboxState::Enqueued)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }

@@ -42,7 +42,11 @@ impl ReplicateClient {
             .build()
             .map_err(|e| Error::unexpected("building the Replicate HTTP client", e))?;
         let base_url = config.base_url.trim_end_matches('/').to_owned();
-        Ok(Self { http, base_url, api_token: config.api_token })
+        Ok(Self {
+            http,
+            base_url,
+            api_token: config.api_token,
+        })
     }
 
     /// The create URL and body for a request: official models by name, others by version.
@@ -81,7 +85,10 @@ impl ReplicateClient {
             .bearer_auth(self.api_token.expose_secret())
             .send()
             .await
-            .map_err(|e| Error::ProviderUnavailable { message: without_url(&e), retry_after: None })?;
+            .map_err(|e| Error::ProviderUnavailable {
+                message: without_url(&e),
+                retry_after: None,
+            })?;
         let status = response.status();
         let retry_after = response
             .headers()
@@ -92,7 +99,10 @@ impl ReplicateClient {
         let body = response
             .bytes()
             .await
-            .map_err(|e| Error::ProviderUnavailable { message: without_url(&e), retry_after: None })?;
+            .map_err(|e| Error::ProviderUnavailable {
+                message: without_url(&e),
+                retry_after: None,
+            })?;
         if status.is_success() {
             return Ok(body.to_vec());
         }
@@ -102,14 +112,19 @@ impl ReplicateClient {
             .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
         let message = format!("Replicate answered {status}: {detail}");
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            Err(Error::ProviderUnavailable { message, retry_after })
+            Err(Error::ProviderUnavailable {
+                message,
+                retry_after,
+            })
         } else {
             Err(Error::ProviderRejected { message })
         }
     }
 
     fn parse(body: &[u8]) -> Result<ProviderUpdate> {
-        parse_prediction(body).map_err(|e| Error::ProviderRejected { message: format!("unreadable prediction: {e}") })
+        parse_prediction(body).map_err(|e| Error::ProviderRejected {
+            message: format!("unreadable prediction: {e}"),
+        })
     }
 }
 
@@ -122,7 +137,8 @@ fn without_url(error: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    let cause = std::error::Error::source(error).map_or_else(|| error.to_string(), ToString::to_string);
+    let cause =
+        std::error::Error::source(error).map_or_else(|| error.to_string(), ToString::to_string);
     format!("Replicate {kind}: {cause}")
 }
 

@@ -22,12 +22,15 @@ pub async fn authorize_channels(
             Channel::User(id) => *id == caller.user_id,
             Channel::Organization(id) => *id == caller.organization_id,
             Channel::System => true,
-            Channel::Generation(id) => {
-                repository.get(*id).await?.is_some_and(|generation| caller.can_read(&generation))
-            }
+            Channel::Generation(id) => repository
+                .get(*id)
+                .await?
+                .is_some_and(|generation| caller.can_read(&generation)),
         };
         if !allowed {
-            return Err(Error::Forbidden(format!("you may not watch channel {channel}")));
+            return Err(Error::Forbidden(format!(
+                "you may not watch channel {channel}"
+            )));
         }
     }
     Ok(())

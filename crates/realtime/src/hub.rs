@@ -24,7 +24,9 @@ impl Hub {
     /// The bus's `Unavailable` if it cannot be subscribed to.
     pub async fn start(bus: Arc<dyn EventBus>, shutdown: CancellationToken) -> Result<Arc<Self>> {
         let mut subscription = bus.subscribe().await?;
-        let hub = Arc::new(Self { sender: broadcast::Sender::new(CAPACITY) });
+        let hub = Arc::new(Self {
+            sender: broadcast::Sender::new(CAPACITY),
+        });
         let sender = hub.sender.clone();
         tokio::spawn(async move {
             loop {

@@ -56,7 +56,9 @@ impl Session {
             }
             match self.live.recv().await {
                 Ok(message) => match message.as_ref() {
-                    BusMessage::Event(event) if Channel::any_carries(&self.channels, &event.envelope) => {
+                    BusMessage::Event(event)
+                        if Channel::any_carries(&self.channels, &event.envelope) =>
+                    {
                         self.backlog.push_back(event.clone());
                     }
                     BusMessage::Event(_) => {}

@@ -12,11 +12,15 @@ use imagegen_application::ports::StoredEvent;
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 fn to_sse(event: StoredEvent) -> Event {
-    let sse = Event::default().id(event.position.0.to_string()).event(event.envelope.event_type.clone());
+    let sse = Event::default()
+        .id(event.position.0.to_string())
+        .event(event.envelope.event_type.clone());
     match sse.json_data(&event.envelope) {
         Ok(sse) => sse,
         // An envelope is plain JSON; this cannot fail, but never drop the id.
-        Err(_) => Event::default().id(event.position.0.to_string()).comment("unserializable event"),
+        Err(_) => Event::default()
+            .id(event.position.0.to_string())
+            .comment("unserializable event"),
     }
 }
 
@@ -24,5 +28,6 @@ fn to_sse(event: StoredEvent) -> Event {
 pub fn sse_response(
     events: impl Stream<Item = StoredEvent> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    Sse::new(events.map(|event| Ok(to_sse(event)))).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Sse::new(events.map(|event| Ok(to_sse(event))))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
 }

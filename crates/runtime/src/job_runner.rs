@@ -29,7 +29,11 @@ pub struct RunnerConfig {
 
 impl Default for RunnerConfig {
     fn default() -> Self {
-        Self { concurrency: 8, lease: Duration::from_secs(120), drain_timeout: Duration::from_secs(30) }
+        Self {
+            concurrency: 8,
+            lease: Duration::from_secs(120),
+            drain_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -50,9 +54,17 @@ pub struct JobRunner {
 }
 
 impl JobRunner {
-    pub fn new(queue: Arc<dyn JobQueue>, handlers: Vec<Arc<dyn JobHandler>>, config: RunnerConfig) -> Self {
+    pub fn new(
+        queue: Arc<dyn JobQueue>,
+        handlers: Vec<Arc<dyn JobHandler>>,
+        config: RunnerConfig,
+    ) -> Self {
         let handlers = handlers.into_iter().map(|h| (h.queue(), h)).collect();
-        Self { queue, handlers: Arc::new(handlers), config }
+        Self {
+            queue,
+            handlers: Arc::new(handlers),
+            config,
+        }
     }
 
     fn queues(&self) -> Vec<QueueName> {
@@ -62,7 +74,11 @@ impl JobRunner {
     /// Takes one job (waiting up to `wait`), runs it and settles it. `None` when no
     /// job came. Tests use it to drain a queue step by step.
     pub async fn execute_next(&self, wait: Duration) -> Result<Option<JobOutcome>> {
-        let Some(job) = self.queue.reserve(&self.queues(), self.config.lease, wait).await? else {
+        let Some(job) = self
+            .queue
+            .reserve(&self.queues(), self.config.lease, wait)
+            .await?
+        else {
             return Ok(None);
         };
         self.execute(job).await.map(Some)
@@ -71,7 +87,10 @@ impl JobRunner {
     async fn execute(&self, job: Job) -> Result<JobOutcome> {
         let span = tracing::info_span!("job", job.id = %job.id, job.queue = %job.queue, job.attempt = job.attempt);
         async {
-            let handler = self.handlers.get(&job.queue).ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
+            let handler = self
+                .handlers
+                .get(&job.queue)
+                .ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
             let started = std::time::Instant::now();
             let result = handler.handle(&job).await;
             let duration_ms = started.elapsed().as_millis() as u64;
@@ -88,10 +107,18 @@ impl JobRunner {
         .await
     }
 
-    async fn settle_failure(&self, job: &Job, error: &Error, duration_ms: u64) -> Result<JobOutcome> {
+    async fn settle_failure(
+        &self,
+        job: &Job,
+        error: &Error,
+        duration_ms: u64,
+    ) -> Result<JobOutcome> {
         let retry_at = error.is_transient().then(|| {
             let delay = match error {
-                Error::ProviderUnavailable { retry_after: Some(after), .. } => *after,
+                Error::ProviderUnavailable {
+                    retry_after: Some(after),
+                    ..
+                } => *after,
                 _ => backoff::delay(job.attempt),
             };
             Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
@@ -103,7 +130,9 @@ impl JobRunner {
             }
             FailOutcome::DeadLettered => {
                 tracing::error!(%error, duration_ms, "job failed for good; dead-lettered");
-                Ok(JobOutcome::DeadLettered { error: error.to_string() })
+                Ok(JobOutcome::DeadLettered {
+                    error: error.to_string(),
+                })
             }
         }
     }
@@ -111,7 +140,11 @@ impl JobRunner {
     /// Runs `concurrency` workers until `shutdown` is cancelled, then drains.
     pub async fn run(self, shutdown: CancellationToken) {
         let queues: Vec<_> = self.queues().iter().map(|q| q.as_str()).collect();
-        tracing::info!(concurrency = self.config.concurrency, ?queues, "job runner started");
+        tracing::info!(
+            concurrency = self.config.concurrency,
+            ?queues,
+            "job runner started"
+        );
         let mut workers = JoinSet::new();
         for _ in 0..self.config.concurrency.max(1) {
             let (runner, shutdown) = (self.clone(), shutdown.clone());
@@ -123,7 +156,9 @@ impl JobRunner {
         })
         .await;
         if drained.is_err() {
-            tracing::warn!("drain timeout: unfinished jobs will be delivered again when their leases expire");
+            tracing::warn!(
+                "drain timeout: unfinished jobs will be delivered again when their leases expire"
+            );
             workers.abort_all();
         }
         tracing::info!("job runner stopped");

@@ -15,7 +15,9 @@ const TERMINAL_ATTEMPTS: u32 = 4;
 
 /// Sends one webhook message for `prediction`, applying the configured faults.
 pub(crate) async fn send(state: &SimState, prediction: &Prediction, terminal: bool) {
-    let Some(url) = prediction.webhook.clone() else { return };
+    let Some(url) = prediction.webhook.clone() else {
+        return;
+    };
     let faults = &state.config.faults;
     if state.roll(faults.drop_webhook) {
         Stats::bump(&state.stats.webhooks_dropped);
@@ -34,13 +36,24 @@ pub(crate) async fn send(state: &SimState, prediction: &Prediction, terminal: bo
     };
     let message_id = format!("msg_{}", new_id());
     let mis_signed = state.roll(faults.mis_sign_webhook);
-    let copies = if state.roll(faults.duplicate_webhook) { 2 } else { 1 };
+    let copies = if state.roll(faults.duplicate_webhook) {
+        2
+    } else {
+        1
+    };
     for _ in 0..copies {
         deliver(state, &url, &message_id, &body, terminal, mis_signed).await;
     }
 }
 
-async fn deliver(state: &SimState, url: &str, message_id: &str, body: &[u8], terminal: bool, mis_signed: bool) {
+async fn deliver(
+    state: &SimState,
+    url: &str,
+    message_id: &str,
+    body: &[u8],
+    terminal: bool,
+    mis_signed: bool,
+) {
     let attempts = if terminal { TERMINAL_ATTEMPTS } else { 1 };
     for attempt in 1..=attempts {
         // Each attempt has its own timestamp and signature; the id stays the same.

@@ -37,7 +37,9 @@ pub struct Simulator {
 impl Simulator {
     /// A simulator; `config.public_url` must be where its router is served.
     pub fn new(config: SimulatorConfig) -> Self {
-        Self { state: Arc::new(state::SimState::new(config)) }
+        Self {
+            state: Arc::new(state::SimState::new(config)),
+        }
     }
 
     /// The HTTP endpoints.

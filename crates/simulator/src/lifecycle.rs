@@ -31,14 +31,16 @@ async fn run(state: &SimState, id: &str) {
     }
     // A reordered start webhook is held back and sent after the completed one.
     let held_start = started.wants("start").then_some(started.clone());
-    if !reorder {
-        if let Some(start) = &held_start {
-            delivery::send(state, start, false).await;
-        }
+    if let Some(start) = held_start.as_ref().filter(|_| !reorder) {
+        delivery::send(state, start, false).await;
     }
     tokio::time::sleep(state.config.run_time).await;
     let fail = state.roll(state.config.faults.fail_prediction);
-    let outputs = if fail { Vec::new() } else { render_outputs(state, &started) };
+    let outputs = if fail {
+        Vec::new()
+    } else {
+        render_outputs(state, &started)
+    };
     let Some(finished) = state.update(id, |p| {
         if p.is_terminal() {
             return;
@@ -64,10 +66,8 @@ async fn run(state: &SimState, id: &str) {
     if finished.wants("completed") {
         delivery::send(state, &finished, true).await;
     }
-    if reorder {
-        if let Some(start) = &held_start {
-            delivery::send(state, start, false).await;
-        }
+    if let Some(start) = held_start.as_ref().filter(|_| reorder) {
+        delivery::send(state, start, false).await;
     }
 }
 
@@ -76,18 +76,27 @@ fn render_outputs(state: &SimState, prediction: &crate::prediction::Prediction) 
     let input = &prediction.input;
     let prompt = input["prompt"].as_str().unwrap_or_default();
     let dimension = |key: &str| {
-        input[key].as_u64().and_then(|v| u32::try_from(v).ok()).filter(|v| (1..=4096).contains(v)).unwrap_or(512)
+        input[key]
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|v| (1..=4096).contains(v))
+            .unwrap_or(512)
     };
     let (width, height) = (dimension("width"), dimension("height"));
     let count = input["num_outputs"].as_u64().unwrap_or(1).clamp(1, 4) as u32;
     // Without a seed the image still varies per prediction, as a random seed would.
     let seed = input["seed"].as_u64().unwrap_or_else(|| {
-        prediction.id.bytes().fold(0_u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b)))
+        prediction.id.bytes().fold(0_u64, |acc, b| {
+            acc.wrapping_mul(31).wrapping_add(u64::from(b))
+        })
     });
     (0..count)
         .map(|index| {
             let name = format!("out-{index}.png");
-            state.put_file(format!("{}/{name}", prediction.id), render_png(prompt, seed, index, width, height));
+            state.put_file(
+                format!("{}/{name}", prediction.id),
+                render_png(prompt, seed, index, width, height),
+            );
             format!("{}/files/{}/{name}", state.config.public_url, prediction.id)
         })
         .collect()

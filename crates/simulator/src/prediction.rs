@@ -33,7 +33,9 @@ pub(crate) fn new_id() -> String {
 }
 
 fn time(t: Option<DateTime<Utc>>) -> Value {
-    t.map_or(Value::Null, |t| Value::String(t.to_rfc3339_opts(SecondsFormat::Micros, true)))
+    t.map_or(Value::Null, |t| {
+        Value::String(t.to_rfc3339_opts(SecondsFormat::Micros, true))
+    })
 }
 
 impl Prediction {

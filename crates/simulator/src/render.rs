@@ -25,14 +25,19 @@ pub fn render_png(prompt: &str, seed: u64, index: u32, width: u32, height: u32) 
     let span = (width + height).max(1) as f32;
     let buffer = ImageBuffer::from_fn(width, height, |x, y| {
         let (fx, fy) = (x as f32, y as f32);
-        if let Some(&(_, _, _, colour)) =
-            discs.iter().find(|(cx, cy, r, _)| (fx - cx).powi(2) + (fy - cy).powi(2) <= r * r)
+        if let Some(&(_, _, _, colour)) = discs
+            .iter()
+            .find(|(cx, cy, r, _)| (fx - cx).powi(2) + (fy - cy).powi(2) <= r * r)
         {
             return Rgb(colour);
         }
         let t = (fx + fy) / span;
         let mix = |a: u8, b: u8| (f32::from(a) * (1.0 - t) + f32::from(b) * t) as u8;
-        Rgb([mix(from[0], to[0]), mix(from[1], to[1]), mix(from[2], to[2])])
+        Rgb([
+            mix(from[0], to[0]),
+            mix(from[1], to[1]),
+            mix(from[2], to[2]),
+        ])
     });
     let mut bytes = std::io::Cursor::new(Vec::new());
     // Writing a PNG into memory only fails on allocation failure.
@@ -55,7 +60,10 @@ mod tests {
 
     #[test]
     fn the_same_inputs_give_the_same_image() {
-        assert_eq!(render_png("a fox", 7, 0, 64, 64), render_png("a fox", 7, 0, 64, 64));
+        assert_eq!(
+            render_png("a fox", 7, 0, 64, 64),
+            render_png("a fox", 7, 0, 64, 64)
+        );
     }
 
     #[test]

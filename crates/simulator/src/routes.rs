@@ -21,7 +21,10 @@ type Shared = State<Arc<SimState>>;
 pub(crate) fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/v1/predictions", post(create_by_version))
-        .route("/v1/models/{owner}/{name}/predictions", post(create_for_model))
+        .route(
+            "/v1/models/{owner}/{name}/predictions",
+            post(create_for_model),
+        )
         .route("/v1/predictions/{id}", get(get_prediction))
         .route("/v1/predictions/{id}/cancel", post(cancel))
         .route("/v1/webhooks/default/secret", get(secret))
@@ -52,9 +55,16 @@ struct CreateBody {
     webhook_events_filter: Option<Vec<String>>,
 }
 
-async fn create_by_version(State(state): Shared, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn create_by_version(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let Ok(parsed) = serde_json::from_slice::<CreateBody>(&body) else {
-        return problem(StatusCode::BAD_REQUEST, "the body is not a prediction request");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "the body is not a prediction request",
+        );
     };
     let Some(version) = parsed.version.clone().filter(|v| !v.trim().is_empty()) else {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "version is required");
@@ -75,26 +85,55 @@ async fn create_for_model(
     body: axum::body::Bytes,
 ) -> Response {
     let Ok(parsed) = serde_json::from_slice::<CreateBody>(&body) else {
-        return problem(StatusCode::BAD_REQUEST, "the body is not a prediction request");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "the body is not a prediction request",
+        );
     };
-    create(state, &headers, parsed, format!("{owner}/{name}"), "hidden".to_owned())
+    create(
+        state,
+        &headers,
+        parsed,
+        format!("{owner}/{name}"),
+        "hidden".to_owned(),
+    )
 }
 
-fn create(state: Arc<SimState>, headers: &HeaderMap, body: CreateBody, model: String, version: String) -> Response {
+fn create(
+    state: Arc<SimState>,
+    headers: &HeaderMap,
+    body: CreateBody,
+    model: String,
+    version: String,
+) -> Response {
     Stats::bump(&state.stats.creates);
     if !authorized(headers) {
-        return problem(StatusCode::UNAUTHORIZED, "You did not pass an authentication token");
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "You did not pass an authentication token",
+        );
     }
     if state.roll(state.config.faults.create_rate_limited) {
-        let mut response = problem(StatusCode::TOO_MANY_REQUESTS, "Request was throttled. Expected available in 1 second.");
-        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        let mut response = problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Request was throttled. Expected available in 1 second.",
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         return response;
     }
     if state.roll(state.config.faults.create_server_error) {
-        return problem(StatusCode::INTERNAL_SERVER_ERROR, "simulated server error (fault injection)");
+        return problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "simulated server error (fault injection)",
+        );
     }
     let Some(input) = body.input.filter(Value::is_object) else {
-        return problem(StatusCode::UNPROCESSABLE_ENTITY, "input is required and must be an object");
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input is required and must be an object",
+        );
     };
     if !input["prompt"].is_string() {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "input.prompt is required");
@@ -124,10 +163,17 @@ fn create(state: Arc<SimState>, headers: &HeaderMap, body: CreateBody, model: St
     (StatusCode::CREATED, Json(json)).into_response()
 }
 
-async fn get_prediction(State(state): Shared, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn get_prediction(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     Stats::bump(&state.stats.gets);
     if !authorized(&headers) {
-        return problem(StatusCode::UNAUTHORIZED, "You did not pass an authentication token");
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "You did not pass an authentication token",
+        );
     }
     match state.get(&id) {
         Some(prediction) => Json(prediction.to_json(&state.config.public_url)).into_response(),
@@ -138,7 +184,10 @@ async fn get_prediction(State(state): Shared, headers: HeaderMap, Path(id): Path
 async fn cancel(State(state): Shared, headers: HeaderMap, Path(id): Path<String>) -> Response {
     Stats::bump(&state.stats.cancels);
     if !authorized(&headers) {
-        return problem(StatusCode::UNAUTHORIZED, "You did not pass an authentication token");
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "You did not pass an authentication token",
+        );
     }
     let mut newly_canceled = false;
     let Some(prediction) = state.update(&id, |p| {
@@ -160,7 +209,10 @@ async fn cancel(State(state): Shared, headers: HeaderMap, Path(id): Path<String>
 async fn secret(State(state): Shared, headers: HeaderMap) -> Response {
     Stats::bump(&state.stats.secret_reads);
     if !authorized(&headers) {
-        return problem(StatusCode::UNAUTHORIZED, "You did not pass an authentication token");
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "You did not pass an authentication token",
+        );
     }
     Json(json!({ "key": state.config.webhook_secret.expose() })).into_response()
 }

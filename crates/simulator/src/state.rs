@@ -29,7 +29,13 @@ impl SimState {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .unwrap_or_default();
-        Self { config, stats: Stats::default(), predictions: Mutex::default(), files: Mutex::default(), http }
+        Self {
+            config,
+            stats: Stats::default(),
+            predictions: Mutex::default(),
+            files: Mutex::default(),
+            http,
+        }
     }
 
     /// True with probability `p`.

@@ -24,7 +24,11 @@ pub struct FetchPolicy {
 
 impl Default for FetchPolicy {
     fn default() -> Self {
-        Self { allow_private: false, max_bytes: 32 * 1024 * 1024, timeout: Duration::from_secs(30) }
+        Self {
+            allow_private: false,
+            max_bytes: 32 * 1024 * 1024,
+            timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -35,11 +39,17 @@ pub struct SafeImageFetcher {
 }
 
 fn refused(message: impl Into<String>) -> Error {
-    Error::Fetch { message: message.into(), retryable: false }
+    Error::Fetch {
+        message: message.into(),
+        retryable: false,
+    }
 }
 
 fn transient(message: impl Into<String>) -> Error {
-    Error::Fetch { message: message.into(), retryable: true }
+    Error::Fetch {
+        message: message.into(),
+        retryable: true,
+    }
 }
 
 /// Whether an address is outside every private, local and reserved range.
@@ -78,8 +88,10 @@ impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
             let host = format!("{}:0", name.as_str());
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host(host).await?.filter(|a| is_public(a.ip())).collect();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host(host)
+                .await?
+                .filter(|a| is_public(a.ip()))
+                .collect();
             if addrs.is_empty() {
                 return Err(format!("{} resolves to no public address", name.as_str()).into());
             }
@@ -113,7 +125,9 @@ impl SafeImageFetcher {
         if !policy.allow_private {
             builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
         }
-        let http = builder.build().map_err(|e| Error::unexpected("building the image fetcher", e))?;
+        let http = builder
+            .build()
+            .map_err(|e| Error::unexpected("building the image fetcher", e))?;
         Ok(Self { http, policy })
     }
 
@@ -142,21 +156,37 @@ impl ImageFetcher for SafeImageFetcher {
         let url = self.check_url(raw_url)?;
         tracing::Span::current().record("url.host", url.host_str().unwrap_or_default());
         let mut response = self.http.get(url).send().await.map_err(|e| {
-            if refused_by_resolver(&e) { refused(format!("refused: {e}")) } else { transient(format!("download failed: {e}")) }
+            if refused_by_resolver(&e) {
+                refused(format!("refused: {e}"))
+            } else {
+                transient(format!("download failed: {e}"))
+            }
         })?;
         let status = response.status();
         if !status.is_success() {
             let message = format!("the image URL answered {status}");
-            return Err(if status.is_server_error() || status.as_u16() == 429 { transient(message) } else { refused(message) });
+            return Err(if status.is_server_error() || status.as_u16() == 429 {
+                transient(message)
+            } else {
+                refused(message)
+            });
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| transient(format!("download broke off: {e}")))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transient(format!("download broke off: {e}")))?
+        {
             if bytes.len() + chunk.len() > self.policy.max_bytes {
-                return Err(refused(format!("the image is larger than {} bytes", self.policy.max_bytes)));
+                return Err(refused(format!(
+                    "the image is larger than {} bytes",
+                    self.policy.max_bytes
+                )));
             }
             bytes.extend_from_slice(&chunk);
         }
-        let format = image::guess_format(&bytes).map_err(|_| refused("the body is not an image"))?;
+        let format =
+            image::guess_format(&bytes).map_err(|_| refused("the body is not an image"))?;
         let content_type = match format {
             image::ImageFormat::Png => "image/png",
             image::ImageFormat::Jpeg => "image/jpeg",
@@ -166,6 +196,11 @@ impl ImageFetcher for SafeImageFetcher {
         let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
             .into_dimensions()
             .map_err(|e| refused(format!("the image does not decode: {e}")))?;
-        Ok(FetchedImage { bytes, content_type: content_type.to_owned(), width, height })
+        Ok(FetchedImage {
+            bytes,
+            content_type: content_type.to_owned(),
+            width,
+            height,
+        })
     }
 }

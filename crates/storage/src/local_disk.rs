@@ -8,7 +8,11 @@ use imagegen_application::{Error, Result};
 use imagegen_domain::ImageId;
 
 /// The content types we store, and their file extensions.
-const TYPES: [(&str, &str); 3] = [("image/png", "png"), ("image/jpeg", "jpg"), ("image/webp", "webp")];
+const TYPES: [(&str, &str); 3] = [
+    ("image/png", "png"),
+    ("image/jpeg", "jpg"),
+    ("image/webp", "webp"),
+];
 
 /// Stores images in one directory.
 pub struct LocalDiskImageStore {
@@ -37,18 +41,29 @@ impl ImageStore for LocalDiskImageStore {
         let (_, extension) = TYPES
             .iter()
             .find(|(t, _)| *t == blob.content_type)
-            .ok_or_else(|| Error::Invalid(format!("cannot store content type {}", blob.content_type)))?;
+            .ok_or_else(|| {
+                Error::Invalid(format!("cannot store content type {}", blob.content_type))
+            })?;
         let target = self.path(id, extension);
         let temp = self.dir.join(format!(".{id}.{extension}.tmp"));
-        tokio::fs::write(&temp, &blob.bytes).await.map_err(|e| Error::unavailable("image directory", e))?;
-        tokio::fs::rename(&temp, &target).await.map_err(|e| Error::unavailable("image directory", e))?;
+        tokio::fs::write(&temp, &blob.bytes)
+            .await
+            .map_err(|e| Error::unavailable("image directory", e))?;
+        tokio::fs::rename(&temp, &target)
+            .await
+            .map_err(|e| Error::unavailable("image directory", e))?;
         Ok(())
     }
 
     async fn get(&self, id: ImageId) -> Result<Option<ImageBlob>> {
         for (content_type, extension) in TYPES {
             match tokio::fs::read(self.path(id, extension)).await {
-                Ok(bytes) => return Ok(Some(ImageBlob { content_type: content_type.to_owned(), bytes })),
+                Ok(bytes) => {
+                    return Ok(Some(ImageBlob {
+                        content_type: content_type.to_owned(),
+                        bytes,
+                    }));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::unavailable("image directory", e)),
             }

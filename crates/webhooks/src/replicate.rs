@@ -30,7 +30,10 @@ struct Prediction {
 pub fn parse_prediction(body: &[u8]) -> Result<ProviderUpdate, ParseError> {
     let prediction: Prediction =
         serde_json::from_slice(body).map_err(|e| ParseError::Malformed(e.to_string()))?;
-    let external_id = prediction.id.and_then(ExternalId::parse).ok_or(ParseError::MissingId)?;
+    let external_id = prediction
+        .id
+        .and_then(ExternalId::parse)
+        .ok_or(ParseError::MissingId)?;
     let status = match prediction.status.as_str() {
         "starting" => ProviderStatus::Starting,
         "processing" => ProviderStatus::Processing,
@@ -57,5 +60,10 @@ pub fn parse_prediction(body: &[u8]) -> Result<ProviderUpdate, ParseError> {
         serde_json::Value::String(text) => Some(text),
         other => Some(other.to_string()),
     };
-    Ok(ProviderUpdate { external_id, status, output_urls, error })
+    Ok(ProviderUpdate {
+        external_id,
+        status,
+        output_urls,
+        error,
+    })
 }

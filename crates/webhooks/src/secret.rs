@@ -28,8 +28,13 @@ pub enum SecretError {
 impl WebhookSecret {
     /// Parses `whsec_<base64 of 24..64 bytes>`, the form Replicate and Svix issue.
     pub fn parse(text: &str) -> Result<Self, SecretError> {
-        let encoded = text.trim().strip_prefix(PREFIX).ok_or(SecretError::MissingPrefix)?;
-        let key = STANDARD.decode(encoded).map_err(|_| SecretError::NotBase64)?;
+        let encoded = text
+            .trim()
+            .strip_prefix(PREFIX)
+            .ok_or(SecretError::MissingPrefix)?;
+        let key = STANDARD
+            .decode(encoded)
+            .map_err(|_| SecretError::NotBase64)?;
         if !(24..=64).contains(&key.len()) {
             return Err(SecretError::Length(key.len()));
         }
@@ -72,13 +77,22 @@ mod tests {
 
     #[test]
     fn a_secret_without_its_prefix_is_refused() {
-        assert_eq!(WebhookSecret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), Err(SecretError::MissingPrefix));
+        assert_eq!(
+            WebhookSecret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            Err(SecretError::MissingPrefix)
+        );
     }
 
     #[test]
     fn a_short_or_garbled_secret_is_refused() {
-        assert_eq!(WebhookSecret::parse("whsec_c2hvcnQ="), Err(SecretError::Length(5)));
-        assert_eq!(WebhookSecret::parse("whsec_!!!"), Err(SecretError::NotBase64));
+        assert_eq!(
+            WebhookSecret::parse("whsec_c2hvcnQ="),
+            Err(SecretError::Length(5))
+        );
+        assert_eq!(
+            WebhookSecret::parse("whsec_!!!"),
+            Err(SecretError::NotBase64)
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier with the default 300 s tolerance.
     pub fn new(secrets: Vec<WebhookSecret>) -> Self {
-        Self { secrets, tolerance_secs: DEFAULT_TOLERANCE_SECS }
+        Self {
+            secrets,
+            tolerance_secs: DEFAULT_TOLERANCE_SECS,
+        }
     }
 
     /// Sets the timestamp tolerance.
@@ -58,14 +61,26 @@ impl Verifier {
     }
 
     /// Checks a delivery at time `now_unix` (injected, so tests control the clock).
-    pub fn verify(&self, headers: SignedHeaders<'_>, body: &[u8], now_unix: i64) -> Result<(), SignatureError> {
+    pub fn verify(
+        &self,
+        headers: SignedHeaders<'_>,
+        body: &[u8],
+        now_unix: i64,
+    ) -> Result<(), SignatureError> {
         if headers.id.trim().is_empty() {
             return Err(SignatureError::MissingId);
         }
-        let timestamp: i64 = headers.timestamp.trim().parse().map_err(|_| SignatureError::BadTimestamp)?;
+        let timestamp: i64 = headers
+            .timestamp
+            .trim()
+            .parse()
+            .map_err(|_| SignatureError::BadTimestamp)?;
         let skew_secs = now_unix.saturating_sub(timestamp);
         if skew_secs.abs() > self.tolerance_secs {
-            return Err(SignatureError::Stale { skew_secs, tolerance_secs: self.tolerance_secs });
+            return Err(SignatureError::Stale {
+                skew_secs,
+                tolerance_secs: self.tolerance_secs,
+            });
         }
         let candidates: Vec<Vec<u8>> = headers
             .signature
@@ -77,10 +92,16 @@ impl Verifier {
         let matches = self.secrets.iter().any(|secret| {
             candidates.iter().any(|candidate| {
                 // verify_slice compares in constant time.
-                mac(secret, headers.id, timestamp, body).verify_slice(candidate).is_ok()
+                mac(secret, headers.id, timestamp, body)
+                    .verify_slice(candidate)
+                    .is_ok()
             })
         });
-        if matches { Ok(()) } else { Err(SignatureError::NoMatch) }
+        if matches {
+            Ok(())
+        } else {
+            Err(SignatureError::NoMatch)
+        }
     }
 }
 
@@ -98,5 +119,8 @@ fn mac(secret: &WebhookSecret, id: &str, timestamp: i64, body: &[u8]) -> HmacSha
 
 /// The `webhook-signature` value (`v1,<base64>`) for a delivery.
 pub fn sign(secret: &WebhookSecret, id: &str, timestamp: i64, body: &[u8]) -> String {
-    format!("v1,{}", STANDARD.encode(mac(secret, id, timestamp, body).finalize().into_bytes()))
+    format!(
+        "v1,{}",
+        STANDARD.encode(mac(secret, id, timestamp, body).finalize().into_bytes())
+    )
 }

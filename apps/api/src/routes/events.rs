@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::Uri;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 use futures::StreamExt;
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
@@ -36,7 +36,10 @@ async fn events(
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut channels = query_values(&uri, "channel")
-        .map(|raw| raw.parse::<Channel>().map_err(|e| Error::Invalid(e.to_string())))
+        .map(|raw| {
+            raw.parse::<Channel>()
+                .map_err(|e| Error::Invalid(e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     if channels.is_empty() {
         channels.push(Channel::User(caller.user_id));
@@ -51,8 +54,17 @@ async fn events(
         .map(|raw| raw.trim().parse::<u64>().map(StreamPosition))
         .transpose()
         .map_err(|_| Error::Invalid("Last-Event-ID must be a stream position".into()))?;
-    tracing::info!(channels = channels.len(), resume = resume_after.map(|p| p.0), "event stream opened");
-    let stream = session_events(&services.hub, services.event_store.clone(), channels, resume_after)
-        .take_until(services.shutdown.clone().cancelled_owned());
+    tracing::info!(
+        channels = channels.len(),
+        resume = resume_after.map(|p| p.0),
+        "event stream opened"
+    );
+    let stream = session_events(
+        &services.hub,
+        services.event_store.clone(),
+        channels,
+        resume_after,
+    )
+    .take_until(services.shutdown.clone().cancelled_owned());
     Ok(sse_response(stream))
 }

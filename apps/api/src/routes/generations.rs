@@ -29,11 +29,19 @@ async fn create(
     CurrentUser(caller): CurrentUser,
     AppJson(body): AppJson<GenerationIn>,
 ) -> Result<Response, ApiError> {
-    let command = CreateGenerationCommand { prompt: body.prompt, settings: body.settings };
+    let command = CreateGenerationCommand {
+        prompt: body.prompt,
+        settings: body.settings,
+    };
     let generation = services.create_generation.execute(&caller, command).await?;
     let location = format!("/v1/generations/{}", generation.id());
     let out = GenerationOut::new(&generation, &services.public_base_url);
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(out)).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(out),
+    )
+        .into_response())
 }
 
 async fn show(
@@ -43,7 +51,10 @@ async fn show(
 ) -> Result<Json<GenerationOut>, ApiError> {
     let id: GenerationId = parse_id(&id, "generation")?;
     let generation = services.get_generation.execute(&caller, id).await?;
-    Ok(Json(GenerationOut::new(&generation, &services.public_base_url)))
+    Ok(Json(GenerationOut::new(
+        &generation,
+        &services.public_base_url,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -61,10 +72,19 @@ async fn list(
         .before
         .map(|b| b.parse::<GenerationId>())
         .transpose()
-        .map_err(|_| imagegen_application::Error::Invalid("before must be a generation id".into()))?;
-    let page = services.list_generations.execute(&caller, before, query.limit.unwrap_or(20)).await?;
+        .map_err(|_| {
+            imagegen_application::Error::Invalid("before must be a generation id".into())
+        })?;
+    let page = services
+        .list_generations
+        .execute(&caller, before, query.limit.unwrap_or(20))
+        .await?;
     Ok(Json(GenerationPageOut {
-        items: page.items.iter().map(|g| GenerationOut::new(g, &services.public_base_url)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|g| GenerationOut::new(g, &services.public_base_url))
+            .collect(),
         next_cursor: page.next_cursor.map(|c| c.to_string()),
     }))
 }

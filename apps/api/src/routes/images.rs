@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use imagegen_application::Error;
 use imagegen_bootstrap::Services;
 use imagegen_domain::ImageId;
@@ -19,12 +19,22 @@ pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/images/{id}", get(image))
 }
 
-async fn image(State(services): State<Arc<Services>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn image(
+    State(services): State<Arc<Services>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id: ImageId = parse_id(&id, "image")?;
-    let blob = services.images.get(id).await?.ok_or(Error::NotFound { what: "image" })?;
+    let blob = services
+        .images
+        .get(id)
+        .await?
+        .ok_or(Error::NotFound { what: "image" })?;
     let headers = [
         (header::CONTENT_TYPE, blob.content_type),
-        (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_owned(),
+        ),
     ];
     Ok((headers, blob.bytes).into_response())
 }

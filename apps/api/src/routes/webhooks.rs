@@ -27,7 +27,10 @@ pub fn router() -> Router<Arc<Services>> {
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
-    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }
 
 async fn replicate(
@@ -47,12 +50,20 @@ async fn replicate(
         tracing::warn!(%error, webhook.id = signed.id, "webhook refused");
         return Err(ApiError::BadSignature(error.to_string()));
     }
-    let update = parse_prediction(&body)
-        .map_err(|e| ApiError::BadRequest { code: "malformed_webhook", detail: e.to_string() })?;
+    let update = parse_prediction(&body).map_err(|e| ApiError::BadRequest {
+        code: "malformed_webhook",
+        detail: e.to_string(),
+    })?;
     let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let receipt = services
         .receive_webhook
-        .execute(ProviderName::Replicate, signed.id.to_owned(), generation_id, update, value)
+        .execute(
+            ProviderName::Replicate,
+            signed.id.to_owned(),
+            generation_id,
+            update,
+            value,
+        )
         .await?;
     let status = match receipt {
         WebhookReceipt::Queued => "queued",

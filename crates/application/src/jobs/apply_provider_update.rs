@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use imagegen_domain::{GenerationError, GenerationStatus};
 
 use super::{ApplyProviderUpdate, JobHandler, JobPayload, StoreImages};
-use crate::ports::{Clock, GenerationRepository, InboxState, Job, JobQueue, QueueName, WebhookInbox};
+use crate::ports::{
+    Clock, GenerationRepository, InboxState, Job, JobQueue, QueueName, WebhookInbox,
+};
 use crate::use_cases::change_generation;
 use crate::{Error, Result};
 
@@ -25,7 +27,12 @@ impl ApplyProviderUpdateHandler {
         inbox: Arc<dyn WebhookInbox>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { repository, queue, inbox, clock }
+        Self {
+            repository,
+            queue,
+            inbox,
+            clock,
+        }
     }
 }
 
@@ -41,9 +48,10 @@ impl JobHandler for ApplyProviderUpdateHandler {
         let id = payload.generation_id;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let now = self.clock.now();
-        let changed =
-            change_generation(self.repository.as_ref(), id, |g| g.apply_provider_update(&payload.update, now))
-                .await;
+        let changed = change_generation(self.repository.as_ref(), id, |g| {
+            g.apply_provider_update(&payload.update, now)
+        })
+        .await;
         match changed {
             Ok((generation, moved)) => {
                 if let Some(event) = &moved {
@@ -52,7 +60,9 @@ impl JobHandler for ApplyProviderUpdateHandler {
                 // Checked on the saved state, not on `moved`: a re-run after a crash
                 // between the save and this enqueue must still queue the copy.
                 if generation.status() == GenerationStatus::Storing {
-                    self.queue.enqueue(StoreImages { generation_id: id }.to_job()?).await?;
+                    self.queue
+                        .enqueue(StoreImages { generation_id: id }.to_job()?)
+                        .await?;
                 }
             }
             Err(Error::Domain(error @ GenerationError::ExternalIdMismatch { .. })) => {
@@ -60,6 +70,8 @@ impl JobHandler for ApplyProviderUpdateHandler {
             }
             Err(error) => return Err(error),
         }
-        self.inbox.advance(payload.provider, &payload.webhook_id, InboxState::Processed).await
+        self.inbox
+            .advance(payload.provider, &payload.webhook_id, InboxState::Processed)
+            .await
     }
 }

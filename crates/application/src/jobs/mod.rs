@@ -13,8 +13,8 @@ pub use payloads::{ApplyProviderUpdate, JobPayload, StoreImages, SubmitGeneratio
 pub use store_images::StoreImagesHandler;
 pub use submit_generation::SubmitGenerationHandler;
 
-use crate::ports::{Job, QueueName};
 use crate::Result;
+use crate::ports::{Job, QueueName};
 
 /// Runs the jobs of one queue.
 #[async_trait]

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use imagegen_domain::{FailureReason, GenerationStatus, ImageId, StoredImage};
 
 use super::{JobHandler, JobPayload, StoreImages};
-use crate::ports::{Clock, GenerationRepository, ImageBlob, ImageFetcher, ImageStore, Job, QueueName};
+use crate::ports::{
+    Clock, GenerationRepository, ImageBlob, ImageFetcher, ImageStore, Job, QueueName,
+};
 use crate::use_cases::change_generation;
 use crate::{Error, Result};
 
@@ -25,14 +27,22 @@ impl StoreImagesHandler {
         store: Arc<dyn ImageStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { repository, fetcher, store, clock }
+        Self {
+            repository,
+            fetcher,
+            store,
+            clock,
+        }
     }
 
     async fn copy(&self, url: &str) -> Result<StoredImage> {
         let fetched = self.fetcher.fetch(url).await?;
         let id = ImageId::random();
         let bytes = fetched.bytes.len() as u64;
-        let blob = ImageBlob { content_type: fetched.content_type.clone(), bytes: fetched.bytes };
+        let blob = ImageBlob {
+            content_type: fetched.content_type.clone(),
+            bytes: fetched.bytes,
+        };
         self.store.put(id, &blob).await?;
         Ok(StoredImage {
             id,
@@ -54,7 +64,11 @@ impl JobHandler for StoreImagesHandler {
     async fn handle(&self, job: &Job) -> Result<()> {
         let StoreImages { generation_id: id } = StoreImages::from_job(job)?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
-        let generation = self.repository.get(id).await?.ok_or(Error::NotFound { what: "generation" })?;
+        let generation = self
+            .repository
+            .get(id)
+            .await?
+            .ok_or(Error::NotFound { what: "generation" })?;
         if generation.status() != GenerationStatus::Storing {
             return Ok(());
         }
@@ -71,14 +85,20 @@ impl JobHandler for StoreImagesHandler {
                         retryable: true,
                     };
                     let now = self.clock.now();
-                    change_generation(self.repository.as_ref(), id, |g| g.fail(reason.clone(), now)).await?;
+                    change_generation(self.repository.as_ref(), id, |g| {
+                        g.fail(reason.clone(), now)
+                    })
+                    .await?;
                     return Ok(());
                 }
             }
         }
         let count = images.len();
         let now = self.clock.now();
-        change_generation(self.repository.as_ref(), id, |g| g.complete(images.clone(), now)).await?;
+        change_generation(self.repository.as_ref(), id, |g| {
+            g.complete(images.clone(), now)
+        })
+        .await?;
         tracing::info!(images = count, "outputs stored; generation completed");
         Ok(())
     }

@@ -27,7 +27,12 @@ impl SubmitGenerationHandler {
         webhook_base: impl Into<String>,
     ) -> Self {
         let webhook_base = webhook_base.into().trim_end_matches('/').to_owned();
-        Self { repository, provider, clock, webhook_base }
+        Self {
+            repository,
+            provider,
+            clock,
+            webhook_base,
+        }
     }
 }
 
@@ -72,8 +77,10 @@ impl JobHandler for SubmitGenerationHandler {
                     message: error.to_string(),
                     retryable: error.is_transient(),
                 };
-                change_generation(self.repository.as_ref(), id, |g| g.fail(reason.clone(), clock.now()))
-                    .await?;
+                change_generation(self.repository.as_ref(), id, |g| {
+                    g.fail(reason.clone(), clock.now())
+                })
+                .await?;
                 tracing::warn!(%error, "submission failed for good");
                 Ok(())
             }

@@ -10,7 +10,9 @@ use crate::{Channel, Result};
 
 /// The order in which clients see events; the SSE `id:`. Positions increase in commit
 /// order: an event committed later never gets a smaller position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct StreamPosition(pub u64);
 

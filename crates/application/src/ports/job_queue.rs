@@ -78,7 +78,14 @@ pub struct NewJob {
 impl NewJob {
     /// A job with default priority, no delay and 8 attempts.
     pub fn new(queue: QueueName, payload: serde_json::Value) -> Self {
-        Self { queue, payload, idempotency_key: None, priority: 0, run_at: None, max_attempts: 8 }
+        Self {
+            queue,
+            payload,
+            idempotency_key: None,
+            priority: 0,
+            run_at: None,
+            max_attempts: 8,
+        }
     }
 
     /// Sets the idempotency key.
@@ -154,8 +161,12 @@ pub trait JobQueue: Send + Sync {
     /// Takes the highest-priority ready job of `queues` and leases it for `lease`;
     /// waits up to `wait` for one. A job whose lease expires is delivered again.
     /// Errors: `Unavailable`.
-    async fn reserve(&self, queues: &[QueueName], lease: Duration, wait: Duration)
-    -> Result<Option<Job>>;
+    async fn reserve(
+        &self,
+        queues: &[QueueName],
+        lease: Duration,
+        wait: Duration,
+    ) -> Result<Option<Job>>;
 
     /// Removes a finished job. Errors: `NotFound` if the lease was lost; `Unavailable`.
     async fn complete(&self, job: &Job) -> Result<()>;
@@ -163,8 +174,12 @@ pub trait JobQueue: Send + Sync {
     /// Records a failure: the job runs again at `retry_at`, or, when `retry_at` is
     /// `None` or attempts are used up, goes to the dead letters.
     /// Errors: `NotFound` if the lease was lost; `Unavailable`.
-    async fn fail(&self, job: &Job, error: &str, retry_at: Option<DateTime<Utc>>)
-    -> Result<FailOutcome>;
+    async fn fail(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<FailOutcome>;
 
     /// The newest dead letters of a queue. Errors: `Unavailable`.
     async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>>;

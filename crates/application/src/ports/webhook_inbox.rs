@@ -54,5 +54,10 @@ pub trait WebhookInbox: Send + Sync {
     /// # Errors
     /// - [`Error::NotFound`](crate::Error::NotFound) if it was never recorded.
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the inbox cannot be reached.
-    async fn advance(&self, provider: ProviderName, webhook_id: &str, state: InboxState) -> Result<()>;
+    async fn advance(
+        &self,
+        provider: ProviderName,
+        webhook_id: &str,
+        state: InboxState,
+    ) -> Result<()>;
 }

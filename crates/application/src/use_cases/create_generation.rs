@@ -33,7 +33,12 @@ impl CreateGeneration {
         clock: Arc<dyn Clock>,
         provider: ProviderName,
     ) -> Self {
-        Self { repository, queue, clock, provider }
+        Self {
+            repository,
+            queue,
+            clock,
+            provider,
+        }
     }
 
     /// Validates the command, saves a pending generation and queues its submission.
@@ -43,7 +48,11 @@ impl CreateGeneration {
     /// store or the queue cannot be reached. If the queue fails after the save, the
     /// generation is failed with `queue_unavailable`, so nothing stays pending forever.
     #[tracing::instrument(skip_all, fields(user.id = %caller.user_id, generation.id))]
-    pub async fn execute(&self, caller: &Caller, command: CreateGenerationCommand) -> Result<Generation> {
+    pub async fn execute(
+        &self,
+        caller: &Caller,
+        command: CreateGenerationCommand,
+    ) -> Result<Generation> {
         let prompt = Prompt::parse(&command.prompt)?;
         let settings = GenerationSettings::parse(command.settings)?;
         let id = GenerationId::new();

@@ -39,10 +39,15 @@ impl ListGenerations {
         limit: usize,
     ) -> Result<GenerationPage> {
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-            return Err(Error::Invalid(format!("limit must be from 1 to {MAX_PAGE_SIZE}")));
+            return Err(Error::Invalid(format!(
+                "limit must be from 1 to {MAX_PAGE_SIZE}"
+            )));
         }
         // One extra tells whether another page follows.
-        let mut items = self.repository.list_for_user(caller.user_id, before, limit + 1).await?;
+        let mut items = self
+            .repository
+            .list_for_user(caller.user_id, before, limit + 1)
+            .await?;
         let next_cursor = if items.len() > limit {
             items.truncate(limit);
             items.last().map(Generation::id)

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use imagegen_domain::{GenerationId, ProviderName, ProviderUpdate};
 
+use crate::Result;
 use crate::jobs::{ApplyProviderUpdate, JobPayload};
 use crate::ports::{Clock, InboxState, JobQueue, WebhookDelivery, WebhookInbox};
-use crate::Result;
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +26,16 @@ pub struct ReceiveWebhook {
 }
 
 impl ReceiveWebhook {
-    pub fn new(inbox: Arc<dyn WebhookInbox>, queue: Arc<dyn JobQueue>, clock: Arc<dyn Clock>) -> Self {
-        Self { inbox, queue, clock }
+    pub fn new(
+        inbox: Arc<dyn WebhookInbox>,
+        queue: Arc<dyn JobQueue>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            inbox,
+            queue,
+            clock,
+        }
     }
 
     /// Records the delivery and queues its update, unless it was queued before.
@@ -59,9 +67,16 @@ impl ReceiveWebhook {
             tracing::info!("duplicate webhook acknowledged");
             return Ok(WebhookReceipt::Duplicate);
         }
-        let job = ApplyProviderUpdate { provider, webhook_id: webhook_id.clone(), generation_id, update };
+        let job = ApplyProviderUpdate {
+            provider,
+            webhook_id: webhook_id.clone(),
+            generation_id,
+            update,
+        };
         self.queue.enqueue(job.to_job()?).await?;
-        self.inbox.advance(provider, &webhook_id, InboxState::Enqueued).await?;
+        self.inbox
+            .advance(provider, &webhook_id, InboxState::Enqueued)
+            .await?;
         tracing::info!(status = ?job.update.status, "webhook queued");
         Ok(WebhookReceipt::Queued)
     }

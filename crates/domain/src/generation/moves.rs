@@ -31,13 +31,15 @@ impl Generation {
         update: &ProviderUpdate,
         now: DateTime<Utc>,
     ) -> Result<Option<GenerationEvent>, GenerationError> {
-        if let Some(expected) = &self.external_id {
-            if *expected != update.external_id {
-                return Err(GenerationError::ExternalIdMismatch {
-                    expected: expected.clone(),
-                    got: update.external_id.clone(),
-                });
-            }
+        if let Some(expected) = self
+            .external_id
+            .as_ref()
+            .filter(|e| **e != update.external_id)
+        {
+            return Err(GenerationError::ExternalIdMismatch {
+                expected: expected.clone(),
+                got: update.external_id.clone(),
+            });
         }
         if self.status.is_terminal() {
             return Ok(None);
@@ -66,7 +68,10 @@ impl Generation {
                 previous_status,
                 error: provider_failure(update),
             },
-            S::Cancelled => GenerationEvent::GenerationCancelled { status: target, previous_status },
+            S::Cancelled => GenerationEvent::GenerationCancelled {
+                status: target,
+                previous_status,
+            },
             _ => GenerationEvent::GenerationStatusChanged {
                 status: target,
                 previous_status,
@@ -88,7 +93,10 @@ impl Generation {
     ) -> Result<Option<GenerationEvent>, GenerationError> {
         match self.status {
             S::Storing => {
-                let event = GenerationEvent::GenerationCompleted { status: S::Completed, images };
+                let event = GenerationEvent::GenerationCompleted {
+                    status: S::Completed,
+                    images,
+                };
                 Ok(Some(self.record(event, now)))
             }
             status if status.is_terminal() => Ok(None),
@@ -105,8 +113,11 @@ impl Generation {
         if self.status.is_terminal() {
             return Ok(None);
         }
-        let event =
-            GenerationEvent::GenerationFailed { status: S::Failed, previous_status: self.status, error };
+        let event = GenerationEvent::GenerationFailed {
+            status: S::Failed,
+            previous_status: self.status,
+            error,
+        };
         Ok(Some(self.record(event, now)))
     }
 
@@ -115,8 +126,10 @@ impl Generation {
         if self.status.is_terminal() {
             return Err(GenerationError::Terminal(self.status));
         }
-        let event =
-            GenerationEvent::GenerationCancelled { status: S::Cancelled, previous_status: self.status };
+        let event = GenerationEvent::GenerationCancelled {
+            status: S::Cancelled,
+            previous_status: self.status,
+        };
         Ok(self.record(event, now))
     }
 
@@ -163,7 +176,10 @@ fn provider_failure(update: &ProviderUpdate) -> FailureReason {
         },
         _ => FailureReason {
             code: "provider_failed".into(),
-            message: update.error.clone().unwrap_or_else(|| "the provider reported a failure".into()),
+            message: update
+                .error
+                .clone()
+                .unwrap_or_else(|| "the provider reported a failure".into()),
             retryable: false,
         },
     }

@@ -1,4 +1,5 @@
 //! State machine tests of the `Generation` aggregate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod moves;
 mod properties;
@@ -39,5 +40,10 @@ pub fn update(status: ProviderStatus) -> ProviderUpdate {
     } else {
         Vec::new()
     };
-    ProviderUpdate { external_id: external_id(), status, output_urls, error: None }
+    ProviderUpdate {
+        external_id: external_id(),
+        status,
+        output_urls,
+        error: None,
+    }
 }

@@ -1,8 +1,8 @@
 //! One rule per test for the moves of a generation.
 
 use imagegen_domain::{
-    ExternalId, FailureReason, GenerationError, GenerationEvent, GenerationStatus as S,
-    ImageId, ProviderStatus as P, StoredImage,
+    ExternalId, FailureReason, GenerationError, GenerationEvent, GenerationStatus as S, ImageId,
+    ProviderStatus as P, StoredImage,
 };
 
 use crate::{external_id, now, pending_generation, update};
@@ -29,15 +29,24 @@ fn a_new_generation_is_pending_at_version_zero_with_no_events() {
 fn the_happy_path_records_one_event_per_move_in_order() {
     let mut generation = pending_generation();
     generation.record_submission(external_id(), now()).unwrap();
-    generation.apply_provider_update(&update(P::Processing), now()).unwrap();
-    generation.apply_provider_update(&update(P::Succeeded), now()).unwrap();
+    generation
+        .apply_provider_update(&update(P::Processing), now())
+        .unwrap();
+    generation
+        .apply_provider_update(&update(P::Succeeded), now())
+        .unwrap();
     generation.complete(vec![image()], now()).unwrap();
 
     let events = generation.take_events();
     let types: Vec<_> = events.iter().map(|e| e.event_type.as_str()).collect();
     assert_eq!(
         types,
-        ["GenerationStarted", "GenerationStatusChanged", "GenerationStatusChanged", "GenerationCompleted"]
+        [
+            "GenerationStarted",
+            "GenerationStatusChanged",
+            "GenerationStatusChanged",
+            "GenerationCompleted"
+        ]
     );
     let sequences: Vec<_> = events.iter().map(|e| e.sequence).collect();
     assert_eq!(sequences, [1, 2, 3, 4]);
@@ -51,9 +60,13 @@ fn the_happy_path_records_one_event_per_move_in_order() {
 #[test]
 fn a_repeated_update_changes_nothing() {
     let mut generation = pending_generation();
-    generation.apply_provider_update(&update(P::Processing), now()).unwrap();
+    generation
+        .apply_provider_update(&update(P::Processing), now())
+        .unwrap();
     let before = generation.clone();
-    let moved = generation.apply_provider_update(&update(P::Processing), now()).unwrap();
+    let moved = generation
+        .apply_provider_update(&update(P::Processing), now())
+        .unwrap();
     assert_eq!(moved, None);
     assert_eq!(generation, before);
 }
@@ -61,18 +74,31 @@ fn a_repeated_update_changes_nothing() {
 #[test]
 fn a_late_start_after_processing_changes_nothing() {
     let mut generation = pending_generation();
-    generation.apply_provider_update(&update(P::Processing), now()).unwrap();
-    assert_eq!(generation.apply_provider_update(&update(P::Starting), now()).unwrap(), None);
+    generation
+        .apply_provider_update(&update(P::Processing), now())
+        .unwrap();
+    assert_eq!(
+        generation
+            .apply_provider_update(&update(P::Starting), now())
+            .unwrap(),
+        None
+    );
     assert_eq!(generation.status(), S::Processing);
 }
 
 #[test]
 fn a_success_as_the_first_update_skips_to_storing_with_one_event() {
     let mut generation = pending_generation();
-    let event = generation.apply_provider_update(&update(P::Succeeded), now()).unwrap();
+    let event = generation
+        .apply_provider_update(&update(P::Succeeded), now())
+        .unwrap();
     assert!(matches!(
         event,
-        Some(GenerationEvent::GenerationStatusChanged { status: S::Storing, previous_status: S::Pending, .. })
+        Some(GenerationEvent::GenerationStatusChanged {
+            status: S::Storing,
+            previous_status: S::Pending,
+            ..
+        })
     ));
     assert_eq!(generation.provider_outputs().len(), 1);
     assert_eq!(generation.take_events().len(), 1);
@@ -85,7 +111,10 @@ fn a_success_without_outputs_fails_the_generation() {
     succeeded.output_urls.clear();
     generation.apply_provider_update(&succeeded, now()).unwrap();
     assert_eq!(generation.status(), S::Failed);
-    assert_eq!(generation.error().unwrap().code, "provider_returned_no_output");
+    assert_eq!(
+        generation.error().unwrap().code,
+        "provider_returned_no_output"
+    );
 }
 
 #[test]
@@ -101,10 +130,17 @@ fn a_provider_failure_keeps_the_providers_message() {
 #[test]
 fn a_terminal_generation_ignores_every_update() {
     let mut generation = pending_generation();
-    generation.apply_provider_update(&update(P::Canceled), now()).unwrap();
+    generation
+        .apply_provider_update(&update(P::Canceled), now())
+        .unwrap();
     let before = generation.clone();
     for status in [P::Starting, P::Processing, P::Succeeded, P::Failed] {
-        assert_eq!(generation.apply_provider_update(&update(status), now()).unwrap(), None);
+        assert_eq!(
+            generation
+                .apply_provider_update(&update(status), now())
+                .unwrap(),
+            None
+        );
     }
     assert_eq!(generation, before);
 }
@@ -130,7 +166,9 @@ fn completing_before_storing_is_refused() {
 #[test]
 fn completing_twice_records_one_event() {
     let mut generation = pending_generation();
-    generation.apply_provider_update(&update(P::Succeeded), now()).unwrap();
+    generation
+        .apply_provider_update(&update(P::Succeeded), now())
+        .unwrap();
     generation.complete(vec![image()], now()).unwrap();
     assert_eq!(generation.complete(vec![image()], now()).unwrap(), None);
     assert_eq!(generation.take_events().len(), 2);
@@ -140,14 +178,21 @@ fn completing_twice_records_one_event() {
 fn cancelling_an_ended_generation_is_refused() {
     let mut generation = pending_generation();
     generation.cancel(now()).unwrap();
-    assert_eq!(generation.cancel(now()).unwrap_err(), GenerationError::Terminal(S::Cancelled));
+    assert_eq!(
+        generation.cancel(now()).unwrap_err(),
+        GenerationError::Terminal(S::Cancelled)
+    );
 }
 
 #[test]
 fn failing_an_ended_generation_changes_nothing() {
     let mut generation = pending_generation();
     generation.cancel(now()).unwrap();
-    let reason = FailureReason { code: "storage_failed".into(), message: "x".into(), retryable: true };
+    let reason = FailureReason {
+        code: "storage_failed".into(),
+        message: "x".into(),
+        retryable: true,
+    };
     assert_eq!(generation.fail(reason, now()).unwrap(), None);
     assert_eq!(generation.status(), S::Cancelled);
 }

@@ -9,52 +9,80 @@ mod generation_store {
 
     #[tokio::test]
     async fn a_created_generation_reads_back_unchanged() {
-        contract::generation_store::a_created_generation_reads_back_unchanged(&MemoryGenerationStore::new()).await;
+        contract::generation_store::a_created_generation_reads_back_unchanged(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn creating_the_same_id_twice_is_a_conflict() {
-        contract::generation_store::creating_the_same_id_twice_is_a_conflict(&MemoryGenerationStore::new()).await;
+        contract::generation_store::creating_the_same_id_twice_is_a_conflict(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn a_save_stores_the_state_and_appends_its_events() {
-        contract::generation_store::a_save_stores_the_state_and_appends_its_events(&MemoryGenerationStore::new()).await;
+        contract::generation_store::a_save_stores_the_state_and_appends_its_events(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn a_stale_save_is_a_conflict_and_writes_nothing() {
-        contract::generation_store::a_stale_save_is_a_conflict_and_writes_nothing(&MemoryGenerationStore::new()).await;
+        contract::generation_store::a_stale_save_is_a_conflict_and_writes_nothing(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn positions_increase_in_commit_order() {
-        contract::generation_store::positions_increase_in_commit_order(&MemoryGenerationStore::new()).await;
+        contract::generation_store::positions_increase_in_commit_order(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn reading_after_a_position_skips_what_came_before() {
-        contract::generation_store::reading_after_a_position_skips_what_came_before(&MemoryGenerationStore::new()).await;
+        contract::generation_store::reading_after_a_position_skips_what_came_before(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn channels_filter_events_by_user() {
-        contract::generation_store::channels_filter_events_by_user(&MemoryGenerationStore::new()).await;
+        contract::generation_store::channels_filter_events_by_user(&MemoryGenerationStore::new())
+            .await;
     }
 
     #[tokio::test]
     async fn a_waiter_wakes_when_an_event_is_appended() {
-        contract::generation_store::a_waiter_wakes_when_an_event_is_appended(&MemoryGenerationStore::new()).await;
+        contract::generation_store::a_waiter_wakes_when_an_event_is_appended(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn a_users_list_is_newest_first_and_pages_by_cursor() {
-        contract::generation_store::a_users_list_is_newest_first_and_pages_by_cursor(&MemoryGenerationStore::new()).await;
+        contract::generation_store::a_users_list_is_newest_first_and_pages_by_cursor(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn the_relay_checkpoint_only_moves_forward() {
-        contract::generation_store::the_relay_checkpoint_only_moves_forward(&MemoryGenerationStore::new()).await;
+        contract::generation_store::the_relay_checkpoint_only_moves_forward(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
     }
 }
 
@@ -63,7 +91,8 @@ mod job_queue {
 
     #[tokio::test]
     async fn an_enqueued_job_is_delivered_with_its_payload() {
-        contract::job_queue::an_enqueued_job_is_delivered_with_its_payload(&MemoryJobQueue::new()).await;
+        contract::job_queue::an_enqueued_job_is_delivered_with_its_payload(&MemoryJobQueue::new())
+            .await;
     }
 
     #[tokio::test]
@@ -83,7 +112,8 @@ mod job_queue {
 
     #[tokio::test]
     async fn a_failed_job_runs_again_after_its_retry_time() {
-        contract::job_queue::a_failed_job_runs_again_after_its_retry_time(&MemoryJobQueue::new()).await;
+        contract::job_queue::a_failed_job_runs_again_after_its_retry_time(&MemoryJobQueue::new())
+            .await;
     }
 
     #[tokio::test]
@@ -93,7 +123,10 @@ mod job_queue {
 
     #[tokio::test]
     async fn a_second_enqueue_with_the_same_key_is_a_duplicate() {
-        contract::job_queue::a_second_enqueue_with_the_same_key_is_a_duplicate(&MemoryJobQueue::new()).await;
+        contract::job_queue::a_second_enqueue_with_the_same_key_is_a_duplicate(
+            &MemoryJobQueue::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
@@ -122,17 +155,24 @@ mod webhook_inbox {
 
     #[tokio::test]
     async fn the_first_delivery_is_recorded_as_received() {
-        contract::webhook_inbox::the_first_delivery_is_recorded_as_received(&MemoryWebhookInbox::new()).await;
+        contract::webhook_inbox::the_first_delivery_is_recorded_as_received(
+            &MemoryWebhookInbox::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn a_repeat_returns_the_stored_entry() {
-        contract::webhook_inbox::a_repeat_returns_the_stored_entry(&MemoryWebhookInbox::new()).await;
+        contract::webhook_inbox::a_repeat_returns_the_stored_entry(&MemoryWebhookInbox::new())
+            .await;
     }
 
     #[tokio::test]
     async fn the_same_id_from_another_provider_is_another_delivery() {
-        contract::webhook_inbox::the_same_id_from_another_provider_is_another_delivery(&MemoryWebhookInbox::new()).await;
+        contract::webhook_inbox::the_same_id_from_another_provider_is_another_delivery(
+            &MemoryWebhookInbox::new(),
+        )
+        .await;
     }
 
     #[tokio::test]
@@ -142,7 +182,10 @@ mod webhook_inbox {
 
     #[tokio::test]
     async fn advancing_an_unknown_delivery_is_not_found() {
-        contract::webhook_inbox::advancing_an_unknown_delivery_is_not_found(&MemoryWebhookInbox::new()).await;
+        contract::webhook_inbox::advancing_an_unknown_delivery_is_not_found(
+            &MemoryWebhookInbox::new(),
+        )
+        .await;
     }
 }
 
@@ -151,7 +194,10 @@ mod event_bus {
 
     #[tokio::test]
     async fn every_subscriber_receives_published_events_in_order() {
-        contract::event_bus::every_subscriber_receives_published_events_in_order(&MemoryEventBus::new()).await;
+        contract::event_bus::every_subscriber_receives_published_events_in_order(
+            &MemoryEventBus::new(),
+        )
+        .await;
     }
 
     #[tokio::test]

@@ -12,7 +12,10 @@ use crate::harness;
 fn request(webhook_url: &str, model: &str) -> PredictionRequest {
     let settings = GenerationSettings {
         model: model.to_owned(),
-        size: ImageSize { width: 128, height: 96 },
+        size: ImageSize {
+            width: 128,
+            height: 96,
+        },
         count: 2,
         seed: Some(7),
         ..GenerationSettings::default()
@@ -28,7 +31,11 @@ fn request(webhook_url: &str, model: &str) -> PredictionRequest {
 #[tokio::test]
 async fn a_submission_starts_and_signed_webhooks_report_start_and_success() {
     let h = harness(Faults::default()).await;
-    let started = h.client.submit(&request(&h.webhook_url, "black-forest-labs/flux-schnell")).await.unwrap();
+    let started = h
+        .client
+        .submit(&request(&h.webhook_url, "black-forest-labs/flux-schnell"))
+        .await
+        .unwrap();
     assert_eq!(started.status, ProviderStatus::Starting);
 
     let hooks = h.webhooks(2).await;
@@ -36,18 +43,36 @@ async fn a_submission_starts_and_signed_webhooks_report_start_and_success() {
     let mut statuses = Vec::new();
     for hook in &hooks {
         let header = |name: &str| hook.headers.get(name).unwrap().to_str().unwrap().to_owned();
-        let (id, ts, sig) = (header("webhook-id"), header("webhook-timestamp"), header("webhook-signature"));
-        let headers = SignedHeaders { id: &id, timestamp: &ts, signature: &sig };
-        verifier.verify(headers, &hook.body, Utc::now().timestamp()).unwrap();
+        let (id, ts, sig) = (
+            header("webhook-id"),
+            header("webhook-timestamp"),
+            header("webhook-signature"),
+        );
+        let headers = SignedHeaders {
+            id: &id,
+            timestamp: &ts,
+            signature: &sig,
+        };
+        verifier
+            .verify(headers, &hook.body, Utc::now().timestamp())
+            .unwrap();
         let update = parse_prediction(&hook.body).unwrap();
         assert_eq!(update.external_id, started.external_id);
         statuses.push(update.status);
     }
-    assert_eq!(statuses, [ProviderStatus::Processing, ProviderStatus::Succeeded]);
+    assert_eq!(
+        statuses,
+        [ProviderStatus::Processing, ProviderStatus::Succeeded]
+    );
     let done = parse_prediction(&hooks[1].body).unwrap();
     assert_eq!(done.output_urls.len(), 2);
 
-    let png = reqwest::get(&done.output_urls[0]).await.unwrap().bytes().await.unwrap();
+    let png = reqwest::get(&done.output_urls[0])
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let image = image::load_from_memory(&png).unwrap();
     assert_eq!((image.width(), image.height()), (128, 96));
     assert_eq!(h.simulator.stats().creates, 1);
@@ -56,7 +81,11 @@ async fn a_submission_starts_and_signed_webhooks_report_start_and_success() {
 #[tokio::test]
 async fn a_versioned_model_is_created_through_the_predictions_endpoint() {
     let h = harness(Faults::default()).await;
-    let update = h.client.submit(&request(&h.webhook_url, "owner/model:abc123")).await.unwrap();
+    let update = h
+        .client
+        .submit(&request(&h.webhook_url, "owner/model:abc123"))
+        .await
+        .unwrap();
     let fetched = h.client.fetch(&update.external_id).await.unwrap();
     assert_eq!(fetched.external_id, update.external_id);
 }
@@ -64,15 +93,30 @@ async fn a_versioned_model_is_created_through_the_predictions_endpoint() {
 #[tokio::test]
 async fn a_cancelled_prediction_reports_canceled() {
     let h = harness(Faults::default()).await;
-    let update = h.client.submit(&request(&h.webhook_url, "a/b")).await.unwrap();
+    let update = h
+        .client
+        .submit(&request(&h.webhook_url, "a/b"))
+        .await
+        .unwrap();
     h.client.cancel(&update.external_id).await.unwrap();
-    assert_eq!(h.client.fetch(&update.external_id).await.unwrap().status, ProviderStatus::Canceled);
+    assert_eq!(
+        h.client.fetch(&update.external_id).await.unwrap().status,
+        ProviderStatus::Canceled
+    );
 }
 
 #[tokio::test]
 async fn a_throttled_create_is_transient_and_carries_retry_after() {
-    let h = harness(Faults { create_rate_limited: 1.0, ..Faults::default() }).await;
-    let err = h.client.submit(&request(&h.webhook_url, "a/b")).await.unwrap_err();
+    let h = harness(Faults {
+        create_rate_limited: 1.0,
+        ..Faults::default()
+    })
+    .await;
+    let err = h
+        .client
+        .submit(&request(&h.webhook_url, "a/b"))
+        .await
+        .unwrap_err();
     match err {
         Error::ProviderUnavailable { retry_after, .. } => {
             assert_eq!(retry_after, Some(std::time::Duration::from_secs(1)));
@@ -83,8 +127,16 @@ async fn a_throttled_create_is_transient_and_carries_retry_after() {
 
 #[tokio::test]
 async fn a_server_error_is_transient() {
-    let h = harness(Faults { create_server_error: 1.0, ..Faults::default() }).await;
-    let err = h.client.submit(&request(&h.webhook_url, "a/b")).await.unwrap_err();
+    let h = harness(Faults {
+        create_server_error: 1.0,
+        ..Faults::default()
+    })
+    .await;
+    let err = h
+        .client
+        .submit(&request(&h.webhook_url, "a/b"))
+        .await
+        .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
 }
 
@@ -105,6 +157,9 @@ async fn an_unreachable_provider_is_transient() {
         timeout: std::time::Duration::from_secs(2),
     })
     .unwrap();
-    let err = client.submit(&request(&h.webhook_url, "a/b")).await.unwrap_err();
+    let err = client
+        .submit(&request(&h.webhook_url, "a/b"))
+        .await
+        .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
 }

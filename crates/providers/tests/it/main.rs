@@ -51,14 +51,21 @@ pub async fn harness(faults: Faults) -> Harness {
         "/hook",
         axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
             let sink = sink.clone();
-            async move { sink.lock().unwrap().push(Received { headers, body: body.to_vec() }) }
+            async move {
+                sink.lock().unwrap().push(Received {
+                    headers,
+                    body: body.to_vec(),
+                })
+            }
         }),
     );
     let hook_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let webhook_url = format!("http://{}/hook", hook_listener.local_addr().unwrap());
     let token = shutdown.clone();
     tokio::spawn(async move {
-        axum::serve(hook_listener, app).with_graceful_shutdown(token.cancelled_owned()).await
+        axum::serve(hook_listener, app)
+            .with_graceful_shutdown(token.cancelled_owned())
+            .await
     });
 
     let client = ReplicateClient::new(ReplicateConfig {
@@ -67,7 +74,15 @@ pub async fn harness(faults: Faults) -> Harness {
         timeout: Duration::from_secs(10),
     })
     .unwrap();
-    Harness { client, simulator, sim_url, webhook_url, received, secret, _shutdown: shutdown.drop_guard() }
+    Harness {
+        client,
+        simulator,
+        sim_url,
+        webhook_url,
+        received,
+        secret,
+        _shutdown: shutdown.drop_guard(),
+    }
 }
 
 impl Harness {
@@ -80,6 +95,9 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("expected {n} webhooks, got {}", self.received.lock().unwrap().len());
+        panic!(
+            "expected {n} webhooks, got {}",
+            self.received.lock().unwrap().len()
+        );
     }
 }

@@ -6,7 +6,10 @@ use serde_json::Value;
 use crate::harness;
 
 fn schema() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/data/replicate-openapi.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/reference/data/replicate-openapi.json"
+    );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("Replicate's OpenAPI document is expected at {path}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
@@ -46,18 +49,31 @@ async fn simulator_predictions_match_replicates_schema() {
     for object in [&created, &webhook] {
         for field in schema["required"].as_array().unwrap() {
             let field = field.as_str().unwrap();
-            assert!(object.get(field).is_some(), "missing required field `{field}` in {object}");
+            assert!(
+                object.get(field).is_some(),
+                "missing required field `{field}` in {object}"
+            );
         }
         for (field, declared) in schema["properties"].as_object().unwrap() {
             if let Some(value) = object.get(field) {
                 // Replicate sends null for not-yet-known times and logs, though the
                 // schema does not mark them nullable.
-                let lenient = value.is_null() && ["started_at", "completed_at", "logs"].contains(&field.as_str());
-                assert!(lenient || type_matches(declared, value), "`{field}` = {value} does not match {declared}");
+                let lenient = value.is_null()
+                    && ["started_at", "completed_at", "logs"].contains(&field.as_str());
+                assert!(
+                    lenient || type_matches(declared, value),
+                    "`{field}` = {value} does not match {declared}"
+                );
             }
         }
         let status = object["status"].as_str().unwrap();
-        assert!(schema["properties"]["status"]["enum"].as_array().unwrap().iter().any(|s| s == status));
+        assert!(
+            schema["properties"]["status"]["enum"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == status)
+        );
         for url in ["get", "cancel", "web"] {
             assert!(object["urls"][url].is_string(), "urls.{url}");
         }

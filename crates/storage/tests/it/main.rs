@@ -37,12 +37,18 @@ async fn serve(body: Vec<u8>) -> String {
 }
 
 fn fetcher(allow_private: bool) -> SafeImageFetcher {
-    SafeImageFetcher::new(FetchPolicy { allow_private, ..FetchPolicy::default() }).unwrap()
+    SafeImageFetcher::new(FetchPolicy {
+        allow_private,
+        ..FetchPolicy::default()
+    })
+    .unwrap()
 }
 
 fn assert_refused(result: Result<impl std::fmt::Debug, Error>) {
     match result {
-        Err(Error::Fetch { retryable: false, .. }) => {}
+        Err(Error::Fetch {
+            retryable: false, ..
+        }) => {}
         other => panic!("expected a permanent refusal, got {other:?}"),
     }
 }
@@ -51,7 +57,10 @@ fn assert_refused(result: Result<impl std::fmt::Debug, Error>) {
 async fn a_png_is_fetched_with_its_type_and_size() {
     let url = serve(imagegen_simulator::render_png("x", 1, 0, 80, 40)).await;
     let image = fetcher(true).fetch(&url).await.unwrap();
-    assert_eq!((image.content_type.as_str(), image.width, image.height), ("image/png", 80, 40));
+    assert_eq!(
+        (image.content_type.as_str(), image.width, image.height),
+        ("image/png", 80, 40)
+    );
 }
 
 #[tokio::test]
@@ -62,13 +71,19 @@ async fn a_loopback_address_is_refused_by_default() {
 
 #[tokio::test]
 async fn a_name_resolving_to_loopback_is_refused_by_default() {
-    let url = serve(imagegen_simulator::render_png("x", 1, 0, 8, 8)).await.replace("127.0.0.1", "localhost");
+    let url = serve(imagegen_simulator::render_png("x", 1, 0, 8, 8))
+        .await
+        .replace("127.0.0.1", "localhost");
     assert_refused(fetcher(false).fetch(&url).await);
 }
 
 #[tokio::test]
 async fn metadata_and_private_addresses_are_refused() {
-    for url in ["http://169.254.169.254/latest/meta-data", "http://10.0.0.1/x.png", "http://[::1]/x.png"] {
+    for url in [
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/x.png",
+        "http://[::1]/x.png",
+    ] {
         assert_refused(fetcher(false).fetch(url).await);
     }
 }
@@ -87,6 +102,11 @@ async fn a_body_that_is_not_an_image_is_refused() {
 #[tokio::test]
 async fn a_body_over_the_size_cap_is_refused() {
     let url = serve(imagegen_simulator::render_png("x", 1, 0, 256, 256)).await;
-    let small = SafeImageFetcher::new(FetchPolicy { allow_private: true, max_bytes: 64, ..FetchPolicy::default() }).unwrap();
+    let small = SafeImageFetcher::new(FetchPolicy {
+        allow_private: true,
+        max_bytes: 64,
+        ..FetchPolicy::default()
+    })
+    .unwrap();
     assert_refused(small.fetch(&url).await);
 }

@@ -15,7 +15,10 @@ fn a_succeeded_prediction_with_an_array_output_lists_every_url() {
 #[test]
 fn a_single_url_output_is_one_url() {
     let body = br#"{"id":"abc","status":"succeeded","output":"https://a/1.webp"}"#;
-    assert_eq!(parse_prediction(body).unwrap().output_urls, ["https://a/1.webp"]);
+    assert_eq!(
+        parse_prediction(body).unwrap().output_urls,
+        ["https://a/1.webp"]
+    );
 }
 
 #[test]
@@ -27,23 +30,35 @@ fn outputs_before_success_are_not_taken() {
 #[test]
 fn a_failure_keeps_the_error_text() {
     let body = br#"{"id":"abc","status":"failed","error":"CUDA out of memory"}"#;
-    assert_eq!(parse_prediction(body).unwrap().error.as_deref(), Some("CUDA out of memory"));
+    assert_eq!(
+        parse_prediction(body).unwrap().error.as_deref(),
+        Some("CUDA out of memory")
+    );
 }
 
 #[test]
 fn an_unknown_status_is_refused() {
     let body = br#"{"id":"abc","status":"exploded"}"#;
-    assert_eq!(parse_prediction(body), Err(ParseError::UnknownStatus("exploded".into())));
+    assert_eq!(
+        parse_prediction(body),
+        Err(ParseError::UnknownStatus("exploded".into()))
+    );
 }
 
 #[test]
 fn a_missing_id_is_refused() {
-    assert_eq!(parse_prediction(br#"{"status":"starting"}"#), Err(ParseError::MissingId));
+    assert_eq!(
+        parse_prediction(br#"{"status":"starting"}"#),
+        Err(ParseError::MissingId)
+    );
 }
 
 #[test]
 fn a_body_that_is_not_json_is_malformed() {
-    assert!(matches!(parse_prediction(b"<html>"), Err(ParseError::Malformed(_))));
+    assert!(matches!(
+        parse_prediction(b"<html>"),
+        Err(ParseError::Malformed(_))
+    ));
 }
 
 proptest! {

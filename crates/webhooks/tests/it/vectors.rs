@@ -42,16 +42,28 @@ const VECTORS: [Vector; 4] = [
 ];
 
 fn verify(v: &Vector, signature: &str, secrets: &[&str], now: i64) -> Result<(), SignatureError> {
-    let secrets = secrets.iter().map(|s| WebhookSecret::parse(s).unwrap()).collect();
+    let secrets = secrets
+        .iter()
+        .map(|s| WebhookSecret::parse(s).unwrap())
+        .collect();
     let timestamp = v.timestamp.to_string();
-    let headers = SignedHeaders { id: v.id, timestamp: &timestamp, signature };
+    let headers = SignedHeaders {
+        id: v.id,
+        timestamp: &timestamp,
+        signature,
+    };
     Verifier::new(secrets).verify(headers, v.body.as_bytes(), now)
 }
 
 #[test]
 fn every_published_vector_verifies() {
     for v in &VECTORS {
-        assert_eq!(verify(v, v.signature, &[v.secret], v.timestamp), Ok(()), "{}", v.id);
+        assert_eq!(
+            verify(v, v.signature, &[v.secret], v.timestamp),
+            Ok(()),
+            "{}",
+            v.id
+        );
     }
 }
 
@@ -59,7 +71,12 @@ fn every_published_vector_verifies() {
 fn signing_reproduces_every_published_vector() {
     for v in &VECTORS {
         let secret = WebhookSecret::parse(v.secret).unwrap();
-        assert_eq!(sign(&secret, v.id, v.timestamp, v.body.as_bytes()), v.signature, "{}", v.id);
+        assert_eq!(
+            sign(&secret, v.id, v.timestamp, v.body.as_bytes()),
+            v.signature,
+            "{}",
+            v.id
+        );
     }
 }
 
@@ -67,14 +84,20 @@ fn signing_reproduces_every_published_vector() {
 fn a_signature_with_one_changed_character_is_refused() {
     let v = &VECTORS[0];
     let forged = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=";
-    assert_eq!(verify(v, forged, &[v.secret], v.timestamp), Err(SignatureError::NoMatch));
+    assert_eq!(
+        verify(v, forged, &[v.secret], v.timestamp),
+        Err(SignatureError::NoMatch)
+    );
 }
 
 #[test]
 fn a_signature_keyed_by_the_base64_text_is_refused() {
     let v = &VECTORS[3];
     let wrong_key = "v1,Y5oSQ46fH3DfQ20cd43HM3cwDgXc6RTP2iVW/PeoRF0=";
-    assert_eq!(verify(v, wrong_key, &[v.secret], v.timestamp), Err(SignatureError::NoMatch));
+    assert_eq!(
+        verify(v, wrong_key, &[v.secret], v.timestamp),
+        Err(SignatureError::NoMatch)
+    );
 }
 
 #[test]
@@ -88,7 +111,10 @@ fn a_good_v1_among_bad_and_unknown_entries_is_accepted() {
 fn a_signature_is_only_read_from_v1_entries() {
     let v = &VECTORS[0];
     let as_v2 = v.signature.replacen("v1,", "v2,", 1);
-    assert_eq!(verify(v, &as_v2, &[v.secret], v.timestamp), Err(SignatureError::NoMatch));
+    assert_eq!(
+        verify(v, &as_v2, &[v.secret], v.timestamp),
+        Err(SignatureError::NoMatch)
+    );
 }
 
 #[test]
@@ -106,11 +132,17 @@ fn the_tolerance_is_300_seconds_both_ways_inclusive() {
     }
     assert_eq!(
         verify(v, v.signature, &[v.secret], v.timestamp + 301),
-        Err(SignatureError::Stale { skew_secs: 301, tolerance_secs: 300 })
+        Err(SignatureError::Stale {
+            skew_secs: 301,
+            tolerance_secs: 300
+        })
     );
     assert_eq!(
         verify(v, v.signature, &[v.secret], v.timestamp - 301),
-        Err(SignatureError::Stale { skew_secs: -301, tolerance_secs: 300 })
+        Err(SignatureError::Stale {
+            skew_secs: -301,
+            tolerance_secs: 300
+        })
     );
 }
 
@@ -119,7 +151,11 @@ fn a_changed_body_does_not_verify() {
     let v = &VECTORS[3];
     let secret = WebhookSecret::parse(v.secret).unwrap();
     let timestamp = v.timestamp.to_string();
-    let headers = SignedHeaders { id: v.id, timestamp: &timestamp, signature: v.signature };
+    let headers = SignedHeaders {
+        id: v.id,
+        timestamp: &timestamp,
+        signature: v.signature,
+    };
     let reserialized = br#"{"id": "test-prediction-456", "status": "succeeded"}"#;
     let result = Verifier::new(vec![secret]).verify(headers, reserialized, v.timestamp);
     assert_eq!(result, Err(SignatureError::NoMatch));
@@ -129,7 +165,11 @@ fn a_changed_body_does_not_verify() {
 fn a_non_numeric_timestamp_is_refused() {
     let v = &VECTORS[0];
     let secret = WebhookSecret::parse(v.secret).unwrap();
-    let headers = SignedHeaders { id: v.id, timestamp: "yesterday", signature: v.signature };
+    let headers = SignedHeaders {
+        id: v.id,
+        timestamp: "yesterday",
+        signature: v.signature,
+    };
     let result = Verifier::new(vec![secret]).verify(headers, v.body.as_bytes(), v.timestamp);
     assert_eq!(result, Err(SignatureError::BadTimestamp));
 }

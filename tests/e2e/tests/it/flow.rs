@@ -8,7 +8,12 @@ use crate::support::{start, until, user};
 async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
     let api = start().await;
     let alice = user();
-    let mut events = api.events(&format!("channel=user:{}&access_token={}", alice.id, alice.token), None).await;
+    let mut events = api
+        .events(
+            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
+            None,
+        )
+        .await;
 
     let response = api
         .create(&alice, json!({ "prompt": "a lighthouse at dusk", "settings": { "size": "320x240", "seed": 42 } }))
@@ -20,8 +25,19 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
 
     let seen = until(&mut events, "GenerationCompleted").await;
     let types: Vec<_> = seen.iter().map(|m| m.event.as_str()).collect();
-    assert_eq!(types, ["GenerationStarted", "GenerationStatusChanged", "GenerationStatusChanged", "GenerationCompleted"]);
-    let statuses: Vec<_> = seen.iter().map(|m| m.data["payload"]["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "GenerationStarted",
+            "GenerationStatusChanged",
+            "GenerationStatusChanged",
+            "GenerationCompleted"
+        ]
+    );
+    let statuses: Vec<_> = seen
+        .iter()
+        .map(|m| m.data["payload"]["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["starting", "processing", "storing", "completed"]);
     for (index, message) in seen.iter().enumerate() {
         assert_eq!(message.data["aggregate_id"], id.as_str());
@@ -30,14 +46,34 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
         assert_eq!(message.data["organization_id"], alice.org.to_string());
         assert_eq!(message.data["event_type"], message.event.as_str());
         assert_eq!(message.data["schema_version"], 1);
-        assert!(message.id.parse::<u64>().is_ok(), "id is a stream position: {}", message.id);
+        assert!(
+            message.id.parse::<u64>().is_ok(),
+            "id is a stream position: {}",
+            message.id
+        );
     }
 
-    let generation: serde_json::Value = api.get(&alice, &format!("/v1/generations/{id}")).await.json().await.unwrap();
+    let generation: serde_json::Value = api
+        .get(&alice, &format!("/v1/generations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(generation["status"], "completed");
     let image = &generation["images"][0];
-    assert_eq!((image["width"].as_u64(), image["height"].as_u64()), (Some(320), Some(240)));
-    let png = api.http.get(image["url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(320), Some(240))
+    );
+    let png = api
+        .http
+        .get(image["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(png.len() as u64, image["bytes"].as_u64().unwrap());
     let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (320, 240));
@@ -49,8 +85,18 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
 async fn a_client_resuming_with_last_event_id_gets_only_what_it_missed() {
     let api = start().await;
     let bob = user();
-    let mut live = api.events(&format!("channel=user:{}&access_token={}", bob.id, bob.token), None).await;
-    let created: serde_json::Value = api.create(&bob, json!({ "prompt": "a fox" })).await.json().await.unwrap();
+    let mut live = api
+        .events(
+            &format!("channel=user:{}&access_token={}", bob.id, bob.token),
+            None,
+        )
+        .await;
+    let created: serde_json::Value = api
+        .create(&bob, json!({ "prompt": "a fox" }))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_str().unwrap();
     let all = until(&mut live, "GenerationCompleted").await;
 
@@ -67,14 +113,33 @@ async fn a_client_resuming_with_last_event_id_gets_only_what_it_missed() {
 async fn watching_someone_elses_channels_is_forbidden() {
     let api = start().await;
     let (alice, mallory) = (user(), user());
-    let created: serde_json::Value = api.create(&alice, json!({ "prompt": "private" })).await.json().await.unwrap();
+    let created: serde_json::Value = api
+        .create(&alice, json!({ "prompt": "private" }))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_str().unwrap();
-    for channel in [format!("user:{}", alice.id), format!("organization:{}", alice.org), format!("generation:{id}")] {
-        let response = api.get(&mallory, &format!("/v1/events?channel={channel}")).await;
+    for channel in [
+        format!("user:{}", alice.id),
+        format!("organization:{}", alice.org),
+        format!("generation:{id}"),
+    ] {
+        let response = api
+            .get(&mallory, &format!("/v1/events?channel={channel}"))
+            .await;
         assert_eq!(response.status(), 403, "{channel}");
-        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
     }
-    assert_eq!(api.get(&mallory, &format!("/v1/generations/{id}")).await.status(), 404);
+    assert_eq!(
+        api.get(&mallory, &format!("/v1/generations/{id}"))
+            .await
+            .status(),
+        404
+    );
     api.stop().await;
 }
 
@@ -86,7 +151,9 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
     assert_eq!(empty.status(), 422);
     let problem: serde_json::Value = empty.json().await.unwrap();
     assert_eq!(problem["code"], "invalid_prompt");
-    let long = api.create(&carol, json!({ "prompt": "x".repeat(2001) })).await;
+    let long = api
+        .create(&carol, json!({ "prompt": "x".repeat(2001) }))
+        .await;
     assert_eq!(long.status(), 422);
     let malformed = api
         .http
@@ -98,9 +165,20 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
-    let anonymous = api.http.post(format!("{}/v1/generations", api.base)).json(&json!({"prompt": "x"})).send().await.unwrap();
+    let anonymous = api
+        .http
+        .post(format!("{}/v1/generations", api.base))
+        .json(&json!({"prompt": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
-    let list: serde_json::Value = api.get(&carol, "/v1/generations").await.json().await.unwrap();
+    let list: serde_json::Value = api
+        .get(&carol, "/v1/generations")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
     api.stop().await;
 }

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use imagegen_bootstrap::{Config, JwtCodec};
 use imagegen_application::{Caller, Role};
+use imagegen_bootstrap::{Config, JwtCodec};
 use imagegen_domain::{OrganizationId, UserId};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -27,8 +27,14 @@ pub struct User {
 
 pub fn user() -> User {
     let (id, org) = (Uuid::new_v4(), Uuid::new_v4());
-    let caller = Caller { user_id: UserId::from_uuid(id), organization_id: OrganizationId::from_uuid(org), role: Role::User };
-    let token = JwtCodec::new(SECRET.as_bytes()).issue(&caller, chrono::Duration::minutes(10)).unwrap();
+    let caller = Caller {
+        user_id: UserId::from_uuid(id),
+        organization_id: OrganizationId::from_uuid(org),
+        role: Role::User,
+    };
+    let token = JwtCodec::new(SECRET.as_bytes())
+        .issue(&caller, chrono::Duration::minutes(10))
+        .unwrap();
     User { id, org, token }
 }
 
@@ -40,10 +46,12 @@ pub async fn start() -> Api {
         ("IMAGEGEN_SIM_START_DELAY_MS", "100"),
         ("IMAGEGEN_SIM_RUN_MS", "200"),
     ];
-    let config = Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).unwrap();
+    let config =
+        Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).unwrap();
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
-    let server = tokio::spawn(async move { imagegen_api::run(config, listener, token).await.unwrap() });
+    let server =
+        tokio::spawn(async move { imagegen_api::run(config, listener, token).await.unwrap() });
     let http = reqwest::Client::new();
     for _ in 0..100 {
         if http.get(format!("{base}/healthz")).send().await.is_ok() {
@@ -51,7 +59,12 @@ pub async fn start() -> Api {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Api { base, http, shutdown, server }
+    Api {
+        base,
+        http,
+        shutdown,
+        server,
+    }
 }
 
 /// One SSE message.
@@ -64,19 +77,35 @@ pub struct Message {
 
 impl Api {
     /// Opens an SSE stream; returns its messages as they arrive.
-    pub async fn events(&self, query: &str, last_event_id: Option<&str>) -> tokio::sync::mpsc::UnboundedReceiver<Message> {
+    pub async fn events(
+        &self,
+        query: &str,
+        last_event_id: Option<&str>,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<Message> {
         let mut request = self.http.get(format!("{}/v1/events?{query}", self.base));
         if let Some(id) = last_event_id {
             request = request.header("Last-Event-ID", id);
         }
         let response = request.send().await.unwrap();
-        assert_eq!(response.status(), 200, "SSE refused: {}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            200,
+            "SSE refused: {}",
+            response.text().await.unwrap_or_default()
+        );
         let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
         let mut stream = eventsource_stream::EventStream::new(response.bytes_stream());
         tokio::spawn(async move {
             while let Some(Ok(event)) = stream.next().await {
                 let data = serde_json::from_str(&event.data).unwrap();
-                if sender.send(Message { id: event.id, event: event.event, data }).is_err() {
+                if sender
+                    .send(Message {
+                        id: event.id,
+                        event: event.event,
+                        data,
+                    })
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -85,22 +114,39 @@ impl Api {
     }
 
     pub async fn create(&self, user: &User, body: serde_json::Value) -> reqwest::Response {
-        self.http.post(format!("{}/v1/generations", self.base)).bearer_auth(&user.token).json(&body).send().await.unwrap()
+        self.http
+            .post(format!("{}/v1/generations", self.base))
+            .bearer_auth(&user.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, user: &User, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).bearer_auth(&user.token).send().await.unwrap()
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&user.token)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Stops the api and waits for a clean shutdown.
     pub async fn stop(self) {
         self.shutdown.cancel();
-        tokio::time::timeout(Duration::from_secs(30), self.server).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(30), self.server)
+            .await
+            .unwrap()
+            .unwrap();
     }
 }
 
 /// Receives messages until one has `event_type`, with a deadline.
-pub async fn until(events: &mut tokio::sync::mpsc::UnboundedReceiver<Message>, event_type: &str) -> Vec<Message> {
+pub async fn until(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<Message>,
+    event_type: &str,
+) -> Vec<Message> {
     let mut seen = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
