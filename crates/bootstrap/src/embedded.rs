@@ -12,8 +12,7 @@ use imagegen_application::ports::{Clock, ImageProvider, SystemClock};
 use imagegen_application::use_cases::{
     CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
 };
-use imagegen_application::{Caller, Role};
-use imagegen_domain::{OrganizationId, ProviderName, UserId};
+use imagegen_domain::ProviderName;
 use imagegen_memory::{MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
 use imagegen_providers::{ReplicateClient, ReplicateConfig};
 use imagegen_realtime::Hub;
@@ -193,7 +192,7 @@ pub async fn start_embedded(
     };
     let tokens = JwtCodec::new(&jwt_secret);
     let dev_token = if generated {
-        Some(dev_token(&tokens)?)
+        Some(tokens.dev_token()?)
     } else {
         None
     };
@@ -236,15 +235,4 @@ fn replicate_client(
         timeout: Duration::from_secs(30),
     };
     Ok(Arc::new(ReplicateClient::new(config)?))
-}
-
-fn dev_token(tokens: &JwtCodec) -> Result<String, BootstrapError> {
-    let caller = Caller {
-        user_id: UserId::from_uuid(Uuid::new_v4()),
-        organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
-        role: Role::User,
-    };
-    tokens
-        .issue(&caller, chrono::Duration::days(7))
-        .map_err(|e| BootstrapError::config("IMAGEGEN_JWT_SECRET", e.to_string()))
 }

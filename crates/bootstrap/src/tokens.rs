@@ -90,6 +90,22 @@ impl JwtCodec {
     }
 }
 
+impl JwtCodec {
+    /// A week-long token for a new development user (printed in embedded mode).
+    ///
+    /// # Errors
+    /// As [`JwtCodec::issue`].
+    pub fn dev_token(&self) -> Result<String, crate::BootstrapError> {
+        let caller = Caller {
+            user_id: UserId::from_uuid(Uuid::new_v4()),
+            organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
+            role: Role::User,
+        };
+        self.issue(&caller, Duration::days(7))
+            .map_err(|e| crate::BootstrapError::config("IMAGEGEN_JWT_SECRET", e.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,52 @@
+//! Configuration rules, one per test.
+
+use super::*;
+
+fn config(vars: &[(&str, &str)]) -> Result<Config, BootstrapError> {
+    Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+}
+
+#[test]
+fn no_variables_give_the_embedded_defaults() {
+    let config = config(&[]).unwrap();
+    assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+    assert!(matches!(config.provider, ProviderChoice::Simulator { .. }));
+    assert!(!config.distributed);
+}
+
+#[test]
+fn an_invalid_value_names_its_variable() {
+    let err = config(&[("IMAGEGEN_LISTEN", "not-an-address")]).unwrap_err();
+    assert!(err.to_string().starts_with("IMAGEGEN_LISTEN:"), "{err}");
+}
+
+#[test]
+fn an_unknown_imagegen_variable_is_refused_by_name() {
+    let err = config(&[("IMAGEGEN_LISTN", "x")]).unwrap_err();
+    assert!(err.to_string().starts_with("IMAGEGEN_LISTN:"), "{err}");
+}
+
+#[test]
+fn a_short_jwt_secret_is_refused() {
+    let err = config(&[("IMAGEGEN_JWT_SECRET", "short")]).unwrap_err();
+    assert!(err.to_string().starts_with("IMAGEGEN_JWT_SECRET:"), "{err}");
+}
+
+#[test]
+fn replicate_needs_a_token_and_valid_webhook_secrets() {
+    let err = config(&[("IMAGEGEN_PROVIDER", "replicate")]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("IMAGEGEN_REPLICATE_API_TOKEN:"),
+        "{err}"
+    );
+    let err = config(&[
+        ("IMAGEGEN_PROVIDER", "replicate"),
+        ("IMAGEGEN_REPLICATE_API_TOKEN", "r8_x"),
+        ("IMAGEGEN_WEBHOOK_SECRETS", "whsec_bad!"),
+    ])
+    .unwrap_err();
+    assert!(
+        err.to_string().starts_with("IMAGEGEN_WEBHOOK_SECRETS:"),
+        "{err}"
+    );
+}
