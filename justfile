@@ -1,0 +1,27 @@
+# Everyday recipes. `just --list` shows them.
+
+# Run the embedded mode (no services needed).
+run:
+    cargo run --release -p imagegen-api
+
+# Run every test.
+test:
+    cargo test --workspace
+
+# Faster test runs, when cargo-nextest is installed.
+nextest *args:
+    cargo nextest run --workspace {{args}}
+
+# Format, lint, and check the 250-line rule.
+check:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    @! git ls-files '*.rs' | xargs wc -l | grep -v total | awk '$1 > 250 { print; found = 1 } END { exit !found }'
+
+# The simulator on its own, for any Replicate client.
+sim:
+    cargo run -p imagegen-provider-sim
+
+# What CI runs.
+ci:
+    .ci/run
