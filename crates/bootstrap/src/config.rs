@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use imagegen_simulator::Faults;
 use imagegen_webhooks::WebhookSecret;
 use secrecy::SecretString;
 use url::Url;
@@ -25,7 +26,7 @@ pub const VARIABLES: [&str; 12] = [
     "IMAGEGEN_WORKER_CONCURRENCY",
     "IMAGEGEN_SIM_START_DELAY_MS",
     "IMAGEGEN_SIM_RUN_MS",
-    "IMAGEGEN_SIM_FAIL_RATE",
+    "IMAGEGEN_SIM_FAULTS",
 ];
 
 /// Which provider makes the images.
@@ -35,7 +36,9 @@ pub enum ProviderChoice {
     Simulator {
         start_delay: Duration,
         run_time: Duration,
-        fail_rate: f64,
+        faults: Faults,
+        /// The first signs the simulator's webhooks, all verify; generated when empty.
+        webhook_secrets: Vec<WebhookSecret>,
     },
     /// Replicate's API.
     Replicate {
@@ -169,22 +172,40 @@ fn millis(vars: &Vars, variable: &'static str, default: &str) -> Result<Duration
 }
 
 fn simulator(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
-    let fail_rate: f64 = parse(
-        vars.get("IMAGEGEN_SIM_FAIL_RATE").unwrap_or("0"),
-        "IMAGEGEN_SIM_FAIL_RATE",
-        "a number from 0 to 1",
-    )?;
-    if !(0.0..=1.0).contains(&fail_rate) {
-        return Err(BootstrapError::config(
-            "IMAGEGEN_SIM_FAIL_RATE",
-            "must be from 0 to 1",
-        ));
-    }
+    let faults = vars
+        .get("IMAGEGEN_SIM_FAULTS")
+        .unwrap_or_default()
+        .parse::<Faults>()
+        .map_err(|e| BootstrapError::config("IMAGEGEN_SIM_FAULTS", e.to_string()))?;
     Ok(ProviderChoice::Simulator {
         start_delay: millis(vars, "IMAGEGEN_SIM_START_DELAY_MS", "300")?,
         run_time: millis(vars, "IMAGEGEN_SIM_RUN_MS", "1200")?,
-        fail_rate,
+        faults,
+        webhook_secrets: vars
+            .get("IMAGEGEN_WEBHOOK_SECRETS")
+            .map(webhook_secrets)
+            .transpose()?
+            .unwrap_or_default(),
     })
+}
+
+/// Space- or comma-separated `whsec_` secrets, at least one.
+fn webhook_secrets(list: &str) -> Result<Vec<WebhookSecret>, BootstrapError> {
+    let secrets = list
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            WebhookSecret::parse(s)
+                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if secrets.is_empty() {
+        return Err(BootstrapError::config(
+            "IMAGEGEN_WEBHOOK_SECRETS",
+            "names no secret",
+        ));
+    }
+    Ok(secrets)
 }
 
 fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
@@ -200,14 +221,7 @@ fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
             "is required with IMAGEGEN_PROVIDER=replicate",
         )
     })?;
-    let webhook_secrets = secrets
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            WebhookSecret::parse(s)
-                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let webhook_secrets = webhook_secrets(secrets)?;
     Ok(ProviderChoice::Replicate {
         base_url: parse_url(
             vars.get("IMAGEGEN_REPLICATE_BASE_URL")

@@ -3,31 +3,28 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use imagegen_application::jobs::{
     ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler,
 };
-use imagegen_application::ports::{Clock, ImageProvider, SystemClock};
+use imagegen_application::ports::{Clock, SystemClock};
 use imagegen_application::use_cases::{
     CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
 };
-use imagegen_domain::ProviderName;
 use imagegen_memory::{MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
-use imagegen_providers::{ReplicateClient, ReplicateConfig};
 use imagegen_realtime::Hub;
 use imagegen_runtime::{JobRunner, OutboxRelay, RunnerConfig};
-use imagegen_simulator::{Faults, Simulator, SimulatorConfig};
+use imagegen_simulator::Simulator;
 use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
-use imagegen_webhooks::{Verifier, WebhookSecret};
-use rand::RngCore;
-use secrecy::{ExposeSecret, SecretString};
+use imagegen_webhooks::Verifier;
+use secrecy::ExposeSecret;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 use uuid::Uuid;
 
-use crate::{BootstrapError, Config, JwtCodec, ProviderChoice, Services};
+use crate::provider_setup::{ProviderSetup, random_bytes, start_provider};
+use crate::{BootstrapError, Config, JwtCodec, Services};
 
 /// A started embedded system.
 pub struct EmbeddedSystem {
@@ -38,12 +35,6 @@ pub struct EmbeddedSystem {
     pub simulator: Option<(Simulator, SocketAddr)>,
     /// The worker loops, relay and simulator; they stop when `shutdown` is cancelled.
     pub background: JoinSet<()>,
-}
-
-fn random_bytes(n: usize) -> Vec<u8> {
-    let mut bytes = vec![0; n];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    bytes
 }
 
 /// Starts the embedded mode for an api listening on `api_addr`.
@@ -80,75 +71,13 @@ pub async fn start_embedded(
     let images = Arc::new(LocalDiskImageStore::open(data_dir.join("images"))?);
     let mut background = JoinSet::new();
 
-    let (provider, provider_name, secrets, simulator, allow_private): (
-        Arc<dyn ImageProvider>,
-        _,
-        _,
-        _,
-        _,
-    ) = match &config.provider {
-        ProviderChoice::Simulator {
-            start_delay,
-            run_time,
-            fail_rate,
-        } => {
-            let secret = WebhookSecret::from_key(random_bytes(32))
-                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))?;
-            let listener =
-                tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .map_err(|source| BootstrapError::Bind {
-                        what: "the simulator",
-                        source,
-                    })?;
-            let addr = listener
-                .local_addr()
-                .map_err(|source| BootstrapError::Bind {
-                    what: "the simulator",
-                    source,
-                })?;
-            let mut sim_config = SimulatorConfig::new(format!("http://{addr}"), secret.clone());
-            sim_config.start_delay = *start_delay;
-            sim_config.run_time = *run_time;
-            sim_config.faults = Faults {
-                fail_prediction: *fail_rate,
-                ..Faults::default()
-            };
-            let simulator = Simulator::new(sim_config);
-            let serving = simulator.clone();
-            let token = shutdown.clone();
-            background.spawn(async move {
-                if let Err(error) = serving.serve(listener, token).await {
-                    tracing::error!(%error, "simulator stopped");
-                }
-            });
-            let client = replicate_client(
-                format!("http://{addr}/v1"),
-                SecretString::from("r8_simulator"),
-            )?;
-            (
-                client,
-                ProviderName::Simulator,
-                vec![secret],
-                Some((simulator, addr)),
-                true,
-            )
-        }
-        ProviderChoice::Replicate {
-            base_url,
-            api_token,
-            webhook_secrets,
-        } => {
-            let client = replicate_client(base_url.to_string(), api_token.clone())?;
-            (
-                client,
-                ProviderName::Replicate,
-                webhook_secrets.clone(),
-                None,
-                false,
-            )
-        }
-    };
+    let ProviderSetup {
+        provider,
+        name: provider_name,
+        secrets,
+        simulator,
+        allow_private,
+    } = start_provider(&config.provider, &shutdown, &mut background).await?;
     let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy {
         allow_private,
         ..FetchPolicy::default()
@@ -223,16 +152,4 @@ pub async fn start_embedded(
         simulator,
         background,
     })
-}
-
-fn replicate_client(
-    base_url: String,
-    api_token: SecretString,
-) -> Result<Arc<dyn ImageProvider>, BootstrapError> {
-    let config = ReplicateConfig {
-        base_url,
-        api_token,
-        timeout: Duration::from_secs(30),
-    };
-    Ok(Arc::new(ReplicateClient::new(config)?))
 }

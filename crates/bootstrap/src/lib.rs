@@ -12,6 +12,7 @@
 pub mod config;
 pub mod embedded;
 mod error;
+mod provider_setup;
 pub mod services;
 pub mod telemetry;
 pub mod tokens;

@@ -24,7 +24,7 @@ pub mod stats;
 
 use std::sync::Arc;
 
-pub use config::{Faults, SimulatorConfig};
+pub use config::{Faults, FaultsError, SimulatorConfig};
 pub use render::render_png;
 pub use stats::StatsSnapshot;
 

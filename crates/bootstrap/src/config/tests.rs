@@ -50,3 +50,18 @@ fn replicate_needs_a_token_and_valid_webhook_secrets() {
         "{err}"
     );
 }
+
+#[test]
+fn simulator_faults_are_read_by_name() {
+    let config = config(&[("IMAGEGEN_SIM_FAULTS", "duplicate_webhook=1")]).unwrap();
+    let ProviderChoice::Simulator { faults, .. } = config.provider else {
+        panic!("simulator expected")
+    };
+    assert_eq!(faults.duplicate_webhook, 1.0);
+    let err = config_err(&[("IMAGEGEN_SIM_FAULTS", "nope=1")]);
+    assert!(err.starts_with("IMAGEGEN_SIM_FAULTS:"), "{err}");
+}
+
+fn config_err(vars: &[(&str, &str)]) -> String {
+    config(vars).unwrap_err().to_string()
+}

@@ -3,5 +3,7 @@
 //! SSE, exactly as a user drives it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod faults;
 mod flow;
 mod support;
+mod webhooks;

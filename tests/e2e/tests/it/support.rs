@@ -38,14 +38,28 @@ pub fn user() -> User {
     User { id, org, token }
 }
 
+/// The webhook secret of [`start_with_secret`] (vector A of providers.md).
+pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
 pub async fn start() -> Api {
+    start_with(&[]).await
+}
+
+/// Starts the api with a known webhook secret, so tests can sign their own webhooks.
+pub async fn start_with_secret() -> Api {
+    start_with(&[("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET)]).await
+}
+
+/// Starts the api with quick simulator timings plus `extra` variables.
+pub async fn start_with(extra: &[(&str, &str)]) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let vars = [
+    let mut vars = vec![
         ("IMAGEGEN_JWT_SECRET", SECRET),
         ("IMAGEGEN_SIM_START_DELAY_MS", "100"),
         ("IMAGEGEN_SIM_RUN_MS", "200"),
     ];
+    vars.extend_from_slice(extra);
     let config =
         Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).unwrap();
     let shutdown = CancellationToken::new();

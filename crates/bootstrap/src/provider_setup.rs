@@ -1,0 +1,130 @@
+//! The provider of the embedded mode: the in-process simulator (its own listener, its
+//! webhook secret) or Replicate, behind the Replicate client.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::ports::ImageProvider;
+use imagegen_domain::ProviderName;
+use imagegen_providers::{ReplicateClient, ReplicateConfig};
+use imagegen_simulator::{Simulator, SimulatorConfig};
+use imagegen_webhooks::WebhookSecret;
+use rand::RngCore;
+use secrecy::SecretString;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::{BootstrapError, ProviderChoice};
+
+/// A provider, ready to be called.
+pub(crate) struct ProviderSetup {
+    pub provider: Arc<dyn ImageProvider>,
+    pub name: ProviderName,
+    /// Secrets that verify its webhooks.
+    pub secrets: Vec<WebhookSecret>,
+    /// The in-process simulator and its address, when it is the provider.
+    pub simulator: Option<(Simulator, SocketAddr)>,
+    /// Whether fetching outputs from private addresses is allowed (the simulator's
+    /// files are on 127.0.0.1).
+    pub allow_private: bool,
+}
+
+pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0; n];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+fn replicate_client(
+    base_url: String,
+    api_token: SecretString,
+) -> Result<Arc<dyn ImageProvider>, BootstrapError> {
+    let config = ReplicateConfig {
+        base_url,
+        api_token,
+        timeout: Duration::from_secs(30),
+    };
+    Ok(Arc::new(ReplicateClient::new(config)?))
+}
+
+/// Starts the chosen provider; the simulator's server joins `background`.
+pub(crate) async fn start_provider(
+    choice: &ProviderChoice,
+    shutdown: &CancellationToken,
+    background: &mut JoinSet<()>,
+) -> Result<ProviderSetup, BootstrapError> {
+    let (provider, name, secrets, simulator, allow_private) = match choice {
+        ProviderChoice::Simulator {
+            start_delay,
+            run_time,
+            faults,
+            webhook_secrets,
+        } => {
+            let mut secrets = webhook_secrets.clone();
+            if secrets.is_empty() {
+                secrets.push(WebhookSecret::from_key(random_bytes(32)).map_err(|e| {
+                    BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string())
+                })?);
+            }
+            let secret = secrets[0].clone();
+            let listener =
+                tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .map_err(|source| BootstrapError::Bind {
+                        what: "the simulator",
+                        source,
+                    })?;
+            let addr = listener
+                .local_addr()
+                .map_err(|source| BootstrapError::Bind {
+                    what: "the simulator",
+                    source,
+                })?;
+            let mut sim_config = SimulatorConfig::new(format!("http://{addr}"), secret.clone());
+            sim_config.start_delay = *start_delay;
+            sim_config.run_time = *run_time;
+            sim_config.faults = faults.clone();
+            let simulator = Simulator::new(sim_config);
+            let serving = simulator.clone();
+            let token = shutdown.clone();
+            background.spawn(async move {
+                if let Err(error) = serving.serve(listener, token).await {
+                    tracing::error!(%error, "simulator stopped");
+                }
+            });
+            let client = replicate_client(
+                format!("http://{addr}/v1"),
+                SecretString::from("r8_simulator"),
+            )?;
+            (
+                client,
+                ProviderName::Simulator,
+                secrets,
+                Some((simulator, addr)),
+                true,
+            )
+        }
+        ProviderChoice::Replicate {
+            base_url,
+            api_token,
+            webhook_secrets,
+        } => {
+            let client = replicate_client(base_url.to_string(), api_token.clone())?;
+            (
+                client,
+                ProviderName::Replicate,
+                webhook_secrets.clone(),
+                None,
+                false,
+            )
+        }
+    };
+    Ok(ProviderSetup {
+        provider,
+        name,
+        secrets,
+        simulator,
+        allow_private,
+    })
+}

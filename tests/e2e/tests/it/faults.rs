@@ -1,0 +1,114 @@
+//! Provider misbehaviour from the simulator's fault injection: duplicated, reordered and
+//! mis-signed webhooks, failed predictions.
+
+use serde_json::json;
+
+use crate::support::{start_with, until, user};
+
+#[tokio::test]
+async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_move() {
+    let api = start_with(&[(
+        "IMAGEGEN_SIM_FAULTS",
+        "duplicate_webhook=1,reorder_webhooks=1",
+    )])
+    .await;
+    let alice = user();
+    let mut events = api
+        .events(
+            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
+            None,
+        )
+        .await;
+    let created: serde_json::Value = api
+        .create(&alice, json!({ "prompt": "chaos" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen = until(&mut events, "GenerationCompleted").await;
+
+    let sequences: Vec<_> = seen
+        .iter()
+        .map(|m| m.data["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        sequences,
+        (1..=seen.len() as u64).collect::<Vec<_>>(),
+        "one event per move, none repeated"
+    );
+    let statuses: Vec<_> = seen
+        .iter()
+        .map(|m| m.data["payload"]["status"].as_str().unwrap().to_owned())
+        .collect();
+    let order = ["starting", "processing", "storing", "completed"];
+    let ranks: Vec<_> = statuses
+        .iter()
+        .map(|s| order.iter().position(|o| o == s).unwrap())
+        .collect();
+    assert!(
+        ranks.windows(2).all(|w| w[0] < w[1]),
+        "statuses only move forward: {statuses:?}"
+    );
+
+    // The late start webhook arrives after completion and changes nothing.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let id = created["id"].as_str().unwrap();
+    let generation: serde_json::Value = api
+        .get(&alice, &format!("/v1/generations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(generation["status"], "completed");
+    assert_eq!(generation["version"], seen.len() as u64);
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn mis_signed_webhooks_are_refused_and_change_nothing() {
+    let api = start_with(&[("IMAGEGEN_SIM_FAULTS", "mis_sign_webhook=1")]).await;
+    let alice = user();
+    let created: serde_json::Value = api
+        .create(&alice, json!({ "prompt": "forged" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    // Start delay + run time + the simulator's retries of the terminal webhook.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let generation: serde_json::Value = api
+        .get(&alice, &format!("/v1/generations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        generation["status"], "starting",
+        "only the create answer may have moved it"
+    );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_prediction_fails_the_generation_with_the_providers_reason() {
+    let api = start_with(&[("IMAGEGEN_SIM_FAULTS", "fail_prediction=1")]).await;
+    let alice = user();
+    let mut events = api
+        .events(
+            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
+            None,
+        )
+        .await;
+    let created: serde_json::Value = api
+        .create(&alice, json!({ "prompt": "doomed" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen = until(&mut events, "GenerationFailed").await;
+    let failed = &seen.last().unwrap().data;
+    assert_eq!(failed["aggregate_id"], created["id"]);
+    assert_eq!(failed["payload"]["error"]["code"], "provider_failed");
+    api.stop().await;
+}

@@ -1,0 +1,134 @@
+//! The webhook endpoint: signatures on the raw body, malformed bodies, duplicates, and
+//! updates that would move a generation backwards.
+
+use chrono::Utc;
+use imagegen_webhooks::{WebhookSecret, sign};
+use serde_json::json;
+
+use crate::support::{Api, WEBHOOK_SECRET, start_with_secret, until, user};
+
+struct Delivery {
+    id: String,
+    timestamp: i64,
+    signature: String,
+    body: String,
+}
+
+fn signed(id: &str, body: &serde_json::Value) -> Delivery {
+    let body = body.to_string();
+    let timestamp = Utc::now().timestamp();
+    let secret = WebhookSecret::parse(WEBHOOK_SECRET).unwrap();
+    let signature = sign(&secret, id, timestamp, body.as_bytes());
+    Delivery {
+        id: id.to_owned(),
+        timestamp,
+        signature,
+        body,
+    }
+}
+
+async fn post(api: &Api, generation_id: &str, delivery: &Delivery) -> reqwest::Response {
+    api.http
+        .post(format!("{}/webhooks/replicate/{generation_id}", api.base))
+        .header("webhook-id", &delivery.id)
+        .header("webhook-timestamp", delivery.timestamp.to_string())
+        .header("webhook-signature", &delivery.signature)
+        .header("content-type", "application/json")
+        .body(delivery.body.clone())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn prediction(id: &str, status: &str) -> serde_json::Value {
+    json!({ "id": id, "status": status, "output": null, "error": "forged", "input": {} })
+}
+
+#[tokio::test]
+async fn unsigned_mis_signed_and_stale_webhooks_are_refused_with_401() {
+    let api = start_with_secret().await;
+    let generation = uuid::Uuid::now_v7().to_string();
+    let mut delivery = signed("msg_a", &prediction("p", "processing"));
+    delivery.signature = "v1,AAAA".into();
+    assert_eq!(post(&api, &generation, &delivery).await.status(), 401);
+
+    let mut stale = signed("msg_b", &prediction("p", "processing"));
+    stale.timestamp -= 301;
+    let secret = WebhookSecret::parse(WEBHOOK_SECRET).unwrap();
+    stale.signature = sign(&secret, &stale.id, stale.timestamp, stale.body.as_bytes());
+    let response = post(&api, &generation, &stale).await;
+    assert_eq!(response.status(), 401);
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "invalid_signature");
+
+    let mut tampered = signed("msg_c", &prediction("p", "processing"));
+    tampered.body = tampered.body.replace("processing", "succeeded");
+    assert_eq!(post(&api, &generation, &tampered).await.status(), 401);
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn a_signed_but_malformed_body_is_refused_with_400() {
+    let api = start_with_secret().await;
+    let generation = uuid::Uuid::now_v7().to_string();
+    let delivery = signed("msg_d", &json!({ "status": "exploded" }));
+    let response = post(&api, &generation, &delivery).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
+    let api = start_with_secret().await;
+    let alice = user();
+    let mut events = api
+        .events(
+            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
+            None,
+        )
+        .await;
+    let created: serde_json::Value = api
+        .create(&alice, json!({ "prompt": "a fox" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    until(&mut events, "GenerationCompleted").await;
+    let done: serde_json::Value = api
+        .get(&alice, &format!("/v1/generations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let external_id = done["external_id"].as_str().unwrap();
+
+    // A late "failed" for a completed generation, delivered twice.
+    let late = signed("msg_late", &prediction(external_id, "failed"));
+    let first: serde_json::Value = post(&api, &id, &late).await.json().await.unwrap();
+    let second: serde_json::Value = post(&api, &id, &late).await.json().await.unwrap();
+    assert_eq!(
+        (first["status"].as_str(), second["status"].as_str()),
+        (Some("queued"), Some("duplicate"))
+    );
+
+    // Give the worker time to apply it; nothing may change.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let after: serde_json::Value = api
+        .get(&alice, &format!("/v1/generations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["status"], "completed");
+    assert_eq!(after["version"], done["version"]);
+    assert!(
+        events.try_recv().is_err(),
+        "no event may follow GenerationCompleted"
+    );
+    api.stop().await;
+}
