@@ -17,7 +17,8 @@ use axum::Router;
 use imagegen_bootstrap::{BootstrapError, Config, Services, start_embedded};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 pub use error::ApiError;
 
@@ -30,10 +31,13 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-                // The path only: query strings may carry an access token.
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    // The path only: query strings may carry an access token.
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
+                // ApiError logs 5xx once, with the cause; the trace layer must not repeat it.
+                .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
         )
         .with_state(services)
 }

@@ -1,5 +1,6 @@
 //! `imagegen-api`: reads the configuration, binds, serves until SIGTERM or Ctrl-C.
 
+use imagegen_bootstrap::shutdown::on_signal;
 use imagegen_bootstrap::{Config, telemetry};
 use tokio_util::sync::CancellationToken;
 
@@ -21,7 +22,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let shutdown = CancellationToken::new();
-    tokio::spawn(signal_shutdown(shutdown.clone()));
+    tokio::spawn(on_signal(shutdown.clone()));
     match imagegen_api::run(config, listener, shutdown).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -29,30 +30,4 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-/// Cancels `shutdown` on SIGTERM or Ctrl-C.
-async fn signal_shutdown(shutdown: CancellationToken) {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C only");
-                    let _ = ctrl_c.await;
-                    shutdown.cancel();
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-    tracing::info!("shutdown signal received");
-    shutdown.cancel();
 }

@@ -96,11 +96,7 @@ async fn main() -> std::process::ExitCode {
     };
     tracing::info!(listen = %args.listen, "provider simulator listening; signing secret at GET /v1/webhooks/default/secret, stats at GET /sim/stats");
     let shutdown = CancellationToken::new();
-    let on_signal = shutdown.clone();
-    tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
-        on_signal.cancel();
-    });
+    tokio::spawn(imagegen_bootstrap::shutdown::on_signal(shutdown.clone()));
     match Simulator::new(config).serve(listener, shutdown).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

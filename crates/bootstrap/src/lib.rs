@@ -7,6 +7,7 @@
 //! - [`services`]: what the api needs, wired.
 //! - [`tokens`]: HS256 bearer tokens.
 //! - [`telemetry`]: the tracing subscriber.
+//! - [`shutdown`]: SIGTERM and Ctrl-C as a cancellation.
 #![forbid(unsafe_code)]
 
 pub mod config;
@@ -14,6 +15,7 @@ pub mod embedded;
 mod error;
 mod provider_setup;
 pub mod services;
+pub mod shutdown;
 pub mod telemetry;
 pub mod tokens;
 

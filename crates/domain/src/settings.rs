@@ -53,8 +53,10 @@ impl FromStr for ImageSize {
     }
 }
 
-/// Settings as a user sends them: everything optional.
+/// Settings as a user sends them: everything optional, nothing unknown (a misspelt
+/// setting is an error, not silently ignored).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SettingsInput {
     pub model: Option<String>,
     pub size: Option<String>,
