@@ -25,3 +25,10 @@ sim:
 # What CI runs.
 ci:
     .ci/run
+
+# Drive the standalone simulator with Replicate's official Python client.
+replicate-client-check:
+    pip install --quiet replicate
+    cargo build -p imagegen-provider-sim
+    SIM_LISTEN=127.0.0.1:9000 ./target/debug/imagegen-provider-sim & sim=$!; sleep 1; \
+      python3 scripts/replicate-client-check.py http://127.0.0.1:9000; status=$?; kill $sim; exit $status
