@@ -70,8 +70,14 @@ impl JobHandler for ApplyProviderUpdateHandler {
             }
             Err(error) => return Err(error),
         }
-        self.inbox
+        match self
+            .inbox
             .advance(payload.provider, &payload.webhook_id, InboxState::Processed)
             .await
+        {
+            // Updates that did not come through the inbox (polls, replays) have no entry.
+            Ok(()) | Err(Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 }

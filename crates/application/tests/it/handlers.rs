@@ -1,0 +1,226 @@
+//! Job handlers: idempotent under redelivery, and they end generations they cannot
+//! finish instead of leaving them stuck.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use imagegen_application::Error;
+use imagegen_application::jobs::{
+    ApplyProviderUpdate, ApplyProviderUpdateHandler, JobHandler, JobPayload, StoreImages,
+    StoreImagesHandler, SubmitGeneration, SubmitGenerationHandler,
+};
+use imagegen_application::ports::{
+    GenerationRepository, JobQueue, MockImageFetcher, MockImageProvider, QueueName, SystemClock,
+};
+use imagegen_domain::{
+    DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings, GenerationStatus,
+    NewGeneration, Prompt, ProviderName, ProviderStatus, ProviderUpdate,
+};
+use imagegen_memory::{
+    MemoryGenerationStore, MemoryImageStore, MemoryJobQueue, MemoryWebhookInbox,
+};
+
+use crate::{caller, take};
+
+fn update(external: &str, status: ProviderStatus) -> ProviderUpdate {
+    let output_urls = if status == ProviderStatus::Succeeded {
+        vec!["https://cdn/x.png".into()]
+    } else {
+        vec![]
+    };
+    ProviderUpdate {
+        external_id: ExternalId::parse(external).unwrap(),
+        status,
+        output_urls,
+        error: None,
+    }
+}
+
+/// A saved generation, moved by `updates`.
+async fn saved(store: &MemoryGenerationStore, updates: &[ProviderStatus]) -> GenerationId {
+    let who = caller();
+    let mut generation = Generation::create(
+        NewGeneration {
+            id: GenerationId::new(),
+            user_id: who.user_id,
+            organization_id: who.organization_id,
+            prompt: Prompt::parse("x").unwrap(),
+            settings: GenerationSettings::default(),
+            provider: ProviderName::Simulator,
+            delivery_mode: DeliveryMode::Webhook,
+        },
+        Utc::now(),
+    );
+    store.create(&generation).await.unwrap();
+    for status in updates {
+        generation
+            .apply_provider_update(&update("p1", *status), Utc::now())
+            .unwrap();
+    }
+    let events = generation.take_events();
+    store.save(&generation, &events).await.unwrap();
+    generation.id()
+}
+
+fn apply_handler(
+    store: &Arc<MemoryGenerationStore>,
+    queue: &Arc<MemoryJobQueue>,
+) -> ApplyProviderUpdateHandler {
+    let inbox = Arc::new(MemoryWebhookInbox::new());
+    ApplyProviderUpdateHandler::new(store.clone(), queue.clone(), inbox, Arc::new(SystemClock))
+}
+
+async fn enqueue(queue: &MemoryJobQueue, payload: &impl JobPayload, max_attempts: u32) {
+    let mut job = payload.to_job().unwrap();
+    job.max_attempts = max_attempts;
+    queue.enqueue(job).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_update_for_another_prediction_is_ignored() {
+    let (store, queue) = (
+        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryJobQueue::new()),
+    );
+    let id = saved(&store, &[ProviderStatus::Starting]).await;
+    let payload = ApplyProviderUpdate {
+        provider: ProviderName::Replicate,
+        webhook_id: "msg".into(),
+        generation_id: id,
+        update: update("someone-else", ProviderStatus::Succeeded),
+    };
+    enqueue(&queue, &payload, 8).await;
+    let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
+    apply_handler(&store, &queue).handle(&job).await.unwrap();
+    assert_eq!(
+        store.get(id).await.unwrap().unwrap().status(),
+        GenerationStatus::Starting
+    );
+}
+
+#[tokio::test]
+async fn rerunning_a_success_after_a_crash_queues_the_image_copy_again() {
+    let (store, queue) = (
+        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryJobQueue::new()),
+    );
+    let id = saved(&store, &[ProviderStatus::Starting]).await;
+    let payload = ApplyProviderUpdate {
+        provider: ProviderName::Replicate,
+        webhook_id: "msg".into(),
+        generation_id: id,
+        update: update("p1", ProviderStatus::Succeeded),
+    };
+    let handler = apply_handler(&store, &queue);
+    for _ in 0..2 {
+        enqueue(&queue, &payload, 8).await;
+        let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
+        handler.handle(&job).await.unwrap();
+        queue.complete(&job).await.unwrap();
+        // As if the copy job had been lost: it must be queued again.
+        let copy = take(queue.as_ref(), QueueName::ImageProcessing).await;
+        queue.complete(&copy).await.unwrap();
+    }
+    assert_eq!(
+        store.get(id).await.unwrap().unwrap().status(),
+        GenerationStatus::Storing
+    );
+}
+
+async fn run_copy(
+    fetch_error: Error,
+    max_attempts: u32,
+) -> (imagegen_application::Result<()>, Generation) {
+    let (store, queue) = (
+        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryJobQueue::new()),
+    );
+    let id = saved(&store, &[ProviderStatus::Succeeded]).await;
+    let mut fetcher = MockImageFetcher::new();
+    let error = std::sync::Mutex::new(Some(fetch_error));
+    fetcher
+        .expect_fetch()
+        .returning(move |_| Err(error.lock().unwrap().take().unwrap()));
+    let handler = StoreImagesHandler::new(
+        store.clone(),
+        Arc::new(fetcher),
+        Arc::new(MemoryImageStore::new()),
+        Arc::new(SystemClock),
+    );
+    enqueue(&queue, &StoreImages { generation_id: id }, max_attempts).await;
+    let job = take(queue.as_ref(), QueueName::ImageProcessing).await;
+    let result = handler.handle(&job).await;
+    (result, store.get(id).await.unwrap().unwrap())
+}
+
+#[tokio::test]
+async fn a_refused_image_fails_the_generation_with_storage_failed() {
+    let (result, generation) = run_copy(
+        Error::Fetch {
+            message: "not an image".into(),
+            retryable: false,
+        },
+        8,
+    )
+    .await;
+    assert!(result.is_ok());
+    assert_eq!(generation.status(), GenerationStatus::Failed);
+    assert_eq!(generation.error().unwrap().code, "storage_failed");
+}
+
+#[tokio::test]
+async fn a_transient_fetch_error_is_retried_while_attempts_remain() {
+    let (result, generation) = run_copy(
+        Error::Fetch {
+            message: "timeout".into(),
+            retryable: true,
+        },
+        8,
+    )
+    .await;
+    assert!(result.unwrap_err().is_transient());
+    assert_eq!(generation.status(), GenerationStatus::Storing);
+}
+
+#[tokio::test]
+async fn a_transient_fetch_error_on_the_last_attempt_fails_the_generation() {
+    let (result, generation) = run_copy(
+        Error::Fetch {
+            message: "timeout".into(),
+            retryable: true,
+        },
+        1,
+    )
+    .await;
+    assert!(result.is_ok());
+    assert_eq!(generation.status(), GenerationStatus::Failed);
+}
+
+#[tokio::test]
+async fn a_submission_job_delivered_twice_calls_the_provider_once() {
+    let (store, queue) = (
+        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryJobQueue::new()),
+    );
+    let id = saved(&store, &[]).await;
+    let mut provider = MockImageProvider::new();
+    provider
+        .expect_submit()
+        .times(1)
+        .returning(|_| Ok(update("p1", ProviderStatus::Starting)));
+    let handler = SubmitGenerationHandler::new(
+        store.clone(),
+        Arc::new(provider),
+        Arc::new(SystemClock),
+        "http://x/webhooks/replicate",
+    );
+    for _ in 0..2 {
+        enqueue(&queue, &SubmitGeneration { generation_id: id }, 8).await;
+        let job = take(queue.as_ref(), QueueName::ProviderSubmissions).await;
+        handler.handle(&job).await.unwrap();
+        queue.complete(&job).await.unwrap();
+    }
+    let generation = store.get(id).await.unwrap().unwrap();
+    assert_eq!(generation.status(), GenerationStatus::Starting);
+    assert_eq!(generation.external_id().map(ExternalId::as_str), Some("p1"));
+}
