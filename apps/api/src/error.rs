@@ -95,3 +95,43 @@ impl IntoResponse for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(error: ApiError) -> (StatusCode, Option<String>, Option<String>) {
+        let response = error.into_response();
+        let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        (response.status(), header(header::CONTENT_TYPE), header(header::RETRY_AFTER))
+    }
+
+    #[test]
+    fn an_unreachable_store_is_a_503_with_retry_after() {
+        let (status, _, retry_after) = parts(Error::unavailable("job queue", "refused").into());
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry_after.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn client_errors_are_problem_details() {
+        let cases = [
+            (ApiError::from(Error::NotFound { what: "generation" }), StatusCode::NOT_FOUND),
+            (Error::Forbidden("no".into()).into(), StatusCode::FORBIDDEN),
+            (Error::Invalid("bad".into()).into(), StatusCode::UNPROCESSABLE_ENTITY),
+            (ApiError::Unauthorized("who".into()), StatusCode::UNAUTHORIZED),
+        ];
+        for (error, expected) in cases {
+            let (status, content_type, _) = parts(error);
+            assert_eq!(status, expected);
+            assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+        }
+    }
+
+    #[test]
+    fn a_bug_is_a_bare_500_without_internals() {
+        let (status, content_type, _) = parts(Error::bug("secret internals").into());
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(content_type, None);
+    }
+}
