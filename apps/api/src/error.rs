@@ -102,8 +102,18 @@ mod tests {
 
     fn parts(error: ApiError) -> (StatusCode, Option<String>, Option<String>) {
         let response = error.into_response();
-        let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        (response.status(), header(header::CONTENT_TYPE), header(header::RETRY_AFTER))
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        (
+            response.status(),
+            header(header::CONTENT_TYPE),
+            header(header::RETRY_AFTER),
+        )
     }
 
     #[test]
@@ -116,10 +126,19 @@ mod tests {
     #[test]
     fn client_errors_are_problem_details() {
         let cases = [
-            (ApiError::from(Error::NotFound { what: "generation" }), StatusCode::NOT_FOUND),
+            (
+                ApiError::from(Error::NotFound { what: "generation" }),
+                StatusCode::NOT_FOUND,
+            ),
             (Error::Forbidden("no".into()).into(), StatusCode::FORBIDDEN),
-            (Error::Invalid("bad".into()).into(), StatusCode::UNPROCESSABLE_ENTITY),
-            (ApiError::Unauthorized("who".into()), StatusCode::UNAUTHORIZED),
+            (
+                Error::Invalid("bad".into()).into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                ApiError::Unauthorized("who".into()),
+                StatusCode::UNAUTHORIZED,
+            ),
         ];
         for (error, expected) in cases {
             let (status, content_type, _) = parts(error);

@@ -14,7 +14,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 12] = [
+pub const VARIABLES: [&str; 13] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -27,6 +27,7 @@ pub const VARIABLES: [&str; 12] = [
     "IMAGEGEN_SIM_START_DELAY_MS",
     "IMAGEGEN_SIM_RUN_MS",
     "IMAGEGEN_SIM_FAULTS",
+    "IMAGEGEN_FETCH_ALLOW_PRIVATE",
 ];
 
 /// Which provider makes the images.
@@ -62,6 +63,9 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// Set when `DATABASE_URL` or `REDIS_URL` asks for the distributed mode.
     pub distributed: bool,
+    /// Whether provider outputs may be fetched from private and loopback addresses;
+    /// `None` lets the provider decide (the in-process simulator needs it).
+    pub fetch_allow_private: Option<bool>,
 }
 
 impl Config {
@@ -129,6 +133,9 @@ impl Config {
             provider,
             worker_concurrency,
             distributed: get("DATABASE_URL").is_some() || get("REDIS_URL").is_some(),
+            fetch_allow_private: get("IMAGEGEN_FETCH_ALLOW_PRIVATE")
+                .map(|v| parse(v, "IMAGEGEN_FETCH_ALLOW_PRIVATE", "true or false"))
+                .transpose()?,
         })
     }
 }

@@ -78,6 +78,12 @@ pub async fn start_embedded(
         simulator,
         allow_private,
     } = start_provider(&config.provider, &shutdown, &mut background).await?;
+    let allow_private = config.fetch_allow_private.unwrap_or(allow_private);
+    if allow_private && simulator.is_none() {
+        tracing::warn!(
+            "IMAGEGEN_FETCH_ALLOW_PRIVATE=true: provider outputs may be fetched from private addresses; never in production"
+        );
+    }
     let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy {
         allow_private,
         ..FetchPolicy::default()

@@ -55,16 +55,23 @@ struct CreateBody {
     webhook_events_filter: Option<Vec<String>>,
 }
 
+fn parse_create(body: &[u8]) -> Result<CreateBody, Response> {
+    serde_json::from_slice(body).map_err(|_| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "the body is not a prediction request",
+        )
+    })
+}
+
 async fn create_by_version(
     State(state): Shared,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let Ok(parsed) = serde_json::from_slice::<CreateBody>(&body) else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "the body is not a prediction request",
-        );
+    let parsed = match parse_create(&body) {
+        Ok(parsed) => parsed,
+        Err(response) => return response,
     };
     let Some(version) = parsed.version.clone().filter(|v| !v.trim().is_empty()) else {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "version is required");
@@ -84,11 +91,9 @@ async fn create_for_model(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let Ok(parsed) = serde_json::from_slice::<CreateBody>(&body) else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "the body is not a prediction request",
-        );
+    let parsed = match parse_create(&body) {
+        Ok(parsed) => parsed,
+        Err(response) => return response,
     };
     create(
         state,

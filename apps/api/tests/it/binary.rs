@@ -1,0 +1,74 @@
+//! The binary in embedded mode: it says so, prints a development token, serves, and
+//! stops cleanly on SIGTERM. Bad configuration stops start-up with the variable's name.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::free_port;
+
+#[test]
+fn the_binary_starts_in_embedded_mode_and_stops_on_sigterm() {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
+        .env("IMAGEGEN_LISTEN", format!("127.0.0.1:{port}"))
+        .env("NO_COLOR", "1")
+        .env_remove("IMAGEGEN_JWT_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("EMBEDDED mode"), "first line: {first}");
+    let mut saw_token = false;
+    for line in lines.by_ref().take(8) {
+        let line = line.unwrap();
+        saw_token |= line.contains("development token") && line.contains("eyJ");
+        if saw_token {
+            break;
+        }
+    }
+    assert!(saw_token, "no development token printed");
+    assert_eq!(healthz_status(port), 200);
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the api did not stop within 30 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        lines
+            .map_while(Result::ok)
+            .any(|l| l.contains("shutdown complete"))
+    );
+}
+
+#[test]
+fn an_invalid_variable_stops_start_up_naming_it() {
+    let output = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
+        .env("IMAGEGEN_LISTEN", "nowhere")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("IMAGEGEN_LISTEN"), "{text}");
+}
+
+use crate::healthz_status;
