@@ -135,6 +135,10 @@ impl EventStore for MemoryGenerationStore {
             .collect())
     }
 
+    async fn latest_position(&self) -> Result<StreamPosition> {
+        Ok(StreamPosition(lock(&self.state).events.len() as u64))
+    }
+
     async fn wait_for_events(&self, after: StreamPosition, max_wait: Duration) {
         let mut latest = self.latest.subscribe();
         let _ = tokio::time::timeout(max_wait, latest.wait_for(|latest| *latest > after)).await;

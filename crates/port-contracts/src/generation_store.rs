@@ -191,3 +191,20 @@ pub async fn the_relay_checkpoint_only_moves_forward(
         .unwrap();
     assert_eq!(store.relay_checkpoint().await.unwrap(), StreamPosition(5));
 }
+
+pub async fn the_latest_position_is_that_of_the_newest_event(
+    store: &(impl GenerationRepository + EventStore),
+) {
+    let mut g = generation();
+    store.create(&g).await.unwrap();
+    advance(&mut g);
+    save_moves(store, &mut g).await;
+    let all = store
+        .read_after(StreamPosition::START, &[], usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.latest_position().await.unwrap(),
+        all.last().unwrap().position
+    );
+}

@@ -10,8 +10,8 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use futures::Stream;
-use imagegen_application::Channel;
 use imagegen_application::ports::{BusMessage, EventStore, StoredEvent, StreamPosition};
+use imagegen_application::{Channel, Result};
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::Hub;
@@ -23,8 +23,8 @@ struct Session {
     live: broadcast::Receiver<Arc<BusMessage>>,
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
-    /// The last position sent; `None` until something was sent to a fresh client.
-    last: Option<StreamPosition>,
+    /// The last position sent, or the client's starting point.
+    last: StreamPosition,
     backlog: VecDeque<StoredEvent>,
     catching_up: bool,
 }
@@ -33,15 +33,14 @@ impl Session {
     async fn next(&mut self) -> Option<StoredEvent> {
         loop {
             if let Some(event) = self.backlog.pop_front() {
-                if self.last.is_none_or(|last| event.position > last) {
-                    self.last = Some(event.position);
+                if event.position > self.last {
+                    self.last = event.position;
                     return Some(event);
                 }
                 continue;
             }
             if self.catching_up {
-                let after = self.last.unwrap_or(StreamPosition::START);
-                match self.store.read_after(after, &self.channels, PAGE).await {
+                match self.store.read_after(self.last, &self.channels, PAGE).await {
                     Ok(page) => {
                         self.catching_up = page.len() == PAGE;
                         self.backlog.extend(page);
@@ -62,11 +61,11 @@ impl Session {
                         self.backlog.push_back(event.clone());
                     }
                     BusMessage::Event(_) => {}
-                    BusMessage::Lagged => self.catching_up = self.last.is_some(),
+                    BusMessage::Lagged => self.catching_up = true,
                 },
                 Err(RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "connection fell behind; catching up from the store");
-                    self.catching_up = self.last.is_some();
+                    self.catching_up = true;
                 }
                 Err(RecvError::Closed) => return None,
             }
@@ -75,22 +74,32 @@ impl Session {
 }
 
 /// The events of `channels` for one connection. With `resume_after` (the client's
-/// `Last-Event-ID`) it first sends every event after that position.
-pub fn session_events(
+/// `Last-Event-ID`) it first sends every event after that position; without it, every
+/// event committed from now on. Either way nothing is lost if it falls behind.
+///
+/// # Errors
+/// The store's `Unavailable` when the current position cannot be read.
+pub async fn session_events(
     hub: &Hub,
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
     resume_after: Option<StreamPosition>,
-) -> impl Stream<Item = StoredEvent> + Send + use<> {
+) -> Result<impl Stream<Item = StoredEvent> + Send + use<>> {
+    // Subscribe first: whatever commits after the position read below arrives live.
+    let live = hub.subscribe();
+    let last = match resume_after {
+        Some(position) => position,
+        None => store.latest_position().await?,
+    };
     let session = Session {
-        live: hub.subscribe(),
+        live,
         store,
         channels,
-        last: resume_after,
+        last,
         backlog: VecDeque::new(),
         catching_up: resume_after.is_some(),
     };
-    futures::stream::unfold(session, |mut session| async move {
+    Ok(futures::stream::unfold(session, |mut session| async move {
         session.next().await.map(|event| (event, session))
-    })
+    }))
 }

@@ -58,8 +58,12 @@ struct CreateBody {
 /// The create body, or the 400 Replicate would answer.
 #[allow(clippy::result_large_err)] // a Response is what an axum handler returns anyway
 fn parse_create(body: &[u8]) -> Result<CreateBody, Response> {
-    serde_json::from_slice(body)
-        .map_err(|_| problem(StatusCode::BAD_REQUEST, "the body is not a prediction request"))
+    serde_json::from_slice(body).map_err(|_| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "the body is not a prediction request",
+        )
+    })
 }
 
 async fn create_by_version(

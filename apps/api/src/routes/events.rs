@@ -65,6 +65,7 @@ async fn events(
         channels,
         resume_after,
     )
+    .await?
     .take_until(services.shutdown.clone().cancelled_owned());
     Ok(sse_response(stream))
 }

@@ -44,6 +44,12 @@ pub trait EventStore: Send + Sync {
         limit: usize,
     ) -> Result<Vec<StoredEvent>>;
 
+    /// The position of the newest committed event ([`StreamPosition::START`] when none).
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
+    async fn latest_position(&self) -> Result<StreamPosition>;
+
     /// Returns once an event after `after` may exist, or when `max_wait` passes.
     /// A spurious early return is allowed; callers read again.
     async fn wait_for_events(&self, after: StreamPosition, max_wait: Duration);

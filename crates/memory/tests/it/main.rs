@@ -8,6 +8,14 @@ mod generation_store {
     use super::*;
 
     #[tokio::test]
+    async fn the_latest_position_is_that_of_the_newest_event() {
+        contract::generation_store::the_latest_position_is_that_of_the_newest_event(
+            &MemoryGenerationStore::new(),
+        )
+        .await;
+    }
+
+    #[tokio::test]
     async fn a_created_generation_reads_back_unchanged() {
         contract::generation_store::a_created_generation_reads_back_unchanged(
             &MemoryGenerationStore::new(),

@@ -61,7 +61,7 @@ async fn apply(store: &MemoryGenerationStore, generation: &mut Generation, statu
 
 async fn publish_all(store: &MemoryGenerationStore, bus: &MemoryEventBus, after: u64) {
     for event in store
-        .read_after(StreamPosition(after), &[], 100)
+        .read_after(StreamPosition(after), &[], usize::MAX)
         .await
         .unwrap()
     {
@@ -85,12 +85,11 @@ async fn a_resumed_session_sends_the_missed_events_then_live_ones_each_once() {
     apply(&store, &mut g, ProviderStatus::Processing).await;
 
     let channels = vec![Channel::User(alice.user_id)];
-    let mut session = Box::pin(session_events(
-        &hub,
-        store.clone(),
-        channels,
-        Some(StreamPosition(1)),
-    ));
+    let mut session = Box::pin(
+        session_events(&hub, store.clone(), channels, Some(StreamPosition(1)))
+            .await
+            .unwrap(),
+    );
     let missed = tokio::time::timeout(Duration::from_secs(5), session.next())
         .await
         .unwrap()
@@ -120,12 +119,16 @@ async fn a_session_only_sends_events_of_its_channels() {
         .await
         .unwrap();
     let (alice, bob) = (caller(), caller());
-    let mut session = Box::pin(session_events(
-        &hub,
-        store.clone(),
-        vec![Channel::User(alice.user_id)],
-        None,
-    ));
+    let mut session = Box::pin(
+        session_events(
+            &hub,
+            store.clone(),
+            vec![Channel::User(alice.user_id)],
+            None,
+        )
+        .await
+        .unwrap(),
+    );
     let (mut theirs, mut mine) = (generation_of(&bob), generation_of(&alice));
     for g in [&mut theirs, &mut mine] {
         store.create(g).await.unwrap();
@@ -167,4 +170,38 @@ async fn channels_of_others_are_forbidden_and_admins_may_watch_any() {
         ..bob
     };
     authorize_channels(&admin, &own, &store).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
+    let (store, bus) = (
+        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryEventBus::new()),
+    );
+    let hub = Hub::start(bus.clone(), CancellationToken::new())
+        .await
+        .unwrap();
+    let alice = caller();
+    let channels = vec![Channel::User(alice.user_id)];
+    let session = session_events(&hub, store.clone(), channels, None)
+        .await
+        .unwrap();
+    // Far more events than the hub buffers per connection, none read yet.
+    let total = 1_500;
+    for _ in 0..total {
+        let mut g = generation_of(&alice);
+        store.create(&g).await.unwrap();
+        apply(&store, &mut g, ProviderStatus::Starting).await;
+    }
+    publish_all(&store, &bus, 0).await;
+    // Let the hub forward everything while the session reads nothing, so it lags.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let received: Vec<_> = tokio::time::timeout(
+        Duration::from_secs(30),
+        session.take(total).collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the session stalled");
+    let positions: Vec<u64> = received.iter().map(|e| e.position.0).collect();
+    assert_eq!(positions, (1..=total as u64).collect::<Vec<_>>());
 }
