@@ -32,3 +32,8 @@ replicate-client-check:
     cargo build -p imagegen-provider-sim
     SIM_LISTEN=127.0.0.1:9000 ./target/debug/imagegen-provider-sim & sim=$!; sleep 1; \
       python3 scripts/replicate-client-check.py http://127.0.0.1:9000; status=$?; kill $sim; exit $status
+
+# Fuzz webhook verification or parsing (needs `cargo install cargo-fuzz`; the stable
+# toolchain runs it with RUSTC_BOOTSTRAP=1). Targets: verify_signature, parse_prediction.
+fuzz target seconds="60":
+    cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run {{target}} -- -max_total_time={{seconds}}
