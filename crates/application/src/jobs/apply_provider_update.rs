@@ -42,7 +42,7 @@ impl JobHandler for ApplyProviderUpdateHandler {
         QueueName::GenerationWebhooks
     }
 
-    #[tracing::instrument(skip_all, fields(job.id = %job.id, generation.id))]
+    #[tracing::instrument(name = "apply_provider_update", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
         let payload = ApplyProviderUpdate::from_job(job)?;
         let id = payload.generation_id;

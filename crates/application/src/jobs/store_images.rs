@@ -60,7 +60,7 @@ impl JobHandler for StoreImagesHandler {
         QueueName::ImageProcessing
     }
 
-    #[tracing::instrument(skip_all, fields(job.id = %job.id, generation.id))]
+    #[tracing::instrument(name = "store_images", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
         let StoreImages { generation_id: id } = StoreImages::from_job(job)?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));

@@ -42,7 +42,7 @@ impl JobHandler for SubmitGenerationHandler {
         QueueName::ProviderSubmissions
     }
 
-    #[tracing::instrument(skip_all, fields(job.id = %job.id, generation.id))]
+    #[tracing::instrument(name = "submit_generation", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
         let SubmitGeneration { generation_id: id } = SubmitGeneration::from_job(job)?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));

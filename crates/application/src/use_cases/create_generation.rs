@@ -47,7 +47,7 @@ impl CreateGeneration {
     /// `Prompt` or `Settings` for bad input (nothing is saved); `Unavailable` when the
     /// store or the queue cannot be reached. If the queue fails after the save, the
     /// generation is failed with `queue_unavailable`, so nothing stays pending forever.
-    #[tracing::instrument(skip_all, fields(user.id = %caller.user_id, generation.id))]
+    #[tracing::instrument(name = "create_generation", skip_all, fields(user.id = %caller.user_id, generation.id))]
     pub async fn execute(
         &self,
         caller: &Caller,

@@ -44,7 +44,7 @@ impl ReceiveWebhook {
     /// `Unavailable` when the inbox or the queue cannot be reached: the caller answers
     /// 503 so that the provider retries. A delivery recorded but not queued is queued
     /// by that retry (the queue's idempotency key makes a double enqueue harmless).
-    #[tracing::instrument(skip_all, fields(generation.id = %generation_id, webhook.id = %webhook_id))]
+    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %webhook_id))]
     pub async fn execute(
         &self,
         provider: ProviderName,
