@@ -54,7 +54,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt().with_target(false).init();
+    imagegen_bootstrap::telemetry::init();
     let args = Args::parse();
     let secret = match args.webhook_secret.as_deref().map(WebhookSecret::parse) {
         Some(Ok(secret)) => secret,
