@@ -4,10 +4,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use imagegen_simulator::Faults;
-use imagegen_webhooks::WebhookSecret;
 use secrecy::SecretString;
 use url::Url;
 
@@ -29,26 +26,6 @@ pub const VARIABLES: [&str; 13] = [
     "IMAGEGEN_SIM_FAULTS",
     "IMAGEGEN_FETCH_ALLOW_PRIVATE",
 ];
-
-/// Which provider makes the images.
-#[derive(Debug, Clone)]
-pub enum ProviderChoice {
-    /// The built-in simulator, in-process (the default).
-    Simulator {
-        start_delay: Duration,
-        run_time: Duration,
-        faults: Faults,
-        /// The first signs the simulator's webhooks, all verify; generated when empty.
-        webhook_secrets: Vec<WebhookSecret>,
-    },
-    /// Replicate's API.
-    Replicate {
-        base_url: Url,
-        api_token: SecretString,
-        webhook_secrets: Vec<WebhookSecret>,
-    },
-}
-
 /// The typed configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -116,8 +93,8 @@ impl Config {
             ));
         }
         let provider = match get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
-            "simulator" => simulator(&vars)?,
-            "replicate" => replicate(&vars)?,
+            "simulator" => provider::simulator(&vars)?,
+            "replicate" => provider::replicate(&vars)?,
             other => {
                 return Err(BootstrapError::config(
                     "IMAGEGEN_PROVIDER",
@@ -169,76 +146,8 @@ fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> 
     Ok(url)
 }
 
-fn millis(vars: &Vars, variable: &'static str, default: &str) -> Result<Duration, BootstrapError> {
-    parse(
-        vars.get(variable).unwrap_or(default),
-        variable,
-        "milliseconds",
-    )
-    .map(Duration::from_millis)
-}
-
-fn simulator(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
-    let faults = vars
-        .get("IMAGEGEN_SIM_FAULTS")
-        .unwrap_or_default()
-        .parse::<Faults>()
-        .map_err(|e| BootstrapError::config("IMAGEGEN_SIM_FAULTS", e.to_string()))?;
-    Ok(ProviderChoice::Simulator {
-        start_delay: millis(vars, "IMAGEGEN_SIM_START_DELAY_MS", "300")?,
-        run_time: millis(vars, "IMAGEGEN_SIM_RUN_MS", "1200")?,
-        faults,
-        webhook_secrets: vars
-            .get("IMAGEGEN_WEBHOOK_SECRETS")
-            .map(webhook_secrets)
-            .transpose()?
-            .unwrap_or_default(),
-    })
-}
-
-/// Space- or comma-separated `whsec_` secrets, at least one.
-fn webhook_secrets(list: &str) -> Result<Vec<WebhookSecret>, BootstrapError> {
-    let secrets = list
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            WebhookSecret::parse(s)
-                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if secrets.is_empty() {
-        return Err(BootstrapError::config(
-            "IMAGEGEN_WEBHOOK_SECRETS",
-            "names no secret",
-        ));
-    }
-    Ok(secrets)
-}
-
-fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
-    let api_token = vars.get("IMAGEGEN_REPLICATE_API_TOKEN").ok_or_else(|| {
-        BootstrapError::config(
-            "IMAGEGEN_REPLICATE_API_TOKEN",
-            "is required with IMAGEGEN_PROVIDER=replicate",
-        )
-    })?;
-    let secrets = vars.get("IMAGEGEN_WEBHOOK_SECRETS").ok_or_else(|| {
-        BootstrapError::config(
-            "IMAGEGEN_WEBHOOK_SECRETS",
-            "is required with IMAGEGEN_PROVIDER=replicate",
-        )
-    })?;
-    let webhook_secrets = webhook_secrets(secrets)?;
-    Ok(ProviderChoice::Replicate {
-        base_url: parse_url(
-            vars.get("IMAGEGEN_REPLICATE_BASE_URL")
-                .unwrap_or("https://api.replicate.com/v1"),
-            "IMAGEGEN_REPLICATE_BASE_URL",
-        )?,
-        api_token: SecretString::from(api_token.to_owned()),
-        webhook_secrets,
-    })
-}
-
+mod provider;
 #[cfg(test)]
 mod tests;
+
+pub use provider::ProviderChoice;
