@@ -13,18 +13,8 @@ async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_mov
     )])
     .await;
     let alice = user();
-    let mut events = api
-        .events(
-            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
-            None,
-        )
-        .await;
-    let created: serde_json::Value = api
-        .create(&alice, json!({ "prompt": "chaos" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mut events = api.watch_user(&alice).await;
+    let created = api.create_ok(&alice, json!({ "prompt": "chaos" })).await;
     let seen = until(&mut events, "GenerationCompleted").await;
 
     let sequences: Vec<_> = seen
@@ -53,12 +43,7 @@ async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_mov
     // The late start webhook arrives after completion and changes nothing.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let id = created["id"].as_str().unwrap();
-    let generation: serde_json::Value = api
-        .get(&alice, &format!("/v1/generations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let generation = api.generation(&alice, id).await;
     assert_eq!(generation["status"], "completed");
     assert_eq!(generation["version"], seen.len() as u64);
     api.stop().await;
@@ -68,21 +53,11 @@ async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_mov
 async fn mis_signed_webhooks_are_refused_and_change_nothing() {
     let api = start_with(&[("IMAGEGEN_SIM_FAULTS", "mis_sign_webhook=1")]).await;
     let alice = user();
-    let created: serde_json::Value = api
-        .create(&alice, json!({ "prompt": "forged" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created = api.create_ok(&alice, json!({ "prompt": "forged" })).await;
     let id = created["id"].as_str().unwrap();
     // Start delay + run time + the simulator's retries of the terminal webhook.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    let generation: serde_json::Value = api
-        .get(&alice, &format!("/v1/generations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let generation = api.generation(&alice, id).await;
     assert_eq!(
         generation["status"], "starting",
         "only the create answer may have moved it"
@@ -94,18 +69,8 @@ async fn mis_signed_webhooks_are_refused_and_change_nothing() {
 async fn a_failed_prediction_fails_the_generation_with_the_providers_reason() {
     let api = start_with(&[("IMAGEGEN_SIM_FAULTS", "fail_prediction=1")]).await;
     let alice = user();
-    let mut events = api
-        .events(
-            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
-            None,
-        )
-        .await;
-    let created: serde_json::Value = api
-        .create(&alice, json!({ "prompt": "doomed" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mut events = api.watch_user(&alice).await;
+    let created = api.create_ok(&alice, json!({ "prompt": "doomed" })).await;
     let seen = until(&mut events, "GenerationFailed").await;
     let failed = &seen.last().unwrap().data;
     assert_eq!(failed["aggregate_id"], created["id"]);

@@ -8,12 +8,7 @@ use crate::support::{start, until, user};
 async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
     let api = start().await;
     let alice = user();
-    let mut events = api
-        .events(
-            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
-            None,
-        )
-        .await;
+    let mut events = api.watch_user(&alice).await;
 
     let response = api
         .create(&alice, json!({ "prompt": "a lighthouse at dusk", "settings": { "size": "320x240", "seed": 42 } }))
@@ -53,12 +48,7 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
         );
     }
 
-    let generation: serde_json::Value = api
-        .get(&alice, &format!("/v1/generations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let generation = api.generation(&alice, &id).await;
     assert_eq!(generation["status"], "completed");
     let image = &generation["images"][0];
     assert_eq!(
@@ -85,18 +75,8 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
 async fn a_client_resuming_with_last_event_id_gets_only_what_it_missed() {
     let api = start().await;
     let bob = user();
-    let mut live = api
-        .events(
-            &format!("channel=user:{}&access_token={}", bob.id, bob.token),
-            None,
-        )
-        .await;
-    let created: serde_json::Value = api
-        .create(&bob, json!({ "prompt": "a fox" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mut live = api.watch_user(&bob).await;
+    let created = api.create_ok(&bob, json!({ "prompt": "a fox" })).await;
     let id = created["id"].as_str().unwrap();
     let all = until(&mut live, "GenerationCompleted").await;
 
@@ -113,12 +93,7 @@ async fn a_client_resuming_with_last_event_id_gets_only_what_it_missed() {
 async fn watching_someone_elses_channels_is_forbidden() {
     let api = start().await;
     let (alice, mallory) = (user(), user());
-    let created: serde_json::Value = api
-        .create(&alice, json!({ "prompt": "private" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created = api.create_ok(&alice, json!({ "prompt": "private" })).await;
     let id = created["id"].as_str().unwrap();
     for channel in [
         format!("user:{}", alice.id),

@@ -127,6 +127,29 @@ impl Api {
         receiver
     }
 
+    /// The SSE stream of the user's own channel.
+    pub async fn watch_user(&self, user: &User) -> tokio::sync::mpsc::UnboundedReceiver<Message> {
+        self.events(
+            &format!("channel=user:{}&access_token={}", user.id, user.token),
+            None,
+        )
+        .await
+    }
+
+    /// Creates a generation, expecting 202, and returns its JSON.
+    pub async fn create_ok(&self, user: &User, body: serde_json::Value) -> serde_json::Value {
+        let response = self.create(user, body).await;
+        assert_eq!(response.status(), 202);
+        response.json().await.unwrap()
+    }
+
+    /// Reads a generation as `user`, expecting 200.
+    pub async fn generation(&self, user: &User, id: &str) -> serde_json::Value {
+        let response = self.get(user, &format!("/v1/generations/{id}")).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
     pub async fn create(&self, user: &User, body: serde_json::Value) -> reqwest::Response {
         self.http
             .post(format!("{}/v1/generations", self.base))

@@ -85,26 +85,11 @@ async fn a_signed_but_malformed_body_is_refused_with_400() {
 async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
     let api = start_with_secret().await;
     let alice = user();
-    let mut events = api
-        .events(
-            &format!("channel=user:{}&access_token={}", alice.id, alice.token),
-            None,
-        )
-        .await;
-    let created: serde_json::Value = api
-        .create(&alice, json!({ "prompt": "a fox" }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mut events = api.watch_user(&alice).await;
+    let created = api.create_ok(&alice, json!({ "prompt": "a fox" })).await;
     let id = created["id"].as_str().unwrap().to_owned();
     until(&mut events, "GenerationCompleted").await;
-    let done: serde_json::Value = api
-        .get(&alice, &format!("/v1/generations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let done = api.generation(&alice, &id).await;
     let external_id = done["external_id"].as_str().unwrap();
 
     // A late "failed" for a completed generation, delivered twice.
@@ -118,12 +103,7 @@ async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
 
     // Give the worker time to apply it; nothing may change.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let after: serde_json::Value = api
-        .get(&alice, &format!("/v1/generations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after = api.generation(&alice, &id).await;
     assert_eq!(after["status"], "completed");
     assert_eq!(after["version"], done["version"]);
     assert!(
