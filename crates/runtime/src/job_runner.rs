@@ -3,10 +3,12 @@
 //! within a drain timeout; a job cut off then is handed back when its lease expires.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use futures::FutureExt;
 use imagegen_application::jobs::JobHandler;
 use imagegen_application::ports::{FailOutcome, Job, JobQueue, QueueName};
 use imagegen_application::{Error, Result};
@@ -92,7 +94,11 @@ impl JobRunner {
                 .get(&job.queue)
                 .ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
             let started = std::time::Instant::now();
-            let result = handler.handle(&job).await;
+            // A panicking handler fails its job (dead letter) instead of killing a worker.
+            let result = AssertUnwindSafe(handler.handle(&job))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Err(Error::bug(format!("the {} handler panicked", job.queue))));
             let duration_ms = started.elapsed().as_millis() as u64;
             match result {
                 Ok(()) => {

@@ -229,3 +229,57 @@ async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generat
     assert_eq!(generation.status(), GenerationStatus::Failed);
     assert_eq!(generation.error().unwrap().code, "provider_rejected");
 }
+
+/// A handler that panics on every job.
+struct Panicking;
+
+#[async_trait::async_trait]
+impl JobHandler for Panicking {
+    fn queue(&self) -> imagegen_application::ports::QueueName {
+        imagegen_application::ports::QueueName::CleanupTasks
+    }
+    async fn handle(
+        &self,
+        _job: &imagegen_application::ports::Job,
+    ) -> imagegen_application::Result<()> {
+        panic!("a bug in a handler");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_dead_letters_its_job_and_the_runner_goes_on() {
+    use imagegen_application::ports::{JobQueue, NewJob, QueueName};
+    let queue = Arc::new(MemoryJobQueue::new());
+    let runner = JobRunner::new(
+        queue.clone(),
+        vec![Arc::new(Panicking)],
+        RunnerConfig::default(),
+    );
+    for n in 0..2 {
+        queue
+            .enqueue(NewJob::new(
+                QueueName::CleanupTasks,
+                serde_json::json!({ "n": n }),
+            ))
+            .await
+            .unwrap();
+    }
+    for _ in 0..2 {
+        let outcome = runner
+            .execute_next(Duration::from_millis(100))
+            .await
+            .unwrap();
+        assert!(
+            matches!(outcome, Some(JobOutcome::DeadLettered { .. })),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(
+        queue
+            .dead_letters(QueueName::CleanupTasks, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
