@@ -1,0 +1,130 @@
+//! Failures: transient provider errors are retried, rejections fail the generation,
+//! panics dead-letter the job.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::jobs::{JobHandler, SubmitGenerationHandler};
+use imagegen_application::ports::{GenerationRepository, MockImageProvider, SystemClock};
+use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
+use imagegen_application::{Caller, Role};
+use imagegen_domain::{GenerationStatus, OrganizationId, ProviderName, UserId};
+use imagegen_memory::{MemoryGenerationStore, MemoryJobQueue};
+use imagegen_runtime::{JobOutcome, JobRunner, RunnerConfig};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generation() {
+    let clock = Arc::new(SystemClock);
+    let store = Arc::new(MemoryGenerationStore::new());
+    let queue = Arc::new(MemoryJobQueue::new());
+    let mut provider = MockImageProvider::new();
+    let mut calls = 0;
+    provider.expect_submit().times(2).returning(move |_| {
+        calls += 1;
+        if calls == 1 {
+            Err(imagegen_application::Error::ProviderUnavailable {
+                message: "busy".into(),
+                retry_after: Some(Duration::ZERO),
+            })
+        } else {
+            Err(imagegen_application::Error::ProviderRejected {
+                message: "bad model".into(),
+            })
+        }
+    });
+    let handler: Arc<dyn JobHandler> = Arc::new(SubmitGenerationHandler::new(
+        store.clone(),
+        Arc::new(provider),
+        clock.clone(),
+        "http://api/webhooks/replicate",
+    ));
+    let runner = JobRunner::new(queue.clone(), vec![handler], RunnerConfig::default());
+    let create =
+        CreateGeneration::new(store.clone(), queue.clone(), clock, ProviderName::Simulator);
+    let caller = Caller {
+        user_id: UserId::from_uuid(Uuid::new_v4()),
+        organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
+        role: Role::User,
+    };
+    let id = create
+        .execute(
+            &caller,
+            CreateGenerationCommand {
+                prompt: "x".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id();
+
+    assert!(matches!(
+        runner
+            .execute_next(Duration::from_millis(100))
+            .await
+            .unwrap(),
+        Some(JobOutcome::Retrying { .. })
+    ));
+    assert_eq!(
+        runner.execute_next(Duration::from_secs(2)).await.unwrap(),
+        Some(JobOutcome::Completed)
+    );
+    let generation = store.get(id).await.unwrap().unwrap();
+    assert_eq!(generation.status(), GenerationStatus::Failed);
+    assert_eq!(generation.error().unwrap().code, "provider_rejected");
+}
+
+/// A handler that panics on every job.
+struct Panicking;
+
+#[async_trait::async_trait]
+impl JobHandler for Panicking {
+    fn queue(&self) -> imagegen_application::ports::QueueName {
+        imagegen_application::ports::QueueName::CleanupTasks
+    }
+    async fn handle(
+        &self,
+        _job: &imagegen_application::ports::Job,
+    ) -> imagegen_application::Result<()> {
+        panic!("a bug in a handler");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_dead_letters_its_job_and_the_runner_goes_on() {
+    use imagegen_application::ports::{JobQueue, NewJob, QueueName};
+    let queue = Arc::new(MemoryJobQueue::new());
+    let runner = JobRunner::new(
+        queue.clone(),
+        vec![Arc::new(Panicking)],
+        RunnerConfig::default(),
+    );
+    for n in 0..2 {
+        queue
+            .enqueue(NewJob::new(
+                QueueName::CleanupTasks,
+                serde_json::json!({ "n": n }),
+            ))
+            .await
+            .unwrap();
+    }
+    for _ in 0..2 {
+        let outcome = runner
+            .execute_next(Duration::from_millis(100))
+            .await
+            .unwrap();
+        assert!(
+            matches!(outcome, Some(JobOutcome::DeadLettered { .. })),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(
+        queue
+            .dead_letters(QueueName::CleanupTasks, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
