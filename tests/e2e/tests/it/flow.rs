@@ -157,3 +157,49 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
     api.stop().await;
 }
+
+#[tokio::test]
+async fn the_image_depends_on_the_prompt_and_the_seed() {
+    let api = start().await;
+    let dana = user();
+    let mut events = api.watch_user(&dana).await;
+    let mut ids = Vec::new();
+    for (prompt, seed) in [
+        ("a red fox", 7),
+        ("a red fox", 7),
+        ("a blue whale", 7),
+        ("a red fox", 8),
+    ] {
+        let body = json!({ "prompt": prompt, "settings": { "size": "64x64", "seed": seed } });
+        ids.push(
+            api.create_ok(&dana, body).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let mut completed = 0;
+    while completed < ids.len() {
+        until(&mut events, "GenerationCompleted").await;
+        completed += 1;
+    }
+    let mut images = Vec::new();
+    for id in &ids {
+        let generation = api.generation(&dana, id).await;
+        let url = generation["images"][0]["url"].as_str().unwrap().to_owned();
+        images.push(
+            api.http
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(images[0], images[1], "same prompt and seed, same image");
+    assert_ne!(images[0], images[2], "another prompt, another image");
+    assert_ne!(images[0], images[3], "another seed, another image");
+    api.stop().await;
+}
