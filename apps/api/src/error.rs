@@ -11,14 +11,27 @@ use serde_json::json;
 pub enum ApiError {
     /// Errors from use cases and ports.
     App(Error),
-    /// A request that is malformed before any use case sees it.
-    BadRequest {
+    /// A request refused before any use case sees it (malformed JSON or query, wrong
+    /// content type, body too large, unknown route).
+    Request {
+        status: StatusCode,
         code: &'static str,
         detail: String,
     },
     Unauthorized(String),
     /// A webhook with a bad signature.
     BadSignature(String),
+}
+
+impl ApiError {
+    /// A 400 with `code`.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Request {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            detail: detail.into(),
+        }
+    }
 }
 
 impl From<Error> for ApiError {
@@ -46,9 +59,11 @@ fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = match self {
-            Self::BadRequest { code, detail } => {
-                return problem(StatusCode::BAD_REQUEST, code, &detail);
-            }
+            Self::Request {
+                status,
+                code,
+                detail,
+            } => return problem(status, code, &detail),
             Self::Unauthorized(detail) => {
                 return problem(StatusCode::UNAUTHORIZED, "unauthorized", &detail);
             }

@@ -1,8 +1,12 @@
-//! A JSON body extractor whose rejections share the app's problem shape: malformed
-//! JSON is 400, well-formed JSON of the wrong shape is 422.
+//! Body and query extractors whose rejections share the app's problem shape: malformed
+//! JSON is 400, well-formed JSON of the wrong shape is 422, a missing JSON content type
+//! is 415, a body over the limit is 413, a malformed query is 400.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
 use imagegen_application::Error;
 use serde::de::DeserializeOwned;
 
@@ -18,14 +22,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(JsonRejection::JsonDataError(e)) => Err(Error::Invalid(e.body_text()).into()),
-            Err(JsonRejection::MissingJsonContentType(e)) => Err(ApiError::BadRequest {
+            Err(JsonRejection::MissingJsonContentType(e)) => Err(ApiError::Request {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 code: "unsupported_media_type",
                 detail: e.body_text(),
             }),
-            Err(e) => Err(ApiError::BadRequest {
-                code: "malformed_json",
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::Request {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "body_too_large",
                 detail: e.body_text(),
             }),
+            Err(e) => Err(ApiError::bad_request("malformed_json", e.body_text())),
         }
+    }
+}
+
+/// `axum::extract::Query`, with problem-details rejections.
+pub struct AppQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|e: QueryRejection| ApiError::bad_request("malformed_query", e.body_text()))
+    }
+}
+
+/// Unknown routes answer with a problem too.
+pub async fn not_found() -> impl IntoResponse {
+    ApiError::Request {
+        status: StatusCode::NOT_FOUND,
+        code: "not_found",
+        detail: "no such route".into(),
     }
 }

@@ -30,6 +30,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::events::router())
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
+        .fallback(json::not_found)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {

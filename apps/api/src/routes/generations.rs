@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,7 @@ use super::parse_id;
 use crate::ApiError;
 use crate::auth::CurrentUser;
 use crate::dto::{GenerationIn, GenerationOut, GenerationPageOut};
-use crate::json::AppJson;
+use crate::json::{AppJson, AppQuery};
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
@@ -66,7 +66,7 @@ struct ListQuery {
 async fn list(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
-    Query(query): Query<ListQuery>,
+    AppQuery(query): AppQuery<ListQuery>,
 ) -> Result<Json<GenerationPageOut>, ApiError> {
     let before = query
         .before

@@ -50,10 +50,8 @@ async fn replicate(
         tracing::warn!(%error, webhook.id = signed.id, "webhook refused");
         return Err(ApiError::BadSignature(error.to_string()));
     }
-    let update = parse_prediction(&body).map_err(|e| ApiError::BadRequest {
-        code: "malformed_webhook",
-        detail: e.to_string(),
-    })?;
+    let update = parse_prediction(&body)
+        .map_err(|e| ApiError::bad_request("malformed_webhook", e.to_string()))?;
     let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let receipt = services
         .receive_webhook

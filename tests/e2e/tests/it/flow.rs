@@ -148,6 +148,28 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);
+    let wrong_type = api
+        .http
+        .post(format!("{}/v1/generations", api.base))
+        .bearer_auth(&carol.token)
+        .body("{\"prompt\": \"x\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), 415);
+    for (path, status) in [
+        ("/v1/generations?limit=abc", 400),
+        ("/v1/generations?limit=0", 422),
+        ("/v1/nowhere", 404),
+    ] {
+        let response = api.get(&carol, path).await;
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+    }
     let list: serde_json::Value = api
         .get(&carol, "/v1/generations")
         .await
