@@ -2,7 +2,8 @@
 //! handler turns HTTP into a use case call and back.
 //!
 //! - [`app`]: the router, callable without a socket (tests `oneshot` it).
-//! - [`run`]: start the embedded system and serve on a pre-bound listener.
+//! - [`start`] then [`Server::serve`], or [`run`] for both: the embedded system on a
+//!   pre-bound listener.
 #![forbid(unsafe_code)]
 
 mod auth;
@@ -14,7 +15,8 @@ mod routes;
 use std::sync::Arc;
 
 use axum::Router;
-use imagegen_bootstrap::{BootstrapError, Config, Services, start_embedded};
+use imagegen_bootstrap::{BootstrapError, Config, EmbeddedSystem, Services, start_embedded};
+use imagegen_simulator::Simulator;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
@@ -46,16 +48,22 @@ pub fn app(services: Arc<Services>) -> Router {
 /// How long in-flight requests and jobs get after SIGTERM.
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Starts the embedded system and serves on `listener` until `shutdown` is cancelled,
-/// then drains requests and the worker loops.
+/// A started api: the embedded system is running; [`Server::serve`] answers requests.
+pub struct Server {
+    system: EmbeddedSystem,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+}
+
+/// Starts the embedded system for an api on `listener` and logs how to use it.
 ///
 /// # Errors
-/// Start-up errors (configuration, binding the simulator) and serve errors.
-pub async fn run(
+/// Start-up errors: configuration, binding the simulator, building adapters.
+pub async fn start(
     config: Config,
     listener: TcpListener,
     shutdown: CancellationToken,
-) -> Result<(), BootstrapError> {
+) -> Result<Server, BootstrapError> {
     let addr = listener
         .local_addr()
         .map_err(|source| BootstrapError::Bind {
@@ -79,22 +87,57 @@ pub async fn run(
             );
         }
     }
-    let mut background = system.background;
-    axum::serve(listener, app(system.services))
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .await
-        .map_err(|source| BootstrapError::Bind {
-            what: "the api",
-            source,
-        })?;
-    tracing::info!("api stopped accepting requests; draining worker loops");
-    let drained = tokio::time::timeout(DRAIN, async {
-        while background.join_next().await.is_some() {}
+    Ok(Server {
+        system,
+        listener,
+        shutdown,
     })
-    .await;
-    if drained.is_err() {
-        tracing::warn!("drain timeout passed; stopping anyway");
+}
+
+impl Server {
+    /// The in-process simulator, when it is the provider (tests read its stats).
+    pub fn simulator(&self) -> Option<&Simulator> {
+        self.system
+            .simulator
+            .as_ref()
+            .map(|(simulator, _)| simulator)
     }
-    tracing::info!("shutdown complete");
-    Ok(())
+
+    /// Serves until the shutdown token is cancelled, then drains requests and the
+    /// worker loops.
+    ///
+    /// # Errors
+    /// Serve errors from the listener.
+    pub async fn serve(self) -> Result<(), BootstrapError> {
+        let mut background = self.system.background;
+        axum::serve(self.listener, app(self.system.services))
+            .with_graceful_shutdown(self.shutdown.cancelled_owned())
+            .await
+            .map_err(|source| BootstrapError::Bind {
+                what: "the api",
+                source,
+            })?;
+        tracing::info!("api stopped accepting requests; draining worker loops");
+        let drained = tokio::time::timeout(DRAIN, async {
+            while background.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("drain timeout passed; stopping anyway");
+        }
+        tracing::info!("shutdown complete");
+        Ok(())
+    }
+}
+
+/// Starts, then serves until `shutdown` is cancelled.
+///
+/// # Errors
+/// As [`start`] and [`Server::serve`].
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), BootstrapError> {
+    start(config, listener, shutdown).await?.serve().await
 }

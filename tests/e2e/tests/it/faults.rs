@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::{start_with, until, user};
+use crate::support::{eventually, start_with, until, user};
 
 #[tokio::test]
 async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_move() {
@@ -55,8 +55,12 @@ async fn mis_signed_webhooks_are_refused_and_change_nothing() {
     let alice = user();
     let created = api.create_ok(&alice, json!({ "prompt": "forged" })).await;
     let id = created["id"].as_str().unwrap();
-    // Start delay + run time + the simulator's retries of the terminal webhook.
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    // The start webhook once, the terminal one with every retry: all refused.
+    eventually("every webhook attempt", || {
+        api.simulator.stats().webhooks_failed >= 5
+    })
+    .await;
+    assert_eq!(api.simulator.stats().webhooks_sent, 0);
     let generation = api.generation(&alice, id).await;
     assert_eq!(
         generation["status"], "starting",

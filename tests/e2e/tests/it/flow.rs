@@ -68,6 +68,9 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
     let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (320, 240));
 
+    // The happy path made exactly one provider call and never polled.
+    let stats = api.simulator.stats();
+    assert_eq!((stats.creates, stats.gets, stats.file_reads), (1, 0, 1));
     api.stop().await;
 }
 

@@ -14,6 +14,8 @@ const SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-e2e";
 pub struct Api {
     pub base: String,
     pub http: reqwest::Client,
+    /// The api's in-process simulator, for its call counts.
+    pub simulator: imagegen_simulator::Simulator,
     shutdown: CancellationToken,
     server: tokio::task::JoinHandle<()>,
 }
@@ -63,19 +65,15 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
     let config =
         Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).unwrap();
     let shutdown = CancellationToken::new();
-    let token = shutdown.clone();
-    let server =
-        tokio::spawn(async move { imagegen_api::run(config, listener, token).await.unwrap() });
-    let http = reqwest::Client::new();
-    for _ in 0..100 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let started = imagegen_api::start(config, listener, shutdown.clone())
+        .await
+        .unwrap();
+    let simulator = started.simulator().expect("the embedded simulator").clone();
+    let server = tokio::spawn(async move { started.serve().await.unwrap() });
     Api {
         base,
-        http,
+        http: reqwest::Client::new(),
+        simulator,
         shutdown,
         server,
     }
@@ -87,6 +85,18 @@ pub struct Message {
     pub id: String,
     pub event: String,
     pub data: serde_json::Value,
+}
+
+/// Waits until `condition` holds, checking every 20 ms for up to 30 s.
+pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !condition() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 impl Api {
