@@ -6,6 +6,7 @@
 
 pub mod event_bus;
 pub mod generation_store;
+pub mod image_provider;
 pub mod image_store;
 pub mod job_queue;
 pub mod webhook_inbox;

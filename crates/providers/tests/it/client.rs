@@ -91,21 +91,6 @@ async fn a_versioned_model_is_created_through_the_predictions_endpoint() {
 }
 
 #[tokio::test]
-async fn a_cancelled_prediction_reports_canceled() {
-    let h = harness(Faults::default()).await;
-    let update = h
-        .client
-        .submit(&request(&h.webhook_url, "a/b"))
-        .await
-        .unwrap();
-    h.client.cancel(&update.external_id).await.unwrap();
-    assert_eq!(
-        h.client.fetch(&update.external_id).await.unwrap().status,
-        ProviderStatus::Canceled
-    );
-}
-
-#[tokio::test]
 async fn a_throttled_create_is_transient_and_carries_retry_after() {
     let h = harness(Faults {
         create_rate_limited: 1.0,
@@ -138,14 +123,6 @@ async fn a_server_error_is_transient() {
         .await
         .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
-}
-
-#[tokio::test]
-async fn an_unknown_prediction_is_rejected_not_retried() {
-    let h = harness(Faults::default()).await;
-    let id = imagegen_domain::ExternalId::parse("nosuchprediction").unwrap();
-    let err = h.client.fetch(&id).await.unwrap_err();
-    assert!(matches!(err, Error::ProviderRejected { .. }), "{err:?}");
 }
 
 #[tokio::test]
