@@ -20,6 +20,22 @@ fn update() -> ProviderUpdate {
     }
 }
 
+/// Delivers webhook `msg_1` with a processing update for `id`.
+async fn deliver(
+    receive: &ReceiveWebhook,
+    id: GenerationId,
+) -> imagegen_application::Result<WebhookReceipt> {
+    receive
+        .execute(
+            ProviderName::Replicate,
+            "msg_1".into(),
+            id,
+            update(),
+            Value::Null,
+        )
+        .await
+}
+
 #[tokio::test]
 async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
     let queue = FlakyQueue::failing(0);
@@ -29,26 +45,8 @@ async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
         Arc::new(SystemClock),
     );
     let id = GenerationId::new();
-    let first = receive
-        .execute(
-            ProviderName::Replicate,
-            "msg_1".into(),
-            id,
-            update(),
-            Value::Null,
-        )
-        .await
-        .unwrap();
-    let again = receive
-        .execute(
-            ProviderName::Replicate,
-            "msg_1".into(),
-            id,
-            update(),
-            Value::Null,
-        )
-        .await
-        .unwrap();
+    let first = deliver(&receive, id).await.unwrap();
+    let again = deliver(&receive, id).await.unwrap();
     assert_eq!(
         (first, again),
         (WebhookReceipt::Queued, WebhookReceipt::Duplicate)
@@ -72,29 +70,12 @@ async fn a_delivery_whose_queueing_failed_is_queued_by_the_providers_retry() {
         Arc::new(SystemClock),
     );
     let id = GenerationId::new();
-    let failed = receive
-        .execute(
-            ProviderName::Replicate,
-            "msg_1".into(),
-            id,
-            update(),
-            Value::Null,
-        )
-        .await;
+    let failed = deliver(&receive, id).await;
     assert!(
         matches!(failed, Err(Error::Unavailable { .. })),
         "the api answers 503 so the provider retries"
     );
-    let retried = receive
-        .execute(
-            ProviderName::Replicate,
-            "msg_1".into(),
-            id,
-            update(),
-            Value::Null,
-        )
-        .await
-        .unwrap();
+    let retried = deliver(&receive, id).await.unwrap();
     assert_eq!(retried, WebhookReceipt::Queued);
     assert_eq!(
         queue
