@@ -92,7 +92,9 @@ impl Error {
         match self {
             Self::VersionConflict { .. }
             | Self::ProviderUnavailable { .. }
-            | Self::Unavailable { .. } => true,
+            | Self::Unavailable { .. }
+            // A webhook that beat our create call's answer applies once it is recorded.
+            | Self::Domain(GenerationError::NotSubmitted) => true,
             Self::Fetch { retryable, .. } => *retryable,
             _ => false,
         }

@@ -60,9 +60,9 @@ pub async fn start_embedded(
             .map_err(|e| BootstrapError::config("IMAGEGEN_PUBLIC_BASE_URL", e.to_string()))?,
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = Arc::new(MemoryGenerationStore::new());
-    let queue = Arc::new(MemoryJobQueue::new());
-    let inbox = Arc::new(MemoryWebhookInbox::new());
+    let queue = Arc::new(MemoryJobQueue::with_clock(clock.clone()));
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
+    let inbox = Arc::new(MemoryWebhookInbox::new(queue.clone()));
     let bus = Arc::new(MemoryEventBus::new());
     let data_dir = config
         .data_dir
@@ -102,7 +102,6 @@ pub async fn start_embedded(
         )),
         Arc::new(ApplyProviderUpdateHandler::new(
             store.clone(),
-            queue.clone(),
             inbox.clone(),
             clock.clone(),
         )),
@@ -117,7 +116,8 @@ pub async fn start_embedded(
         concurrency: config.worker_concurrency,
         ..RunnerConfig::default()
     };
-    background.spawn(JobRunner::new(queue.clone(), handlers, runner_config).run(shutdown.clone()));
+    let runner = JobRunner::new(queue, handlers, runner_config).with_clock(clock.clone());
+    background.spawn(runner.run(shutdown.clone()));
     background.spawn(OutboxRelay::new(store.clone(), bus.clone()).run(shutdown.clone()));
     let hub = Hub::start(bus, shutdown.clone()).await?;
 
@@ -133,15 +133,10 @@ pub async fn start_embedded(
     };
 
     let services = Services {
-        create_generation: CreateGeneration::new(
-            store.clone(),
-            queue.clone(),
-            clock.clone(),
-            provider_name,
-        ),
+        create_generation: CreateGeneration::new(store.clone(), clock.clone(), provider_name),
         get_generation: GetGeneration::new(store.clone()),
         list_generations: ListGenerations::new(store.clone()),
-        receive_webhook: ReceiveWebhook::new(inbox, queue, clock.clone()),
+        receive_webhook: ReceiveWebhook::new(inbox, clock.clone()),
         repository: store.clone(),
         event_store: store,
         hub,

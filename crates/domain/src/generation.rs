@@ -5,6 +5,9 @@
 //! one event. Repositories save the state and [`Generation::take_events`] together.
 
 mod moves;
+mod restore;
+
+pub use restore::{GenerationSnapshot, RestoreError};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,6 +38,10 @@ pub enum GenerationError {
         expected: ExternalId,
         got: ExternalId,
     },
+    /// An update arrived before our create call recorded the prediction's id; it
+    /// applies once the id is known (retry later).
+    #[error("the generation has not recorded its prediction yet")]
+    NotSubmitted,
     /// Outputs can be stored only while the generation is `storing`.
     #[error("cannot complete a generation that is {0}")]
     NotStoring(GenerationStatus),
@@ -52,8 +59,9 @@ pub struct NewGeneration {
     pub delivery_mode: DeliveryMode,
 }
 
-/// The aggregate. Serializable so that adapters can store and restore it whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The aggregate. Adapters store its [`snapshot`](Generation::snapshot) and rebuild it
+/// with [`Generation::restore`], which checks its invariants.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Generation {
     id: GenerationId,
     user_id: UserId,
@@ -75,7 +83,6 @@ pub struct Generation {
     updated_at: DateTime<Utc>,
     version: u64,
     /// Events recorded since the last save.
-    #[serde(skip)]
     uncommitted: Vec<EventEnvelope>,
 }
 

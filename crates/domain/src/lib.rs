@@ -21,7 +21,9 @@ pub mod settings;
 pub mod status;
 
 pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};
-pub use generation::{FailureReason, Generation, GenerationError, NewGeneration};
+pub use generation::{
+    FailureReason, Generation, GenerationError, GenerationSnapshot, NewGeneration, RestoreError,
+};
 pub use ids::{ExternalId, GenerationId, ImageId, OrganizationId, UserId};
 pub use image::StoredImage;
 pub use prompt::{Prompt, PromptError};

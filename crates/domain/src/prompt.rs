@@ -1,12 +1,14 @@
 //! The user's prompt, validated once at the edge.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The longest prompt we accept, in characters.
 pub const MAX_PROMPT_CHARS: usize = 2_000;
 
 /// A prompt that is not blank and not too long; surrounding white space is trimmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Built only through [`Prompt::parse`] (it has no `Deserialize`, so no adapter can
+/// skip the check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Prompt(String);
 

@@ -1,17 +1,19 @@
 //! Generations and their events in memory: the repository and the event store in one,
-//! so that a save and its events are one atomic step under one lock.
+//! so that a save, its events and its jobs are one atomic step under one lock.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use imagegen_application::ports::{EventStore, GenerationRepository, StoredEvent, StreamPosition};
+use imagegen_application::ports::{
+    EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition,
+};
 use imagegen_application::{Channel, Error, Result};
 use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
 use tokio::sync::watch;
 
-use crate::lock;
+use crate::{MemoryJobQueue, lock};
 
 #[derive(Default)]
 struct State {
@@ -26,26 +28,42 @@ pub struct MemoryGenerationStore {
     state: Mutex<State>,
     /// The latest position, so that waiters wake on appends.
     latest: watch::Sender<StreamPosition>,
+    /// Where the jobs saved with a move go.
+    queue: Arc<MemoryJobQueue>,
 }
 
 impl Default for MemoryGenerationStore {
+    /// A store with a queue of its own (see [`MemoryGenerationStore::job_queue`]).
     fn default() -> Self {
-        Self {
-            state: Mutex::default(),
-            latest: watch::Sender::new(StreamPosition::START),
-        }
+        Self::new(Arc::new(MemoryJobQueue::new()))
     }
 }
 
 impl MemoryGenerationStore {
-    pub fn new() -> Self {
-        Self::default()
+    /// The queue that this store's saves put their jobs on.
+    pub fn job_queue(&self) -> Arc<MemoryJobQueue> {
+        self.queue.clone()
+    }
+
+    /// A store whose saves queue their jobs on `queue`.
+    pub fn new(queue: Arc<MemoryJobQueue>) -> Self {
+        Self {
+            state: Mutex::default(),
+            latest: watch::Sender::new(StreamPosition::START),
+            queue,
+        }
+    }
+
+    fn queue_all(&self, jobs: &[NewJob]) {
+        for job in jobs {
+            self.queue.push(job.clone());
+        }
     }
 }
 
 #[async_trait]
 impl GenerationRepository for MemoryGenerationStore {
-    async fn create(&self, generation: &Generation) -> Result<()> {
+    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> Result<()> {
         let mut state = lock(&self.state);
         if state.generations.contains_key(&generation.id()) {
             return Err(Error::VersionConflict {
@@ -56,6 +74,7 @@ impl GenerationRepository for MemoryGenerationStore {
         state
             .generations
             .insert(generation.id(), generation.clone());
+        self.queue_all(jobs);
         Ok(())
     }
 
@@ -63,7 +82,12 @@ impl GenerationRepository for MemoryGenerationStore {
         Ok(lock(&self.state).generations.get(&id).cloned())
     }
 
-    async fn save(&self, generation: &Generation, events: &[EventEnvelope]) -> Result<()> {
+    async fn save(
+        &self,
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
+    ) -> Result<()> {
         let id = generation.id();
         let expected = generation
             .version()
@@ -89,6 +113,7 @@ impl GenerationRepository for MemoryGenerationStore {
                     envelope: envelope.clone(),
                 });
             }
+            self.queue_all(jobs);
             StreamPosition(state.events.len() as u64)
         };
         self.latest.send_replace(latest);

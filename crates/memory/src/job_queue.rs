@@ -3,13 +3,14 @@
 //! idempotent enqueue by key.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use imagegen_application::ports::{
-    DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
+    Clock, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName,
+    QueueStats, SystemClock,
 };
 use imagegen_application::{Error, Result};
 use tokio::sync::Notify;
@@ -42,10 +43,16 @@ struct State {
 }
 
 /// The in-memory job queue.
-#[derive(Default)]
 pub struct MemoryJobQueue {
     state: Mutex<State>,
     ready: Notify,
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for MemoryJobQueue {
+    fn default() -> Self {
+        Self::with_clock(Arc::new(SystemClock))
+    }
 }
 
 impl MemoryJobQueue {
@@ -53,8 +60,42 @@ impl MemoryJobQueue {
         Self::default()
     }
 
+    /// A queue whose leases, delays and retries follow `clock`.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            state: Mutex::default(),
+            ready: Notify::new(),
+            clock,
+        }
+    }
+
+    /// Adds a job at once; the memory repository and inbox call it inside their own
+    /// critical section, so a save and its jobs are one step.
+    pub fn push(&self, job: NewJob) -> EnqueueOutcome {
+        let mut state = lock(&self.state);
+        if let Some(existing) = job.idempotency_key.as_ref().and_then(|k| state.keys.get(k)) {
+            return EnqueueOutcome::Duplicate(*existing);
+        }
+        let id = JobId(Uuid::now_v7());
+        if let Some(key) = &job.idempotency_key {
+            state.keys.insert(key.clone(), id);
+        }
+        state.next_seq += 1;
+        let entry = Entry {
+            run_at: job.run_at.unwrap_or_else(|| self.clock.now()),
+            seq: state.next_seq,
+            attempts: 0,
+            lease: None,
+            job,
+        };
+        state.jobs.insert(id, entry);
+        drop(state);
+        self.ready.notify_waiters();
+        EnqueueOutcome::Enqueued(id)
+    }
+
     fn try_reserve(&self, queues: &[QueueName], lease: Duration) -> Option<Job> {
-        let now = Utc::now();
+        let now = self.clock.now();
         let mut state = lock(&self.state);
         let (id, _) = state
             .jobs
@@ -101,26 +142,7 @@ impl MemoryJobQueue {
 #[async_trait]
 impl JobQueue for MemoryJobQueue {
     async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
-        let mut state = lock(&self.state);
-        if let Some(existing) = job.idempotency_key.as_ref().and_then(|k| state.keys.get(k)) {
-            return Ok(EnqueueOutcome::Duplicate(*existing));
-        }
-        let id = JobId(Uuid::now_v7());
-        if let Some(key) = &job.idempotency_key {
-            state.keys.insert(key.clone(), id);
-        }
-        state.next_seq += 1;
-        let entry = Entry {
-            run_at: job.run_at.unwrap_or_else(Utc::now),
-            seq: state.next_seq,
-            attempts: 0,
-            lease: None,
-            job,
-        };
-        state.jobs.insert(id, entry);
-        drop(state);
-        self.ready.notify_waiters();
-        Ok(EnqueueOutcome::Enqueued(id))
+        Ok(self.push(job))
     }
 
     async fn reserve(
@@ -177,7 +199,7 @@ impl JobQueue for MemoryJobQueue {
                     payload: entry.job.payload,
                     attempts: entry.attempts,
                     last_error: error.to_owned(),
-                    failed_at: Utc::now(),
+                    failed_at: self.clock.now(),
                 });
                 Ok(FailOutcome::DeadLettered)
             }
@@ -197,7 +219,7 @@ impl JobQueue for MemoryJobQueue {
     }
 
     async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
-        let now = Utc::now();
+        let now = self.clock.now();
         let state = lock(&self.state);
         let mut stats = QueueStats {
             completed: state.completed.get(&queue).copied().unwrap_or(0),

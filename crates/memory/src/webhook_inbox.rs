@@ -2,38 +2,49 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use imagegen_application::ports::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
+use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
 use imagegen_application::{Error, Result};
 use imagegen_domain::ProviderName;
 
-use crate::lock;
+use crate::{MemoryJobQueue, lock};
 
 /// Keeps deliveries keyed by provider and webhook id.
-#[derive(Default)]
 pub struct MemoryWebhookInbox {
     entries: Mutex<HashMap<(ProviderName, String), (WebhookDelivery, InboxState)>>,
+    /// Where each new delivery's job goes.
+    queue: Arc<MemoryJobQueue>,
+}
+
+impl Default for MemoryWebhookInbox {
+    /// An inbox with a queue of its own.
+    fn default() -> Self {
+        Self::new(Arc::new(MemoryJobQueue::new()))
+    }
 }
 
 impl MemoryWebhookInbox {
-    pub fn new() -> Self {
-        Self::default()
+    /// An inbox whose deliveries queue their jobs on `queue`.
+    pub fn new(queue: Arc<MemoryJobQueue>) -> Self {
+        Self {
+            entries: Mutex::default(),
+            queue,
+        }
     }
 }
 
 fn order(state: InboxState) -> u8 {
     match state {
-        InboxState::Received => 0,
-        InboxState::Enqueued => 1,
-        InboxState::Processed => 2,
+        InboxState::Queued => 0,
+        InboxState::Processed => 1,
     }
 }
 
 #[async_trait]
 impl WebhookInbox for MemoryWebhookInbox {
-    async fn record(&self, delivery: WebhookDelivery) -> Result<InboxEntry> {
+    async fn record(&self, delivery: WebhookDelivery, job: NewJob) -> Result<InboxEntry> {
         let key = (delivery.provider, delivery.webhook_id.clone());
         Ok(match lock(&self.entries).entry(key) {
             Entry::Occupied(found) => {
@@ -45,10 +56,11 @@ impl WebhookInbox for MemoryWebhookInbox {
                 }
             }
             Entry::Vacant(slot) => {
-                slot.insert((delivery.clone(), InboxState::Received));
+                slot.insert((delivery.clone(), InboxState::Queued));
+                self.queue.push(job);
                 InboxEntry {
                     delivery,
-                    state: InboxState::Received,
+                    state: InboxState::Queued,
                     first_seen: true,
                 }
             }

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use imagegen_application::ports::{EventStore, GenerationRepository, StreamPosition};
+use imagegen_application::ports::{
+    EventStore, GenerationRepository, JobQueue, NewJob, QueueName, StreamPosition,
+};
 use imagegen_application::{Channel, Error};
 use imagegen_domain::GenerationStatus;
 
@@ -13,14 +15,14 @@ use crate::fixtures::{advance, generation, generation_of};
 
 async fn save_moves(store: &impl GenerationRepository, generation: &mut Generation) {
     let events = generation.take_events();
-    store.save(generation, &events).await.unwrap();
+    store.save(generation, &events, &[]).await.unwrap();
 }
 
 pub async fn a_created_generation_reads_back_unchanged(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let created = generation();
-    store.create(&created).await.unwrap();
+    store.create(&created, &[]).await.unwrap();
     assert_eq!(store.get(created.id()).await.unwrap(), Some(created));
 }
 
@@ -28,8 +30,8 @@ pub async fn creating_the_same_id_twice_is_a_conflict(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let created = generation();
-    store.create(&created).await.unwrap();
-    let err = store.create(&created).await.unwrap_err();
+    store.create(&created, &[]).await.unwrap();
+    let err = store.create(&created, &[]).await.unwrap_err();
     assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
 }
 
@@ -37,10 +39,10 @@ pub async fn a_save_stores_the_state_and_appends_its_events(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let mut g = generation();
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     advance(&mut g);
     let events = g.take_events();
-    store.save(&g, &events).await.unwrap();
+    store.save(&g, &events, &[]).await.unwrap();
 
     let loaded = store.get(g.id()).await.unwrap().unwrap();
     assert_eq!(loaded.status(), GenerationStatus::Processing);
@@ -57,15 +59,15 @@ pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let mut g = generation();
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     let mut rival = g.clone();
     advance(&mut rival);
     let rival_events = rival.take_events();
-    store.save(&rival, &rival_events).await.unwrap();
+    store.save(&rival, &rival_events, &[]).await.unwrap();
 
     advance(&mut g);
     let events = g.take_events();
-    let err = store.save(&g, &events).await.unwrap_err();
+    let err = store.save(&g, &events, &[]).await.unwrap_err();
     assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
     let read = store
         .read_after(StreamPosition::START, &[Channel::Generation(g.id())], 10)
@@ -77,8 +79,8 @@ pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
 pub async fn positions_increase_in_commit_order(store: &(impl GenerationRepository + EventStore)) {
     let mut first = generation();
     let mut second = generation();
-    store.create(&first).await.unwrap();
-    store.create(&second).await.unwrap();
+    store.create(&first, &[]).await.unwrap();
+    store.create(&second, &[]).await.unwrap();
     advance(&mut second);
     save_moves(store, &mut second).await;
     advance(&mut first);
@@ -102,7 +104,7 @@ pub async fn reading_after_a_position_skips_what_came_before(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let mut g = generation();
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     advance(&mut g);
     save_moves(store, &mut g).await;
     let channel = [Channel::Generation(g.id())];
@@ -121,7 +123,7 @@ pub async fn channels_filter_events_by_user(store: &(impl GenerationRepository +
     let mut mine = generation();
     let mut theirs = generation();
     for g in [&mut mine, &mut theirs] {
-        store.create(g).await.unwrap();
+        store.create(g, &[]).await.unwrap();
         advance(g);
         save_moves(store, g).await;
     }
@@ -137,7 +139,7 @@ pub async fn a_waiter_wakes_when_an_event_is_appended(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let mut g = generation();
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     let latest = store
         .read_after(StreamPosition::START, &[], usize::MAX)
         .await
@@ -161,7 +163,7 @@ pub async fn a_users_list_is_newest_first_and_pages_by_cursor(
     let second = generation_of(first.user_id());
     let third = generation_of(first.user_id());
     for g in [&first, &second, &third, &generation()] {
-        store.create(g).await.unwrap();
+        store.create(g, &[]).await.unwrap();
     }
     let page = store.list_for_user(first.user_id(), None, 2).await.unwrap();
     assert_eq!(
@@ -196,7 +198,7 @@ pub async fn the_latest_position_is_that_of_the_newest_event(
     store: &(impl GenerationRepository + EventStore),
 ) {
     let mut g = generation();
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     advance(&mut g);
     save_moves(store, &mut g).await;
     let all = store
@@ -207,4 +209,64 @@ pub async fn the_latest_position_is_that_of_the_newest_event(
         store.latest_position().await.unwrap(),
         all.last().unwrap().position
     );
+}
+
+fn job(key: &str) -> NewJob {
+    NewJob::new(
+        QueueName::ProviderSubmissions,
+        serde_json::json!({ "key": key }),
+    )
+    .with_key(key)
+}
+
+async fn queued_keys(queue: &impl JobQueue) -> Vec<String> {
+    let mut keys = Vec::new();
+    while let Some(job) = queue
+        .reserve(&QueueName::ALL, Duration::from_secs(30), Duration::ZERO)
+        .await
+        .unwrap()
+    {
+        keys.push(job.payload["key"].as_str().unwrap_or_default().to_owned());
+    }
+    keys.sort();
+    keys
+}
+
+pub async fn a_create_queues_its_jobs_with_it(
+    store: &(impl GenerationRepository + EventStore),
+    queue: &impl JobQueue,
+) {
+    let g = generation();
+    store.create(&g, &[job("submit-a")]).await.unwrap();
+    assert_eq!(queued_keys(queue).await, ["submit-a"]);
+}
+
+pub async fn a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing(
+    store: &(impl GenerationRepository + EventStore),
+    queue: &impl JobQueue,
+) {
+    let mut g = generation();
+    store.create(&g, &[]).await.unwrap();
+    let mut rival = g.clone();
+    advance(&mut rival);
+    let rival_events = rival.take_events();
+    store
+        .save(&rival, &rival_events, &[job("rival"), job("rival-2")])
+        .await
+        .unwrap();
+    advance(&mut g);
+    let events = g.take_events();
+    let err = store.save(&g, &events, &[job("loser")]).await.unwrap_err();
+    assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
+    assert_eq!(queued_keys(queue).await, ["rival", "rival-2"]);
+}
+
+pub async fn a_create_of_an_existing_id_queues_nothing(
+    store: &(impl GenerationRepository + EventStore),
+    queue: &impl JobQueue,
+) {
+    let g = generation();
+    store.create(&g, &[job("first")]).await.unwrap();
+    assert!(store.create(&g, &[job("second")]).await.is_err());
+    assert_eq!(queued_keys(queue).await, ["first"]);
 }

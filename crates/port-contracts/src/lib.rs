@@ -1,6 +1,7 @@
 //! Contract test suites, written once per port and run against every adapter of it:
 //! the in-memory adapters now, the Postgres and Redis adapters next. Each function is
-//! one rule; an adapter's test binary calls each with a fresh adapter.
+//! one rule; an adapter's test binary runs every rule with a fresh adapter through the
+//! suite macros (`generation_store_tests!`, `job_queue_tests!`, ...).
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,3 +13,4 @@ pub mod job_queue;
 pub mod webhook_inbox;
 
 mod fixtures;
+mod suites;

@@ -3,7 +3,11 @@
 
 use chrono::Utc;
 use imagegen_application::Error;
-use imagegen_application::ports::{InboxState, WebhookDelivery, WebhookInbox};
+use std::time::Duration;
+
+use imagegen_application::ports::{
+    InboxState, JobQueue, NewJob, QueueName, WebhookDelivery, WebhookInbox,
+};
 use imagegen_domain::ProviderName;
 use serde_json::json;
 
@@ -17,50 +21,79 @@ fn delivery(id: &str) -> WebhookDelivery {
     }
 }
 
-pub async fn the_first_delivery_is_recorded_as_received(inbox: &impl WebhookInbox) {
-    let entry = inbox.record(delivery("msg_1")).await.unwrap();
+fn job(id: &str) -> NewJob {
+    NewJob::new(QueueName::GenerationWebhooks, json!({ "webhook": id }))
+        .with_key(format!("webhook:{id}"))
+}
+
+async fn queued(queue: &impl JobQueue) -> Vec<serde_json::Value> {
+    let mut payloads = Vec::new();
+    while let Some(job) = queue
+        .reserve(&QueueName::ALL, Duration::from_secs(30), Duration::ZERO)
+        .await
+        .unwrap()
+    {
+        payloads.push(job.payload);
+    }
+    payloads
+}
+
+pub async fn the_first_delivery_is_recorded_and_queued(
+    inbox: &impl WebhookInbox,
+    queue: &impl JobQueue,
+) {
+    let entry = inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     assert!(entry.first_seen);
-    assert_eq!(entry.state, InboxState::Received);
+    assert_eq!(entry.state, InboxState::Queued);
+    assert_eq!(queued(queue).await, [json!({ "webhook": "msg_1" })]);
+}
+
+pub async fn a_repeat_queues_nothing_more(inbox: &impl WebhookInbox, queue: &impl JobQueue) {
+    inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
+    assert_eq!(queued(queue).await.len(), 1);
+    let entry = inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
+    assert!(!entry.first_seen);
+    assert!(queued(queue).await.is_empty());
 }
 
 pub async fn a_repeat_returns_the_stored_entry(inbox: &impl WebhookInbox) {
-    inbox.record(delivery("msg_1")).await.unwrap();
+    inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     inbox
-        .advance(ProviderName::Replicate, "msg_1", InboxState::Enqueued)
+        .advance(ProviderName::Replicate, "msg_1", InboxState::Processed)
         .await
         .unwrap();
     let mut repeat = delivery("msg_1");
     repeat.body = json!({ "other": true });
-    let entry = inbox.record(repeat).await.unwrap();
+    let entry = inbox.record(repeat, job("msg_1")).await.unwrap();
     assert!(!entry.first_seen);
-    assert_eq!(entry.state, InboxState::Enqueued);
+    assert_eq!(entry.state, InboxState::Processed);
     assert_eq!(entry.delivery.body, json!({ "id": "msg_1" }));
 }
 
 pub async fn the_same_id_from_another_provider_is_another_delivery(inbox: &impl WebhookInbox) {
-    inbox.record(delivery("msg_1")).await.unwrap();
+    inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     let mut other = delivery("msg_1");
     other.provider = ProviderName::OpenAi;
-    assert!(inbox.record(other).await.unwrap().first_seen);
+    assert!(inbox.record(other, job("msg_1b")).await.unwrap().first_seen);
 }
 
 pub async fn a_state_never_moves_backwards(inbox: &impl WebhookInbox) {
-    inbox.record(delivery("msg_1")).await.unwrap();
+    inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     inbox
         .advance(ProviderName::Replicate, "msg_1", InboxState::Processed)
         .await
         .unwrap();
     inbox
-        .advance(ProviderName::Replicate, "msg_1", InboxState::Enqueued)
+        .advance(ProviderName::Replicate, "msg_1", InboxState::Queued)
         .await
         .unwrap();
-    let entry = inbox.record(delivery("msg_1")).await.unwrap();
+    let entry = inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     assert_eq!(entry.state, InboxState::Processed);
 }
 
 pub async fn advancing_an_unknown_delivery_is_not_found(inbox: &impl WebhookInbox) {
     let err = inbox
-        .advance(ProviderName::Replicate, "nope", InboxState::Enqueued)
+        .advance(ProviderName::Replicate, "nope", InboxState::Queued)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");

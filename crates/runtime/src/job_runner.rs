@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::FutureExt;
 use imagegen_application::jobs::JobHandler;
-use imagegen_application::ports::{FailOutcome, Job, JobQueue, QueueName};
+use imagegen_application::ports::{Clock, FailOutcome, Job, JobQueue, QueueName, SystemClock};
 use imagegen_application::{Error, Result};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -53,6 +53,8 @@ pub struct JobRunner {
     queue: Arc<dyn JobQueue>,
     handlers: Arc<HashMap<QueueName, Arc<dyn JobHandler>>>,
     config: RunnerConfig,
+    /// Retry times are computed from it.
+    clock: Arc<dyn Clock>,
 }
 
 impl JobRunner {
@@ -66,7 +68,15 @@ impl JobRunner {
             queue,
             handlers: Arc::new(handlers),
             config,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Computes retry times from `clock` instead of the system's.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     fn queues(&self) -> Vec<QueueName> {
@@ -127,7 +137,7 @@ impl JobRunner {
                 } => *after,
                 _ => backoff::delay(job.attempt),
             };
-            Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
+            self.clock.now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
         });
         match self.queue.fail(job, &error.to_string(), retry_at).await? {
             FailOutcome::RetryAt(at) => {

@@ -1,4 +1,5 @@
-//! Apply a provider update to its generation; queue the image copy on success.
+//! Apply a provider update to its generation; a success saves the image copy job with
+//! the move.
 
 use std::sync::Arc;
 
@@ -6,16 +7,13 @@ use async_trait::async_trait;
 use imagegen_domain::{GenerationError, GenerationStatus};
 
 use super::{ApplyProviderUpdate, JobHandler, JobPayload, StoreImages};
-use crate::ports::{
-    Clock, GenerationRepository, InboxState, Job, JobQueue, QueueName, WebhookInbox,
-};
-use crate::use_cases::change_generation;
+use crate::ports::{Clock, GenerationRepository, InboxState, Job, QueueName, WebhookInbox};
+use crate::use_cases::change_generation_with_jobs;
 use crate::{Error, Result};
 
 /// Runs `generation-webhooks` jobs.
 pub struct ApplyProviderUpdateHandler {
     repository: Arc<dyn GenerationRepository>,
-    queue: Arc<dyn JobQueue>,
     inbox: Arc<dyn WebhookInbox>,
     clock: Arc<dyn Clock>,
 }
@@ -23,13 +21,11 @@ pub struct ApplyProviderUpdateHandler {
 impl ApplyProviderUpdateHandler {
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
-        queue: Arc<dyn JobQueue>,
         inbox: Arc<dyn WebhookInbox>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             repository,
-            queue,
             inbox,
             clock,
         }
@@ -48,23 +44,21 @@ impl JobHandler for ApplyProviderUpdateHandler {
         let id = payload.generation_id;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let now = self.clock.now();
-        let changed = change_generation(self.repository.as_ref(), id, |g| {
-            g.apply_provider_update(&payload.update, now)
-        })
+        let changed = change_generation_with_jobs(
+            self.repository.as_ref(),
+            id,
+            |g| g.apply_provider_update(&payload.update, now),
+            |g| match g.status() {
+                GenerationStatus::Storing => Ok(vec![StoreImages { generation_id: id }.to_job()?]),
+                _ => Ok(Vec::new()),
+            },
+        )
         .await;
         match changed {
-            Ok((generation, moved)) => {
-                if let Some(event) = &moved {
-                    tracing::info!(event.r#type = event.event_type(), status = %event.status(), "generation moved");
-                }
-                // Checked on the saved state, not on `moved`: a re-run after a crash
-                // between the save and this enqueue must still queue the copy.
-                if generation.status() == GenerationStatus::Storing {
-                    self.queue
-                        .enqueue(StoreImages { generation_id: id }.to_job()?)
-                        .await?;
-                }
+            Ok((_, Some(event))) => {
+                tracing::info!(event.r#type = event.event_type(), status = %event.status(), "generation moved");
             }
+            Ok((_, None)) => tracing::debug!("update changed nothing"),
             Err(Error::Domain(error @ GenerationError::ExternalIdMismatch { .. })) => {
                 tracing::warn!(%error, "update for another prediction ignored");
             }

@@ -1,21 +1,29 @@
-//! Where generations live, saved together with their events (transactional outbox).
+//! Where generations live, saved together with their events (transactional outbox)
+//! and the jobs their moves cause.
 
 use async_trait::async_trait;
 use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
 
+use super::NewJob;
 use crate::Result;
 
-/// Stores generations. Saving a generation and appending its events is one atomic step,
-/// so an event exists if and only if its move was saved.
+/// Stores generations. Saving a generation, appending its events and queueing the jobs
+/// its move caused is one atomic step: an event or a job exists if and only if its move
+/// was saved, so no crash can strand a generation between two stores.
+///
+/// The jobs reach the [`JobQueue`](super::JobQueue) the adapter is wired to: written
+/// to the same database in the durable mode, or to a job outbox that a dispatcher
+/// moves to Redis after commit in the distributed mode (the queue's idempotency key
+/// makes a repeated move harmless).
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait GenerationRepository: Send + Sync {
-    /// Saves a new generation (version 0, no events).
+    /// Saves a new generation (version 0, no events) and queues `jobs` with it.
     ///
     /// # Errors
     /// - [`Error::VersionConflict`](crate::Error::VersionConflict) if the id exists.
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
-    async fn create(&self, generation: &Generation) -> Result<()>;
+    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> Result<()>;
 
     /// Loads a generation, `None` if there is none with this id.
     ///
@@ -23,8 +31,8 @@ pub trait GenerationRepository: Send + Sync {
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
     async fn get(&self, id: GenerationId) -> Result<Option<Generation>>;
 
-    /// Saves a generation's new state and appends `events` (taken from it with
-    /// `take_events`) in one step, if the stored version is still
+    /// Saves a generation's new state, appends `events` (taken from it with
+    /// `take_events`) and queues `jobs`, in one step, if the stored version is still
     /// `generation.version() - events.len()`.
     ///
     /// # Errors
@@ -32,7 +40,12 @@ pub trait GenerationRepository: Send + Sync {
     ///   first; nothing is written.
     /// - [`Error::NotFound`](crate::Error::NotFound) if the generation was never created.
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
-    async fn save(&self, generation: &Generation, events: &[EventEnvelope]) -> Result<()>;
+    async fn save(
+        &self,
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
+    ) -> Result<()>;
 
     /// A user's generations, newest first, created strictly before `before` if given.
     ///

@@ -11,7 +11,7 @@ mod image_store;
 mod job_queue;
 mod webhook_inbox;
 
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use event_bus::{BusMessage, EventBus, EventSubscription};
 pub use event_store::{EventStore, StoredEvent, StreamPosition};
 pub use generation_repository::GenerationRepository;

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use imagegen_domain::{GenerationId, ProviderName};
 
+use super::NewJob;
 use crate::Result;
 
 /// One verified webhook delivery.
@@ -21,12 +22,20 @@ pub struct WebhookDelivery {
 /// How far a delivery got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InboxState {
-    /// Recorded, but its job may not be queued yet.
-    Received,
-    /// Its job is queued: a repeat can be acknowledged and dropped.
-    Enqueued,
+    /// Recorded with its job queued: a repeat is acknowledged and dropped.
+    Queued,
     /// Its job ran.
     Processed,
+}
+
+impl InboxState {
+    /// The stored name (`queued`, `processed`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Processed => "processed",
+        }
+    }
 }
 
 /// What the inbox knows of a delivery.
@@ -38,16 +47,19 @@ pub struct InboxEntry {
     pub first_seen: bool,
 }
 
-/// Records deliveries once. A delivery whose job could not be queued stays
-/// `Received`, so the provider's retry queues it again instead of being dropped.
+/// Records deliveries once, each together with the job that applies it: a delivery is
+/// either recorded and queued, or not recorded at all (and the provider's retry brings
+/// it again). Duplicates, across instances and restarts, are acknowledged and dropped.
 #[async_trait]
 pub trait WebhookInbox: Send + Sync {
-    /// Records a delivery unless one with the same provider and webhook id exists;
-    /// returns the stored entry either way.
+    /// Records a delivery and queues `job` in one step, unless a delivery with the same
+    /// provider and webhook id exists (then nothing is written); returns the stored
+    /// entry either way.
     ///
     /// # Errors
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the inbox cannot be reached.
-    async fn record(&self, delivery: WebhookDelivery) -> Result<InboxEntry>;
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the inbox cannot be reached;
+    ///   nothing was recorded.
+    async fn record(&self, delivery: WebhookDelivery, job: NewJob) -> Result<InboxEntry>;
 
     /// Moves a delivery forward to `state` (never backwards).
     ///

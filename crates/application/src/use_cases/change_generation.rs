@@ -2,7 +2,7 @@
 
 use imagegen_domain::{Generation, GenerationError, GenerationEvent, GenerationId};
 
-use crate::ports::GenerationRepository;
+use crate::ports::{GenerationRepository, NewJob};
 use crate::{Error, Result};
 
 /// How often a move is retried when another writer saved first.
@@ -18,10 +18,28 @@ const MAX_CONFLICT_RETRIES: usize = 5;
 pub async fn change_generation<F>(
     repository: &dyn GenerationRepository,
     id: GenerationId,
-    mut change: F,
+    change: F,
 ) -> Result<(Generation, Option<GenerationEvent>)>
 where
     F: FnMut(&mut Generation) -> Result<Option<GenerationEvent>, GenerationError> + Send,
+{
+    change_generation_with_jobs(repository, id, change, |_| Ok(Vec::new())).await
+}
+
+/// As [`change_generation`], and queues the jobs that `follow_up` asks for after the
+/// move, in the same atomic save: a job exists if and only if its move was saved.
+///
+/// # Errors
+/// As [`change_generation`], and `follow_up`'s errors.
+pub async fn change_generation_with_jobs<F, J>(
+    repository: &dyn GenerationRepository,
+    id: GenerationId,
+    mut change: F,
+    follow_up: J,
+) -> Result<(Generation, Option<GenerationEvent>)>
+where
+    F: FnMut(&mut Generation) -> Result<Option<GenerationEvent>, GenerationError> + Send,
+    J: Fn(&Generation) -> Result<Vec<NewJob>> + Send,
 {
     let mut attempt = 0;
     loop {
@@ -34,7 +52,8 @@ where
             return Ok((generation, None));
         };
         let events = generation.take_events();
-        match repository.save(&generation, &events).await {
+        let jobs = follow_up(&generation)?;
+        match repository.save(&generation, &events, &jobs).await {
             Ok(()) => return Ok((generation, Some(event))),
             Err(Error::VersionConflict { .. }) if attempt < MAX_CONFLICT_RETRIES => {
                 tracing::debug!(generation.id = %id, attempt, "version conflict; reloading");

@@ -1,15 +1,16 @@
-//! Create a generation: validate, save as pending, queue its submission, answer at once.
+//! Create a generation: validate, save it as pending together with its submission job
+//! (one atomic step), answer at once.
 
 use std::sync::Arc;
 
 use imagegen_domain::{
-    DeliveryMode, FailureReason, Generation, GenerationId, GenerationSettings, NewGeneration,
-    Prompt, ProviderName, SettingsInput,
+    DeliveryMode, Generation, GenerationId, GenerationSettings, NewGeneration, Prompt,
+    ProviderName, SettingsInput,
 };
 
 use crate::jobs::{JobPayload, SubmitGeneration};
-use crate::ports::{Clock, GenerationRepository, JobQueue};
-use crate::{Caller, Error, Result};
+use crate::ports::{Clock, GenerationRepository};
+use crate::{Caller, Result};
 
 /// What the user asked for, not yet validated.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +22,6 @@ pub struct CreateGenerationCommand {
 /// Creates generations. It never waits on the provider.
 pub struct CreateGeneration {
     repository: Arc<dyn GenerationRepository>,
-    queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
     provider: ProviderName,
 }
@@ -29,24 +29,21 @@ pub struct CreateGeneration {
 impl CreateGeneration {
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
-        queue: Arc<dyn JobQueue>,
         clock: Arc<dyn Clock>,
         provider: ProviderName,
     ) -> Self {
         Self {
             repository,
-            queue,
             clock,
             provider,
         }
     }
 
-    /// Validates the command, saves a pending generation and queues its submission.
+    /// Validates the command and saves a pending generation with its submission job.
     ///
     /// # Errors
-    /// `Prompt` or `Settings` for bad input (nothing is saved); `Unavailable` when the
-    /// store or the queue cannot be reached. If the queue fails after the save, the
-    /// generation is failed with `queue_unavailable`, so nothing stays pending forever.
+    /// `Prompt` or `Settings` for bad input; `Unavailable` when the store cannot be
+    /// reached. Either way nothing is saved: the generation and its job are one write.
     #[tracing::instrument(name = "create_generation", skip_all, fields(user.id = %caller.user_id, generation.id))]
     pub async fn execute(
         &self,
@@ -69,29 +66,9 @@ impl CreateGeneration {
             },
             self.clock.now(),
         );
-        self.repository.create(&generation).await?;
         let job = SubmitGeneration { generation_id: id }.to_job()?;
-        if let Err(error) = self.queue.enqueue(job).await {
-            self.give_up(generation, &error).await;
-            return Err(error);
-        }
+        self.repository.create(&generation, &[job]).await?;
         tracing::info!(provider = %self.provider, "generation created");
         Ok(generation)
-    }
-
-    /// Fails a generation whose submission could not be queued.
-    async fn give_up(&self, mut generation: Generation, cause: &Error) {
-        tracing::warn!(error = %cause, "could not queue the submission");
-        let reason = FailureReason {
-            code: "queue_unavailable".into(),
-            message: "the generation could not be queued; submit it again".into(),
-            retryable: true,
-        };
-        if let Ok(Some(_)) = generation.fail(reason, self.clock.now()) {
-            let events = generation.take_events();
-            if let Err(error) = self.repository.save(&generation, &events).await {
-                tracing::error!(%error, "could not fail a generation left unqueued");
-            }
-        }
     }
 }

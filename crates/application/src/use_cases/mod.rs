@@ -6,7 +6,7 @@ mod get_generation;
 mod list_generations;
 mod receive_webhook;
 
-pub use change_generation::change_generation;
+pub use change_generation::{change_generation, change_generation_with_jobs};
 pub use create_generation::{CreateGeneration, CreateGenerationCommand};
 pub use get_generation::GetGeneration;
 pub use list_generations::{GenerationPage, ListGenerations};

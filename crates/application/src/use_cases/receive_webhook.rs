@@ -1,4 +1,4 @@
-//! Receive a verified webhook: record it once, queue its update, answer quickly.
+//! Receive a verified webhook: record it once with its update's job, answer quickly.
 
 use std::sync::Arc;
 
@@ -6,7 +6,7 @@ use imagegen_domain::{GenerationId, ProviderName, ProviderUpdate};
 
 use crate::Result;
 use crate::jobs::{ApplyProviderUpdate, JobPayload};
-use crate::ports::{Clock, InboxState, JobQueue, WebhookDelivery, WebhookInbox};
+use crate::ports::{Clock, WebhookDelivery, WebhookInbox};
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,29 +21,19 @@ pub enum WebhookReceipt {
 /// happens before, on the raw bytes.
 pub struct ReceiveWebhook {
     inbox: Arc<dyn WebhookInbox>,
-    queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
 }
 
 impl ReceiveWebhook {
-    pub fn new(
-        inbox: Arc<dyn WebhookInbox>,
-        queue: Arc<dyn JobQueue>,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
-        Self {
-            inbox,
-            queue,
-            clock,
-        }
+    pub fn new(inbox: Arc<dyn WebhookInbox>, clock: Arc<dyn Clock>) -> Self {
+        Self { inbox, clock }
     }
 
-    /// Records the delivery and queues its update, unless it was queued before.
+    /// Records the delivery together with its update's job, unless it was seen before.
     ///
     /// # Errors
-    /// `Unavailable` when the inbox or the queue cannot be reached: the caller answers
-    /// 503 so that the provider retries. A delivery recorded but not queued is queued
-    /// by that retry (the queue's idempotency key makes a double enqueue harmless).
+    /// `Unavailable` when the inbox cannot be reached: nothing was recorded, and the
+    /// caller answers 503 so that the provider retries.
     #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %webhook_id))]
     pub async fn execute(
         &self,
@@ -53,31 +43,27 @@ impl ReceiveWebhook {
         update: ProviderUpdate,
         body: serde_json::Value,
     ) -> Result<WebhookReceipt> {
-        let entry = self
-            .inbox
-            .record(WebhookDelivery {
-                provider,
-                webhook_id: webhook_id.clone(),
-                generation_id: Some(generation_id),
-                received_at: self.clock.now(),
-                body,
-            })
-            .await?;
-        if entry.state != InboxState::Received {
-            tracing::info!("duplicate webhook acknowledged");
-            return Ok(WebhookReceipt::Duplicate);
-        }
+        let status = update.status;
         let job = ApplyProviderUpdate {
             provider,
             webhook_id: webhook_id.clone(),
             generation_id,
             update,
+        }
+        .to_job()?;
+        let delivery = WebhookDelivery {
+            provider,
+            webhook_id,
+            generation_id: Some(generation_id),
+            received_at: self.clock.now(),
+            body,
         };
-        self.queue.enqueue(job.to_job()?).await?;
-        self.inbox
-            .advance(provider, &webhook_id, InboxState::Enqueued)
-            .await?;
-        tracing::info!(status = ?job.update.status, "webhook queued");
+        let entry = self.inbox.record(delivery, job).await?;
+        if !entry.first_seen {
+            tracing::info!("duplicate webhook acknowledged");
+            return Ok(WebhookReceipt::Duplicate);
+        }
+        tracing::info!(?status, "webhook queued");
         Ok(WebhookReceipt::Queued)
     }
 }

@@ -4,12 +4,14 @@
 use std::sync::Arc;
 
 use imagegen_application::Error;
-use imagegen_application::ports::{GenerationRepository, JobQueue, QueueName, SystemClock};
+use imagegen_application::ports::{
+    GenerationRepository, JobQueue, MockGenerationRepository, QueueName, SystemClock,
+};
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
 use imagegen_domain::{GenerationStatus, ProviderName, SettingsInput};
 use imagegen_memory::{MemoryGenerationStore, MemoryJobQueue};
 
-use crate::{FlakyQueue, caller, take};
+use crate::{caller, take};
 
 fn command(prompt: &str) -> CreateGenerationCommand {
     CreateGenerationCommand {
@@ -20,13 +22,10 @@ fn command(prompt: &str) -> CreateGenerationCommand {
 
 #[tokio::test]
 async fn a_valid_request_is_saved_pending_and_its_submission_queued() {
-    let (store, queue) = (
-        Arc::new(MemoryGenerationStore::new()),
-        Arc::new(MemoryJobQueue::new()),
-    );
+    let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let create = CreateGeneration::new(
         store.clone(),
-        queue.clone(),
         Arc::new(SystemClock),
         ProviderName::Simulator,
     );
@@ -42,13 +41,10 @@ async fn a_valid_request_is_saved_pending_and_its_submission_queued() {
 
 #[tokio::test]
 async fn bad_input_is_refused_and_nothing_is_saved_or_queued() {
-    let (store, queue) = (
-        Arc::new(MemoryGenerationStore::new()),
-        Arc::new(MemoryJobQueue::new()),
-    );
+    let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let create = CreateGeneration::new(
         store.clone(),
-        queue.clone(),
         Arc::new(SystemClock),
         ProviderName::Simulator,
     );
@@ -86,19 +82,21 @@ async fn bad_input_is_refused_and_nothing_is_saved_or_queued() {
 }
 
 #[tokio::test]
-async fn when_the_queue_is_down_the_generation_is_failed_not_left_pending() {
-    let store = Arc::new(MemoryGenerationStore::new());
+async fn when_the_store_is_down_the_request_fails_and_nothing_is_queued() {
+    let mut repository = MockGenerationRepository::new();
+    repository
+        .expect_create()
+        .times(1)
+        .withf(|_, jobs| jobs.len() == 1 && jobs[0].queue == QueueName::ProviderSubmissions)
+        .returning(|_, _| Err(Error::unavailable("database", "connection refused")));
     let create = CreateGeneration::new(
-        store.clone(),
-        FlakyQueue::failing(1),
+        Arc::new(repository),
         Arc::new(SystemClock),
         ProviderName::Simulator,
     );
-    let who = caller();
-    let err = create.execute(&who, command("a fox")).await.unwrap_err();
+    let err = create
+        .execute(&caller(), command("a fox"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
-    let saved = store.list_for_user(who.user_id, None, 10).await.unwrap();
-    assert_eq!(saved.len(), 1);
-    assert_eq!(saved[0].status(), GenerationStatus::Failed);
-    assert_eq!(saved[0].error().unwrap().code, "queue_unavailable");
 }

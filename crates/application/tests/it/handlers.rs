@@ -22,7 +22,7 @@ use imagegen_memory::{
 
 use crate::{caller, take};
 
-fn update(external: &str, status: ProviderStatus) -> ProviderUpdate {
+pub fn update(external: &str, status: ProviderStatus) -> ProviderUpdate {
     let output_urls = if status == ProviderStatus::Succeeded {
         vec!["https://cdn/x.png".into()]
     } else {
@@ -37,7 +37,7 @@ fn update(external: &str, status: ProviderStatus) -> ProviderUpdate {
 }
 
 /// A saved generation, moved by `updates`.
-async fn saved(store: &MemoryGenerationStore, updates: &[ProviderStatus]) -> GenerationId {
+pub async fn saved(store: &MemoryGenerationStore, updates: &[ProviderStatus]) -> GenerationId {
     let who = caller();
     let mut generation = Generation::create(
         NewGeneration {
@@ -51,59 +51,40 @@ async fn saved(store: &MemoryGenerationStore, updates: &[ProviderStatus]) -> Gen
         },
         Utc::now(),
     );
-    store.create(&generation).await.unwrap();
+    store.create(&generation, &[]).await.unwrap();
+    if !updates.is_empty() {
+        generation
+            .record_submission(ExternalId::parse("p1").unwrap(), Utc::now())
+            .unwrap();
+    }
     for status in updates {
         generation
             .apply_provider_update(&update("p1", *status), Utc::now())
             .unwrap();
     }
     let events = generation.take_events();
-    store.save(&generation, &events).await.unwrap();
+    store.save(&generation, &events, &[]).await.unwrap();
     generation.id()
 }
 
-fn apply_handler(
+pub fn apply_handler(
     store: &Arc<MemoryGenerationStore>,
     queue: &Arc<MemoryJobQueue>,
 ) -> ApplyProviderUpdateHandler {
-    let inbox = Arc::new(MemoryWebhookInbox::new());
-    ApplyProviderUpdateHandler::new(store.clone(), queue.clone(), inbox, Arc::new(SystemClock))
+    let inbox = Arc::new(MemoryWebhookInbox::new(queue.clone()));
+    ApplyProviderUpdateHandler::new(store.clone(), inbox, Arc::new(SystemClock))
 }
 
-async fn enqueue(queue: &MemoryJobQueue, payload: &impl JobPayload, max_attempts: u32) {
+pub async fn enqueue(queue: &MemoryJobQueue, payload: &impl JobPayload, max_attempts: u32) {
     let mut job = payload.to_job().unwrap();
     job.max_attempts = max_attempts;
     queue.enqueue(job).await.unwrap();
 }
 
 #[tokio::test]
-async fn an_update_for_another_prediction_is_ignored() {
-    let (store, queue) = (
-        Arc::new(MemoryGenerationStore::new()),
-        Arc::new(MemoryJobQueue::new()),
-    );
-    let id = saved(&store, &[ProviderStatus::Starting]).await;
-    let payload = ApplyProviderUpdate {
-        provider: ProviderName::Replicate,
-        webhook_id: "msg".into(),
-        generation_id: id,
-        update: update("someone-else", ProviderStatus::Succeeded),
-    };
-    enqueue(&queue, &payload, 8).await;
-    let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
-    apply_handler(&store, &queue).handle(&job).await.unwrap();
-    assert_eq!(
-        store.get(id).await.unwrap().unwrap().status(),
-        GenerationStatus::Starting
-    );
-}
-
-#[tokio::test]
-async fn rerunning_a_success_after_a_crash_queues_the_image_copy_again() {
-    let (store, queue) = (
-        Arc::new(MemoryGenerationStore::new()),
-        Arc::new(MemoryJobQueue::new()),
-    );
+async fn a_success_saves_the_image_copy_with_the_move_and_a_repeat_queues_nothing() {
+    let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let id = saved(&store, &[ProviderStatus::Starting]).await;
     let payload = ApplyProviderUpdate {
         provider: ProviderName::Replicate,
@@ -117,10 +98,9 @@ async fn rerunning_a_success_after_a_crash_queues_the_image_copy_again() {
         let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
         handler.handle(&job).await.unwrap();
         queue.complete(&job).await.unwrap();
-        // As if the copy job had been lost: it must be queued again.
-        let copy = take(queue.as_ref(), QueueName::ImageProcessing).await;
-        queue.complete(&copy).await.unwrap();
     }
+    let stats = queue.stats(QueueName::ImageProcessing).await.unwrap();
+    assert_eq!(stats.waiting, 1, "one copy job, saved with the move");
     assert_eq!(
         store.get(id).await.unwrap().unwrap().status(),
         GenerationStatus::Storing
@@ -131,10 +111,8 @@ async fn run_copy(
     fetch_error: Error,
     max_attempts: u32,
 ) -> (imagegen_application::Result<()>, Generation) {
-    let (store, queue) = (
-        Arc::new(MemoryGenerationStore::new()),
-        Arc::new(MemoryJobQueue::new()),
-    );
+    let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let id = saved(&store, &[ProviderStatus::Succeeded]).await;
     let mut fetcher = MockImageFetcher::new();
     let error = std::sync::Mutex::new(Some(fetch_error));
@@ -198,10 +176,8 @@ async fn a_transient_fetch_error_on_the_last_attempt_fails_the_generation() {
 
 #[tokio::test]
 async fn a_submission_job_delivered_twice_calls_the_provider_once() {
-    let (store, queue) = (
-        Arc::new(MemoryGenerationStore::new()),
-        Arc::new(MemoryJobQueue::new()),
-    );
+    let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let id = saved(&store, &[]).await;
     let mut provider = MockImageProvider::new();
     provider

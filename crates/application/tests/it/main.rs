@@ -3,6 +3,7 @@
 
 mod create_generation;
 mod handlers;
+mod prediction_ids;
 mod read_generations;
 mod receive_webhook;
 
@@ -11,13 +12,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use imagegen_application::ports::{
-    DeadLetter, EnqueueOutcome, FailOutcome, Job, JobQueue, NewJob, QueueName, QueueStats,
+    InboxEntry, InboxState, Job, JobQueue, NewJob, QueueName, WebhookDelivery, WebhookInbox,
 };
 use imagegen_application::{Caller, Error, Result, Role};
-use imagegen_domain::{OrganizationId, UserId};
-use imagegen_memory::MemoryJobQueue;
+use imagegen_domain::{OrganizationId, ProviderName, UserId};
+use imagegen_memory::{MemoryJobQueue, MemoryWebhookInbox};
 use uuid::Uuid;
 
 pub fn caller() -> Caller {
@@ -37,56 +37,39 @@ pub async fn take(queue: &dyn JobQueue, name: QueueName) -> Job {
         .expect("a queued job")
 }
 
-/// A memory queue whose first `failures` enqueues fail as if Redis were down.
-pub struct FlakyQueue {
-    pub inner: MemoryJobQueue,
+/// A memory inbox whose first `failures` records fail as if its database were down.
+pub struct FlakyInbox {
+    pub inner: MemoryWebhookInbox,
     failures: AtomicUsize,
 }
 
-impl FlakyQueue {
-    pub fn failing(failures: usize) -> Arc<Self> {
+impl FlakyInbox {
+    pub fn failing(failures: usize, queue: Arc<MemoryJobQueue>) -> Arc<Self> {
         Arc::new(Self {
-            inner: MemoryJobQueue::new(),
+            inner: MemoryWebhookInbox::new(queue),
             failures: AtomicUsize::new(failures),
         })
     }
 }
 
 #[async_trait]
-impl JobQueue for FlakyQueue {
-    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
+impl WebhookInbox for FlakyInbox {
+    async fn record(&self, delivery: WebhookDelivery, job: NewJob) -> Result<InboxEntry> {
         let failing = self
             .failures
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
         if failing {
-            return Err(Error::unavailable("job queue", "connection refused"));
+            return Err(Error::unavailable("webhook inbox", "connection refused"));
         }
-        self.inner.enqueue(job).await
+        self.inner.record(delivery, job).await
     }
-    async fn reserve(
+    async fn advance(
         &self,
-        queues: &[QueueName],
-        lease: Duration,
-        wait: Duration,
-    ) -> Result<Option<Job>> {
-        self.inner.reserve(queues, lease, wait).await
-    }
-    async fn complete(&self, job: &Job) -> Result<()> {
-        self.inner.complete(job).await
-    }
-    async fn fail(
-        &self,
-        job: &Job,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> Result<FailOutcome> {
-        self.inner.fail(job, error, retry_at).await
-    }
-    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
-        self.inner.dead_letters(queue, limit).await
-    }
-    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
-        self.inner.stats(queue).await
+        provider: ProviderName,
+        webhook_id: &str,
+        state: InboxState,
+    ) -> Result<()> {
+        self.inner.advance(provider, webhook_id, state).await
     }
 }

@@ -8,7 +8,7 @@ use imagegen_application::use_cases::{
 };
 use imagegen_application::{Caller, Error, Role};
 use imagegen_domain::ProviderName;
-use imagegen_memory::{MemoryGenerationStore, MemoryJobQueue};
+use imagegen_memory::MemoryGenerationStore;
 
 use crate::caller;
 
@@ -19,7 +19,6 @@ async fn created(
 ) -> Vec<imagegen_domain::GenerationId> {
     let create = CreateGeneration::new(
         store.clone(),
-        Arc::new(MemoryJobQueue::new()),
         Arc::new(SystemClock),
         ProviderName::Simulator,
     );
@@ -36,7 +35,7 @@ async fn created(
 
 #[tokio::test]
 async fn someone_elses_generation_is_not_found() {
-    let store = Arc::new(MemoryGenerationStore::new());
+    let store = Arc::new(MemoryGenerationStore::default());
     let (alice, mallory) = (caller(), caller());
     let ids = created(&store, &alice, 1).await;
     let get = GetGeneration::new(store);
@@ -49,7 +48,7 @@ async fn someone_elses_generation_is_not_found() {
 
 #[tokio::test]
 async fn an_admin_may_read_any_generation() {
-    let store = Arc::new(MemoryGenerationStore::new());
+    let store = Arc::new(MemoryGenerationStore::default());
     let ids = created(&store, &caller(), 1).await;
     let admin = Caller {
         role: Role::Admin,
@@ -65,7 +64,7 @@ async fn an_admin_may_read_any_generation() {
 
 #[tokio::test]
 async fn pages_follow_the_cursor_newest_first() {
-    let store = Arc::new(MemoryGenerationStore::new());
+    let store = Arc::new(MemoryGenerationStore::default());
     let alice = caller();
     let ids = created(&store, &alice, 3).await;
     let list = ListGenerations::new(store);
@@ -84,7 +83,7 @@ async fn pages_follow_the_cursor_newest_first() {
 
 #[tokio::test]
 async fn a_page_size_outside_1_to_100_is_invalid() {
-    let list = ListGenerations::new(Arc::new(MemoryGenerationStore::new()));
+    let list = ListGenerations::new(Arc::new(MemoryGenerationStore::default()));
     for limit in [0, 101] {
         assert!(matches!(
             list.execute(&caller(), None, limit).await,

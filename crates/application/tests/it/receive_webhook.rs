@@ -1,4 +1,5 @@
-//! Receiving webhooks: recorded once, queued once, and never lost when queueing fails.
+//! Receiving webhooks: recorded once with their job, and never lost when the inbox is
+//! down (the provider's retry brings them again).
 
 use std::sync::Arc;
 
@@ -6,10 +7,10 @@ use imagegen_application::Error;
 use imagegen_application::ports::{JobQueue, QueueName, SystemClock};
 use imagegen_application::use_cases::{ReceiveWebhook, WebhookReceipt};
 use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderStatus, ProviderUpdate};
-use imagegen_memory::MemoryWebhookInbox;
+use imagegen_memory::MemoryJobQueue;
 use serde_json::Value;
 
-use crate::FlakyQueue;
+use crate::FlakyInbox;
 
 fn update() -> ProviderUpdate {
     ProviderUpdate {
@@ -38,12 +39,8 @@ async fn deliver(
 
 #[tokio::test]
 async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
-    let queue = FlakyQueue::failing(0);
-    let receive = ReceiveWebhook::new(
-        Arc::new(MemoryWebhookInbox::new()),
-        queue.clone(),
-        Arc::new(SystemClock),
-    );
+    let queue = Arc::new(MemoryJobQueue::new());
+    let receive = ReceiveWebhook::new(FlakyInbox::failing(0, queue.clone()), Arc::new(SystemClock));
     let id = GenerationId::new();
     let first = deliver(&receive, id).await.unwrap();
     let again = deliver(&receive, id).await.unwrap();
@@ -62,19 +59,17 @@ async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
 }
 
 #[tokio::test]
-async fn a_delivery_whose_queueing_failed_is_queued_by_the_providers_retry() {
-    let queue = FlakyQueue::failing(1);
-    let receive = ReceiveWebhook::new(
-        Arc::new(MemoryWebhookInbox::new()),
-        queue.clone(),
-        Arc::new(SystemClock),
-    );
+async fn a_delivery_the_inbox_could_not_record_is_queued_by_the_providers_retry() {
+    let queue = Arc::new(MemoryJobQueue::new());
+    let receive = ReceiveWebhook::new(FlakyInbox::failing(1, queue.clone()), Arc::new(SystemClock));
     let id = GenerationId::new();
     let failed = deliver(&receive, id).await;
     assert!(
         matches!(failed, Err(Error::Unavailable { .. })),
         "the api answers 503 so the provider retries"
     );
+    let stats = queue.stats(QueueName::GenerationWebhooks).await.unwrap();
+    assert_eq!(stats.waiting, 0, "a refused delivery queues nothing");
     let retried = deliver(&receive, id).await.unwrap();
     assert_eq!(retried, WebhookReceipt::Queued);
     assert_eq!(

@@ -15,6 +15,11 @@ impl Generation {
         external_id: ExternalId,
         now: DateTime<Utc>,
     ) -> Result<Option<GenerationEvent>, GenerationError> {
+        if self.external_id.is_none() && !self.status.is_terminal() {
+            // Only our own create call's answer names the prediction (see
+            // `apply_provider_update`).
+            self.external_id = Some(external_id.clone());
+        }
         let update = ProviderUpdate {
             external_id,
             status: ProviderStatus::Starting,
@@ -26,23 +31,28 @@ impl Generation {
 
     /// Applies a provider update. Late, repeated or out-of-order updates that would not
     /// move the generation forward are ignored; an update may skip statuses.
+    ///
+    /// The prediction's id is learned only from our own create call
+    /// ([`Generation::record_submission`]), never adopted from an update: a signed
+    /// webhook naming some other prediction must not take a generation over. An update
+    /// that arrives before the create call's answer is refused with
+    /// [`GenerationError::NotSubmitted`], which callers retry.
     pub fn apply_provider_update(
         &mut self,
         update: &ProviderUpdate,
         now: DateTime<Utc>,
     ) -> Result<Option<GenerationEvent>, GenerationError> {
-        if let Some(expected) = self
-            .external_id
-            .as_ref()
-            .filter(|e| **e != update.external_id)
-        {
+        if self.status.is_terminal() {
+            return Ok(None);
+        }
+        let Some(expected) = self.external_id.as_ref() else {
+            return Err(GenerationError::NotSubmitted);
+        };
+        if *expected != update.external_id {
             return Err(GenerationError::ExternalIdMismatch {
                 expected: expected.clone(),
                 got: update.external_id.clone(),
             });
-        }
-        if self.status.is_terminal() {
-            return Ok(None);
         }
         let target = match update.status {
             ProviderStatus::Starting => S::Starting,
@@ -55,7 +65,6 @@ impl Generation {
         if target.rank() <= self.status.rank() {
             return Ok(None);
         }
-        self.external_id = Some(update.external_id.clone());
         let previous_status = self.status;
         let event = match target {
             S::Starting => GenerationEvent::GenerationStarted {

@@ -3,6 +3,7 @@
 
 mod moves;
 mod properties;
+mod restore;
 
 use chrono::{DateTime, TimeZone, Utc};
 use imagegen_domain::{
@@ -28,6 +29,14 @@ pub fn pending_generation() -> Generation {
         },
         now(),
     )
+}
+
+/// A generation whose create call was answered (status starting), its event taken.
+pub fn submitted_generation() -> Generation {
+    let mut generation = pending_generation();
+    generation.record_submission(external_id(), now()).unwrap();
+    generation.take_events();
+    generation
 }
 
 pub fn external_id() -> ExternalId {

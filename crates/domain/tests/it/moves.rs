@@ -5,7 +5,7 @@ use imagegen_domain::{
     ProviderStatus as P, StoredImage,
 };
 
-use crate::{external_id, now, pending_generation, update};
+use crate::{external_id, now, pending_generation, submitted_generation, update};
 
 fn image() -> StoredImage {
     StoredImage {
@@ -59,7 +59,7 @@ fn the_happy_path_records_one_event_per_move_in_order() {
 
 #[test]
 fn a_repeated_update_changes_nothing() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     generation
         .apply_provider_update(&update(P::Processing), now())
         .unwrap();
@@ -73,7 +73,7 @@ fn a_repeated_update_changes_nothing() {
 
 #[test]
 fn a_late_start_after_processing_changes_nothing() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     generation
         .apply_provider_update(&update(P::Processing), now())
         .unwrap();
@@ -87,8 +87,8 @@ fn a_late_start_after_processing_changes_nothing() {
 }
 
 #[test]
-fn a_success_as_the_first_update_skips_to_storing_with_one_event() {
-    let mut generation = pending_generation();
+fn a_success_as_the_first_webhook_skips_to_storing_with_one_event() {
+    let mut generation = submitted_generation();
     let event = generation
         .apply_provider_update(&update(P::Succeeded), now())
         .unwrap();
@@ -96,7 +96,7 @@ fn a_success_as_the_first_update_skips_to_storing_with_one_event() {
         event,
         Some(GenerationEvent::GenerationStatusChanged {
             status: S::Storing,
-            previous_status: S::Pending,
+            previous_status: S::Starting,
             ..
         })
     ));
@@ -106,7 +106,7 @@ fn a_success_as_the_first_update_skips_to_storing_with_one_event() {
 
 #[test]
 fn a_success_without_outputs_fails_the_generation() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     let mut succeeded = update(P::Succeeded);
     succeeded.output_urls.clear();
     generation.apply_provider_update(&succeeded, now()).unwrap();
@@ -119,7 +119,7 @@ fn a_success_without_outputs_fails_the_generation() {
 
 #[test]
 fn a_provider_failure_keeps_the_providers_message() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     let mut failed = update(P::Failed);
     failed.error = Some("NSFW content detected".into());
     generation.apply_provider_update(&failed, now()).unwrap();
@@ -129,7 +129,7 @@ fn a_provider_failure_keeps_the_providers_message() {
 
 #[test]
 fn a_terminal_generation_ignores_every_update() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     generation
         .apply_provider_update(&update(P::Canceled), now())
         .unwrap();
@@ -165,7 +165,7 @@ fn completing_before_storing_is_refused() {
 
 #[test]
 fn completing_twice_records_one_event() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     generation
         .apply_provider_update(&update(P::Succeeded), now())
         .unwrap();
@@ -176,7 +176,7 @@ fn completing_twice_records_one_event() {
 
 #[test]
 fn cancelling_an_ended_generation_is_refused() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     generation.cancel(now()).unwrap();
     assert_eq!(
         generation.cancel(now()).unwrap_err(),
@@ -186,7 +186,7 @@ fn cancelling_an_ended_generation_is_refused() {
 
 #[test]
 fn failing_an_ended_generation_changes_nothing() {
-    let mut generation = pending_generation();
+    let mut generation = submitted_generation();
     generation.cancel(now()).unwrap();
     let reason = FailureReason {
         code: "storage_failed".into(),
@@ -195,4 +195,30 @@ fn failing_an_ended_generation_changes_nothing() {
     };
     assert_eq!(generation.fail(reason, now()).unwrap(), None);
     assert_eq!(generation.status(), S::Cancelled);
+}
+
+#[test]
+fn an_update_before_the_submission_is_recorded_is_refused_for_now() {
+    let mut generation = pending_generation();
+    let err = generation
+        .apply_provider_update(&update(P::Succeeded), now())
+        .unwrap_err();
+    assert_eq!(err, GenerationError::NotSubmitted);
+    assert_eq!(generation.status(), S::Pending);
+    assert_eq!(generation.external_id(), None);
+    assert!(generation.take_events().is_empty());
+}
+
+#[test]
+fn a_webhook_never_names_the_prediction_only_our_create_call_does() {
+    let mut generation = pending_generation();
+    let mut forged = update(P::Processing);
+    forged.external_id = ExternalId::parse("someone-elses-prediction").unwrap();
+    assert!(generation.apply_provider_update(&forged, now()).is_err());
+    generation.record_submission(external_id(), now()).unwrap();
+    let err = generation
+        .apply_provider_update(&forged, now())
+        .unwrap_err();
+    assert!(matches!(err, GenerationError::ExternalIdMismatch { .. }));
+    assert_eq!(generation.external_id(), Some(&external_id()));
 }

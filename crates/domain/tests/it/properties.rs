@@ -5,7 +5,7 @@
 use imagegen_domain::{GenerationStatus, ProviderStatus};
 use proptest::prelude::*;
 
-use crate::{now, pending_generation, update};
+use crate::{now, submitted_generation, update};
 
 fn provider_status() -> impl Strategy<Value = ProviderStatus> {
     prop_oneof![
@@ -23,7 +23,8 @@ proptest! {
     fn any_sequence_of_updates_only_moves_forward(
         statuses in prop::collection::vec(provider_status(), 0..24)
     ) {
-        let mut generation = pending_generation();
+        let mut generation = submitted_generation();
+        let first_sequence = generation.version() + 1;
         let mut moves = 0_u64;
         for status in statuses {
             let before = generation.status();
@@ -50,7 +51,7 @@ proptest! {
         let events = generation.take_events();
         prop_assert_eq!(events.len() as u64, moves);
         for (index, envelope) in events.iter().enumerate() {
-            prop_assert_eq!(envelope.sequence, index as u64 + 1);
+            prop_assert_eq!(envelope.sequence, first_sequence + index as u64);
         }
     }
 
@@ -58,7 +59,7 @@ proptest! {
     fn duplicating_every_update_records_the_same_events(
         statuses in prop::collection::vec(provider_status(), 0..12)
     ) {
-        let mut once = pending_generation();
+        let mut once = submitted_generation();
         let mut twice = once.clone();
         for status in &statuses {
             once.apply_provider_update(&update(*status), now()).unwrap();
@@ -77,7 +78,7 @@ proptest! {
         first in provider_status(),
         rest in prop::collection::vec(provider_status(), 0..12)
     ) {
-        let mut generation = pending_generation();
+        let mut generation = submitted_generation();
         generation.apply_provider_update(&update(first), now()).unwrap();
         let status = generation.status();
         if status.is_terminal() {

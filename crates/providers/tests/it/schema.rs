@@ -8,7 +8,7 @@ use crate::harness;
 fn schema() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/data/replicate-openapi.json"
+        "/tests/data/replicate-openapi.json"
     );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("Replicate's OpenAPI document is expected at {path}: {e}"));

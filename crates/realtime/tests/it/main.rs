@@ -52,11 +52,16 @@ async fn apply(store: &MemoryGenerationStore, generation: &mut Generation, statu
         output_urls: urls,
         error: None,
     };
+    if generation.external_id().is_none() {
+        generation
+            .record_submission(update.external_id.clone(), Utc::now())
+            .unwrap();
+    }
     generation
         .apply_provider_update(&update, Utc::now())
         .unwrap();
     let events = generation.take_events();
-    store.save(generation, &events).await.unwrap();
+    store.save(generation, &events, &[]).await.unwrap();
 }
 
 async fn publish_all(store: &MemoryGenerationStore, bus: &MemoryEventBus, after: u64) {
@@ -72,7 +77,7 @@ async fn publish_all(store: &MemoryGenerationStore, bus: &MemoryEventBus, after:
 #[tokio::test]
 async fn a_resumed_session_sends_the_missed_events_then_live_ones_each_once() {
     let (store, bus) = (
-        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryGenerationStore::default()),
         Arc::new(MemoryEventBus::new()),
     );
     let hub = Hub::start(bus.clone(), CancellationToken::new())
@@ -80,7 +85,7 @@ async fn a_resumed_session_sends_the_missed_events_then_live_ones_each_once() {
         .unwrap();
     let alice = caller();
     let mut g = generation_of(&alice);
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     apply(&store, &mut g, ProviderStatus::Starting).await;
     apply(&store, &mut g, ProviderStatus::Processing).await;
 
@@ -112,7 +117,7 @@ async fn a_resumed_session_sends_the_missed_events_then_live_ones_each_once() {
 #[tokio::test]
 async fn a_session_only_sends_events_of_its_channels() {
     let (store, bus) = (
-        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryGenerationStore::default()),
         Arc::new(MemoryEventBus::new()),
     );
     let hub = Hub::start(bus.clone(), CancellationToken::new())
@@ -131,7 +136,7 @@ async fn a_session_only_sends_events_of_its_channels() {
     );
     let (mut theirs, mut mine) = (generation_of(&bob), generation_of(&alice));
     for g in [&mut theirs, &mut mine] {
-        store.create(g).await.unwrap();
+        store.create(g, &[]).await.unwrap();
         apply(&store, g, ProviderStatus::Starting).await;
     }
     publish_all(&store, &bus, 0).await;
@@ -144,10 +149,10 @@ async fn a_session_only_sends_events_of_its_channels() {
 
 #[tokio::test]
 async fn channels_of_others_are_forbidden_and_admins_may_watch_any() {
-    let store = MemoryGenerationStore::new();
+    let store = MemoryGenerationStore::default();
     let (alice, bob) = (caller(), caller());
     let g = generation_of(&alice);
-    store.create(&g).await.unwrap();
+    store.create(&g, &[]).await.unwrap();
     let own = [
         Channel::User(alice.user_id),
         Channel::Organization(alice.organization_id),
@@ -175,7 +180,7 @@ async fn channels_of_others_are_forbidden_and_admins_may_watch_any() {
 #[tokio::test]
 async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
     let (store, bus) = (
-        Arc::new(MemoryGenerationStore::new()),
+        Arc::new(MemoryGenerationStore::default()),
         Arc::new(MemoryEventBus::new()),
     );
     let hub = Hub::start(bus.clone(), CancellationToken::new())
@@ -190,7 +195,7 @@ async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
     let total = 1_500;
     for _ in 0..total {
         let mut g = generation_of(&alice);
-        store.create(&g).await.unwrap();
+        store.create(&g, &[]).await.unwrap();
         apply(&store, &mut g, ProviderStatus::Starting).await;
     }
     publish_all(&store, &bus, 0).await;

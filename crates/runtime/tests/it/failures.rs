@@ -16,8 +16,8 @@ use uuid::Uuid;
 #[tokio::test]
 async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generation() {
     let clock = Arc::new(SystemClock);
-    let store = Arc::new(MemoryGenerationStore::new());
     let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let mut provider = MockImageProvider::new();
     let mut calls = 0;
     provider.expect_submit().times(2).returning(move |_| {
@@ -40,8 +40,7 @@ async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generat
         "http://api/webhooks/replicate",
     ));
     let runner = JobRunner::new(queue.clone(), vec![handler], RunnerConfig::default());
-    let create =
-        CreateGeneration::new(store.clone(), queue.clone(), clock, ProviderName::Simulator);
+    let create = CreateGeneration::new(store.clone(), clock, ProviderName::Simulator);
     let caller = Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),
         organization_id: OrganizationId::from_uuid(Uuid::new_v4()),

@@ -43,9 +43,9 @@ fn update(status: ProviderStatus) -> ProviderUpdate {
 #[tokio::test]
 async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call() {
     let clock = Arc::new(SystemClock);
-    let store = Arc::new(MemoryGenerationStore::new());
     let queue = Arc::new(MemoryJobQueue::new());
-    let inbox = Arc::new(MemoryWebhookInbox::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
+    let inbox = Arc::new(MemoryWebhookInbox::new(queue.clone()));
     let bus = Arc::new(MemoryEventBus::new());
     let mut provider = MockImageProvider::new();
     provider
@@ -76,7 +76,6 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         )),
         Arc::new(ApplyProviderUpdateHandler::new(
             store.clone(),
-            queue.clone(),
             inbox.clone(),
             clock.clone(),
         )),
@@ -88,13 +87,8 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         )),
     ];
     let runner = JobRunner::new(queue.clone(), handlers, RunnerConfig::default());
-    let create = CreateGeneration::new(
-        store.clone(),
-        queue.clone(),
-        clock.clone(),
-        ProviderName::Simulator,
-    );
-    let receive = ReceiveWebhook::new(inbox, queue.clone(), clock);
+    let create = CreateGeneration::new(store.clone(), clock.clone(), ProviderName::Simulator);
+    let receive = ReceiveWebhook::new(inbox, clock);
     let caller = Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),
         organization_id: OrganizationId::from_uuid(Uuid::new_v4()),

@@ -1,0 +1,110 @@
+//! Macros that write one `#[tokio::test]` per contract rule for an adapter, so that a
+//! new rule runs against every adapter without anyone listing it by hand.
+//!
+//! Each macro takes an expression that builds a fresh adapter (it may `.await`); the
+//! adapters are `Arc`s so that one value can be the repository and the event store.
+
+/// One test per rule: `let $pat = $setup; suite::rule $args .await`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __contract_rules {
+    ($setup:expr; $suite:ident; $pat:pat => $args:tt; [$($rule:ident),+ $(,)?]) => {
+        $(
+            #[tokio::test]
+            async fn $rule() {
+                let $pat = $setup;
+                $crate::$suite::$rule $args.await;
+            }
+        )+
+    };
+}
+
+/// The `GenerationRepository` + `EventStore` suite. `$setup` gives
+/// `(Arc<store>, Arc<job queue the store's jobs reach>)`.
+#[macro_export]
+macro_rules! generation_store_tests {
+    ($setup:expr) => {
+        mod generation_store {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; generation_store; (store, _queue) => (&*store); [
+                a_created_generation_reads_back_unchanged,
+                creating_the_same_id_twice_is_a_conflict,
+                a_save_stores_the_state_and_appends_its_events,
+                a_stale_save_is_a_conflict_and_writes_nothing,
+                positions_increase_in_commit_order,
+                reading_after_a_position_skips_what_came_before,
+                channels_filter_events_by_user,
+                a_waiter_wakes_when_an_event_is_appended,
+                a_users_list_is_newest_first_and_pages_by_cursor,
+                the_relay_checkpoint_only_moves_forward,
+                the_latest_position_is_that_of_the_newest_event,
+            ]);
+            $crate::__contract_rules!($setup; generation_store; (store, queue) => (&*store, &*queue); [
+                a_create_queues_its_jobs_with_it,
+                a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing,
+                a_create_of_an_existing_id_queues_nothing,
+            ]);
+        }
+    };
+}
+
+/// The `JobQueue` suite. `$setup` gives `Arc<queue>`.
+#[macro_export]
+macro_rules! job_queue_tests {
+    ($setup:expr) => {
+        mod job_queue {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; job_queue; queue => (&*queue); [
+                an_enqueued_job_is_delivered_with_its_payload,
+                a_job_of_another_queue_is_not_delivered,
+                a_leased_job_is_not_delivered_twice,
+                an_expired_lease_is_delivered_again,
+                a_failed_job_runs_again_after_its_retry_time,
+                a_job_out_of_attempts_is_dead_lettered,
+                a_second_enqueue_with_the_same_key_is_a_duplicate,
+                higher_priority_runs_first_then_fifo,
+                a_delayed_job_waits_for_its_time,
+                a_waiting_reserve_wakes_on_enqueue,
+                stats_count_waiting_active_and_completed,
+            ]);
+        }
+    };
+}
+
+/// The `WebhookInbox` suite. `$setup` gives `(Arc<inbox>, Arc<job queue>)`.
+#[macro_export]
+macro_rules! webhook_inbox_tests {
+    ($setup:expr) => {
+        mod webhook_inbox {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; webhook_inbox; (inbox, queue) => (&*inbox, &*queue); [
+                the_first_delivery_is_recorded_and_queued,
+                a_repeat_queues_nothing_more,
+            ]);
+            $crate::__contract_rules!($setup; webhook_inbox; (inbox, _queue) => (&*inbox); [
+                a_repeat_returns_the_stored_entry,
+                the_same_id_from_another_provider_is_another_delivery,
+                a_state_never_moves_backwards,
+                advancing_an_unknown_delivery_is_not_found,
+            ]);
+        }
+    };
+}
+
+/// The `EventBus` suite. `$setup` gives `Arc<bus>`.
+#[macro_export]
+macro_rules! event_bus_tests {
+    ($setup:expr) => {
+        mod event_bus {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; event_bus; bus => (&*bus); [
+                every_subscriber_receives_published_events_in_order,
+                publishing_without_subscribers_succeeds,
+            ]);
+        }
+    };
+}
