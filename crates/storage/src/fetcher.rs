@@ -81,6 +81,14 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// The resolver's refusal: the name resolves to no public address. A type of its own,
+/// so the fetcher recognises it among the error's sources without reading its text.
+#[derive(Debug, thiserror::Error)]
+#[error("{host} resolves to no public address")]
+struct NoPublicAddress {
+    host: String,
+}
+
 /// Resolves names and drops every non-public address.
 struct PublicOnlyResolver;
 
@@ -93,7 +101,10 @@ impl Resolve for PublicOnlyResolver {
                 .filter(|a| is_public(a.ip()))
                 .collect();
             if addrs.is_empty() {
-                return Err(format!("{} resolves to no public address", name.as_str()).into());
+                let refusal = NoPublicAddress {
+                    host: name.as_str().to_owned(),
+                };
+                return Err(Box::new(refusal) as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
@@ -104,7 +115,7 @@ impl Resolve for PublicOnlyResolver {
 fn refused_by_resolver(error: &reqwest::Error) -> bool {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        if cause.to_string().contains("no public address") {
+        if cause.downcast_ref::<NoPublicAddress>().is_some() {
             return true;
         }
         source = cause.source();
@@ -118,7 +129,10 @@ impl SafeImageFetcher {
     /// # Errors
     /// `Unexpected` when the HTTP client cannot be built.
     pub fn new(policy: FetchPolicy) -> Result<Self> {
+        // No proxy: a proxy from HTTP_PROXY/HTTPS_PROXY would resolve the host itself,
+        // past the public-address resolver.
         let mut builder = reqwest::Client::builder()
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(policy.timeout)
             .connect_timeout(Duration::from_secs(5));

@@ -2,6 +2,8 @@
 //! must and validates what it takes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod proxy;
+
 use imagegen_application::Error;
 use imagegen_application::ports::ImageFetcher;
 use imagegen_port_contracts as contract;
@@ -36,7 +38,7 @@ async fn serve(body: Vec<u8>) -> String {
     url
 }
 
-fn fetcher(allow_private: bool) -> SafeImageFetcher {
+pub fn fetcher(allow_private: bool) -> SafeImageFetcher {
     SafeImageFetcher::new(FetchPolicy {
         allow_private,
         ..FetchPolicy::default()
