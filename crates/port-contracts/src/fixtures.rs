@@ -1,6 +1,7 @@
 //! Test data shared by the suites.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use imagegen_application::ports::{Clock, SystemClock};
 use imagegen_domain::{
     DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings, NewGeneration,
     OrganizationId, Prompt, ProviderName, ProviderStatus, ProviderUpdate, UserId,
@@ -19,8 +20,13 @@ pub fn generation_of(user_id: UserId) -> Generation {
             provider: ProviderName::Simulator,
             delivery_mode: DeliveryMode::Webhook,
         },
-        Utc::now(),
+        now(),
     )
+}
+
+/// Now, to the microsecond (what stores keep).
+pub fn now() -> DateTime<Utc> {
+    SystemClock.now()
 }
 
 /// A pending generation of a new user.
@@ -32,7 +38,7 @@ pub fn generation() -> Generation {
 pub fn advance(generation: &mut Generation) {
     let external_id = ExternalId::parse("pred-1").unwrap();
     generation
-        .record_submission(external_id.clone(), Utc::now())
+        .record_submission(external_id.clone(), now())
         .unwrap();
     let update = ProviderUpdate {
         external_id,
@@ -40,7 +46,5 @@ pub fn advance(generation: &mut Generation) {
         output_urls: vec![],
         error: None,
     };
-    generation
-        .apply_provider_update(&update, Utc::now())
-        .unwrap();
+    generation.apply_provider_update(&update, now()).unwrap();
 }

@@ -12,5 +12,5 @@ pub mod image_store;
 pub mod job_queue;
 pub mod webhook_inbox;
 
-mod fixtures;
+pub mod fixtures;
 mod suites;

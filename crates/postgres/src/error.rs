@@ -1,0 +1,41 @@
+//! The crate's error (connecting and migrating) and the mapping of sqlx errors to the
+//! port errors that adapters return.
+
+use imagegen_application::Error;
+
+/// Why the store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum PostgresError {
+    /// The URL does not parse.
+    #[error("DATABASE_URL is not a valid Postgres URL: {0}")]
+    InvalidUrl(#[source] sqlx::Error),
+    /// The server did not answer.
+    #[error("cannot connect to the database at {target}: {source}")]
+    Connect {
+        target: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A database failure as a port error: always `Unavailable` (retry later), with the
+/// sqlx error kept as the source. Adapters never return validation errors.
+pub(crate) fn unavailable(error: sqlx::Error) -> Error {
+    Error::unavailable("database", error)
+}
+
+/// Whether the error is a unique-constraint violation.
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// A stored value this version cannot read: a bug or a corrupt row, never the caller's.
+pub(crate) fn corrupt(
+    what: &str,
+    source: impl Into<imagegen_application::error::BoxError>,
+) -> Error {
+    Error::unexpected(format!("reading a stored {what}"), source)
+}

@@ -1,0 +1,119 @@
+//! `WebhookInbox`: a delivery and its job in one transaction, once per
+//! `(provider, webhook id)`. Two instances receiving the same delivery at once both
+//! insert; the second waits on the first's row lock, then finds it and writes nothing.
+
+use async_trait::async_trait;
+use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
+use imagegen_application::{Error, Result};
+use imagegen_domain::{GenerationId, ProviderName};
+use sqlx::Row;
+use sqlx::types::Json;
+
+use crate::PgStore;
+use crate::error::{corrupt, unavailable};
+use crate::job_rows::insert_job;
+use crate::rows::{enum_from_text, enum_text};
+
+fn state_from_text(text: &str) -> Result<InboxState> {
+    match text {
+        "queued" => Ok(InboxState::Queued),
+        "processed" => Ok(InboxState::Processed),
+        other => Err(corrupt("inbox state", format!("unknown state {other:?}"))),
+    }
+}
+
+impl PgStore {
+    async fn stored_delivery(&self, provider: &str, webhook_id: &str) -> Result<InboxEntry> {
+        let row = sqlx::query(
+            "SELECT provider, webhook_id, generation_id, state, body, received_at \
+             FROM webhook_inbox WHERE provider = $1 AND webhook_id = $2",
+        )
+        .bind(provider)
+        .bind(webhook_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(|| Error::bug("an inbox row vanished"))?;
+        let Json(body): Json<serde_json::Value> =
+            row.try_get("body").map_err(|e| corrupt("inbox body", e))?;
+        let generation_id: Option<uuid::Uuid> =
+            row.try_get("generation_id").map_err(unavailable)?;
+        let state: String = row.try_get("state").map_err(unavailable)?;
+        Ok(InboxEntry {
+            delivery: WebhookDelivery {
+                provider: enum_from_text(
+                    "provider",
+                    row.try_get("provider").map_err(unavailable)?,
+                )?,
+                webhook_id: row.try_get("webhook_id").map_err(unavailable)?,
+                generation_id: generation_id.map(GenerationId::from_uuid),
+                received_at: row.try_get("received_at").map_err(unavailable)?,
+                body,
+            },
+            state: state_from_text(&state)?,
+            first_seen: false,
+        })
+    }
+}
+
+#[async_trait]
+impl WebhookInbox for PgStore {
+    #[tracing::instrument(name = "pg.record_webhook", skip_all, fields(webhook.id = %delivery.webhook_id))]
+    async fn record(&self, delivery: WebhookDelivery, job: NewJob) -> Result<InboxEntry> {
+        let provider = enum_text(&delivery.provider)?;
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let inserted = sqlx::query(
+            "INSERT INTO webhook_inbox (provider, webhook_id, generation_id, state, body, \
+             received_at) VALUES ($1, $2, $3, 'queued', $4, $5) \
+             ON CONFLICT (provider, webhook_id) DO NOTHING",
+        )
+        .bind(&provider)
+        .bind(&delivery.webhook_id)
+        .bind(delivery.generation_id.map(|g| g.as_uuid()))
+        .bind(Json(&delivery.body))
+        .bind(delivery.received_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        if inserted.rows_affected() == 0 {
+            tx.rollback().await.map_err(unavailable)?;
+            return self.stored_delivery(&provider, &delivery.webhook_id).await;
+        }
+        insert_job(&mut tx, &job, self.clock.now()).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(InboxEntry {
+            delivery,
+            state: InboxState::Queued,
+            first_seen: true,
+        })
+    }
+
+    async fn advance(
+        &self,
+        provider: ProviderName,
+        webhook_id: &str,
+        state: InboxState,
+    ) -> Result<()> {
+        // Only queued -> processed moves; anything else leaves the row as it is.
+        let found = sqlx::query(
+            "UPDATE webhook_inbox SET \
+               state = CASE WHEN $3 = 'processed' THEN 'processed' ELSE state END, \
+               processed_at = CASE WHEN $3 = 'processed' AND processed_at IS NULL \
+                 THEN $4 ELSE processed_at END \
+             WHERE provider = $1 AND webhook_id = $2",
+        )
+        .bind(enum_text(&provider)?)
+        .bind(webhook_id)
+        .bind(state.as_str())
+        .bind(self.clock.now())
+        .execute(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        match found.rows_affected() {
+            0 => Err(Error::NotFound {
+                what: "webhook delivery",
+            }),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Postgres adapters for imagegen: the durable state of the durable and distributed
+//! modes. One [`PgStore`] implements the repository, the event store, the webhook inbox
+//! and the job queue over one pool, so that a move, its events and its jobs are written
+//! in one transaction.
+//!
+//! # Layout
+//!
+//! - [`connect`](PgStore::connect): pool, timeouts, migrations, the notification listener.
+//! - `generations`: `GenerationRepository` (optimistic concurrency on `version`).
+//! - `rows`: a row to a checked `Generation` (through `Generation::restore`).
+//! - `events`: `EventStore`; stream positions in commit order (the append lock).
+//! - `jobs` and `job_rows`: `JobQueue` with `FOR UPDATE SKIP LOCKED`, leases, retries
+//!   and dead letters; `insert_job` writes a job inside a caller's transaction.
+//! - `inbox`: `WebhookInbox`, a delivery and its job in one transaction.
+//! - `wakeups`: `LISTEN/NOTIFY` on a dedicated connection that wakes waiting
+//!   `reserve` and `wait_for_events` calls; polling is only the backstop.
+//! - `error`: this crate's error, and how sqlx errors become port errors.
+#![forbid(unsafe_code)]
+
+mod error;
+mod events;
+mod generations;
+mod inbox;
+mod job_rows;
+mod jobs;
+mod rows;
+mod store;
+mod wakeups;
+
+pub use error::PostgresError;
+pub use store::{PgOptions, PgStore};
+
+/// The migrations in the repository's `migrations/` directory.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

@@ -1,0 +1,120 @@
+//! Opening the store: a pool sized from config, statement and acquire timeouts, the
+//! migrations, and the notification listener.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::ports::{Clock, SystemClock};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use tokio_util::sync::{CancellationToken, DropGuard};
+
+use crate::wakeups::{self, Wakeups};
+use crate::{MIGRATOR, PostgresError};
+
+/// How the store connects.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// The pool's size (`IMAGEGEN_DATABASE_MAX_CONNECTIONS`).
+    pub max_connections: u32,
+    /// How long a caller waits for a free connection before `Unavailable`.
+    pub acquire_timeout: Duration,
+    /// Every statement is cancelled after this long, so a stuck query never hangs a
+    /// request.
+    pub statement_timeout: Duration,
+    /// The name under which the outbox relay keeps its checkpoint.
+    pub relay_name: String,
+    /// The longest a waiting `reserve` or `wait_for_events` goes without reading again
+    /// when no notification comes (delayed jobs and expired leases send none).
+    pub poll_backstop: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(3),
+            statement_timeout: Duration::from_secs(10),
+            relay_name: "outbox-relay".to_owned(),
+            poll_backstop: Duration::from_millis(250),
+        }
+    }
+}
+
+/// Generations, events, the webhook inbox and the job queue in one Postgres database.
+pub struct PgStore {
+    pub(crate) pool: PgPool,
+    pub(crate) wakeups: Arc<Wakeups>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) relay_name: String,
+    pub(crate) poll_backstop: Duration,
+    /// Stops the notification listener when the store is dropped.
+    _listener: DropGuard,
+}
+
+impl PgStore {
+    /// Connects (one connection is opened at once, so a wrong URL or an unreachable
+    /// server fails here) and starts listening for notifications.
+    ///
+    /// # Errors
+    /// [`PostgresError::InvalidUrl`] or [`PostgresError::Connect`].
+    pub async fn connect(url: &str, options: PgOptions) -> Result<Self, PostgresError> {
+        let connect = PgConnectOptions::from_str(url)
+            .map_err(PostgresError::InvalidUrl)?
+            .options([(
+                "statement_timeout",
+                format!("{}", options.statement_timeout.as_millis()),
+            )]);
+        let target = format!(
+            "{}:{}/{}",
+            connect.get_host(),
+            connect.get_port(),
+            connect.get_database().unwrap_or("")
+        );
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(2))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await
+            .map_err(|source| PostgresError::Connect { target, source })?;
+        Ok(Self::from_pool(pool, options))
+    }
+
+    /// Wraps an existing pool (for services that share theirs); only the relay name
+    /// and the poll backstop of `options` apply.
+    pub fn from_pool(pool: PgPool, options: PgOptions) -> Self {
+        let wakeups = Arc::new(Wakeups::default());
+        let stop = CancellationToken::new();
+        tokio::spawn(wakeups::listen(pool.clone(), wakeups.clone(), stop.clone()));
+        Self {
+            pool,
+            wakeups,
+            clock: Arc::new(SystemClock),
+            relay_name: options.relay_name,
+            poll_backstop: options.poll_backstop,
+            _listener: stop.drop_guard(),
+        }
+    }
+
+    /// Takes times (leases, retries, receipt times) from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Brings the schema up to date. Safe when several instances start at once: sqlx
+    /// holds an advisory lock while it migrates.
+    ///
+    /// # Errors
+    /// [`PostgresError::Migrate`].
+    pub async fn migrate(&self) -> Result<(), PostgresError> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The pool, for health checks and tests.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}

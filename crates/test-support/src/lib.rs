@@ -1,0 +1,25 @@
+//! Real Postgres for imagegen's tests. [`postgres`] gives each test a database of its
+//! own, from the first source that answers:
+//!
+//! 1. `TEST_DATABASE_URL`: a server you run (the URL's user must be allowed to create
+//!    databases);
+//! 2. a throwaway cluster started once per test process with `initdb` and `pg_ctl`
+//!    from the PostgreSQL binaries (Debian's `/usr/lib/postgresql/<version>/bin`, or
+//!    `IMAGEGEN_PG_BIN`), on a free port, run as the `postgres` user when the tests run
+//!    as root, and stopped when the process exits;
+//! 3. with the cargo feature `testcontainers`, a container when a Docker engine answers.
+//!
+//! If none can be had it panics with a message that says how to get one: a test that
+//! needs Postgres never passes silently without it.
+#![forbid(unsafe_code)]
+
+mod cluster;
+mod database;
+
+pub use database::{TestDatabase, postgres};
+
+/// What tests print when no Postgres can be had.
+pub(crate) const HOW_TO_GET_ONE: &str = "no PostgreSQL for the tests: install the server binaries \
+(Debian: `apt-get install -y postgresql`), or set TEST_DATABASE_URL=postgres://user:pass@host/db \
+to a server whose user may create databases, or enable the `testcontainers` feature of \
+imagegen-test-support with a running Docker engine";
