@@ -2,8 +2,8 @@
 //! handler turns HTTP into a use case call and back.
 //!
 //! - [`app`]: the router, callable without a socket (tests `oneshot` it).
-//! - [`start`] then [`Server::serve`], or [`run`] for both: the embedded system on a
-//!   pre-bound listener.
+//! - [`start`] then [`Server::serve`], or [`run`] for both: the system (embedded or
+//!   durable, as configured) on a pre-bound listener.
 #![forbid(unsafe_code)]
 
 mod auth;
@@ -15,7 +15,7 @@ mod routes;
 use std::sync::Arc;
 
 use axum::Router;
-use imagegen_bootstrap::{BootstrapError, Config, EmbeddedSystem, Services, start_embedded};
+use imagegen_bootstrap::{BootstrapError, Config, Mode, Services, System, start_system};
 use imagegen_simulator::Simulator;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -48,14 +48,14 @@ pub fn app(services: Arc<Services>) -> Router {
 /// How long in-flight requests and jobs get after SIGTERM.
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// A started api: the embedded system is running; [`Server::serve`] answers requests.
+/// A started api: the system is running; [`Server::serve`] answers requests.
 pub struct Server {
-    system: EmbeddedSystem,
+    system: System,
     listener: TcpListener,
     shutdown: CancellationToken,
 }
 
-/// Starts the embedded system for an api on `listener` and logs how to use it.
+/// Starts the system for an api on `listener` and logs how to use it.
 ///
 /// # Errors
 /// Start-up errors: configuration, binding the simulator, building adapters.
@@ -70,10 +70,16 @@ pub async fn start(
             what: "the api",
             source,
         })?;
-    tracing::info!(
-        "imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services"
-    );
-    let system = start_embedded(&config, addr, shutdown.clone()).await?;
+    match config.mode() {
+        Mode::Embedded => tracing::info!(
+            "imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services"
+        ),
+        Mode::Durable => tracing::info!(
+            "imagegen api starting in durable mode (Postgres): state and jobs in DATABASE_URL, worker loops in-process"
+        ),
+    }
+    let system = start_system(&config, addr, shutdown.clone()).await?;
+    tracing::info!(images = %system.images_dir.display(), "images stored on local disk");
     tracing::info!(listen = %addr, public_base_url = %system.services.public_base_url, "listening; API at http://{addr}");
     if let Some((_, sim_addr)) = &system.simulator {
         tracing::info!(simulator = %sim_addr, "provider: built-in simulator (Replicate protocol), stats at http://{sim_addr}/sim/stats");

@@ -1,11 +1,28 @@
 //! `imagegen-api`: reads the configuration, binds, serves until SIGTERM or Ctrl-C.
+//! `imagegen-api migrate` applies the database migrations to `DATABASE_URL` and exits.
 
+use clap::{Parser, Subcommand};
 use imagegen_bootstrap::shutdown::on_signal;
 use imagegen_bootstrap::{Config, telemetry};
 use tokio_util::sync::CancellationToken;
 
+/// The imagegen HTTP API. Configured by environment variables (see README.md).
+#[derive(Parser)]
+#[command(name = "imagegen-api", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply the database migrations to DATABASE_URL, then exit (serving also does).
+    Migrate,
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
     telemetry::init();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -14,6 +31,18 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    if let Some(Command::Migrate) = cli.command {
+        return match imagegen_bootstrap::durable::connect(&config).await {
+            Ok(_) => {
+                tracing::info!("migrations applied");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                tracing::error!("{error}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(error) => {

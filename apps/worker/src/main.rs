@@ -1,8 +1,9 @@
 //! `imagegen-worker`: the queue consumers, outbox relay and reconciler as their own
-//! process, for the distributed mode (Postgres + Redis). In the embedded mode the api
-//! runs the same loops (`imagegen-runtime`) in-process, so this binary is not needed.
+//! process, for the distributed mode (Postgres + Redis). In the embedded and durable
+//! modes the api runs the same loops (`imagegen-runtime`) in-process, so this binary
+//! is not needed.
 
-use imagegen_bootstrap::{Config, telemetry};
+use imagegen_bootstrap::{Config, Mode, telemetry};
 
 fn main() -> std::process::ExitCode {
     telemetry::init();
@@ -13,15 +14,15 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    if !config.distributed {
-        tracing::error!(
+    match config.mode() {
+        Mode::Embedded => tracing::error!(
             "DATABASE_URL and REDIS_URL: the worker needs the shared store and queue of the distributed mode; \
              in the embedded mode, `cargo run -p imagegen-api` runs the worker loops in-process"
-        );
-    } else {
-        tracing::error!(
-            "the Postgres and Redis adapters are not in this build yet; the distributed worker cannot start"
-        );
+        ),
+        Mode::Durable => tracing::error!(
+            "REDIS_URL: the separate worker comes with the distributed mode (not in this build yet); \
+             with DATABASE_URL alone the api runs the worker loops in-process"
+        ),
     }
     std::process::ExitCode::from(2)
 }

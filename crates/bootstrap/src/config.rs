@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 13] = [
+pub const VARIABLES: [&str; 14] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -25,6 +25,7 @@ pub const VARIABLES: [&str; 13] = [
     "IMAGEGEN_SIM_RUN_MS",
     "IMAGEGEN_SIM_FAULTS",
     "IMAGEGEN_FETCH_ALLOW_PRIVATE",
+    "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
 ];
 /// The typed configuration.
 #[derive(Debug, Clone)]
@@ -38,14 +39,38 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     pub provider: ProviderChoice,
     pub worker_concurrency: usize,
-    /// Set when `DATABASE_URL` or `REDIS_URL` asks for the distributed mode.
-    pub distributed: bool,
+    /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
+    /// carry a password.
+    pub database_url: Option<SecretString>,
+    /// `IMAGEGEN_DATABASE_MAX_CONNECTIONS`: the Postgres pool's size.
+    pub database_max_connections: u32,
+    /// `REDIS_URL`: the distributed mode (not in this build yet).
+    pub redis_url: Option<SecretString>,
     /// Whether provider outputs may be fetched from private and loopback addresses;
     /// `None` lets the provider decide (the in-process simulator needs it).
     pub fetch_allow_private: Option<bool>,
 }
 
+/// Where the state lives, from the variables that are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Nothing set: memory, worker loops in-process.
+    Embedded,
+    /// `DATABASE_URL`: Postgres holds state and jobs; worker loops in-process or in
+    /// `imagegen-worker`.
+    Durable,
+}
+
 impl Config {
+    /// The mode the variables ask for.
+    pub fn mode(&self) -> Mode {
+        if self.database_url.is_some() {
+            Mode::Durable
+        } else {
+            Mode::Embedded
+        }
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, BootstrapError> {
         Self::from_vars(std::env::vars())
@@ -92,6 +117,17 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        let database_max_connections: u32 = parse(
+            get("IMAGEGEN_DATABASE_MAX_CONNECTIONS").unwrap_or("16"),
+            "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
+            "a whole number from 2",
+        )?;
+        if database_max_connections < 2 {
+            return Err(BootstrapError::config(
+                "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
+                "must be at least 2 (one connection listens for notifications)",
+            ));
+        }
         let provider = match get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
             "simulator" => provider::simulator(&vars)?,
             "replicate" => provider::replicate(&vars)?,
@@ -109,7 +145,9 @@ impl Config {
             data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
             provider,
             worker_concurrency,
-            distributed: get("DATABASE_URL").is_some() || get("REDIS_URL").is_some(),
+            database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
+            database_max_connections,
+            redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),
             fetch_allow_private: get("IMAGEGEN_FETCH_ALLOW_PRIVATE")
                 .map(|v| parse(v, "IMAGEGEN_FETCH_ALLOW_PRIVATE", "true or false"))
                 .transpose()?,

@@ -11,7 +11,8 @@ fn no_variables_give_the_embedded_defaults() {
     let config = config(&[]).unwrap();
     assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
     assert!(matches!(config.provider, ProviderChoice::Simulator { .. }));
-    assert!(!config.distributed);
+    assert_eq!(config.mode(), Mode::Embedded);
+    assert_eq!(config.database_max_connections, 16);
 }
 
 #[test]
@@ -64,4 +65,20 @@ fn simulator_faults_are_read_by_name() {
 
 fn config_err(vars: &[(&str, &str)]) -> String {
     config(vars).unwrap_err().to_string()
+}
+
+#[test]
+fn a_database_url_asks_for_the_durable_mode() {
+    let config = config(&[("DATABASE_URL", "postgres://u:p@db/imagegen")]).unwrap();
+    assert_eq!(config.mode(), Mode::Durable);
+}
+
+#[test]
+fn a_pool_smaller_than_two_is_refused_by_name() {
+    let err = config(&[("IMAGEGEN_DATABASE_MAX_CONNECTIONS", "1")]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("IMAGEGEN_DATABASE_MAX_CONNECTIONS:"),
+        "{err}"
+    );
 }

@@ -2,11 +2,19 @@
 
 use serde_json::json;
 
-use crate::support::{start, until, user};
+use crate::support::{Api, start, start_durable, until, user};
 
 #[tokio::test]
 async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
-    let api = start().await;
+    prompt_to_png(start().await).await;
+}
+
+#[tokio::test]
+async fn in_durable_mode_a_prompt_becomes_a_stored_png_with_every_change_pushed() {
+    prompt_to_png(start_durable().await).await;
+}
+
+async fn prompt_to_png(api: Api) {
     let alice = user();
     let mut events = api.watch_user(&alice).await;
 
@@ -76,7 +84,15 @@ async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
 
 #[tokio::test]
 async fn a_client_resuming_with_last_event_id_gets_only_what_it_missed() {
-    let api = start().await;
+    resume_after_disconnect(start().await).await;
+}
+
+#[tokio::test]
+async fn in_durable_mode_a_resuming_client_gets_only_what_it_missed() {
+    resume_after_disconnect(start_durable().await).await;
+}
+
+async fn resume_after_disconnect(api: Api) {
     let bob = user();
     let mut live = api.watch_user(&bob).await;
     let created = api.create_ok(&bob, json!({ "prompt": "a fox" })).await;

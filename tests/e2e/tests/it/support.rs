@@ -18,6 +18,8 @@ pub struct Api {
     pub simulator: imagegen_simulator::Simulator,
     shutdown: CancellationToken,
     server: tokio::task::JoinHandle<()>,
+    /// The durable mode's database, dropped after the api.
+    _database: Option<imagegen_test_support::TestDatabase>,
 }
 
 /// A user with a token.
@@ -52,6 +54,20 @@ pub async fn start_with_secret() -> Api {
     start_with(&[("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET)]).await
 }
 
+/// Starts the api in the durable mode, on a fresh Postgres database.
+pub async fn start_durable() -> Api {
+    let database = imagegen_test_support::postgres().await;
+    let data = std::env::temp_dir().join(format!("imagegen-e2e-{}", Uuid::new_v4()));
+    let data = data.to_string_lossy().into_owned();
+    let mut api = start_with(&[
+        ("DATABASE_URL", database.url.as_str()),
+        ("IMAGEGEN_DATA_DIR", data.as_str()),
+    ])
+    .await;
+    api._database = Some(database);
+    api
+}
+
 /// Starts the api with quick simulator timings plus `extra` variables.
 pub async fn start_with(extra: &[(&str, &str)]) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -76,6 +92,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
         simulator,
         shutdown,
         server,
+        _database: None,
     }
 }
 
