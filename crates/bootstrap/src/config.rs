@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 14] = [
+pub const VARIABLES: [&str; 15] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -26,6 +26,7 @@ pub const VARIABLES: [&str; 14] = [
     "IMAGEGEN_SIM_FAULTS",
     "IMAGEGEN_FETCH_ALLOW_PRIVATE",
     "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
+    "IMAGEGEN_JOB_LEASE_SECS",
 ];
 /// The typed configuration.
 #[derive(Debug, Clone)]
@@ -39,6 +40,9 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     pub provider: ProviderChoice,
     pub worker_concurrency: usize,
+    /// How long a job stays leased without a heartbeat (`IMAGEGEN_JOB_LEASE_SECS`):
+    /// the longest a dead worker's job waits before another worker takes it.
+    pub job_lease: std::time::Duration,
     /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
     /// carry a password.
     pub database_url: Option<SecretString>,
@@ -117,6 +121,17 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        let job_lease_secs: u64 = parse(
+            get("IMAGEGEN_JOB_LEASE_SECS").unwrap_or("30"),
+            "IMAGEGEN_JOB_LEASE_SECS",
+            "a whole number of seconds from 1",
+        )?;
+        if job_lease_secs == 0 {
+            return Err(BootstrapError::config(
+                "IMAGEGEN_JOB_LEASE_SECS",
+                "must be at least 1",
+            ));
+        }
         let database_max_connections: u32 = parse(
             get("IMAGEGEN_DATABASE_MAX_CONNECTIONS").unwrap_or("16"),
             "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
@@ -145,6 +160,7 @@ impl Config {
             data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
             provider,
             worker_concurrency,
+            job_lease: std::time::Duration::from_secs(job_lease_secs),
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
             redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),

@@ -110,6 +110,7 @@ pub async fn start_system(
     )?;
     let runner_config = RunnerConfig {
         concurrency: config.worker_concurrency,
+        lease: config.job_lease,
         ..RunnerConfig::default()
     };
     let runner =

@@ -166,6 +166,19 @@ impl JobQueue for MemoryJobQueue {
         }
     }
 
+    async fn extend(&self, job: &Job, lease: Duration) -> Result<()> {
+        let until =
+            self.clock.now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let mut state = lock(&self.state);
+        let entry = state
+            .jobs
+            .get_mut(&job.id)
+            .filter(|e| e.lease.is_some_and(|(token, _)| token == job.lease_token))
+            .ok_or(Error::NotFound { what: "job lease" })?;
+        entry.lease = Some((job.lease_token, until));
+        Ok(())
+    }
+
     async fn complete(&self, job: &Job) -> Result<()> {
         let mut state = lock(&self.state);
         Self::take_leased(&mut state, job)?;

@@ -166,3 +166,36 @@ pub async fn stats_count_waiting_active_and_completed(queue: &impl JobQueue) {
     let stats = queue.stats(Q).await.unwrap();
     assert_eq!((stats.waiting, stats.active, stats.completed), (1, 1, 1));
 }
+
+pub async fn an_extended_lease_keeps_a_running_job_from_a_second_worker(queue: &impl JobQueue) {
+    queue.enqueue(job(1)).await.unwrap();
+    let running = queue
+        .reserve(&[Q], Duration::from_millis(200), NO_WAIT)
+        .await
+        .unwrap()
+        .unwrap();
+    queue.extend(&running, LEASE).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none(),
+        "the job was delivered again although its lease was extended"
+    );
+    queue.complete(&running).await.unwrap();
+}
+
+pub async fn extending_a_lost_lease_is_not_found(queue: &impl JobQueue) {
+    queue.enqueue(job(1)).await.unwrap();
+    let first = queue
+        .reserve(&[Q], Duration::from_millis(50), NO_WAIT)
+        .await
+        .unwrap()
+        .unwrap();
+    let again = queue
+        .reserve(&[Q], LEASE, Duration::from_secs(5))
+        .await
+        .unwrap()
+        .unwrap();
+    let err = queue.extend(&first, LEASE).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    queue.extend(&again, LEASE).await.unwrap();
+}

@@ -68,6 +68,8 @@ macro_rules! job_queue_tests {
                 a_delayed_job_waits_for_its_time,
                 a_waiting_reserve_wakes_on_enqueue,
                 stats_count_waiting_active_and_completed,
+                an_extended_lease_keeps_a_running_job_from_a_second_worker,
+                extending_a_lost_lease_is_not_found,
             ]);
         }
     };

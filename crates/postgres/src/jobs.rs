@@ -81,6 +81,23 @@ impl JobQueue for PgStore {
         }
     }
 
+    async fn extend(&self, job: &Job, lease: Duration) -> Result<()> {
+        let until =
+            self.clock.now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let updated =
+            sqlx::query("UPDATE jobs SET lease_expires_at = $3 WHERE id = $1 AND lease_token = $2")
+                .bind(job.id.0)
+                .bind(job.lease_token)
+                .bind(until)
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        match updated.rows_affected() {
+            0 => Err(lost_lease()),
+            _ => Ok(()),
+        }
+    }
+
     async fn complete(&self, job: &Job) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let deleted = sqlx::query("DELETE FROM jobs WHERE id = $1 AND lease_token = $2")

@@ -23,7 +23,9 @@ use crate::backoff;
 pub struct RunnerConfig {
     /// Jobs run at once by this runner.
     pub concurrency: usize,
-    /// How long a worker holds a job before it is delivered again.
+    /// How long a job stays leased without a heartbeat: a worker that dies without a
+    /// word has its jobs delivered again this long after its last heartbeat. A live
+    /// worker renews the lease every third of it while the handler runs.
     pub lease: Duration,
     /// How long in-flight jobs may take to finish after shutdown begins.
     pub drain_timeout: Duration,
@@ -33,7 +35,7 @@ impl Default for RunnerConfig {
     fn default() -> Self {
         Self {
             concurrency: 8,
-            lease: Duration::from_secs(120),
+            lease: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(30),
         }
     }
@@ -105,10 +107,14 @@ impl JobRunner {
                 .ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
             let started = std::time::Instant::now();
             // A panicking handler fails its job (dead letter) instead of killing a worker.
-            let result = AssertUnwindSafe(handler.handle(&job))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| Err(Error::bug(format!("the {} handler panicked", job.queue))));
+            let handling = AssertUnwindSafe(handler.handle(&job)).catch_unwind();
+            let result = tokio::select! {
+                biased;
+                result = handling => result.unwrap_or_else(|_| {
+                    Err(Error::bug(format!("the {} handler panicked", job.queue)))
+                }),
+                () = self.heartbeat(&job) => Err(Error::bug("the heartbeat stopped")),
+            };
             let duration_ms = started.elapsed().as_millis() as u64;
             match result {
                 Ok(()) => {
@@ -121,6 +127,19 @@ impl JobRunner {
         }
         .instrument(span)
         .await
+    }
+
+    /// Renews the job's lease every third of it, for as long as it is polled.
+    async fn heartbeat(&self, job: &Job) {
+        let every = (self.config.lease / 3).max(Duration::from_millis(10));
+        loop {
+            tokio::time::sleep(every).await;
+            if let Err(error) = self.queue.extend(job, self.config.lease).await {
+                // Lost (another worker may now hold it) or unreachable: the handler goes
+                // on; settling will tell which.
+                tracing::warn!(%error, "could not extend the job's lease");
+            }
+        }
     }
 
     async fn settle_failure(

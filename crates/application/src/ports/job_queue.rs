@@ -168,6 +168,11 @@ pub trait JobQueue: Send + Sync {
         wait: Duration,
     ) -> Result<Option<Job>>;
 
+    /// Renews the lease of a job that is still running, to `lease` from now (the
+    /// heartbeat), so that a slow job is never delivered to a second worker while its
+    /// first is alive. Errors: `NotFound` if the lease was lost; `Unavailable`.
+    async fn extend(&self, job: &Job, lease: Duration) -> Result<()>;
+
     /// Removes a finished job. Errors: `NotFound` if the lease was lost; `Unavailable`.
     async fn complete(&self, job: &Job) -> Result<()>;
 
