@@ -7,7 +7,7 @@ use imagegen_application::Error;
 #[derive(Debug, thiserror::Error)]
 pub enum PostgresError {
     /// The URL does not parse.
-    #[error("DATABASE_URL is not a valid Postgres URL: {0}")]
+    #[error("not a valid Postgres URL: {0}")]
     InvalidUrl(#[source] sqlx::Error),
     /// The server did not answer.
     #[error("cannot connect to the database at {target}: {source}")]

@@ -2,7 +2,58 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod binary;
+mod crash_recovery;
+mod durable_binary;
 mod replicate_provider;
+
+use std::process::Child;
+use std::time::Duration;
+
+use imagegen_simulator::{Simulator, SimulatorConfig};
+use imagegen_webhooks::WebhookSecret;
+use tokio_util::sync::CancellationToken;
+
+/// The webhook secret the test simulators sign with.
+pub const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+
+/// Kills the child when the test ends, even on a failed assertion.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A Replicate-compatible simulator served from this test process (a process apart
+/// from the api under test); it stops when `shutdown` is cancelled.
+pub async fn simulator(
+    start_delay: Duration,
+    run_time: Duration,
+    shutdown: &CancellationToken,
+) -> (Simulator, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = SimulatorConfig::new(&url, WebhookSecret::parse(WEBHOOK_SECRET).unwrap());
+    config.start_delay = start_delay;
+    config.run_time = run_time;
+    let simulator = Simulator::new(config);
+    tokio::spawn(simulator.clone().serve(listener, shutdown.clone()));
+    (simulator, url)
+}
+
+/// Waits until the api on `port` answers /healthz, failing the test after 30 s.
+pub async fn until_healthy(port: u16) {
+    for _ in 0..1200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() && healthz_status(port) == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the api on port {port} did not become healthy within 30 s");
+}
 
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {

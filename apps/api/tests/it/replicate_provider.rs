@@ -2,44 +2,29 @@
 //! a Replicate-compatible simulator: the production wiring, end to end. The happy path
 //! makes exactly one provider call and never polls.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use futures::StreamExt;
 use imagegen_application::{Caller, Role};
 use imagegen_bootstrap::JwtCodec;
 use imagegen_domain::{OrganizationId, UserId};
-use imagegen_simulator::{Simulator, SimulatorConfig};
-use imagegen_webhooks::WebhookSecret;
 use tokio_util::sync::CancellationToken;
 
-use crate::{free_port, healthz_status};
+use crate::{Running, WEBHOOK_SECRET, free_port, simulator, until_healthy};
 
 const JWT_SECRET: &str = "process-test-secret-process-test-secret";
-const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-
-/// Kills the child when the test ends, even on a failed assertion.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test]
 async fn one_provider_call_and_webhooks_complete_a_generation_without_polling() {
     let shutdown = CancellationToken::new();
     let _stop = shutdown.clone().drop_guard();
-    let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sim_url = format!("http://{}", sim_listener.local_addr().unwrap());
-    let mut sim_config =
-        SimulatorConfig::new(&sim_url, WebhookSecret::parse(WEBHOOK_SECRET).unwrap());
-    sim_config.start_delay = Duration::from_millis(50);
-    sim_config.run_time = Duration::from_millis(100);
-    let simulator = Simulator::new(sim_config);
-    tokio::spawn(simulator.clone().serve(sim_listener, shutdown.clone()));
+    let (simulator, sim_url) = simulator(
+        Duration::from_millis(50),
+        Duration::from_millis(100),
+        &shutdown,
+    )
+    .await;
 
     let port = free_port();
     let _api = Running(
@@ -56,13 +41,7 @@ async fn one_provider_call_and_webhooks_complete_a_generation_without_polling() 
             .unwrap(),
     );
     let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() && healthz_status(port) == 200
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    until_healthy(port).await;
 
     let caller = Caller {
         user_id: UserId::from_uuid(uuid::Uuid::new_v4()),
