@@ -29,6 +29,24 @@ pub async fn postgres() -> TestDatabase {
         })
         .as_ref()
         .unwrap_or_else(|message| panic!("{message}"));
+    create(server).await
+}
+
+/// Creates an empty database on the cluster at `admin_url` (a [`LocalCluster`]'s).
+///
+/// # Panics
+/// When the database cannot be created.
+///
+/// [`LocalCluster`]: crate::LocalCluster
+pub async fn database_on(admin_url: &str) -> TestDatabase {
+    let server = Server {
+        admin_url: admin_url.to_owned(),
+        shown: admin_url.to_owned(),
+    };
+    create(&server).await
+}
+
+async fn create(server: &Server) -> TestDatabase {
     let name = format!("imagegen_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&server.admin_url)
         .await

@@ -9,14 +9,19 @@
 //!    as root, and stopped when the process exits;
 //! 3. with the cargo feature `testcontainers`, a container when a Docker engine answers.
 //!
+//! [`dedicated_cluster`] gives a test a cluster of its own to stop and start (a
+//! database server restarted under a running api).
+//!
 //! If none can be had it panics with a message that says how to get one: a test that
 //! needs Postgres never passes silently without it.
 #![forbid(unsafe_code)]
 
 mod cluster;
 mod database;
+mod local;
 
-pub use database::{TestDatabase, postgres};
+pub use database::{TestDatabase, database_on, postgres};
+pub use local::{LocalCluster, dedicated_cluster};
 
 /// What tests print when no Postgres can be had.
 pub(crate) const HOW_TO_GET_ONE: &str = "no PostgreSQL for the tests: install the server binaries \

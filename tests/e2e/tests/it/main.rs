@@ -3,7 +3,9 @@
 //! SSE, exactly as a user drives it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod database_outage;
 mod faults;
 mod flow;
 mod support;
+mod waiting;
 mod webhooks;

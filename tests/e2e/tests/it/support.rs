@@ -56,7 +56,11 @@ pub async fn start_with_secret() -> Api {
 
 /// Starts the api in the durable mode, on a fresh Postgres database.
 pub async fn start_durable() -> Api {
-    let database = imagegen_test_support::postgres().await;
+    start_durable_on(imagegen_test_support::postgres().await).await
+}
+
+/// Starts the api in the durable mode on `database`.
+pub async fn start_durable_on(database: imagegen_test_support::TestDatabase) -> Api {
     let data = std::env::temp_dir().join(format!("imagegen-e2e-{}", Uuid::new_v4()));
     let data = data.to_string_lossy().into_owned();
     let mut api = start_with(&[
@@ -95,6 +99,8 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
         _database: None,
     }
 }
+
+pub use crate::waiting::eventually_async;
 
 /// One SSE message.
 #[derive(Debug, Clone)]
