@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 use crate::lock;
 
+mod counts;
+
 /// How long a waiting `reserve` sleeps at most before looking again (for delayed jobs
 /// and expired leases, which do not notify).
 const MAX_NAP: Duration = Duration::from_millis(50);
@@ -119,6 +121,15 @@ impl MemoryJobQueue {
         })
     }
 
+    /// The entry of `job` if `job` still holds its lease.
+    fn leased_mut<'s>(state: &'s mut State, job: &Job) -> Result<&'s mut Entry> {
+        state
+            .jobs
+            .get_mut(&job.id)
+            .filter(|e| e.lease.is_some_and(|(token, _)| token == job.lease_token))
+            .ok_or(Error::NotFound { what: "job lease" })
+    }
+
     /// Removes the job if `job` still holds its lease.
     fn take_leased(state: &mut State, job: &Job) -> Result<Entry> {
         let held = state
@@ -195,11 +206,7 @@ impl JobQueue for MemoryJobQueue {
         let mut state = lock(&self.state);
         match retry_at.filter(|_| !job.is_last_attempt()) {
             Some(at) => {
-                let entry = state
-                    .jobs
-                    .get_mut(&job.id)
-                    .filter(|e| e.lease.is_some_and(|(token, _)| token == job.lease_token))
-                    .ok_or(Error::NotFound { what: "job lease" })?;
+                let entry = Self::leased_mut(&mut state, job)?;
                 entry.lease = None;
                 entry.run_at = at;
                 Ok(FailOutcome::RetryAt(at))
@@ -232,20 +239,6 @@ impl JobQueue for MemoryJobQueue {
     }
 
     async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
-        let now = self.clock.now();
-        let state = lock(&self.state);
-        let mut stats = QueueStats {
-            completed: state.completed.get(&queue).copied().unwrap_or(0),
-            failed: state.dead.iter().filter(|d| d.queue == queue).count() as u64,
-            ..QueueStats::default()
-        };
-        for entry in state.jobs.values().filter(|e| e.job.queue == queue) {
-            match entry.lease {
-                Some((_, until)) if until > now => stats.active += 1,
-                _ if entry.run_at > now => stats.delayed += 1,
-                _ => stats.waiting += 1,
-            }
-        }
-        Ok(stats)
+        Ok(counts::count(&lock(&self.state), queue, self.clock.now()))
     }
 }

@@ -40,7 +40,7 @@ macro_rules! generation_store_tests {
                 the_relay_checkpoint_only_moves_forward,
                 the_latest_position_is_that_of_the_newest_event,
             ]);
-            $crate::__contract_rules!($setup; generation_store; (store, queue) => (&*store, &*queue); [
+            $crate::__contract_rules!($setup; generation_jobs; (store, queue) => (&*store, &*queue); [
                 a_create_queues_its_jobs_with_it,
                 a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing,
                 a_create_of_an_existing_id_queues_nothing,

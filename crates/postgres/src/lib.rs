@@ -28,6 +28,8 @@ mod store;
 mod wakeups;
 
 pub use error::PostgresError;
+/// The sqlx this crate is built with (the pool type of [`PgStore::pool`]).
+pub use sqlx;
 pub use store::{PgOptions, PgStore};
 
 /// The migrations in the repository's `migrations/` directory.
