@@ -118,10 +118,27 @@ fn a_signature_is_only_read_from_v1_entries() {
 }
 
 #[test]
-fn any_of_several_secrets_verifies_during_a_rotation() {
+fn the_valid_secret_verifies_first_middle_or_last_during_a_rotation() {
     let v = &VECTORS[1];
-    let secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", v.secret];
-    assert_eq!(verify(v, v.signature, &secrets, v.timestamp), Ok(()));
+    let (old, older) = (
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "whsec_c3ludGhldGljLXdlYmhvb2stc2VjcmV0",
+    );
+    for secrets in [
+        [v.secret, old, older],
+        [old, v.secret, older],
+        [old, older, v.secret],
+    ] {
+        assert_eq!(
+            verify(v, v.signature, &secrets, v.timestamp),
+            Ok(()),
+            "{secrets:?}"
+        );
+    }
+    assert_eq!(
+        verify(v, v.signature, &[old, older], v.timestamp),
+        Err(SignatureError::NoMatch)
+    );
 }
 
 #[test]
