@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_domain::{FailureReason, GenerationStatus};
+use imagegen_domain::{FailureReason, GenerationError, GenerationStatus};
 
 use super::{JobHandler, JobPayload, SubmitGeneration};
 use crate::ports::{Clock, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName};
@@ -63,12 +63,26 @@ impl JobHandler for SubmitGenerationHandler {
         match self.provider.submit(&request).await {
             Ok(update) => {
                 let external_id = update.external_id.clone();
-                change_generation(self.repository.as_ref(), id, |g| {
+                let recorded = change_generation(self.repository.as_ref(), id, |g| {
                     g.record_submission(external_id.clone(), clock.now())
                 })
-                .await?;
-                tracing::info!(external.id = %update.external_id, "submitted to the provider");
-                Ok(())
+                .await;
+                match recorded {
+                    Ok(_) => {
+                        tracing::info!(external.id = %external_id, "submitted to the provider");
+                        Ok(())
+                    }
+                    // A second delivery of this job (its lease expired mid-call) won the
+                    // race: ours is an orphan prediction, cancelled so nobody pays for it.
+                    Err(Error::Domain(GenerationError::ExternalIdMismatch { .. })) => {
+                        tracing::warn!(external.id = %external_id, "another delivery submitted first; cancelling the duplicate prediction");
+                        if let Err(error) = self.provider.cancel(&external_id).await {
+                            tracing::warn!(%error, "could not cancel the duplicate prediction");
+                        }
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
             }
             Err(error) if error.is_transient() && !job.is_last_attempt() => Err(error),
             Err(error) => {

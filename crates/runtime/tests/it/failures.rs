@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use imagegen_application::jobs::{JobHandler, SubmitGenerationHandler};
-use imagegen_application::ports::{GenerationRepository, MockImageProvider, SystemClock};
+use imagegen_application::ports::{Clock, GenerationRepository, ManualClock, MockImageProvider};
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
 use imagegen_application::{Caller, Role};
 use imagegen_domain::{GenerationStatus, OrganizationId, ProviderName, UserId};
@@ -14,9 +14,11 @@ use imagegen_runtime::{JobOutcome, JobRunner, RunnerConfig};
 use uuid::Uuid;
 
 #[tokio::test]
-async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generation() {
-    let clock = Arc::new(SystemClock);
-    let queue = Arc::new(MemoryJobQueue::new());
+async fn a_providers_retry_after_sets_the_retry_time_and_a_rejection_fails_the_generation() {
+    let clock = Arc::new(ManualClock::new(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 28, 12, 0, 0).unwrap(),
+    ));
+    let queue = Arc::new(MemoryJobQueue::with_clock(clock.clone()));
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let mut provider = MockImageProvider::new();
     let mut calls = 0;
@@ -25,7 +27,7 @@ async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generat
         if calls == 1 {
             Err(imagegen_application::Error::ProviderUnavailable {
                 message: "busy".into(),
-                retry_after: Some(Duration::ZERO),
+                retry_after: Some(Duration::from_secs(7)),
             })
         } else {
             Err(imagegen_application::Error::ProviderRejected {
@@ -39,8 +41,9 @@ async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generat
         clock.clone(),
         "http://api/webhooks/replicate",
     ));
-    let runner = JobRunner::new(queue.clone(), vec![handler], RunnerConfig::default());
-    let create = CreateGeneration::new(store.clone(), clock, ProviderName::Simulator);
+    let runner = JobRunner::new(queue.clone(), vec![handler], RunnerConfig::default())
+        .with_clock(clock.clone());
+    let create = CreateGeneration::new(store.clone(), clock.clone(), ProviderName::Simulator);
     let caller = Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),
         organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
@@ -58,15 +61,19 @@ async fn a_transient_provider_error_is_retried_and_a_rejection_fails_the_generat
         .unwrap()
         .id();
 
-    assert!(matches!(
-        runner
-            .execute_next(Duration::from_millis(100))
-            .await
-            .unwrap(),
-        Some(JobOutcome::Retrying { .. })
-    ));
+    let asked_at = clock.now();
     assert_eq!(
-        runner.execute_next(Duration::from_secs(2)).await.unwrap(),
+        runner.execute_next(Duration::ZERO).await.unwrap(),
+        Some(JobOutcome::Retrying {
+            at: asked_at + chrono::Duration::seconds(7)
+        }),
+        "the retry is exactly the provider's Retry-After away"
+    );
+    clock.advance(Duration::from_millis(6_999));
+    assert_eq!(runner.execute_next(Duration::ZERO).await.unwrap(), None);
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(
+        runner.execute_next(Duration::ZERO).await.unwrap(),
         Some(JobOutcome::Completed)
     );
     let generation = store.get(id).await.unwrap().unwrap();

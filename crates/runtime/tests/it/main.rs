@@ -3,3 +3,5 @@
 
 mod failures;
 mod flow;
+mod heartbeat;
+mod runner;
