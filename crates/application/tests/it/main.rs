@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod create_generation;
+mod double_delivery;
 mod handlers;
 mod prediction_ids;
 mod read_generations;
