@@ -109,6 +109,11 @@ impl Server {
             .map(|(simulator, _)| simulator)
     }
 
+    /// The wired services (tests read the queue's counts through it).
+    pub fn services(&self) -> Arc<Services> {
+        self.system.services.clone()
+    }
+
     /// Serves until the shutdown token is cancelled, then drains requests and the
     /// worker loops.
     ///

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use imagegen_application::ports::{Clock, EventStore, GenerationRepository, ImageStore};
+use imagegen_application::ports::{Clock, EventStore, GenerationRepository, ImageStore, JobQueue};
 use imagegen_application::use_cases::{
     CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
 };
@@ -23,6 +23,8 @@ pub struct Services {
     pub repository: Arc<dyn GenerationRepository>,
     /// For SSE resume.
     pub event_store: Arc<dyn EventStore>,
+    /// The job queue, for its counts (admin and tests).
+    pub queue: Arc<dyn JobQueue>,
     pub hub: Arc<Hub>,
     pub images: Arc<dyn ImageStore>,
     /// Replicate-protocol webhook signatures.

@@ -142,6 +142,7 @@ pub async fn start_system(
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         repository: state.repository,
         event_store: state.events,
+        queue: state.queue,
         hub,
         images,
         webhook_verifier: Verifier::new(secrets),

@@ -37,6 +37,7 @@ pub(crate) async fn send(state: &SimState, prediction: &Prediction, terminal: bo
     let message_id = format!("msg_{}", new_id());
     let mis_signed = state.roll(faults.mis_sign_webhook);
     let copies = if state.roll(faults.duplicate_webhook) {
+        Stats::bump(&state.stats.webhooks_duplicated);
         2
     } else {
         1

@@ -67,6 +67,7 @@ async fn run(state: &SimState, id: &str) {
         delivery::send(state, &finished, true).await;
     }
     if let Some(start) = held_start.as_ref().filter(|_| reorder) {
+        crate::stats::Stats::bump(&state.stats.webhooks_reordered);
         delivery::send(state, start, false).await;
     }
 }

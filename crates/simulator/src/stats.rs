@@ -15,6 +15,8 @@ pub struct Stats {
     pub webhooks_sent: AtomicU64,
     pub webhooks_failed: AtomicU64,
     pub webhooks_dropped: AtomicU64,
+    pub webhooks_duplicated: AtomicU64,
+    pub webhooks_reordered: AtomicU64,
 }
 
 /// A copy of the counters, as served at `GET /sim/stats`.
@@ -31,6 +33,12 @@ pub struct StatsSnapshot {
     pub webhooks_failed: u64,
     /// Webhooks not sent because of the drop fault.
     pub webhooks_dropped: u64,
+    /// Webhook messages sent twice because of the duplicate fault.
+    #[serde(default)]
+    pub webhooks_duplicated: u64,
+    /// Start webhooks held back until after the terminal one (the reorder fault).
+    #[serde(default)]
+    pub webhooks_reordered: u64,
 }
 
 impl Stats {
@@ -50,6 +58,8 @@ impl Stats {
             webhooks_sent: read(&self.webhooks_sent),
             webhooks_failed: read(&self.webhooks_failed),
             webhooks_dropped: read(&self.webhooks_dropped),
+            webhooks_duplicated: read(&self.webhooks_duplicated),
+            webhooks_reordered: read(&self.webhooks_reordered),
         }
     }
 }

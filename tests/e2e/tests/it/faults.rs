@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
-use crate::support::{eventually, start_with, until, user};
+use imagegen_application::ports::QueueName;
+
+use crate::support::{eventually, eventually_async, start_with, until, user};
 
 #[tokio::test]
 async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_move() {
@@ -40,8 +42,17 @@ async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_mov
         "statuses only move forward: {statuses:?}"
     );
 
-    // The late start webhook arrives after completion and changes nothing.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Both faults fired: two messages, each sent twice, the start one after the end.
+    // Once the late start webhook's job has run too, it must have changed nothing.
+    eventually_async("every webhook delivered and applied", || async {
+        let sim = api.simulator.stats();
+        let jobs = api.queue_stats(QueueName::GenerationWebhooks).await;
+        (sim.webhooks_sent == 4 && jobs.completed == 2 && jobs.waiting + jobs.active == 0)
+            .then_some(())
+    })
+    .await;
+    let sim = api.simulator.stats();
+    assert_eq!((sim.webhooks_duplicated, sim.webhooks_reordered), (2, 1));
     let id = created["id"].as_str().unwrap();
     let generation = api.generation(&alice, id).await;
     assert_eq!(generation["status"], "completed");

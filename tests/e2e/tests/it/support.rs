@@ -16,6 +16,8 @@ pub struct Api {
     pub http: reqwest::Client,
     /// The api's in-process simulator, for its call counts.
     pub simulator: imagegen_simulator::Simulator,
+    /// The api's services, for the queue's counts.
+    pub services: std::sync::Arc<imagegen_bootstrap::Services>,
     shutdown: CancellationToken,
     server: tokio::task::JoinHandle<()>,
     /// The durable mode's database, dropped after the api.
@@ -89,11 +91,13 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
         .await
         .unwrap();
     let simulator = started.simulator().expect("the embedded simulator").clone();
+    let services = started.services();
     let server = tokio::spawn(async move { started.serve().await.unwrap() });
     Api {
         base,
         http: reqwest::Client::new(),
         simulator,
+        services,
         shutdown,
         server,
         _database: None,
@@ -200,6 +204,14 @@ impl Api {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The counts of one of the api's queues.
+    pub async fn queue_stats(
+        &self,
+        queue: imagegen_application::ports::QueueName,
+    ) -> imagegen_application::ports::QueueStats {
+        self.services.queue.stats(queue).await.unwrap()
     }
 
     /// Stops the api and waits for a clean shutdown.

@@ -5,7 +5,9 @@ use chrono::Utc;
 use imagegen_webhooks::{WebhookSecret, sign};
 use serde_json::json;
 
-use crate::support::{Api, WEBHOOK_SECRET, start_with_secret, until, user};
+use imagegen_application::ports::QueueName;
+
+use crate::support::{Api, WEBHOOK_SECRET, eventually_async, start_with_secret, until, user};
 
 struct Delivery {
     id: String,
@@ -48,6 +50,16 @@ fn prediction(id: &str, status: &str) -> serde_json::Value {
 async fn unsigned_mis_signed_and_stale_webhooks_are_refused_with_401() {
     let api = start_with_secret().await;
     let generation = uuid::Uuid::now_v7().to_string();
+    let unsigned = api
+        .http
+        .post(format!("{}/webhooks/replicate/{generation}", api.base))
+        .header("content-type", "application/json")
+        .body(prediction("p", "processing").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 401, "no signature headers at all");
+
     let mut delivery = signed("msg_a", &prediction("p", "processing"));
     delivery.signature = "v1,AAAA".into();
     assert_eq!(post(&api, &generation, &delivery).await.status(), 401);
@@ -93,6 +105,7 @@ async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
     let external_id = done["external_id"].as_str().unwrap();
 
     // A late "failed" for a completed generation, delivered twice.
+    let applied = api.queue_stats(QueueName::GenerationWebhooks).await.completed;
     let late = signed("msg_late", &prediction(external_id, "failed"));
     let first: serde_json::Value = post(&api, &id, &late).await.json().await.unwrap();
     let second: serde_json::Value = post(&api, &id, &late).await.json().await.unwrap();
@@ -101,8 +114,12 @@ async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
         (Some("queued"), Some("duplicate"))
     );
 
-    // Give the worker time to apply it; nothing may change.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Once its one job has run, nothing may have changed.
+    eventually_async("the late webhook's job to run", || async {
+        let stats = api.queue_stats(QueueName::GenerationWebhooks).await;
+        (stats.completed == applied + 1 && stats.waiting + stats.active == 0).then_some(())
+    })
+    .await;
     let after = api.generation(&alice, &id).await;
     assert_eq!(after["status"], "completed");
     assert_eq!(after["version"], done["version"]);
