@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod database_outage;
+mod edges;
 mod faults;
 mod flow;
 mod support;

@@ -42,6 +42,16 @@ async fn post(api: &Api, generation_id: &str, delivery: &Delivery) -> reqwest::R
         .unwrap()
 }
 
+/// Posts `body` signed with the api's secret as delivery `webhook_id`.
+pub async fn post_signed(
+    api: &Api,
+    generation_id: &str,
+    webhook_id: &str,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    post(api, generation_id, &signed(webhook_id, body)).await
+}
+
 fn prediction(id: &str, status: &str) -> serde_json::Value {
     json!({ "id": id, "status": status, "output": null, "error": "forged", "input": {} })
 }
@@ -105,7 +115,10 @@ async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
     let external_id = done["external_id"].as_str().unwrap();
 
     // A late "failed" for a completed generation, delivered twice.
-    let applied = api.queue_stats(QueueName::GenerationWebhooks).await.completed;
+    let applied = api
+        .queue_stats(QueueName::GenerationWebhooks)
+        .await
+        .completed;
     let late = signed("msg_late", &prediction(external_id, "failed"));
     let first: serde_json::Value = post(&api, &id, &late).await.json().await.unwrap();
     let second: serde_json::Value = post(&api, &id, &late).await.json().await.unwrap();
