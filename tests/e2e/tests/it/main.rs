@@ -7,6 +7,7 @@ mod database_outage;
 mod edges;
 mod faults;
 mod flow;
+mod resume;
 mod support;
 mod waiting;
 mod webhooks;
