@@ -20,9 +20,8 @@ use crate::lock;
 
 mod counts;
 
-/// How long a waiting `reserve` sleeps at most before looking again (for delayed jobs
-/// and expired leases, which do not notify).
-const MAX_NAP: Duration = Duration::from_millis(50);
+/// The nap of a waiting `reserve` when no job of its queues is delayed or leased.
+const LONGEST_NAP: Duration = Duration::from_secs(3600);
 
 struct Entry {
     job: NewJob,
@@ -121,6 +120,17 @@ impl MemoryJobQueue {
         })
     }
 
+    /// How long until a delayed job of `queues` becomes ready or a lease expires.
+    fn until_next_due(&self, queues: &[QueueName]) -> Duration {
+        let now = self.clock.now();
+        counts::next_due(&lock(&self.state), queues).map_or(LONGEST_NAP, |due| {
+            (due - now)
+                .to_std()
+                .unwrap_or_default()
+                .max(Duration::from_millis(1))
+        })
+    }
+
     /// The entry of `job` if `job` still holds its lease.
     fn leased_mut<'s>(state: &'s mut State, job: &Job) -> Result<&'s mut Entry> {
         state
@@ -172,21 +182,16 @@ impl JobQueue for MemoryJobQueue {
             if now >= deadline {
                 return Ok(None);
             }
-            let nap = (deadline - now).min(MAX_NAP);
+            // Enqueues notify; only delayed jobs and expiring leases need a timer.
+            let nap = (deadline - now).min(self.until_next_due(queues));
             let _ = tokio::time::timeout(nap, notified).await;
         }
     }
 
     async fn extend(&self, job: &Job, lease: Duration) -> Result<()> {
-        let until =
-            self.clock.now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
-        let mut state = lock(&self.state);
-        let entry = state
-            .jobs
-            .get_mut(&job.id)
-            .filter(|e| e.lease.is_some_and(|(token, _)| token == job.lease_token))
-            .ok_or(Error::NotFound { what: "job lease" })?;
-        entry.lease = Some((job.lease_token, until));
+        let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let until = self.clock.now() + lease;
+        Self::leased_mut(&mut lock(&self.state), job)?.lease = Some((job.lease_token, until));
         Ok(())
     }
 

@@ -72,6 +72,8 @@ pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
         .await
         .unwrap();
     assert_eq!(read.len(), rival_events.len());
+    let stored = store.get(g.id()).await.unwrap().unwrap();
+    assert_eq!(stored, rival, "the stale save changed the stored state");
 }
 
 pub async fn positions_increase_in_commit_order(store: &(impl GenerationRepository + EventStore)) {
@@ -138,20 +140,21 @@ pub async fn a_waiter_wakes_when_an_event_is_appended(
 ) {
     let mut g = generation();
     store.create(&g, &[]).await.unwrap();
-    let latest = store
-        .read_after(StreamPosition::START, &[], usize::MAX)
-        .await
-        .unwrap();
-    let after = latest.last().map_or(StreamPosition::START, |e| e.position);
+    let after = store.latest_position().await.unwrap();
     advance(&mut g);
-    save_moves(store, &mut g).await;
-    // Must return without waiting the whole minute: an event after `after` exists.
-    tokio::time::timeout(
-        Duration::from_secs(10),
-        store.wait_for_events(after, Duration::from_secs(60)),
-    )
+    let events = g.take_events();
+    // The waiter is already waiting when the event is appended.
+    let waiting = store.wait_for_events(after, Duration::from_secs(60));
+    let append = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        store.save(&g, &events, &[]).await.unwrap();
+    };
+    tokio::time::timeout(Duration::from_secs(10), async {
+        tokio::join!(waiting, append)
+    })
     .await
-    .expect("wait_for_events did not return although an event exists");
+    .expect("wait_for_events did not wake when an event was appended");
+    assert!(store.latest_position().await.unwrap() > after);
 }
 
 pub async fn a_users_list_is_newest_first_and_pages_by_cursor(

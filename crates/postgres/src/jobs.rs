@@ -48,6 +48,24 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// How long until a delayed job of `queues` becomes ready or a lease expires.
+    async fn until_next_due(&self, queues: &[String]) -> Result<Duration> {
+        let due: Option<DateTime<Utc>> = sqlx::query_scalar(
+            "SELECT min(CASE WHEN lease_token IS NULL THEN run_at ELSE lease_expires_at END) \
+             FROM jobs WHERE queue = ANY($1)",
+        )
+        .bind(queues)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(due.map_or(Duration::MAX, |due| {
+            let left = (due - self.clock.now()).to_std().unwrap_or_default();
+            left.max(Duration::from_millis(1))
+        }))
+    }
+}
+
 #[async_trait]
 impl JobQueue for PgStore {
     async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
@@ -74,9 +92,14 @@ impl JobQueue for PgStore {
             if now >= deadline {
                 return Ok(None);
             }
+            // Enqueues notify; a timer is needed only for delayed jobs and expiring
+            // leases (the backstop covers a lost notification).
+            let nap = (deadline - now)
+                .min(self.poll_backstop)
+                .min(self.until_next_due(&names).await?);
             tokio::select! {
                 () = notified => {}
-                () = tokio::time::sleep((deadline - now).min(self.poll_backstop)) => {}
+                () = tokio::time::sleep(nap) => {}
             }
         }
     }

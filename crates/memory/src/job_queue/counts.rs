@@ -1,4 +1,5 @@
-//! A queue's counts, as the Redis and Postgres queues report them.
+//! A queue's counts, as the Redis and Postgres queues report them, and when the next
+//! job becomes due.
 
 use chrono::{DateTime, Utc};
 use imagegen_application::ports::{QueueName, QueueStats};
@@ -20,4 +21,14 @@ pub(super) fn count(state: &State, queue: QueueName, now: DateTime<Utc>) -> Queu
         }
     }
     stats
+}
+
+/// When the next delayed job of `queues` becomes ready or the next lease expires.
+pub(super) fn next_due(state: &State, queues: &[QueueName]) -> Option<DateTime<Utc>> {
+    state
+        .jobs
+        .values()
+        .filter(|e| queues.contains(&e.job.queue))
+        .map(|e| e.lease.map_or(e.run_at, |(_, until)| until))
+        .min()
 }
