@@ -59,6 +59,62 @@ fn the_binary_starts_in_embedded_mode_and_stops_on_sigterm() {
     );
 }
 
+#[tokio::test]
+async fn sigterm_ends_an_open_event_stream_cleanly_and_the_process_exits_zero() {
+    use futures::StreamExt;
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
+        .env("IMAGEGEN_LISTEN", format!("127.0.0.1:{port}"))
+        .env(
+            "IMAGEGEN_JWT_SECRET",
+            "sigterm-test-secret-sigterm-test-secret",
+        )
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut api = crate::Running(child);
+    crate::until_healthy(port).await;
+    let caller = imagegen_application::Caller {
+        user_id: imagegen_domain::UserId::from_uuid(uuid::Uuid::new_v4()),
+        organization_id: imagegen_domain::OrganizationId::from_uuid(uuid::Uuid::new_v4()),
+        role: imagegen_application::Role::User,
+    };
+    let token = imagegen_bootstrap::JwtCodec::new(b"sigterm-test-secret-sigterm-test-secret")
+        .issue(&caller, chrono::Duration::minutes(5))
+        .unwrap();
+    let response = reqwest::Client::new()
+        .get(format!(
+            "http://127.0.0.1:{port}/v1/events?access_token={token}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+
+    let pid = api.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The stream ends (end of body, not an error) well before the drain timeout.
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(chunk) = body.next().await {
+            chunk.expect("the stream broke instead of ending");
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the event stream stayed open after SIGTERM");
+    let status = tokio::task::spawn_blocking(move || api.0.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+}
+
 #[test]
 fn an_invalid_variable_stops_start_up_naming_it() {
     let output = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
