@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use imagegen_application::ports::{
-    EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition,
+    EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition, expected_version,
 };
 use imagegen_application::{Channel, Error, Result};
 use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
@@ -89,10 +89,7 @@ impl GenerationRepository for MemoryGenerationStore {
         jobs: &[NewJob],
     ) -> Result<()> {
         let id = generation.id();
-        let expected = generation
-            .version()
-            .checked_sub(events.len() as u64)
-            .ok_or_else(|| Error::bug(format!("generation {id} has more events than moves")))?;
+        let expected = expected_version(generation, events)?;
         let latest = {
             let mut state = lock(&self.state);
             let stored = state

@@ -2,7 +2,7 @@
 //! transaction, with optimistic concurrency on `version`.
 
 use async_trait::async_trait;
-use imagegen_application::ports::{GenerationRepository, NewJob};
+use imagegen_application::ports::{GenerationRepository, NewJob, expected_version};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
 use sqlx::PgConnection;
@@ -79,10 +79,7 @@ impl PgStore {
         jobs: &[NewJob],
     ) -> Result<()> {
         let id = generation.id();
-        let expected = generation
-            .version()
-            .checked_sub(events.len() as u64)
-            .ok_or_else(|| Error::bug(format!("generation {id} has more events than moves")))?;
+        let expected = expected_version(generation, events)?;
         let expected_db = i64::try_from(expected).map_err(|e| Error::unexpected("version", e))?;
         let updated = bind_columns(UPDATE, generation)?
             .bind(expected_db)

@@ -75,14 +75,7 @@ async fn sigterm_ends_an_open_event_stream_cleanly_and_the_process_exits_zero() 
         .unwrap();
     let mut api = crate::Running(child);
     crate::until_healthy(port).await;
-    let caller = imagegen_application::Caller {
-        user_id: imagegen_domain::UserId::from_uuid(uuid::Uuid::new_v4()),
-        organization_id: imagegen_domain::OrganizationId::from_uuid(uuid::Uuid::new_v4()),
-        role: imagegen_application::Role::User,
-    };
-    let token = imagegen_bootstrap::JwtCodec::new(b"sigterm-test-secret-sigterm-test-secret")
-        .issue(&caller, chrono::Duration::minutes(5))
-        .unwrap();
+    let (_, token) = crate::user_token("sigterm-test-secret-sigterm-test-secret");
     let response = reqwest::Client::new()
         .get(format!(
             "http://127.0.0.1:{port}/v1/events?access_token={token}"

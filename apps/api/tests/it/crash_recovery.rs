@@ -8,9 +8,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use futures::StreamExt;
-use imagegen_application::{Caller, Role};
-use imagegen_bootstrap::JwtCodec;
-use imagegen_domain::{OrganizationId, UserId};
 use tokio_util::sync::CancellationToken;
 
 use crate::{Running, WEBHOOK_SECRET, free_port, simulator, until_healthy};
@@ -94,14 +91,7 @@ async fn a_killed_api_restarted_completes_every_generation_and_replays_every_eve
         sim_url,
     };
     let base = format!("http://127.0.0.1:{}", setup.port);
-    let caller = Caller {
-        user_id: UserId::from_uuid(uuid::Uuid::new_v4()),
-        organization_id: OrganizationId::from_uuid(uuid::Uuid::new_v4()),
-        role: Role::User,
-    };
-    let token = JwtCodec::new(JWT_SECRET.as_bytes())
-        .issue(&caller, chrono::Duration::minutes(10))
-        .unwrap();
+    let (caller, token) = crate::user_token(JWT_SECRET);
     let http = reqwest::Client::new();
 
     let api = setup.start_api().await;

@@ -43,6 +43,19 @@ pub async fn simulator(
     (simulator, url)
 }
 
+/// A new user and a five-minute token for it, signed with `jwt_secret`.
+pub fn user_token(jwt_secret: &str) -> (imagegen_application::Caller, String) {
+    let caller = imagegen_application::Caller {
+        user_id: imagegen_domain::UserId::from_uuid(uuid::Uuid::new_v4()),
+        organization_id: imagegen_domain::OrganizationId::from_uuid(uuid::Uuid::new_v4()),
+        role: imagegen_application::Role::User,
+    };
+    let token = imagegen_bootstrap::JwtCodec::new(jwt_secret.as_bytes())
+        .issue(&caller, chrono::Duration::minutes(10))
+        .unwrap();
+    (caller, token)
+}
+
 /// Waits until the api on `port` answers /healthz, failing the test after 30 s.
 pub async fn until_healthy(port: u16) {
     for _ in 0..1200 {

@@ -6,9 +6,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use futures::StreamExt;
-use imagegen_application::{Caller, Role};
-use imagegen_bootstrap::JwtCodec;
-use imagegen_domain::{OrganizationId, UserId};
 use tokio_util::sync::CancellationToken;
 
 use crate::{Running, WEBHOOK_SECRET, free_port, simulator, until_healthy};
@@ -43,14 +40,7 @@ async fn one_provider_call_and_webhooks_complete_a_generation_without_polling() 
     let base = format!("http://127.0.0.1:{port}");
     until_healthy(port).await;
 
-    let caller = Caller {
-        user_id: UserId::from_uuid(uuid::Uuid::new_v4()),
-        organization_id: OrganizationId::from_uuid(uuid::Uuid::new_v4()),
-        role: Role::User,
-    };
-    let token = JwtCodec::new(JWT_SECRET.as_bytes())
-        .issue(&caller, chrono::Duration::minutes(5))
-        .unwrap();
+    let (caller, token) = crate::user_token(JWT_SECRET);
     let http = reqwest::Client::new();
     let events = http
         .get(format!("{base}/v1/events?channel=user:{}", caller.user_id))

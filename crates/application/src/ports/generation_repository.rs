@@ -5,7 +5,24 @@ use async_trait::async_trait;
 use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
 
 use super::NewJob;
-use crate::Result;
+use crate::{Error, Result};
+
+/// The version a repository must find stored before it saves `generation` with
+/// `events`: its version before those moves (optimistic concurrency).
+///
+/// # Errors
+/// `Unexpected` if there are more events than moves (a bug in the caller).
+pub fn expected_version(generation: &Generation, events: &[EventEnvelope]) -> Result<u64> {
+    generation
+        .version()
+        .checked_sub(events.len() as u64)
+        .ok_or_else(|| {
+            Error::bug(format!(
+                "generation {} has more events than moves",
+                generation.id()
+            ))
+        })
+}
 
 /// Stores generations. Saving a generation, appending its events and queueing the jobs
 /// its move caused is one atomic step: an event or a job exists if and only if its move

@@ -14,7 +14,7 @@ mod webhook_inbox;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use event_bus::{BusMessage, EventBus, EventSubscription};
 pub use event_store::{EventStore, StoredEvent, StreamPosition};
-pub use generation_repository::GenerationRepository;
+pub use generation_repository::{GenerationRepository, expected_version};
 pub use image_fetcher::{FetchedImage, ImageFetcher};
 pub use image_provider::{ImageProvider, PredictionRequest};
 pub use image_store::{ImageBlob, ImageStore};

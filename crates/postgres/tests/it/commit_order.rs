@@ -20,6 +20,21 @@ async fn read_all(store: &crate::TestStore, after: StreamPosition) -> Vec<Stored
     store.read_after(after, &[], 1000).await.unwrap()
 }
 
+/// Moves `generation` and saves it in a transaction left open, as a save in flight.
+pub async fn save_left_open(
+    store: &crate::TestStore,
+    generation: &mut Generation,
+) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    advance(generation);
+    let events = generation.take_events();
+    let mut open = store.pool().begin().await.unwrap();
+    store
+        .save_in(&mut open, generation, &events, &[])
+        .await
+        .unwrap();
+    open
+}
+
 /// Waits until the racing save has finished, or waits for the event-append lock.
 async fn until_settled(store: &crate::TestStore, racer: &tokio::task::JoinHandle<impl Sized>) {
     for _ in 0..1000 {
@@ -44,13 +59,7 @@ async fn a_reader_polling_while_two_saves_overlap_sees_every_event_once_in_order
     let start = store.latest_position().await.unwrap();
 
     // The first save is in flight: its events are written, its transaction open.
-    advance(&mut first);
-    let first_events = first.take_events();
-    let mut open = store.pool().begin().await.unwrap();
-    store
-        .save_in(&mut open, &first, &first_events, &[])
-        .await
-        .unwrap();
+    let open = save_left_open(&store, &mut first).await;
     // A second save starts later; with positions from a plain sequence it would
     // commit first, with larger positions.
     advance(&mut second);
@@ -89,14 +98,11 @@ async fn a_rolled_back_save_leaves_no_event_and_does_not_stall_readers() {
     let store = test_store().await;
     let (mut first, mut second) = (created(&store).await, created(&store).await);
     let start = store.latest_position().await.unwrap();
-    advance(&mut first);
-    let first_events = first.take_events();
-    let mut open = store.pool().begin().await.unwrap();
-    store
-        .save_in(&mut open, &first, &first_events, &[])
+    save_left_open(&store, &mut first)
+        .await
+        .rollback()
         .await
         .unwrap();
-    open.rollback().await.unwrap();
     advance(&mut second);
     let second_events = second.take_events();
     store.save(&second, &second_events, &[]).await.unwrap();

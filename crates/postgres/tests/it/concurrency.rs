@@ -19,13 +19,7 @@ async fn a_writer_whose_version_went_stale_while_it_waited_gets_a_conflict() {
     let mut g = generation();
     store.create(&g, &[]).await.unwrap();
     let mut rival = g.clone();
-    advance(&mut rival);
-    let rival_events = rival.take_events();
-    let mut open = store.pool().begin().await.unwrap();
-    store
-        .save_in(&mut open, &rival, &rival_events, &[])
-        .await
-        .unwrap();
+    let open = crate::commit_order::save_left_open(&store, &mut rival).await;
     // This writer read version 0 too; its UPDATE waits on the open transaction's row.
     advance(&mut g);
     let events = g.take_events();

@@ -70,20 +70,26 @@ impl EventStore for Instrumented {
     }
 }
 
-async fn hub(bus: &Arc<MemoryEventBus>) -> Arc<Hub> {
-    Hub::start(bus.clone(), CancellationToken::new())
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
+/// A memory store, its instrumented view, a bus and a hub on it.
+async fn setup() -> (
+    Arc<MemoryGenerationStore>,
+    Arc<MemoryEventBus>,
+    Arc<Instrumented>,
+    Arc<Hub>,
+) {
     let (inner, bus) = (
         Arc::new(MemoryGenerationStore::default()),
         Arc::new(MemoryEventBus::new()),
     );
-    let store = Instrumented::new(inner.clone());
-    let hub = hub(&bus).await;
+    let hub = Hub::start(bus.clone(), CancellationToken::new())
+        .await
+        .unwrap();
+    (inner.clone(), bus, Instrumented::new(inner), hub)
+}
+
+#[tokio::test]
+async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
+    let (inner, bus, store, hub) = setup().await;
     let alice = caller();
     let session = session_events(
         &hub,
@@ -129,12 +135,7 @@ async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
 
 #[tokio::test]
 async fn an_event_committed_right_after_a_new_session_starts_is_sent_once() {
-    let (inner, bus) = (
-        Arc::new(MemoryGenerationStore::default()),
-        Arc::new(MemoryEventBus::new()),
-    );
-    let store = Instrumented::new(inner.clone());
-    let hub = hub(&bus).await;
+    let (inner, bus, store, hub) = setup().await;
     let alice = caller();
     let mut g = generation_of(&alice);
     inner.create(&g, &[]).await.unwrap();
@@ -176,13 +177,8 @@ async fn an_event_committed_right_after_a_new_session_starts_is_sent_once() {
 
 #[tokio::test]
 async fn a_store_that_fails_while_catching_up_ends_the_stream() {
-    let (inner, bus) = (
-        Arc::new(MemoryGenerationStore::default()),
-        Arc::new(MemoryEventBus::new()),
-    );
-    let store = Instrumented::new(inner.clone());
+    let (_, _, store, hub) = setup().await;
     store.fail_reads.store(true, Ordering::SeqCst);
-    let hub = hub(&bus).await;
     let alice = caller();
     let session = session_events(
         &hub,
