@@ -84,7 +84,9 @@ CREATE TABLE jobs (
     enqueued_seq     BIGSERIAL   NOT NULL,
     created_at       TIMESTAMPTZ NOT NULL
 );
+-- The next ready job of a queue is the first entry of this index (reserve's order).
 CREATE INDEX jobs_ready ON jobs (queue, priority DESC, enqueued_seq) WHERE lease_token IS NULL;
+-- Expired leases, found and handed back by reserve.
 CREATE INDEX jobs_leases ON jobs (queue, lease_expires_at) WHERE lease_token IS NOT NULL;
 
 CREATE TABLE dead_jobs (
@@ -97,7 +99,11 @@ CREATE TABLE dead_jobs (
 );
 CREATE INDEX dead_jobs_queue ON dead_jobs (queue, failed_at DESC);
 
+-- Completed counts, spread over shards so that concurrent completions do not queue up
+-- on one row lock; a queue's count is the sum of its shards.
 CREATE TABLE queue_counters (
-    queue     TEXT PRIMARY KEY,
-    completed BIGINT NOT NULL DEFAULT 0
+    queue     TEXT     NOT NULL,
+    shard     SMALLINT NOT NULL,
+    completed BIGINT   NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue, shard)
 );

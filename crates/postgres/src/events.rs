@@ -125,7 +125,10 @@ impl EventStore for PgStore {
             .await
         } else {
             let [users, organizations, generations] = channel_ids(channels);
+            // Planned for its own arguments every time: a cached generic plan cannot
+            // tell an empty channel list from a full one and scans the table.
             sqlx::query(READ_CHANNELS)
+                .persistent(false)
                 .bind(after)
                 .bind(users)
                 .bind(organizations)

@@ -1,6 +1,6 @@
-//! `JobQueue` in Postgres: `FOR UPDATE SKIP LOCKED` hands each ready job to one worker
-//! under a lease; an expired lease makes it deliverable again; a failure either sets a
-//! retry time or moves the job to `dead_jobs`. Every time comes from the store's clock.
+//! `JobQueue` in Postgres: `reserve` (in `reserve.rs`) hands each ready job to one
+//! worker under a lease; the lease token settles it; a failure either sets a retry time
+//! or moves the job to `dead_jobs`. Every time comes from the store's clock.
 
 use std::time::Duration;
 
@@ -12,58 +12,14 @@ use imagegen_application::ports::{
 use imagegen_application::{Error, Result};
 use sqlx::Row;
 use sqlx::types::Json;
-use uuid::Uuid;
 
 use crate::PgStore;
 use crate::error::{corrupt, unavailable};
-use crate::job_rows::{insert_job, leased_job};
+use crate::job_rows::insert_job;
 use crate::rows::enum_text;
-
-const RESERVE: &str = "WITH next AS ( \
-      SELECT id FROM jobs \
-      WHERE queue = ANY($1) AND run_at <= $2 AND (lease_token IS NULL OR lease_expires_at <= $2) \
-      ORDER BY priority DESC, enqueued_seq LIMIT 1 FOR UPDATE SKIP LOCKED) \
-    UPDATE jobs SET lease_token = $3, lease_expires_at = $4, attempts = jobs.attempts + 1 \
-    FROM next WHERE jobs.id = next.id \
-    RETURNING jobs.id, jobs.queue, jobs.payload, jobs.attempts, jobs.max_attempts";
 
 fn lost_lease() -> Error {
     Error::NotFound { what: "job lease" }
-}
-
-impl PgStore {
-    async fn try_reserve(&self, queues: &[String], lease: Duration) -> Result<Option<Job>> {
-        let now = self.clock.now();
-        let token = Uuid::new_v4();
-        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
-        let row = sqlx::query(RESERVE)
-            .bind(queues)
-            .bind(now)
-            .bind(token)
-            .bind(until)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        row.map(|row| leased_job(&row, token)).transpose()
-    }
-}
-
-impl PgStore {
-    /// How long until a delayed job of `queues` becomes ready or a lease expires.
-    async fn until_next_due(&self, queues: &[String]) -> Result<Duration> {
-        let due: Option<DateTime<Utc>> = sqlx::query_scalar(
-            "SELECT min(CASE WHEN lease_token IS NULL THEN run_at ELSE lease_expires_at END) \
-             FROM jobs WHERE queue = ANY($1)",
-        )
-        .bind(queues)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        Ok(due.map_or(Duration::MAX, |due| {
-            let left = (due - self.clock.now()).to_std().unwrap_or_default();
-            left.max(Duration::from_millis(1))
-        }))
-    }
 }
 
 #[async_trait]
@@ -132,11 +88,14 @@ impl JobQueue for PgStore {
         if deleted.rows_affected() == 0 {
             return Err(lost_lease());
         }
+        // One of 16 counter rows, so concurrent completions rarely wait on each other.
+        let shard = (job.id.0.as_u128() % 16) as i16;
         sqlx::query(
-            "INSERT INTO queue_counters (queue, completed) VALUES ($1, 1) \
-             ON CONFLICT (queue) DO UPDATE SET completed = queue_counters.completed + 1",
+            "INSERT INTO queue_counters (queue, shard, completed) VALUES ($1, $2, 1) \
+             ON CONFLICT (queue, shard) DO UPDATE SET completed = queue_counters.completed + 1",
         )
         .bind(enum_text(&job.queue)?)
+        .bind(shard)
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
@@ -225,7 +184,7 @@ impl JobQueue for PgStore {
                count(*) FILTER (WHERE (lease_token IS NULL OR lease_expires_at <= $2) \
                  AND run_at <= $2) AS waiting, \
                (SELECT count(*) FROM dead_jobs WHERE queue = $1) AS failed, \
-               (SELECT COALESCE(max(completed), 0) FROM queue_counters WHERE queue = $1) \
+               (SELECT COALESCE(sum(completed), 0)::bigint FROM queue_counters WHERE queue = $1) \
                  AS completed \
              FROM jobs WHERE queue = $1",
         )

@@ -9,8 +9,8 @@
 //! - `generations`: `GenerationRepository` (optimistic concurrency on `version`).
 //! - `rows`: a row to a checked `Generation` (through `Generation::restore`).
 //! - `events`: `EventStore`; stream positions in commit order (the append lock).
-//! - `jobs` and `job_rows`: `JobQueue` with `FOR UPDATE SKIP LOCKED`, leases, retries
-//!   and dead letters; `insert_job` writes a job inside a caller's transaction.
+//! - `jobs`, `reserve` and `job_rows`: `JobQueue` with `FOR UPDATE SKIP LOCKED`, leases,
+//!   retries and dead letters; `insert_job` writes a job inside a caller's transaction.
 //! - `inbox`: `WebhookInbox`, a delivery and its job in one transaction.
 //! - `wakeups`: `LISTEN/NOTIFY` on a dedicated connection that wakes waiting
 //!   `reserve` and `wait_for_events` calls; polling is only the backstop.
@@ -23,6 +23,7 @@ mod generations;
 mod inbox;
 mod job_rows;
 mod jobs;
+mod reserve;
 mod rows;
 mod store;
 mod wakeups;

@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize};
 use std::time::Duration;
 
 use imagegen_application::ports::{Clock, SystemClock};
@@ -48,6 +49,10 @@ pub struct PgStore {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) relay_name: String,
     pub(crate) poll_backstop: Duration,
+    /// Which of a worker's queues `reserve` tries first, in turn.
+    pub(crate) rotation: AtomicUsize,
+    /// When expired leases were last handed back (Unix ms).
+    pub(crate) last_reclaim_ms: AtomicI64,
     /// Stops the notification listener when the store is dropped.
     _listener: DropGuard,
 }
@@ -92,6 +97,8 @@ impl PgStore {
             clock: Arc::new(SystemClock),
             relay_name: options.relay_name,
             poll_backstop: options.poll_backstop,
+            rotation: AtomicUsize::new(0),
+            last_reclaim_ms: AtomicI64::new(0),
             _listener: stop.drop_guard(),
         }
     }

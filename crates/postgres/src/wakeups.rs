@@ -45,7 +45,8 @@ pub(crate) async fn listen(pool: PgPool, wakeups: Arc<Wakeups>, stop: Cancellati
                         received = listener.recv() => received,
                     };
                     match received {
-                        Ok(note) if note.channel() == JOBS_CHANNEL => wakeups.jobs.notify_waiters(),
+                        // One worker per job; a worker that gets one wakes the next.
+                        Ok(note) if note.channel() == JOBS_CHANNEL => wakeups.jobs.notify_one(),
                         Ok(_) => wakeups.events.notify_waiters(),
                         Err(error) => {
                             tracing::warn!(%error, "database notifications interrupted; reconnecting");
