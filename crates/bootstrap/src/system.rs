@@ -117,7 +117,10 @@ pub async fn start_system(
         JobRunner::new(state.queue.clone(), handlers, runner_config).with_clock(clock.clone());
     background.spawn(runner.run(shutdown.clone()));
     let bus = Arc::new(MemoryEventBus::new());
-    background.spawn(OutboxRelay::new(state.events.clone(), bus.clone()).run(shutdown.clone()));
+    // The bus is this process's own: so is the relay (several api processes may share
+    // one database, each pushing every event to its own connections).
+    let relay = OutboxRelay::for_this_process(state.events.clone(), bus.clone()).await?;
+    background.spawn(relay.run(shutdown.clone()));
     let hub = Hub::start(bus, shutdown.clone()).await?;
 
     let (jwt_secret, generated) = match &config.jwt_secret {

@@ -9,5 +9,6 @@ mod faults;
 mod flow;
 mod resume;
 mod support;
+mod two_instances;
 mod waiting;
 mod webhooks;
