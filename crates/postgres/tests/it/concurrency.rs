@@ -107,3 +107,31 @@ async fn one_webhook_received_by_many_requests_at_once_is_recorded_and_queued_on
     let stats = store.stats(QueueName::GenerationWebhooks).await.unwrap();
     assert_eq!(stats.waiting, 1);
 }
+
+#[tokio::test]
+async fn instances_starting_together_migrate_once_without_errors() {
+    let db = imagegen_test_support::postgres().await;
+    let mut starting = Vec::new();
+    for _ in 0..4 {
+        let url = db.url.clone();
+        starting.push(tokio::spawn(async move {
+            let store =
+                imagegen_postgres::PgStore::connect(&url, imagegen_postgres::PgOptions::default())
+                    .await
+                    .unwrap();
+            store.migrate().await
+        }));
+    }
+    for instance in starting {
+        instance.await.unwrap().unwrap();
+    }
+    let store =
+        imagegen_postgres::PgStore::connect(&db.url, imagegen_postgres::PgOptions::default())
+            .await
+            .unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(applied, imagegen_postgres::MIGRATOR.iter().count() as i64);
+}

@@ -4,4 +4,5 @@
 mod failures;
 mod flow;
 mod heartbeat;
+mod relay;
 mod runner;
