@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use imagegen_application::ports::QueueName;
 use secrecy::SecretString;
 use url::Url;
 
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 15] = [
+pub const VARIABLES: [&str; 20] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -27,6 +28,11 @@ pub const VARIABLES: [&str; 15] = [
     "IMAGEGEN_FETCH_ALLOW_PRIVATE",
     "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
     "IMAGEGEN_JOB_LEASE_SECS",
+    "IMAGEGEN_WORKER_CONCURRENCY_PROVIDER_SUBMISSIONS",
+    "IMAGEGEN_WORKER_CONCURRENCY_GENERATION_WEBHOOKS",
+    "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
+    "IMAGEGEN_WORKER_CONCURRENCY_USER_NOTIFICATIONS",
+    "IMAGEGEN_WORKER_CONCURRENCY_CLEANUP_TASKS",
 ];
 /// The typed configuration.
 #[derive(Debug, Clone)]
@@ -39,7 +45,11 @@ pub struct Config {
     /// Where images are stored; a fresh temporary directory when unset.
     pub data_dir: Option<PathBuf>,
     pub provider: ProviderChoice,
+    /// Jobs of one queue run at once (`IMAGEGEN_WORKER_CONCURRENCY`).
     pub worker_concurrency: usize,
+    /// Per-queue exceptions (`IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>`, e.g.
+    /// `..._IMAGE_PROCESSING`).
+    pub worker_concurrency_per_queue: HashMap<QueueName, usize>,
     /// How long a job stays leased without a heartbeat (`IMAGEGEN_JOB_LEASE_SECS`):
     /// the longest a dead worker's job waits before another worker takes it.
     pub job_lease: std::time::Duration,
@@ -121,6 +131,17 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        let mut worker_concurrency_per_queue = HashMap::new();
+        for queue in QueueName::ALL {
+            let name = queue_variable(queue);
+            if let Some(text) = vars.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                let n: usize = parse(text, name, "a whole number from 1")?;
+                if n == 0 {
+                    return Err(BootstrapError::config(name, "must be at least 1"));
+                }
+                worker_concurrency_per_queue.insert(queue, n);
+            }
+        }
         let job_lease_secs: u64 = parse(
             get("IMAGEGEN_JOB_LEASE_SECS").unwrap_or("30"),
             "IMAGEGEN_JOB_LEASE_SECS",
@@ -160,6 +181,7 @@ impl Config {
             data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
             provider,
             worker_concurrency,
+            worker_concurrency_per_queue,
             job_lease: std::time::Duration::from_secs(job_lease_secs),
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
@@ -168,6 +190,17 @@ impl Config {
                 .map(|v| parse(v, "IMAGEGEN_FETCH_ALLOW_PRIVATE", "true or false"))
                 .transpose()?,
         })
+    }
+}
+
+/// `IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>` for `queue`.
+fn queue_variable(queue: QueueName) -> &'static str {
+    match queue {
+        QueueName::ProviderSubmissions => "IMAGEGEN_WORKER_CONCURRENCY_PROVIDER_SUBMISSIONS",
+        QueueName::GenerationWebhooks => "IMAGEGEN_WORKER_CONCURRENCY_GENERATION_WEBHOOKS",
+        QueueName::ImageProcessing => "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
+        QueueName::UserNotifications => "IMAGEGEN_WORKER_CONCURRENCY_USER_NOTIFICATIONS",
+        QueueName::CleanupTasks => "IMAGEGEN_WORKER_CONCURRENCY_CLEANUP_TASKS",
     }
 }
 

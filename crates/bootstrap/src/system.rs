@@ -110,6 +110,7 @@ pub async fn start_system(
     )?;
     let runner_config = RunnerConfig {
         concurrency: config.worker_concurrency,
+        per_queue: config.worker_concurrency_per_queue.clone(),
         lease: config.job_lease,
         ..RunnerConfig::default()
     };

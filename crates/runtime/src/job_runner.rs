@@ -21,8 +21,11 @@ use crate::backoff;
 /// Runner settings.
 #[derive(Debug, Clone)]
 pub struct RunnerConfig {
-    /// Jobs run at once by this runner.
+    /// Jobs of one queue run at once by this runner. Each queue has workers of its
+    /// own, so a slow kind of work never holds the slots of another.
     pub concurrency: usize,
+    /// Per-queue exceptions to `concurrency`.
+    pub per_queue: HashMap<QueueName, usize>,
     /// How long a job stays leased without a heartbeat: a worker that dies without a
     /// word has its jobs delivered again this long after its last heartbeat. A live
     /// worker renews the lease every third of it while the handler runs.
@@ -35,6 +38,7 @@ impl Default for RunnerConfig {
     fn default() -> Self {
         Self {
             concurrency: 8,
+            per_queue: HashMap::new(),
             lease: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(30),
         }
@@ -172,18 +176,26 @@ impl JobRunner {
         }
     }
 
-    /// Runs `concurrency` workers until `shutdown` is cancelled, then drains.
+    /// How many jobs of `queue` run at once.
+    fn concurrency_of(&self, queue: QueueName) -> usize {
+        self.config
+            .per_queue
+            .get(&queue)
+            .copied()
+            .unwrap_or(self.config.concurrency)
+            .max(1)
+    }
+
+    /// Runs each queue's workers until `shutdown` is cancelled, then drains.
     pub async fn run(self, shutdown: CancellationToken) {
-        let queues: Vec<_> = self.queues().iter().map(|q| q.as_str()).collect();
-        tracing::info!(
-            concurrency = self.config.concurrency,
-            ?queues,
-            "job runner started"
-        );
         let mut workers = JoinSet::new();
-        for _ in 0..self.config.concurrency.max(1) {
-            let (runner, shutdown) = (self.clone(), shutdown.clone());
-            workers.spawn(async move { runner.work(shutdown).await });
+        for queue in self.queues() {
+            let concurrency = self.concurrency_of(queue);
+            tracing::info!(job.queue = %queue, concurrency, "job workers started");
+            for _ in 0..concurrency {
+                let (runner, shutdown) = (self.clone(), shutdown.clone());
+                workers.spawn(async move { runner.work(queue, shutdown).await });
+            }
         }
         shutdown.cancelled().await;
         let drained = tokio::time::timeout(self.config.drain_timeout, async {
@@ -199,8 +211,9 @@ impl JobRunner {
         tracing::info!("job runner stopped");
     }
 
-    async fn work(&self, shutdown: CancellationToken) {
-        let queues = self.queues();
+    /// One worker of `queue`.
+    async fn work(&self, queue: QueueName, shutdown: CancellationToken) {
+        let queues = [queue];
         while !shutdown.is_cancelled() {
             // Only waiting for a job is interrupted; a job that started runs to its end.
             let reserved = tokio::select! {

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 pub use apply_provider_update::ApplyProviderUpdateHandler;
 pub use payloads::{ApplyProviderUpdate, JobPayload, StoreImages, SubmitGeneration};
-pub use store_images::StoreImagesHandler;
+pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;
 
 use crate::Result;

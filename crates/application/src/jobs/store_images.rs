@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_domain::{FailureReason, GenerationStatus, ImageId, StoredImage};
+use imagegen_domain::{FailureReason, GenerationId, GenerationStatus, ImageId, StoredImage};
 
 use super::{JobHandler, JobPayload, StoreImages};
 use crate::ports::{
@@ -12,12 +12,18 @@ use crate::ports::{
 use crate::use_cases::change_generation;
 use crate::{Error, Result};
 
+/// How long copying a generation's outputs may take in all, retries included.
+pub const DEFAULT_COPY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Runs `image-processing` jobs.
 pub struct StoreImagesHandler {
     repository: Arc<dyn GenerationRepository>,
     fetcher: Arc<dyn ImageFetcher>,
     store: Arc<dyn ImageStore>,
     clock: Arc<dyn Clock>,
+    /// From the move to `storing`: past it, no new attempt starts and the generation
+    /// fails (a slow image host cannot hold a job for tries times the fetch timeout).
+    deadline: chrono::Duration,
 }
 
 impl StoreImagesHandler {
@@ -32,7 +38,31 @@ impl StoreImagesHandler {
             fetcher,
             store,
             clock,
+            deadline: chrono::Duration::from_std(DEFAULT_COPY_DEADLINE)
+                .unwrap_or(chrono::Duration::MAX),
         }
+    }
+
+    /// Sets the total deadline of a copy (default [`DEFAULT_COPY_DEADLINE`]).
+    #[must_use]
+    pub fn with_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.deadline = chrono::Duration::from_std(deadline).unwrap_or(chrono::Duration::MAX);
+        self
+    }
+
+    /// Ends the generation with `code`; a generation that ended meanwhile stays as is.
+    async fn give_up(&self, id: GenerationId, code: &str, message: String) -> Result<()> {
+        let reason = FailureReason {
+            code: code.into(),
+            message,
+            retryable: true,
+        };
+        let now = self.clock.now();
+        change_generation(self.repository.as_ref(), id, |g| {
+            g.fail(reason.clone(), now)
+        })
+        .await?;
+        Ok(())
     }
 
     async fn copy(&self, url: &str) -> Result<StoredImage> {
@@ -74,22 +104,21 @@ impl JobHandler for StoreImagesHandler {
         }
         let mut images = Vec::with_capacity(generation.provider_outputs().len());
         for url in generation.provider_outputs() {
+            if self.clock.now() - generation.updated_at() > self.deadline {
+                tracing::warn!("copy deadline passed; failing the generation");
+                let message = format!(
+                    "could not copy the provider's images within {} s",
+                    self.deadline.num_seconds()
+                );
+                return self.give_up(id, "storage_timeout", message).await;
+            }
             match self.copy(url).await {
                 Ok(image) => images.push(image),
                 Err(error) if error.is_transient() && !job.is_last_attempt() => return Err(error),
                 Err(error) => {
                     tracing::warn!(%error, "could not store an output; failing the generation");
-                    let reason = FailureReason {
-                        code: "storage_failed".into(),
-                        message: format!("could not copy the provider's image: {error}"),
-                        retryable: true,
-                    };
-                    let now = self.clock.now();
-                    change_generation(self.repository.as_ref(), id, |g| {
-                        g.fail(reason.clone(), now)
-                    })
-                    .await?;
-                    return Ok(());
+                    let message = format!("could not copy the provider's image: {error}");
+                    return self.give_up(id, "storage_failed", message).await;
                 }
             }
         }

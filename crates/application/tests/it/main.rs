@@ -1,6 +1,7 @@
 //! Use cases and job handlers against the in-memory adapters and mockall mocks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod copy_deadline;
 mod create_generation;
 mod double_delivery;
 mod handlers;

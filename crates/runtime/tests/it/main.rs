@@ -6,3 +6,4 @@ mod flow;
 mod heartbeat;
 mod relay;
 mod runner;
+mod starvation;

@@ -155,6 +155,7 @@ async fn a_job_cut_off_by_the_drain_timeout_is_delivered_again_after_its_lease()
         concurrency: 1,
         lease: Duration::from_secs(30),
         drain_timeout: Duration::from_millis(100),
+        ..RunnerConfig::default()
     };
     let shutdown = CancellationToken::new();
     let run = tokio::spawn(runner(&queue, &handler, config).run(shutdown.clone()));
