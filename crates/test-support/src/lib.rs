@@ -1,4 +1,4 @@
-//! Real Postgres for imagegen's tests. [`postgres`] gives each test a database of its
+//! Real Postgres and Redis for imagegen's tests. [`postgres`] gives each test a database of its
 //! own, from the first source that answers:
 //!
 //! 1. `TEST_DATABASE_URL`: a server you run (the URL's user must be allowed to create
@@ -8,6 +8,9 @@
 //!    `IMAGEGEN_PG_BIN`), on a free port, run as the `postgres` user when the tests run
 //!    as root, and stopped when the process exits;
 //! 3. with the cargo feature `testcontainers`, a container when a Docker engine answers.
+//!
+//! [`redis`] gives a test a Redis (`TEST_REDIS_URL`, or a throwaway `redis-server`)
+//! and a key prefix of its own.
 //!
 //! [`dedicated_cluster`] gives a test a cluster of its own to stop and start (a
 //! database server restarted under a running api).
@@ -19,9 +22,11 @@
 mod cluster;
 mod database;
 mod local;
+mod redis;
 
 pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
+pub use redis::{TestRedis, dedicated_redis, redis};
 
 /// What tests print when no Postgres can be had.
 pub(crate) const HOW_TO_GET_ONE: &str = "no PostgreSQL for the tests: install the server binaries \

@@ -1,0 +1,130 @@
+//! `EventBus` on Redis pub/sub: the relay publishes each committed event once, and every
+//! api instance's hub subscribes. Pub/sub forgets what is sent while a subscriber is
+//! away, so a subscription that loses its connection resubscribes (with backoff) and
+//! then says `Lagged`: sessions catch up from the event store and lose nothing.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_redis::Pool;
+use futures::StreamExt;
+use imagegen_application::Result;
+use imagegen_application::ports::{BusMessage, EventBus, EventSubscription, StoredEvent};
+use redis::aio::PubSubStream;
+
+use crate::error::unavailable;
+use crate::{RedisError, RedisOptions};
+
+/// The first pause before resubscribing, doubled up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// The realtime bus on Redis.
+pub struct RedisEventBus {
+    pool: Pool,
+    client: redis::Client,
+    channel: String,
+}
+
+impl RedisEventBus {
+    /// A bus on `url`, publishing on `{prefix}events`.
+    ///
+    /// # Errors
+    /// [`RedisError`] when the URL is invalid or the pool cannot be built.
+    pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
+        Ok(Self {
+            pool: crate::pool::pool(url, options)?,
+            client: redis::Client::open(url).map_err(RedisError::InvalidUrl)?,
+            channel: format!("{}events", options.prefix),
+        })
+    }
+
+    async fn listen(client: &redis::Client, channel: &str) -> redis::RedisResult<PubSubStream> {
+        let mut pubsub = client.get_async_pubsub().await?;
+        pubsub.subscribe(channel).await?;
+        Ok(pubsub.into_on_message())
+    }
+}
+
+/// A subscription: its message stream while connected, and how to reconnect.
+struct Subscription {
+    client: redis::Client,
+    channel: String,
+    messages: Option<PubSubStream>,
+    backoff: Duration,
+}
+
+impl Subscription {
+    async fn next(&mut self) -> BusMessage {
+        loop {
+            let Some(messages) = self.messages.as_mut() else {
+                match RedisEventBus::listen(&self.client, &self.channel).await {
+                    Ok(messages) => {
+                        self.messages = Some(messages);
+                        self.backoff = FIRST_BACKOFF;
+                        tracing::info!(
+                            "realtime bus resubscribed; sessions catch up from the store"
+                        );
+                        return BusMessage::Lagged;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, retry_in_ms = self.backoff.as_millis() as u64, "cannot resubscribe to the realtime bus");
+                        tokio::time::sleep(self.backoff).await;
+                        self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+                        continue;
+                    }
+                }
+            };
+            match messages.next().await {
+                Some(message) => {
+                    match serde_json::from_slice::<StoredEvent>(message.get_payload_bytes()) {
+                        Ok(event) => return BusMessage::Event(event),
+                        Err(error) => {
+                            tracing::warn!(%error, "unreadable message on the realtime bus ignored")
+                        }
+                    }
+                }
+                None => {
+                    tracing::warn!("realtime bus connection lost; resubscribing");
+                    self.messages = None;
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl EventBus for RedisEventBus {
+    async fn publish(&self, event: &StoredEvent) -> Result<()> {
+        let payload = serde_json::to_vec(event)
+            .map_err(|e| imagegen_application::Error::unexpected("serializing an event", e))?;
+        let mut connection = self.pool.get().await.map_err(unavailable)?;
+        redis::cmd("PUBLISH")
+            .arg(&self.channel)
+            .arg(payload)
+            .query_async::<i64>(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn subscribe(&self) -> Result<EventSubscription> {
+        // Subscribed before this returns: everything published afterwards arrives.
+        let messages = Self::listen(&self.client, &self.channel)
+            .await
+            .map_err(unavailable)?;
+        let subscription = Subscription {
+            client: self.client.clone(),
+            channel: self.channel.clone(),
+            messages: Some(messages),
+            backoff: FIRST_BACKOFF,
+        };
+        Ok(Box::pin(futures::stream::unfold(
+            subscription,
+            |mut s| async move {
+                let message = s.next().await;
+                Some((message, s))
+            },
+        )))
+    }
+}

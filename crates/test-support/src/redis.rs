@@ -1,0 +1,100 @@
+//! A Redis for tests: `TEST_REDIS_URL`, or a throwaway `redis-server` (no persistence)
+//! started once per test process on a free port and stopped when the process exits.
+//! Tests share the server and keep apart by a key prefix of their own.
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
+
+const HOW_TO_GET_ONE: &str = "no Redis for the tests: install redis-server (Debian: \
+`apt-get install -y redis-server`, or run scripts/install-test-services), or set \
+TEST_REDIS_URL=redis://host:6379";
+
+/// A Redis server and a key prefix no other test uses.
+#[derive(Debug, Clone)]
+pub struct TestRedis {
+    pub url: String,
+    /// Prefix every key and channel of this test with it.
+    pub prefix: String,
+}
+
+/// The process's Redis, found or started on first use, with a fresh prefix.
+///
+/// # Panics
+/// When no Redis can be had, with a message that says how to get one.
+pub fn redis() -> TestRedis {
+    let url = SERVER
+        .get_or_init(|| match std::env::var("TEST_REDIS_URL") {
+            Ok(url) => Ok(url),
+            Err(_) => start().map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
+        })
+        .as_ref()
+        .unwrap_or_else(|message| panic!("{message}"));
+    TestRedis {
+        url: url.clone(),
+        prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
+    }
+}
+
+/// A `redis-server` of the caller's own, for tests that disrupt their server (kill its
+/// connections, restart it).
+///
+/// # Panics
+/// When `redis-server` cannot be started, with a message that says how to get it.
+pub fn dedicated_redis() -> TestRedis {
+    let url = start().unwrap_or_else(|e| panic!("{e}\n{HOW_TO_GET_ONE}"));
+    TestRedis {
+        url,
+        prefix: "test:".to_owned(),
+    }
+}
+
+fn start() -> Result<String, String> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("finding a free port: {e}"))?
+        .port();
+    let dir =
+        std::env::temp_dir().join(format!("imagegen-redis-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .arg("--dir")
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start redis-server: {e}"))?;
+    let script = format!(
+        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill {redis} 2>/dev/null; rm -rf '{dir}'",
+        me = std::process::id(),
+        redis = child.id(),
+        dir = dir.display(),
+    );
+    let _ = Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    for _ in 0..500 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(format!("redis://127.0.0.1:{port}"));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Err(format!("redis-server did not answer on port {port}"))
+}
