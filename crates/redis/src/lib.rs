@@ -6,13 +6,21 @@
 //! - `bus`: [`RedisEventBus`], the realtime bus shared by every api instance (pub/sub
 //!   on a dedicated connection per subscription, resubscribed after a drop, with a
 //!   `Lagged` so that sessions catch up from the event store).
+//! - `queue`, `waiting`, `dead` and the Lua scripts in `lua/`: [`RedisJobQueue`],
+//!   the job queue (sorted sets, one script per step, blocking waits on a connection
+//!   of their own).
 //! - `error`: this crate's error, and how Redis errors become port errors.
 #![forbid(unsafe_code)]
 
 mod bus;
+mod dead;
 mod error;
 mod pool;
+mod queue;
+mod scripts;
+mod waiting;
 
 pub use bus::RedisEventBus;
 pub use error::RedisError;
 pub use pool::RedisOptions;
+pub use queue::RedisJobQueue;

@@ -1,5 +1,6 @@
 //! The Redis adapters against a real `redis-server` (from `imagegen-test-support`):
-//! the event bus contract, and a subscription that survives losing its connection.
+//! the job queue and event bus contracts, leases on a driven clock, and a
+//! subscription that survives losing its connection.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bus;
@@ -7,7 +8,7 @@ mod bus;
 use std::sync::Arc;
 
 use imagegen_port_contracts as contract;
-use imagegen_redis::{RedisEventBus, RedisOptions};
+use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions};
 
 /// A bus on the shared test server, under a prefix of its own.
 pub fn bus() -> Arc<RedisEventBus> {
@@ -24,4 +25,15 @@ pub fn bus_on(redis: &imagegen_test_support::TestRedis) -> Arc<RedisEventBus> {
     Arc::new(RedisEventBus::new(&redis.url, &options).unwrap())
 }
 
+/// A queue on the shared test server, under a prefix of its own.
+pub fn queue() -> Arc<RedisJobQueue> {
+    let redis = imagegen_test_support::redis();
+    let options = RedisOptions {
+        prefix: redis.prefix,
+        ..RedisOptions::default()
+    };
+    Arc::new(RedisJobQueue::new(&redis.url, &options).unwrap())
+}
+
 contract::event_bus_tests!(bus());
+contract::job_queue_tests!(queue());

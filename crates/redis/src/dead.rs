@@ -1,0 +1,53 @@
+//! Listing a queue's dead letters, newest first.
+
+use chrono::{DateTime, Utc};
+use imagegen_application::ports::{DeadLetter, JobId, QueueName};
+use imagegen_application::{Error, Result};
+
+use crate::RedisJobQueue;
+use crate::error::unavailable;
+
+pub(crate) async fn dead_letters(
+    queue: &RedisJobQueue,
+    name: QueueName,
+    limit: usize,
+) -> Result<Vec<DeadLetter>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut connection = queue.connection().await?;
+    let key = format!("{}{}:dead", queue.prefix, name.as_str());
+    let ids: Vec<String> = redis::cmd("ZREVRANGE")
+        .arg(&key)
+        .arg(0)
+        .arg(limit - 1)
+        .query_async(&mut connection)
+        .await
+        .map_err(unavailable)?;
+    let mut letters = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (payload, attempts, last_error, failed_at): (String, u32, String, i64) =
+            redis::cmd("HMGET")
+                .arg(format!("{}job:{id}", queue.prefix))
+                .arg(&["payload", "attempts", "last_error", "failed_at"])
+                .query_async(&mut connection)
+                .await
+                .map_err(unavailable)?;
+        let corrupt =
+            |what: &str, e: String| Error::unexpected(format!("reading a dead {what}"), e);
+        letters.push(DeadLetter {
+            id: JobId(
+                id.parse()
+                    .map_err(|e: uuid::Error| corrupt("job id", e.to_string()))?,
+            ),
+            queue: name,
+            payload: serde_json::from_str(&payload)
+                .map_err(|e| corrupt("payload", e.to_string()))?,
+            attempts,
+            last_error,
+            failed_at: DateTime::<Utc>::from_timestamp_millis(failed_at)
+                .ok_or_else(|| corrupt("time", failed_at.to_string()))?,
+        });
+    }
+    Ok(letters)
+}

@@ -1,0 +1,243 @@
+//! `JobQueue` on Redis. A queue is a few sorted sets: `ready` (scored by priority, then
+//! enqueue order), `delayed` (by run time), `leased` (by lease expiry) and `dead` (by
+//! failure time), with each job's fields in a hash. Reserving moves due delayed jobs
+//! and expired leases back to `ready`, then pops the best one and leases it, all in one
+//! script; settling checks the lease token first, so a worker whose lease was lost
+//! cannot settle a job another worker holds. Times come from the `Clock` port.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use deadpool_redis::Pool;
+use imagegen_application::ports::{
+    Clock, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName,
+    QueueStats, SystemClock,
+};
+use imagegen_application::{Error, Result};
+use uuid::Uuid;
+
+use crate::error::unavailable;
+use crate::scripts::{ENQUEUE, RESERVE, SETTLE, STATS};
+use crate::{RedisError, RedisOptions};
+
+/// The job queue on Redis.
+pub struct RedisJobQueue {
+    pub(crate) pool: Pool,
+    pub(crate) client: redis::Client,
+    pub(crate) prefix: String,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Which of a worker's queues `reserve` tries first, in turn.
+    rotation: AtomicUsize,
+}
+
+fn ms(at: DateTime<Utc>) -> String {
+    at.timestamp_millis().to_string()
+}
+
+fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    at + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX)
+}
+
+impl RedisJobQueue {
+    /// A queue on `url`, its keys under `options.prefix`.
+    ///
+    /// # Errors
+    /// [`RedisError`] when the URL is invalid or the pool cannot be built.
+    pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
+        Ok(Self {
+            pool: crate::pool::pool(url, options)?,
+            client: redis::Client::open(url).map_err(RedisError::InvalidUrl)?,
+            prefix: options.prefix.clone(),
+            clock: Arc::new(SystemClock),
+            rotation: AtomicUsize::new(0),
+        })
+    }
+
+    /// Takes times from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub(crate) async fn connection(&self) -> Result<deadpool_redis::Connection> {
+        self.pool.get().await.map_err(unavailable)
+    }
+
+    /// Reserves one job of `queues` if one is ready now.
+    async fn try_reserve(&self, queues: &[QueueName], lease: Duration) -> Result<Option<Job>> {
+        let now = self.clock.now();
+        let token = Uuid::new_v4();
+        let start = self.rotation.fetch_add(1, Ordering::Relaxed) % queues.len().max(1);
+        let mut script = RESERVE.prepare_invoke();
+        script
+            .arg(&self.prefix)
+            .arg(ms(now))
+            .arg(ms(later(now, lease)))
+            .arg(token.to_string());
+        for queue in queues[start..].iter().chain(&queues[..start]) {
+            script.arg(queue.as_str());
+        }
+        let mut connection = self.connection().await?;
+        let found: Option<(String, String, String, u32, u32)> = script
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        let Some((id, queue, payload, attempt, max_attempts)) = found else {
+            return Ok(None);
+        };
+        let corrupt =
+            |what: &str, e: String| Error::unexpected(format!("reading a queued {what}"), e);
+        Ok(Some(Job {
+            id: JobId(
+                id.parse()
+                    .map_err(|e: uuid::Error| corrupt("job id", e.to_string()))?,
+            ),
+            queue: serde_json::from_value(serde_json::Value::String(queue))
+                .map_err(|e| corrupt("queue name", e.to_string()))?,
+            payload: serde_json::from_str(&payload)
+                .map_err(|e| corrupt("payload", e.to_string()))?,
+            attempt,
+            max_attempts,
+            lease_token: token,
+        }))
+    }
+
+    /// Runs the settle script; `Err(NotFound)` when the lease was lost.
+    async fn settle(&self, job: &Job, action: &str, until: String, error: &str) -> Result<String> {
+        let mut connection = self.connection().await?;
+        let outcome: String = SETTLE
+            .prepare_invoke()
+            .arg(&self.prefix)
+            .arg(job.queue.as_str())
+            .arg(job.id.to_string())
+            .arg(job.lease_token.to_string())
+            .arg(action)
+            .arg(ms(self.clock.now()))
+            .arg(until)
+            .arg(error)
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        match outcome.as_str() {
+            "lost" => Err(Error::NotFound { what: "job lease" }),
+            _ => Ok(outcome),
+        }
+    }
+
+    /// A queue's counts and, in ms, its next delayed run or lease expiry.
+    pub(crate) async fn counts(&self, queue: QueueName) -> Result<(QueueStats, Option<i64>)> {
+        let mut connection = self.connection().await?;
+        let (waiting, active, delayed, failed, completed, next_due): (
+            u64,
+            u64,
+            u64,
+            u64,
+            u64,
+            String,
+        ) = STATS
+            .prepare_invoke()
+            .arg(&self.prefix)
+            .arg(queue.as_str())
+            .arg(ms(self.clock.now()))
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        let stats = QueueStats {
+            waiting,
+            active,
+            delayed,
+            failed,
+            completed,
+        };
+        Ok((stats, next_due.parse().ok()))
+    }
+}
+
+#[async_trait]
+impl JobQueue for RedisJobQueue {
+    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
+        let now = self.clock.now();
+        let id = Uuid::now_v7();
+        let payload = serde_json::to_string(&job.payload)
+            .map_err(|e| Error::unexpected("serializing a job payload", e))?;
+        let mut connection = self.connection().await?;
+        let (added, existing): (i64, String) = ENQUEUE
+            .prepare_invoke()
+            .arg(&self.prefix)
+            .arg(job.queue.as_str())
+            .arg(id.to_string())
+            .arg(payload)
+            .arg(job.idempotency_key.as_deref().unwrap_or(""))
+            .arg(job.priority)
+            .arg(ms(job.run_at.unwrap_or(now)))
+            .arg(job.max_attempts)
+            .arg(ms(now))
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        let existing = existing
+            .parse()
+            .map_err(|e: uuid::Error| Error::unexpected("reading a job id", e.to_string()))?;
+        Ok(match added {
+            1 => EnqueueOutcome::Enqueued(JobId(existing)),
+            _ => EnqueueOutcome::Duplicate(JobId(existing)),
+        })
+    }
+
+    async fn reserve(
+        &self,
+        queues: &[QueueName],
+        lease: Duration,
+        wait: Duration,
+    ) -> Result<Option<Job>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(job) = self.try_reserve(queues, lease).await? {
+                return Ok(Some(job));
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            self.wait_for_work(queues, deadline - now).await?;
+        }
+    }
+
+    async fn extend(&self, job: &Job, lease: Duration) -> Result<()> {
+        let until = ms(later(self.clock.now(), lease));
+        self.settle(job, "extend", until, "").await.map(|_| ())
+    }
+
+    async fn complete(&self, job: &Job) -> Result<()> {
+        self.settle(job, "complete", String::new(), "")
+            .await
+            .map(|_| ())
+    }
+
+    async fn fail(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<FailOutcome> {
+        let until = retry_at.map(ms).unwrap_or_default();
+        match self.settle(job, "fail", until, error).await?.as_str() {
+            "retry" => Ok(FailOutcome::RetryAt(
+                retry_at.unwrap_or_else(|| self.clock.now()),
+            )),
+            _ => Ok(FailOutcome::DeadLettered),
+        }
+    }
+
+    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
+        crate::dead::dead_letters(self, queue, limit).await
+    }
+
+    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
+        Ok(self.counts(queue).await?.0)
+    }
+}

@@ -1,0 +1,49 @@
+//! Waiting for work without polling: an enqueue pushes a token on the queue's `wake`
+//! list, and an idle `reserve` blocks on those lists (`BRPOP`) on a connection of its
+//! own (a blocking command must never hold a pooled one), until a job is queued or the
+//! next delayed job or lease expiry is due.
+
+use std::time::Duration;
+
+use imagegen_application::Result;
+use imagegen_application::ports::QueueName;
+
+use crate::RedisJobQueue;
+use crate::error::unavailable;
+
+/// The shortest block: `BRPOP` treats 0 as "forever".
+const SHORTEST: Duration = Duration::from_millis(10);
+
+impl RedisJobQueue {
+    /// Returns when a job of `queues` may be ready, or after `longest`.
+    pub(crate) async fn wait_for_work(
+        &self,
+        queues: &[QueueName],
+        longest: Duration,
+    ) -> Result<()> {
+        let mut nap = longest;
+        let now_ms = self.clock.now().timestamp_millis();
+        for queue in queues {
+            if let (_, Some(due_ms)) = self.counts(*queue).await? {
+                let until_due = u64::try_from(due_ms - now_ms).unwrap_or(0);
+                nap = nap.min(Duration::from_millis(until_due));
+            }
+        }
+        let nap = nap.max(SHORTEST);
+        let mut connection = self
+            .client
+            .get_multiplexed_async_connection()
+            .await
+            .map_err(unavailable)?;
+        let mut brpop = redis::cmd("BRPOP");
+        for queue in queues {
+            brpop.arg(format!("{}{}:wake", self.prefix, queue.as_str()));
+        }
+        brpop.arg(nap.as_secs_f64());
+        let _: Option<(String, String)> = brpop
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
