@@ -43,10 +43,12 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
-    /// Enqueue no-op jobs and run them.
+    /// Enqueue no-op jobs and run them (Redis with --redis-url, else Postgres).
     Queue {
         #[arg(long, env = "DATABASE_URL")]
-        database_url: String,
+        database_url: Option<String>,
+        #[arg(long, env = "REDIS_URL")]
+        redis_url: Option<String>,
         #[arg(long, default_value_t = 20_000)]
         jobs: usize,
         #[arg(long, default_value_t = 16)]
@@ -73,10 +75,14 @@ async fn main() -> std::process::ExitCode {
         } => replay::run(&database_url, page, rounds).await,
         Command::Queue {
             database_url,
+            redis_url,
             jobs,
             concurrency,
             paced,
-        } => queue::run(&database_url, jobs, concurrency, paced).await,
+        } => {
+            let (database, redis) = (database_url.as_deref(), redis_url.as_deref());
+            queue::run(database, redis, jobs, concurrency, paced).await
+        }
     };
     match result {
         Ok(line) => {

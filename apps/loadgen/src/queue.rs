@@ -1,13 +1,15 @@
-//! `queue`: no-op jobs through the Postgres job queue. Producers enqueue (as fast as
-//! they can with `concurrency` tasks, or `--paced` jobs per second); `concurrency`
-//! workers reserve, "run" (nothing) and complete. Latency: enqueue -> handler start.
+//! `queue`: no-op jobs (`{"generationId": uuid, "n": i}`) through the Postgres or the
+//! Redis job queue. Producers enqueue (as fast as they can with `concurrency` tasks, or
+//! `--paced` jobs per second); `concurrency` workers reserve, "run" (nothing) and
+//! complete. Latency: enqueue -> handler start.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::AtomicU64;
+
 use imagegen_application::ports::{JobQueue, NewJob, QueueName};
-use imagegen_postgres::PgStore;
 use serde_json::json;
 
 use crate::stats::{Latencies, per_sec};
@@ -18,17 +20,27 @@ fn micros_since(origin: Instant) -> u64 {
     u64::try_from(origin.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
+/// When each job was enqueued, in µs since the run began.
+type EnqueuedAt = Arc<Vec<AtomicU64>>;
+
 async fn produce(
-    store: Arc<PgStore>,
+    store: Arc<dyn JobQueue>,
     jobs: usize,
     concurrency: usize,
     paced: Option<u32>,
-    origin: Instant,
+    (origin, enqueued): (Instant, EnqueuedAt),
 ) -> Result<Duration, String> {
     let started = Instant::now();
-    let enqueue = move |store: Arc<PgStore>, n: usize| async move {
-        let job = NewJob::new(QUEUE, json!({ "n": n, "t": micros_since(origin) }));
-        store.enqueue(job).await.map_err(|e| e.to_string())
+    let enqueue = move |store: Arc<dyn JobQueue>, n: usize| {
+        let enqueued = enqueued.clone();
+        async move {
+            let job = NewJob::new(
+                QUEUE,
+                json!({ "generationId": uuid::Uuid::new_v4(), "n": n }),
+            );
+            enqueued[n].store(micros_since(origin), Ordering::Relaxed);
+            store.enqueue(job).await.map_err(|e| e.to_string())
+        }
     };
     if let Some(rate) = paced {
         let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
@@ -44,7 +56,7 @@ async fn produce(
         let next = Arc::new(AtomicUsize::new(0));
         let mut producers = Vec::new();
         for _ in 0..concurrency.max(1) {
-            let (store, next) = (store.clone(), next.clone());
+            let (store, next, enqueue) = (store.clone(), next.clone(), enqueue.clone());
             producers.push(tokio::spawn(async move {
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
@@ -63,10 +75,10 @@ async fn produce(
 }
 
 async fn consume(
-    store: Arc<PgStore>,
+    store: Arc<dyn JobQueue>,
     done: Arc<AtomicUsize>,
     jobs: usize,
-    origin: Instant,
+    (origin, enqueued): (Instant, EnqueuedAt),
 ) -> Result<Vec<Duration>, String> {
     let mut latencies = Vec::new();
     while done.load(Ordering::Relaxed) < jobs {
@@ -79,9 +91,10 @@ async fn consume(
             .await
             .map_err(|e| e.to_string())?;
         let Some(job) = reserved else { continue };
-        let enqueued = job.payload["t"].as_u64().unwrap_or(0);
+        let n = job.payload["n"].as_u64().unwrap_or(0) as usize;
+        let at = enqueued.get(n).map_or(0, |t| t.load(Ordering::Relaxed));
         latencies.push(Duration::from_micros(
-            micros_since(origin).saturating_sub(enqueued),
+            micros_since(origin).saturating_sub(at),
         ));
         store.complete(&job).await.map_err(|e| e.to_string())?;
         done.fetch_add(1, Ordering::Relaxed);
@@ -89,20 +102,47 @@ async fn consume(
     Ok(latencies)
 }
 
+/// The queue under test: Redis when its URL is given, else Postgres.
+async fn open_queue(
+    database_url: Option<&str>,
+    redis_url: Option<&str>,
+    concurrency: usize,
+) -> Result<(Arc<dyn JobQueue>, &'static str), String> {
+    if let Some(url) = redis_url {
+        let options = imagegen_redis::RedisOptions {
+            max_connections: concurrency * 2 + 4,
+            prefix: format!("bench:{}:", uuid::Uuid::new_v4().simple()),
+            ..imagegen_redis::RedisOptions::default()
+        };
+        let queue = imagegen_redis::RedisJobQueue::new(url, &options)
+            .map_err(|e| format!("REDIS_URL: {e}"))?;
+        return Ok((Arc::new(queue), "redis"));
+    }
+    let url = database_url.ok_or("give --database-url or --redis-url")?;
+    Ok((
+        Arc::new(crate::open(url, concurrency * 2).await?),
+        "postgres",
+    ))
+}
+
 pub async fn run(
-    database_url: &str,
+    database_url: Option<&str>,
+    redis_url: Option<&str>,
     jobs: usize,
     concurrency: usize,
     paced: Option<u32>,
 ) -> Result<serde_json::Value, String> {
-    let store = Arc::new(crate::open(database_url, concurrency * 2).await?);
-    let origin = Instant::now();
+    let (store, backend) = open_queue(database_url, redis_url, concurrency).await?;
+    let clock = (
+        Instant::now(),
+        Arc::new((0..jobs).map(|_| AtomicU64::new(0)).collect::<Vec<_>>()),
+    );
     let done = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..concurrency.max(1))
-        .map(|_| tokio::spawn(consume(store.clone(), done.clone(), jobs, origin)))
+        .map(|_| tokio::spawn(consume(store.clone(), done.clone(), jobs, clock.clone())))
         .collect();
     let started = Instant::now();
-    let enqueue_elapsed = produce(store.clone(), jobs, concurrency, paced, origin).await?;
+    let enqueue_elapsed = produce(store.clone(), jobs, concurrency, paced, clock).await?;
     let mut samples = Vec::with_capacity(jobs);
     for worker in workers {
         samples.extend(worker.await.map_err(|e| e.to_string())??);
@@ -111,7 +151,7 @@ pub async fn run(
     let latencies = Latencies::new(samples);
     Ok(json!({
         "bench": "queue",
-        "backend": "postgres",
+        "backend": backend,
         "jobs": jobs,
         "concurrency": concurrency,
         "paced": paced,
