@@ -12,6 +12,7 @@ use sqlx::query::Query;
 use crate::PgStore;
 use crate::error::{is_unique_violation, unavailable};
 use crate::job_rows::insert_job;
+use crate::outbox::{JobDestination, insert_outbox};
 use crate::rows::{GENERATION_COLUMNS, enum_text, generation_from_row, to_json};
 
 const INSERT: &str = "INSERT INTO image_generations (id, user_id, organization_id, prompt, \
@@ -57,10 +58,14 @@ fn bind_columns<'q>(
 }
 
 impl PgStore {
-    async fn insert_jobs(&self, tx: &mut PgConnection, jobs: &[NewJob]) -> Result<()> {
+    /// Writes `jobs` in the caller's transaction, to the queue or to the outbox.
+    pub(crate) async fn insert_jobs(&self, tx: &mut PgConnection, jobs: &[NewJob]) -> Result<()> {
         let now = self.clock.now();
         for job in jobs {
-            insert_job(tx, job, now).await?;
+            match self.job_destination {
+                JobDestination::Queue => insert_job(tx, job, now).await.map(|_| ())?,
+                JobDestination::Outbox => insert_outbox(tx, job, now).await?,
+            }
         }
         Ok(())
     }

@@ -11,7 +11,6 @@ use sqlx::types::Json;
 
 use crate::PgStore;
 use crate::error::{corrupt, unavailable};
-use crate::job_rows::insert_job;
 use crate::rows::{enum_from_text, enum_text};
 
 fn state_from_text(text: &str) -> Result<InboxState> {
@@ -79,7 +78,8 @@ impl WebhookInbox for PgStore {
             tx.rollback().await.map_err(unavailable)?;
             return self.stored_delivery(&provider, &delivery.webhook_id).await;
         }
-        insert_job(&mut tx, &job, self.clock.now()).await?;
+        self.insert_jobs(&mut tx, std::slice::from_ref(&job))
+            .await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(InboxEntry {
             delivery,

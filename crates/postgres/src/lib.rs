@@ -12,6 +12,7 @@
 //! - `jobs`, `reserve` and `job_rows`: `JobQueue` with `FOR UPDATE SKIP LOCKED`, leases,
 //!   retries and dead letters; `insert_job` writes a job inside a caller's transaction.
 //! - `inbox`: `WebhookInbox`, a delivery and its job in one transaction.
+//! - `outbox`: `JobOutbox`, the jobs of the distributed mode on their way to Redis.
 //! - `wakeups`: `LISTEN/NOTIFY` on a dedicated connection that wakes waiting
 //!   `reserve` and `wait_for_events` calls; polling is only the backstop.
 //! - `error`: this crate's error, and how sqlx errors become port errors.
@@ -23,12 +24,14 @@ mod generations;
 mod inbox;
 mod job_rows;
 mod jobs;
+mod outbox;
 mod reserve;
 mod rows;
 mod store;
 mod wakeups;
 
 pub use error::PostgresError;
+pub use outbox::JobDestination;
 /// The sqlx this crate is built with (the pool type of [`PgStore::pool`]).
 pub use sqlx;
 pub use store::{PgOptions, PgStore};

@@ -10,6 +10,7 @@ use imagegen_application::ports::{Clock, SystemClock};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::outbox::JobDestination;
 use crate::wakeups::{self, Wakeups};
 use crate::{MIGRATOR, PostgresError};
 
@@ -25,6 +26,9 @@ pub struct PgOptions {
     pub statement_timeout: Duration,
     /// The name under which the outbox relay keeps its checkpoint.
     pub relay_name: String,
+    /// Where the jobs saved with a move go: the `jobs` table (Postgres is the queue) or
+    /// the outbox (a dispatcher moves them to Redis).
+    pub job_destination: JobDestination,
     /// The longest a waiting `reserve` or `wait_for_events` goes without reading again
     /// when no notification comes (delayed jobs and expired leases send none).
     pub poll_backstop: Duration,
@@ -37,6 +41,7 @@ impl Default for PgOptions {
             acquire_timeout: Duration::from_secs(3),
             statement_timeout: Duration::from_secs(10),
             relay_name: "outbox-relay".to_owned(),
+            job_destination: JobDestination::Queue,
             poll_backstop: Duration::from_millis(250),
         }
     }
@@ -49,6 +54,7 @@ pub struct PgStore {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) relay_name: String,
     pub(crate) poll_backstop: Duration,
+    pub(crate) job_destination: JobDestination,
     /// Which of a worker's queues `reserve` tries first, in turn.
     pub(crate) rotation: AtomicUsize,
     /// When expired leases were last handed back (Unix ms).
@@ -97,6 +103,7 @@ impl PgStore {
             clock: Arc::new(SystemClock),
             relay_name: options.relay_name,
             poll_backstop: options.poll_backstop,
+            job_destination: options.job_destination,
             rotation: AtomicUsize::new(0),
             last_reclaim_ms: AtomicI64::new(0),
             _listener: stop.drop_guard(),

@@ -16,6 +16,8 @@ use tokio_util::sync::CancellationToken;
 pub(crate) const JOBS_CHANNEL: &str = "imagegen_jobs";
 /// Channel notified when events are appended.
 pub(crate) const EVENTS_CHANNEL: &str = "imagegen_events";
+/// Channel notified when jobs are written to the outbox.
+pub(crate) const OUTBOX_CHANNEL: &str = "imagegen_outbox";
 /// The pause before reconnecting a listener that failed.
 const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 
@@ -24,12 +26,14 @@ const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 pub(crate) struct Wakeups {
     pub jobs: Notify,
     pub events: Notify,
+    pub outbox: Notify,
 }
 
 impl Wakeups {
     fn wake_all(&self) {
         self.jobs.notify_waiters();
         self.events.notify_waiters();
+        self.outbox.notify_waiters();
     }
 }
 
@@ -47,6 +51,9 @@ pub(crate) async fn listen(pool: PgPool, wakeups: Arc<Wakeups>, stop: Cancellati
                     match received {
                         // One worker per job; a worker that gets one wakes the next.
                         Ok(note) if note.channel() == JOBS_CHANNEL => wakeups.jobs.notify_one(),
+                        Ok(note) if note.channel() == OUTBOX_CHANNEL => {
+                            wakeups.outbox.notify_waiters()
+                        }
                         Ok(_) => wakeups.events.notify_waiters(),
                         Err(error) => {
                             tracing::warn!(%error, "database notifications interrupted; reconnecting");
@@ -69,6 +76,8 @@ pub(crate) async fn listen(pool: PgPool, wakeups: Arc<Wakeups>, stop: Cancellati
 
 async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen_all([JOBS_CHANNEL, EVENTS_CHANNEL]).await?;
+    listener
+        .listen_all([JOBS_CHANNEL, EVENTS_CHANNEL, OUTBOX_CHANNEL])
+        .await?;
     Ok(listener)
 }

@@ -4,12 +4,16 @@
 //! - [`job_runner`]: reserves jobs, runs their handlers, settles them (complete, retry
 //!   with backoff, dead-letter), with a concurrency limit and graceful shutdown.
 //! - [`relay`]: publishes committed events, in commit order, to the realtime bus.
+//! - [`dispatcher`]: moves jobs from the Postgres outbox to the Redis queue
+//!   (distributed mode).
 //! - [`backoff`]: retry delays with jitter.
 #![forbid(unsafe_code)]
 
 pub mod backoff;
+pub mod dispatcher;
 pub mod job_runner;
 pub mod relay;
 
+pub use dispatcher::OutboxDispatcher;
 pub use job_runner::{JobOutcome, JobRunner, RunnerConfig};
 pub use relay::OutboxRelay;

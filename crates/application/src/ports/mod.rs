@@ -8,6 +8,7 @@ mod generation_repository;
 mod image_fetcher;
 mod image_provider;
 mod image_store;
+mod job_outbox;
 mod job_queue;
 mod webhook_inbox;
 
@@ -18,6 +19,7 @@ pub use generation_repository::{GenerationRepository, expected_version};
 pub use image_fetcher::{FetchedImage, ImageFetcher};
 pub use image_provider::{ImageProvider, PredictionRequest};
 pub use image_store::{ImageBlob, ImageStore};
+pub use job_outbox::JobOutbox;
 pub use job_queue::{
     DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
 };

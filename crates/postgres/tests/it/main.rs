@@ -5,6 +5,7 @@
 mod commit_order;
 mod concurrency;
 mod jobs;
+mod outbox;
 mod relay;
 
 use std::ops::Deref;
