@@ -77,6 +77,10 @@ pub async fn start(
         Mode::Durable => tracing::info!(
             "imagegen api starting in durable mode (Postgres): state and jobs in DATABASE_URL, worker loops in-process"
         ),
+        Mode::Distributed => tracing::info!(
+            run_workers = config.workers.api_run_workers,
+            "imagegen api starting in DISTRIBUTED mode (Postgres and Redis): jobs through the Redis queue, events through the Redis bus; imagegen-worker runs the worker loops"
+        ),
     }
     let system = start_system(&config, addr, shutdown.clone()).await?;
     tracing::info!(images = %system.images_dir.display(), "images stored on local disk");

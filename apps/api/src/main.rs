@@ -32,7 +32,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     if let Some(Command::Migrate) = cli.command {
-        return match imagegen_bootstrap::durable::connect(&config).await {
+        return match imagegen_bootstrap::durable::connect(&config, false).await {
             Ok(_) => {
                 tracing::info!("migrations applied");
                 std::process::ExitCode::SUCCESS

@@ -1,11 +1,24 @@
-//! `imagegen-worker`: the queue consumers, outbox relay and reconciler as their own
-//! process, for the distributed mode (Postgres + Redis). In the embedded and durable
-//! modes the api runs the same loops (`imagegen-runtime`) in-process, so this binary
-//! is not needed.
+//! `imagegen-worker`: the queue consumers, outbox dispatcher and relay as their own
+//! process, for the distributed mode (`DATABASE_URL` and `REDIS_URL`). Scale it out:
+//! workers share the Redis queue. In the embedded and durable modes the api runs the
+//! same loops (`imagegen-runtime`) in-process, so this binary is not needed.
+//!
+//! SIGTERM: stop reserving, let jobs in flight finish (30 s), exit 0; a job cut off
+//! then is handed back when its lease ends.
 
-use imagegen_bootstrap::{Config, Mode, telemetry};
+use std::time::Duration;
 
-fn main() -> std::process::ExitCode {
+use axum::Router;
+use axum::routing::get;
+use imagegen_bootstrap::shutdown::on_signal;
+use imagegen_bootstrap::{Config, telemetry};
+use tokio_util::sync::CancellationToken;
+
+/// How long the loops get to finish after SIGTERM.
+const DRAIN: Duration = Duration::from_secs(35);
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
     telemetry::init();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -14,15 +27,46 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    match config.mode() {
-        Mode::Embedded => tracing::error!(
-            "DATABASE_URL and REDIS_URL: the worker needs the shared store and queue of the distributed mode; \
-             in the embedded mode, `cargo run -p imagegen-api` runs the worker loops in-process"
-        ),
-        Mode::Durable => tracing::error!(
-            "REDIS_URL: the separate worker comes with the distributed mode (not in this build yet); \
-             with DATABASE_URL alone the api runs the worker loops in-process"
-        ),
+    tracing::info!("imagegen worker starting (distributed mode: Postgres and Redis)");
+    let shutdown = CancellationToken::new();
+    tokio::spawn(on_signal(shutdown.clone()));
+    let mut loops = match imagegen_bootstrap::worker::start_worker(&config, shutdown.clone()).await
+    {
+        Ok(loops) => loops,
+        Err(error) => {
+            tracing::error!("{error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if let Some(addr) = config.workers.listen {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => {
+                let health = Router::new()
+                    .route("/healthz", get(|| async { "ok" }))
+                    .route("/readyz", get(|| async { "ready" }));
+                let stop = shutdown.clone();
+                tokio::spawn(async move {
+                    let served = axum::serve(listener, health)
+                        .with_graceful_shutdown(stop.cancelled_owned())
+                        .await;
+                    if let Err(error) = served {
+                        tracing::warn!(%error, "health endpoint stopped");
+                    }
+                });
+                tracing::info!(listen = %addr, "health at /healthz and /readyz");
+            }
+            Err(error) => {
+                tracing::error!("IMAGEGEN_WORKER_LISTEN: cannot bind {addr}: {error}");
+                return std::process::ExitCode::from(2);
+            }
+        }
     }
-    std::process::ExitCode::from(2)
+    shutdown.cancelled().await;
+    let drained =
+        tokio::time::timeout(DRAIN, async { while loops.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        tracing::warn!("drain timeout passed; stopping anyway");
+    }
+    tracing::info!("worker stopped");
+    std::process::ExitCode::SUCCESS
 }

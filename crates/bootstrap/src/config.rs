@@ -5,14 +5,13 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use imagegen_application::ports::QueueName;
 use secrecy::SecretString;
 use url::Url;
 
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 20] = [
+pub const VARIABLES: [&str; 23] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -28,6 +27,9 @@ pub const VARIABLES: [&str; 20] = [
     "IMAGEGEN_FETCH_ALLOW_PRIVATE",
     "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
     "IMAGEGEN_JOB_LEASE_SECS",
+    "IMAGEGEN_API_RUN_WORKERS",
+    "IMAGEGEN_REDIS_PREFIX",
+    "IMAGEGEN_WORKER_LISTEN",
     "IMAGEGEN_WORKER_CONCURRENCY_PROVIDER_SUBMISSIONS",
     "IMAGEGEN_WORKER_CONCURRENCY_GENERATION_WEBHOOKS",
     "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
@@ -45,21 +47,18 @@ pub struct Config {
     /// Where images are stored; a fresh temporary directory when unset.
     pub data_dir: Option<PathBuf>,
     pub provider: ProviderChoice,
-    /// Jobs of one queue run at once (`IMAGEGEN_WORKER_CONCURRENCY`).
-    pub worker_concurrency: usize,
-    /// Per-queue exceptions (`IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>`, e.g.
-    /// `..._IMAGE_PROCESSING`).
-    pub worker_concurrency_per_queue: HashMap<QueueName, usize>,
-    /// How long a job stays leased without a heartbeat (`IMAGEGEN_JOB_LEASE_SECS`):
-    /// the longest a dead worker's job waits before another worker takes it.
-    pub job_lease: std::time::Duration,
+    /// The worker loops: concurrency, leases, where they run.
+    pub workers: WorkerSettings,
     /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
     /// carry a password.
     pub database_url: Option<SecretString>,
     /// `IMAGEGEN_DATABASE_MAX_CONNECTIONS`: the Postgres pool's size.
     pub database_max_connections: u32,
-    /// `REDIS_URL`: the distributed mode (not in this build yet).
+    /// `REDIS_URL` (with `DATABASE_URL`): the distributed mode.
     pub redis_url: Option<SecretString>,
+    /// `IMAGEGEN_REDIS_PREFIX`: prefixes every Redis key and channel (default
+    /// `imagegen:`), so that deployments can share a server.
+    pub redis_prefix: String,
     /// Whether provider outputs may be fetched from private and loopback addresses;
     /// `None` lets the provider decide (the in-process simulator needs it).
     pub fetch_allow_private: Option<bool>,
@@ -70,18 +69,21 @@ pub struct Config {
 pub enum Mode {
     /// Nothing set: memory, worker loops in-process.
     Embedded,
-    /// `DATABASE_URL`: Postgres holds state and jobs; worker loops in-process or in
-    /// `imagegen-worker`.
+    /// `DATABASE_URL`: Postgres holds state and jobs; worker loops in each api.
     Durable,
+    /// `DATABASE_URL` and `REDIS_URL`: Postgres holds state, jobs go through a job
+    /// outbox to the Redis queue, events through the Redis bus; `imagegen-worker`
+    /// processes run the worker loops.
+    Distributed,
 }
 
 impl Config {
     /// The mode the variables ask for.
     pub fn mode(&self) -> Mode {
-        if self.database_url.is_some() {
-            Mode::Durable
-        } else {
-            Mode::Embedded
+        match (&self.database_url, &self.redis_url) {
+            (Some(_), Some(_)) => Mode::Distributed,
+            (Some(_), None) => Mode::Durable,
+            _ => Mode::Embedded,
         }
     }
 
@@ -120,39 +122,7 @@ impl Config {
         let public_base_url = get("IMAGEGEN_PUBLIC_BASE_URL")
             .map(|u| parse_url(u, "IMAGEGEN_PUBLIC_BASE_URL"))
             .transpose()?;
-        let worker_concurrency: usize = parse(
-            get("IMAGEGEN_WORKER_CONCURRENCY").unwrap_or("8"),
-            "IMAGEGEN_WORKER_CONCURRENCY",
-            "a whole number from 1",
-        )?;
-        if worker_concurrency == 0 {
-            return Err(BootstrapError::config(
-                "IMAGEGEN_WORKER_CONCURRENCY",
-                "must be at least 1",
-            ));
-        }
-        let mut worker_concurrency_per_queue = HashMap::new();
-        for queue in QueueName::ALL {
-            let name = queue_variable(queue);
-            if let Some(text) = vars.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-                let n: usize = parse(text, name, "a whole number from 1")?;
-                if n == 0 {
-                    return Err(BootstrapError::config(name, "must be at least 1"));
-                }
-                worker_concurrency_per_queue.insert(queue, n);
-            }
-        }
-        let job_lease_secs: u64 = parse(
-            get("IMAGEGEN_JOB_LEASE_SECS").unwrap_or("30"),
-            "IMAGEGEN_JOB_LEASE_SECS",
-            "a whole number of seconds from 1",
-        )?;
-        if job_lease_secs == 0 {
-            return Err(BootstrapError::config(
-                "IMAGEGEN_JOB_LEASE_SECS",
-                "must be at least 1",
-            ));
-        }
+        let workers = workers::parse_settings(&vars)?;
         let database_max_connections: u32 = parse(
             get("IMAGEGEN_DATABASE_MAX_CONNECTIONS").unwrap_or("16"),
             "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
@@ -162,6 +132,12 @@ impl Config {
             return Err(BootstrapError::config(
                 "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
                 "must be at least 2 (one connection listens for notifications)",
+            ));
+        }
+        if get("REDIS_URL").is_some() && get("DATABASE_URL").is_none() {
+            return Err(BootstrapError::config(
+                "REDIS_URL",
+                "needs DATABASE_URL too: the distributed mode keeps its state in Postgres",
             ));
         }
         let provider = match get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
@@ -180,12 +156,13 @@ impl Config {
             public_base_url,
             data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
             provider,
-            worker_concurrency,
-            worker_concurrency_per_queue,
-            job_lease: std::time::Duration::from_secs(job_lease_secs),
+            workers,
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
             redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),
+            redis_prefix: get("IMAGEGEN_REDIS_PREFIX")
+                .unwrap_or("imagegen:")
+                .to_owned(),
             fetch_allow_private: get("IMAGEGEN_FETCH_ALLOW_PRIVATE")
                 .map(|v| parse(v, "IMAGEGEN_FETCH_ALLOW_PRIVATE", "true or false"))
                 .transpose()?,
@@ -193,27 +170,16 @@ impl Config {
     }
 }
 
-/// `IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>` for `queue`.
-fn queue_variable(queue: QueueName) -> &'static str {
-    match queue {
-        QueueName::ProviderSubmissions => "IMAGEGEN_WORKER_CONCURRENCY_PROVIDER_SUBMISSIONS",
-        QueueName::GenerationWebhooks => "IMAGEGEN_WORKER_CONCURRENCY_GENERATION_WEBHOOKS",
-        QueueName::ImageProcessing => "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
-        QueueName::UserNotifications => "IMAGEGEN_WORKER_CONCURRENCY_USER_NOTIFICATIONS",
-        QueueName::CleanupTasks => "IMAGEGEN_WORKER_CONCURRENCY_CLEANUP_TASKS",
-    }
-}
-
 /// The variables, with blank values treated as unset.
-struct Vars(HashMap<String, String>);
+pub(crate) struct Vars(HashMap<String, String>);
 
 impl Vars {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 }
 
-fn parse<T: std::str::FromStr>(
+pub(crate) fn parse<T: std::str::FromStr>(
     text: &str,
     variable: &'static str,
     expected: &str,
@@ -236,5 +202,7 @@ fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> 
 mod provider;
 #[cfg(test)]
 mod tests;
+mod workers;
 
 pub use provider::ProviderChoice;
+pub use workers::WorkerSettings;

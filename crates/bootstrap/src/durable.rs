@@ -1,28 +1,32 @@
-//! The durable mode's state: generations, events, the webhook inbox and the job queue
-//! in Postgres (`DATABASE_URL`), migrated at start.
+//! Postgres (`DATABASE_URL`): connecting and migrating at start, and where files go in
+//! the modes that keep state.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use imagegen_application::ports::Clock;
-use imagegen_postgres::{PgOptions, PgStore};
+use imagegen_postgres::{JobDestination, PgOptions, PgStore};
 use secrecy::ExposeSecret;
 
-use crate::system::StateAdapters;
 use crate::{BootstrapError, Config, Mode};
 
-/// Connects to `DATABASE_URL` and brings the schema up to date.
+/// Connects to `DATABASE_URL` and brings the schema up to date. With `outbox`, the jobs
+/// saved with a move go to the job outbox (for the Redis queue) instead of the
+/// Postgres queue.
 ///
 /// # Errors
 /// A `DATABASE_URL` configuration error when the URL is invalid, the server does not
 /// answer or the migration fails.
-pub async fn connect(config: &Config) -> Result<PgStore, BootstrapError> {
+pub async fn connect(config: &Config, outbox: bool) -> Result<PgStore, BootstrapError> {
     let url = config
         .database_url
         .as_ref()
         .ok_or_else(|| BootstrapError::config("DATABASE_URL", "is not set"))?;
     let options = PgOptions {
         max_connections: config.database_max_connections,
+        job_destination: if outbox {
+            JobDestination::Outbox
+        } else {
+            JobDestination::Queue
+        },
         ..PgOptions::default()
     };
     let store = PgStore::connect(url.expose_secret(), options)
@@ -35,27 +39,13 @@ pub async fn connect(config: &Config) -> Result<PgStore, BootstrapError> {
     Ok(store)
 }
 
-/// One Postgres store behind every stateful port.
-pub(crate) async fn postgres_state(
-    config: &Config,
-    clock: Arc<dyn Clock>,
-) -> Result<StateAdapters, BootstrapError> {
-    let store = Arc::new(connect(config).await?.with_clock(clock));
-    Ok(StateAdapters {
-        repository: store.clone(),
-        events: store.clone(),
-        queue: store.clone(),
-        inbox: store,
-    })
-}
-
 /// Where files go: `IMAGEGEN_DATA_DIR`; else a fresh temporary directory in the
 /// embedded mode, and `./imagegen-data` in the durable mode, whose images must
 /// outlive a restart as its rows do.
 pub(crate) fn data_dir(config: &Config, mode: Mode) -> PathBuf {
     match (&config.data_dir, mode) {
         (Some(dir), _) => dir.clone(),
-        (None, Mode::Durable) => PathBuf::from("imagegen-data"),
+        (None, Mode::Durable | Mode::Distributed) => PathBuf::from("imagegen-data"),
         (None, Mode::Embedded) => {
             std::env::temp_dir().join(format!("imagegen-{}", uuid::Uuid::new_v4()))
         }

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::Clock;
-use imagegen_memory::{MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
+use imagegen_memory::{MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
 
-use crate::system::StateAdapters;
+use crate::state::StateAdapters;
 
 /// Memory adapters that share one queue, so a save and its jobs are one step.
 pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
@@ -16,5 +16,8 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),
         queue,
+        outbox: None,
+        bus: Arc::new(MemoryEventBus::new()),
+        shared_bus: false,
     }
 }

@@ -2,9 +2,12 @@
 //! that names concrete adapters; the binaries parse nothing else and call it.
 //!
 //! - [`config`]: environment variables read once into a typed [`Config`].
-//! - [`system`]: starting the system in the configured mode, wiring shared by all.
-//! - `embedded`: the embedded mode's state (in-memory adapters).
-//! - [`durable`]: the durable mode's state (Postgres, `DATABASE_URL`).
+//! - `state`: the stateful adapters of each mode (memory; Postgres; Postgres with a job
+//!   outbox, the Redis queue and the Redis bus).
+//! - `loops`: the worker loops (provider, job runner, outbox dispatcher, relay).
+//! - [`system`]: the api's system in the configured mode.
+//! - [`worker`]: `imagegen-worker`'s loops (distributed mode).
+//! - `embedded`: in-memory adapters; [`durable`]: connecting to Postgres.
 //! - [`services`]: what the api needs, wired.
 //! - [`tokens`]: HS256 bearer tokens.
 //! - [`telemetry`]: the tracing subscriber.
@@ -15,12 +18,15 @@ pub mod config;
 pub mod durable;
 mod embedded;
 mod error;
+mod loops;
 mod provider_setup;
 pub mod services;
 pub mod shutdown;
+mod state;
 pub mod system;
 pub mod telemetry;
 pub mod tokens;
+pub mod worker;
 
 pub use config::{Config, Mode, ProviderChoice};
 pub use error::BootstrapError;

@@ -87,10 +87,7 @@ fn a_pool_smaller_than_two_is_refused_by_name() {
 fn a_queue_can_have_its_own_concurrency() {
     let two = config(&[("IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING", "2")]).unwrap();
     let image_processing = imagegen_application::ports::QueueName::ImageProcessing;
-    assert_eq!(
-        two.worker_concurrency_per_queue.get(&image_processing),
-        Some(&2)
-    );
+    assert_eq!(two.workers.per_queue.get(&image_processing), Some(&2));
     let err = config(&[("IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING", "0")]).unwrap_err();
     assert!(
         err.to_string()

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{Api, User, eventually_async, start_durable_on, user};
+use crate::modes::start_durable_on;
+use crate::support::{Api, User, eventually_async, user};
 
 #[tokio::test]
 async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {

@@ -123,10 +123,7 @@ async fn a_rate_limited_create_is_retried_after_the_providers_retry_after() {
     let created = api
         .create_ok(&alice, json!({ "prompt": "busy provider" }))
         .await;
-    eventually("a second create attempt", || {
-        api.simulator.stats().creates >= 2
-    })
-    .await;
+    eventually("a second create attempt", || api.sim().stats().creates >= 2).await;
     let id = created["id"].as_str().unwrap();
     let generation = api.generation(&alice, id).await;
     assert_eq!(
@@ -151,7 +148,7 @@ async fn a_dropped_webhook_leaves_the_generation_waiting_for_the_reconciler() {
         .await;
     // Both the start and the completed webhook are dropped by the provider.
     eventually("both webhooks dropped", || {
-        api.simulator.stats().webhooks_dropped == 2
+        api.sim().stats().webhooks_dropped == 2
     })
     .await;
     let id = created["id"].as_str().unwrap();
@@ -159,6 +156,6 @@ async fn a_dropped_webhook_leaves_the_generation_waiting_for_the_reconciler() {
     // Known gap (issue 8): without a reconciler polling overdue generations, it stays
     // here although the prediction succeeded.
     assert_eq!(generation["status"], "starting");
-    assert_eq!(api.simulator.stats().gets, 0, "nobody polled");
+    assert_eq!(api.sim().stats().gets, 0, "nobody polled");
     api.stop().await;
 }

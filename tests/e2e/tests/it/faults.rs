@@ -45,13 +45,13 @@ async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_mov
     // Both faults fired: two messages, each sent twice, the start one after the end.
     // Once the late start webhook's job has run too, it must have changed nothing.
     eventually_async("every webhook delivered and applied", || async {
-        let sim = api.simulator.stats();
+        let sim = api.sim().stats();
         let jobs = api.queue_stats(QueueName::GenerationWebhooks).await;
         (sim.webhooks_sent == 4 && jobs.completed == 2 && jobs.waiting + jobs.active == 0)
             .then_some(())
     })
     .await;
-    let sim = api.simulator.stats();
+    let sim = api.sim().stats();
     assert_eq!((sim.webhooks_duplicated, sim.webhooks_reordered), (2, 1));
     let id = created["id"].as_str().unwrap();
     let generation = api.generation(&alice, id).await;
@@ -68,10 +68,10 @@ async fn mis_signed_webhooks_are_refused_and_change_nothing() {
     let id = created["id"].as_str().unwrap();
     // The start webhook once, the terminal one with every retry: all refused.
     eventually("every webhook attempt", || {
-        api.simulator.stats().webhooks_failed >= 5
+        api.sim().stats().webhooks_failed >= 5
     })
     .await;
-    assert_eq!(api.simulator.stats().webhooks_sent, 0);
+    assert_eq!(api.sim().stats().webhooks_sent, 0);
     let generation = api.generation(&alice, id).await;
     assert_eq!(
         generation["status"], "starting",

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use crate::support::{Api, start, start_durable, until, user};
+use crate::modes::start_durable;
+use crate::support::{Api, start, until, user};
 
 #[tokio::test]
 async fn a_prompt_becomes_a_stored_png_with_every_change_pushed_over_sse() {
@@ -77,7 +78,7 @@ async fn prompt_to_png(api: Api) {
     assert_eq!((decoded.width(), decoded.height()), (320, 240));
 
     // The happy path made exactly one provider call and never polled.
-    let stats = api.simulator.stats();
+    let stats = api.sim().stats();
     assert_eq!((stats.creates, stats.gets, stats.file_reads), (1, 0, 1));
     api.stop().await;
 }

@@ -4,9 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod database_outage;
+mod distributed;
 mod edges;
 mod faults;
 mod flow;
+mod modes;
 mod resume;
 mod support;
 mod two_instances;

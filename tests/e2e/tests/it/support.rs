@@ -14,14 +14,14 @@ const SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-e2e";
 pub struct Api {
     pub base: String,
     pub http: reqwest::Client,
-    /// The api's in-process simulator, for its call counts.
-    pub simulator: imagegen_simulator::Simulator,
+    /// The api's in-process simulator, when it runs one, for its call counts.
+    pub simulator: Option<imagegen_simulator::Simulator>,
     /// The api's services, for the queue's counts.
     pub services: std::sync::Arc<imagegen_bootstrap::Services>,
     shutdown: CancellationToken,
     server: tokio::task::JoinHandle<()>,
     /// The durable mode's database, dropped after the api.
-    _database: Option<imagegen_test_support::TestDatabase>,
+    pub(crate) database: Option<imagegen_test_support::TestDatabase>,
 }
 
 /// A user with a token.
@@ -56,24 +56,6 @@ pub async fn start_with_secret() -> Api {
     start_with(&[("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET)]).await
 }
 
-/// Starts the api in the durable mode, on a fresh Postgres database.
-pub async fn start_durable() -> Api {
-    start_durable_on(imagegen_test_support::postgres().await).await
-}
-
-/// Starts the api in the durable mode on `database`.
-pub async fn start_durable_on(database: imagegen_test_support::TestDatabase) -> Api {
-    let data = std::env::temp_dir().join(format!("imagegen-e2e-{}", Uuid::new_v4()));
-    let data = data.to_string_lossy().into_owned();
-    let mut api = start_with(&[
-        ("DATABASE_URL", database.url.as_str()),
-        ("IMAGEGEN_DATA_DIR", data.as_str()),
-    ])
-    .await;
-    api._database = Some(database);
-    api
-}
-
 /// Starts the api with quick simulator timings plus `extra` variables.
 pub async fn start_with(extra: &[(&str, &str)]) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -90,7 +72,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
     let started = imagegen_api::start(config, listener, shutdown.clone())
         .await
         .unwrap();
-    let simulator = started.simulator().expect("the embedded simulator").clone();
+    let simulator = started.simulator().cloned();
     let services = started.services();
     let server = tokio::spawn(async move { started.serve().await.unwrap() });
     Api {
@@ -100,7 +82,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
         services,
         shutdown,
         server,
-        _database: None,
+        database: None,
     }
 }
 
@@ -127,6 +109,13 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 }
 
 impl Api {
+    /// The api's in-process simulator.
+    pub fn sim(&self) -> &imagegen_simulator::Simulator {
+        self.simulator
+            .as_ref()
+            .expect("the api runs the in-process simulator")
+    }
+
     /// Opens an SSE stream; returns its messages as they arrive.
     pub async fn events(
         &self,

@@ -1,0 +1,81 @@
+//! The worker loops' settings: concurrency (per queue), leases, and where they run.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use imagegen_application::ports::QueueName;
+
+use super::{Vars, parse};
+use crate::BootstrapError;
+
+/// How the worker loops run.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Jobs of one queue run at once (`IMAGEGEN_WORKER_CONCURRENCY`).
+    pub concurrency: usize,
+    /// Per-queue exceptions (`IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>`).
+    pub per_queue: HashMap<QueueName, usize>,
+    /// How long a job stays leased without a heartbeat (`IMAGEGEN_JOB_LEASE_SECS`).
+    pub job_lease: Duration,
+    /// The api runs the loops in the distributed mode too (`IMAGEGEN_API_RUN_WORKERS`).
+    pub api_run_workers: bool,
+    /// Where `imagegen-worker` serves `/healthz` and `/readyz`
+    /// (`IMAGEGEN_WORKER_LISTEN`; none when unset).
+    pub listen: Option<SocketAddr>,
+}
+
+/// `IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>` for `queue`.
+pub(crate) fn queue_variable(queue: QueueName) -> &'static str {
+    match queue {
+        QueueName::ProviderSubmissions => "IMAGEGEN_WORKER_CONCURRENCY_PROVIDER_SUBMISSIONS",
+        QueueName::GenerationWebhooks => "IMAGEGEN_WORKER_CONCURRENCY_GENERATION_WEBHOOKS",
+        QueueName::ImageProcessing => "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
+        QueueName::UserNotifications => "IMAGEGEN_WORKER_CONCURRENCY_USER_NOTIFICATIONS",
+        QueueName::CleanupTasks => "IMAGEGEN_WORKER_CONCURRENCY_CLEANUP_TASKS",
+    }
+}
+
+/// A whole number from 1.
+fn positive(vars: &Vars, name: &'static str, default: &str) -> Result<usize, BootstrapError> {
+    let n: usize = parse(
+        vars.get(name).unwrap_or(default),
+        name,
+        "a whole number from 1",
+    )?;
+    if n == 0 {
+        return Err(BootstrapError::config(name, "must be at least 1"));
+    }
+    Ok(n)
+}
+
+pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapError> {
+    let mut per_queue = HashMap::new();
+    for queue in QueueName::ALL {
+        let name = queue_variable(queue);
+        if vars.get(name).is_some() {
+            per_queue.insert(queue, positive(vars, name, "1")?);
+        }
+    }
+    let lease_secs = positive(vars, "IMAGEGEN_JOB_LEASE_SECS", "30")?;
+    Ok(WorkerSettings {
+        concurrency: positive(vars, "IMAGEGEN_WORKER_CONCURRENCY", "8")?,
+        per_queue,
+        job_lease: Duration::from_secs(lease_secs as u64),
+        api_run_workers: vars
+            .get("IMAGEGEN_API_RUN_WORKERS")
+            .map(|v| parse(v, "IMAGEGEN_API_RUN_WORKERS", "true or false"))
+            .transpose()?
+            .unwrap_or(false),
+        listen: vars
+            .get("IMAGEGEN_WORKER_LISTEN")
+            .map(|v| {
+                parse(
+                    v,
+                    "IMAGEGEN_WORKER_LISTEN",
+                    "an address such as 127.0.0.1:9090",
+                )
+            })
+            .transpose()?,
+    })
+}

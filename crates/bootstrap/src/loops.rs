@@ -1,0 +1,150 @@
+//! The worker loops, for whichever process runs them (the api in the embedded and
+//! durable modes, `imagegen-worker` in the distributed mode): the provider, the job
+//! handlers and runner, the outbox dispatcher, and the relay.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use imagegen_application::jobs::{
+    ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler,
+};
+use imagegen_application::ports::{Clock, ImageProvider};
+use imagegen_domain::ProviderName;
+use imagegen_runtime::{JobRunner, OutboxDispatcher, OutboxRelay, RunnerConfig};
+use imagegen_simulator::Simulator;
+use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
+use imagegen_webhooks::WebhookSecret;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::provider_setup::{ProviderSetup, start_provider};
+use crate::state::StateAdapters;
+use crate::{BootstrapError, Config};
+
+/// What the started provider is, for the api's use cases and webhook verification.
+pub(crate) struct ProviderIdentity {
+    pub name: ProviderName,
+    pub secrets: Vec<WebhookSecret>,
+    pub simulator: Option<(Simulator, SocketAddr)>,
+}
+
+/// Starts the provider and the loops; they join `background` and stop with `shutdown`.
+pub(crate) async fn start_loops(
+    config: &Config,
+    state: &StateAdapters,
+    clock: &Arc<dyn Clock>,
+    images: Arc<LocalDiskImageStore>,
+    public_base_url: &Url,
+    shutdown: &CancellationToken,
+    background: &mut JoinSet<()>,
+) -> Result<ProviderIdentity, BootstrapError> {
+    let ProviderSetup {
+        provider,
+        name,
+        secrets,
+        simulator,
+        allow_private,
+    } = start_provider(&config.provider, shutdown, background).await?;
+    let allow_private = config.fetch_allow_private.unwrap_or(allow_private);
+    if allow_private && simulator.is_none() {
+        tracing::warn!(
+            "IMAGEGEN_FETCH_ALLOW_PRIVATE=true: provider outputs may be fetched from private addresses; never in production"
+        );
+    }
+    let webhook_base = format!(
+        "{}/webhooks/replicate",
+        public_base_url.as_str().trim_end_matches('/')
+    );
+    let handlers = handlers(state, provider, allow_private, images, clock, webhook_base)?;
+    let runner_config = RunnerConfig {
+        concurrency: config.workers.concurrency,
+        per_queue: config.workers.per_queue.clone(),
+        lease: config.workers.job_lease,
+        ..RunnerConfig::default()
+    };
+    let runner =
+        JobRunner::new(state.queue.clone(), handlers, runner_config).with_clock(clock.clone());
+    background.spawn(runner.run(shutdown.clone()));
+    if let Some(outbox) = &state.outbox {
+        background.spawn(
+            OutboxDispatcher::new(outbox.clone(), state.queue.clone()).run(shutdown.clone()),
+        );
+    }
+    // A shared bus has one relay checkpoint in the store (several relays publish the
+    // same events at worst, and sessions drop positions they already sent); a bus of
+    // this process gets a relay of its own, from the latest position.
+    let relay = if state.shared_bus {
+        OutboxRelay::new(state.events.clone(), state.bus.clone())
+    } else {
+        OutboxRelay::for_this_process(state.events.clone(), state.bus.clone()).await?
+    };
+    background.spawn(relay.run(shutdown.clone()));
+    Ok(ProviderIdentity {
+        name,
+        secrets,
+        simulator,
+    })
+}
+
+/// The provider as the api knows it when the loops run in other processes.
+///
+/// # Errors
+/// `IMAGEGEN_WEBHOOK_SECRETS` when the simulator is the provider and no secret is set:
+/// the workers' simulator signs its webhooks with it.
+pub(crate) fn provider_identity(config: &Config) -> Result<ProviderIdentity, BootstrapError> {
+    let (name, secrets) = match &config.provider {
+        crate::ProviderChoice::Simulator {
+            webhook_secrets, ..
+        } => (ProviderName::Simulator, webhook_secrets.clone()),
+        crate::ProviderChoice::Replicate {
+            webhook_secrets, ..
+        } => (ProviderName::Replicate, webhook_secrets.clone()),
+    };
+    if secrets.is_empty() {
+        return Err(BootstrapError::config(
+            "IMAGEGEN_WEBHOOK_SECRETS",
+            "must be set when the workers run in other processes (they sign or receive webhooks with it)",
+        ));
+    }
+    Ok(ProviderIdentity {
+        name,
+        secrets,
+        simulator: None,
+    })
+}
+
+/// The job handlers of every queue the runner serves.
+fn handlers(
+    state: &StateAdapters,
+    provider: Arc<dyn ImageProvider>,
+    allow_private: bool,
+    images: Arc<LocalDiskImageStore>,
+    clock: &Arc<dyn Clock>,
+    webhook_base: String,
+) -> Result<Vec<Arc<dyn JobHandler>>, BootstrapError> {
+    let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy {
+        allow_private,
+        ..FetchPolicy::default()
+    })?);
+    let repository = &state.repository;
+    Ok(vec![
+        Arc::new(SubmitGenerationHandler::new(
+            repository.clone(),
+            provider,
+            clock.clone(),
+            webhook_base,
+        )),
+        Arc::new(ApplyProviderUpdateHandler::new(
+            repository.clone(),
+            state.inbox.clone(),
+            clock.clone(),
+        )),
+        Arc::new(StoreImagesHandler::new(
+            repository.clone(),
+            fetcher,
+            images,
+            clock.clone(),
+        )),
+    ])
+}

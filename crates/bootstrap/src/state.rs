@@ -1,0 +1,81 @@
+//! The adapters that hold state, chosen from the configuration: memory (embedded),
+//! Postgres (durable), or Postgres with a job outbox plus the Redis queue and bus
+//! (distributed).
+
+use std::sync::Arc;
+
+use imagegen_application::ports::{
+    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, WebhookInbox,
+};
+use imagegen_memory::MemoryEventBus;
+use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions};
+use secrecy::ExposeSecret;
+
+use crate::{BootstrapError, Config, Mode};
+
+/// The stateful ports of one mode.
+pub(crate) struct StateAdapters {
+    pub repository: Arc<dyn GenerationRepository>,
+    pub events: Arc<dyn EventStore>,
+    pub queue: Arc<dyn JobQueue>,
+    pub inbox: Arc<dyn WebhookInbox>,
+    /// Where saved jobs wait for the queue (distributed mode only).
+    pub outbox: Option<Arc<dyn JobOutbox>>,
+    pub bus: Arc<dyn EventBus>,
+    /// Whether every instance shares the bus (then one stored relay checkpoint).
+    pub shared_bus: bool,
+}
+
+/// The adapters of `config`'s mode.
+pub(crate) async fn state_for(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> Result<StateAdapters, BootstrapError> {
+    match config.mode() {
+        Mode::Embedded => Ok(crate::embedded::memory_state(clock)),
+        Mode::Durable => {
+            let store = Arc::new(
+                crate::durable::connect(config, false)
+                    .await?
+                    .with_clock(clock),
+            );
+            Ok(StateAdapters {
+                repository: store.clone(),
+                events: store.clone(),
+                queue: store.clone(),
+                inbox: store,
+                outbox: None,
+                bus: Arc::new(MemoryEventBus::new()),
+                shared_bus: false,
+            })
+        }
+        Mode::Distributed => {
+            let store = Arc::new(
+                crate::durable::connect(config, true)
+                    .await?
+                    .with_clock(clock.clone()),
+            );
+            let url = config
+                .redis_url
+                .as_ref()
+                .ok_or_else(|| BootstrapError::config("REDIS_URL", "is not set"))?;
+            let options = RedisOptions {
+                prefix: config.redis_prefix.clone(),
+                ..RedisOptions::default()
+            };
+            let redis_error =
+                |e: imagegen_redis::RedisError| BootstrapError::config("REDIS_URL", e.to_string());
+            let queue = RedisJobQueue::new(url.expose_secret(), &options).map_err(redis_error)?;
+            let bus = RedisEventBus::new(url.expose_secret(), &options).map_err(redis_error)?;
+            Ok(StateAdapters {
+                repository: store.clone(),
+                events: store.clone(),
+                queue: Arc::new(queue.with_clock(clock)),
+                inbox: store.clone(),
+                outbox: Some(store),
+                bus: Arc::new(bus),
+                shared_bus: true,
+            })
+        }
+    }
+}

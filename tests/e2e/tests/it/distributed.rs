@@ -1,0 +1,43 @@
+//! The distributed mode: the api runs no worker loops; a separate worker takes the
+//! jobs from the Redis queue (they reach it through the Postgres job outbox), and the
+//! events come back to the api's SSE clients through the Redis bus.
+
+use serde_json::json;
+
+use crate::modes::start_distributed;
+use crate::support::{until, user};
+
+#[tokio::test]
+async fn a_generation_made_through_the_api_is_processed_by_a_separate_worker() {
+    let (api, mut worker, stop_worker) = start_distributed().await;
+    assert!(
+        api.simulator.is_none(),
+        "the api runs no provider of its own"
+    );
+    let alice = user();
+    let mut events = api.watch_user(&alice).await;
+    let created = api.create_ok(&alice, json!({ "prompt": "far away" })).await;
+    let id = created["id"].as_str().unwrap();
+    let seen = until(&mut events, "GenerationCompleted").await;
+    let sequences: Vec<_> = seen
+        .iter()
+        .map(|m| m.data["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        sequences,
+        (1..=seen.len() as u64).collect::<Vec<_>>(),
+        "each event once"
+    );
+    let generation = api.generation(&alice, id).await;
+    assert_eq!(generation["status"], "completed");
+    let image = api
+        .http
+        .get(generation["images"][0]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(image.status(), 200);
+    stop_worker.cancel();
+    while worker.join_next().await.is_some() {}
+    api.stop().await;
+}

@@ -1,0 +1,60 @@
+//! Starting the api in the modes that keep state: durable (Postgres) and distributed
+//! (Postgres and Redis, with a separate worker).
+
+use uuid::Uuid;
+
+use crate::support::{Api, start_with};
+
+/// Starts the api in the durable mode, on a fresh Postgres database.
+pub async fn start_durable() -> Api {
+    start_durable_on(imagegen_test_support::postgres().await).await
+}
+
+/// Starts the api in the durable mode on `database`.
+pub async fn start_durable_on(database: imagegen_test_support::TestDatabase) -> Api {
+    let data = std::env::temp_dir().join(format!("imagegen-e2e-{}", Uuid::new_v4()));
+    let data = data.to_string_lossy().into_owned();
+    let mut api = start_with(&[
+        ("DATABASE_URL", database.url.as_str()),
+        ("IMAGEGEN_DATA_DIR", data.as_str()),
+    ])
+    .await;
+    api.database = Some(database);
+    api
+}
+
+/// The api in the distributed mode (no worker loops of its own) and one worker, in this
+/// process, on a fresh database and Redis prefix; the worker's simulator sends its
+/// webhooks to the api.
+pub async fn start_distributed() -> (
+    Api,
+    tokio::task::JoinSet<()>,
+    tokio_util::sync::CancellationToken,
+) {
+    let database = imagegen_test_support::postgres().await;
+    let redis = imagegen_test_support::redis();
+    let data = std::env::temp_dir().join(format!("imagegen-dist-{}", Uuid::new_v4()));
+    let data = data.to_string_lossy().into_owned();
+    let shared = [
+        ("DATABASE_URL", database.url.as_str()),
+        ("REDIS_URL", redis.url.as_str()),
+        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
+        ("IMAGEGEN_DATA_DIR", data.as_str()),
+        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
+    ];
+    let mut api = start_with(&shared).await;
+    let mut worker_vars: Vec<(String, String)> = shared
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    worker_vars.push(("IMAGEGEN_PUBLIC_BASE_URL".into(), api.base.clone()));
+    worker_vars.push(("IMAGEGEN_SIM_START_DELAY_MS".into(), "100".into()));
+    worker_vars.push(("IMAGEGEN_SIM_RUN_MS".into(), "200".into()));
+    let config = imagegen_bootstrap::Config::from_vars(worker_vars).unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let worker = imagegen_bootstrap::worker::start_worker(&config, stop.clone())
+        .await
+        .unwrap();
+    api.database = Some(database);
+    (api, worker, stop)
+}
