@@ -103,6 +103,15 @@ impl IntoResponse for ApiError {
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
                 response
             }
+            Error::RateLimited { retry_after, .. } => {
+                let mut response = problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &detail);
+                // Whole seconds, rounded up: never invite a retry that is still early.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                response
+            }
             Error::ProviderRejected { .. } | Error::Fetch { .. } | Error::Unexpected { .. } => {
                 tracing::error!(error = ?error, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()

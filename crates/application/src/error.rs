@@ -43,6 +43,13 @@ pub enum Error {
     /// The provider refused the call; repeating it will not help.
     #[error("provider rejected the request: {message}")]
     ProviderRejected { message: String },
+    /// The caller went over a rate or in-flight limit; trying after `retry_after` may
+    /// work.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after: Duration,
+    },
     /// An outside resource (an image URL) was refused or could not be read.
     #[error("{message}")]
     Fetch { message: String, retryable: bool },

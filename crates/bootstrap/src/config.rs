@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 23] = [
+pub const VARIABLES: [&str; 25] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -29,6 +29,8 @@ pub const VARIABLES: [&str; 23] = [
     "IMAGEGEN_JOB_LEASE_SECS",
     "IMAGEGEN_API_RUN_WORKERS",
     "IMAGEGEN_REDIS_PREFIX",
+    "IMAGEGEN_CREATE_RATE_PER_MINUTE",
+    "IMAGEGEN_MAX_IN_FLIGHT",
     "IMAGEGEN_WORKER_LISTEN",
     "IMAGEGEN_WORKER_CONCURRENCY_PROVIDER_SUBMISSIONS",
     "IMAGEGEN_WORKER_CONCURRENCY_GENERATION_WEBHOOKS",
@@ -49,6 +51,8 @@ pub struct Config {
     pub provider: ProviderChoice,
     /// The worker loops: concurrency, leases, where they run.
     pub workers: WorkerSettings,
+    /// Per-user creation limits.
+    pub limits: LimitSettings,
     /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
     /// carry a password.
     pub database_url: Option<SecretString>,
@@ -123,6 +127,7 @@ impl Config {
             .map(|u| parse_url(u, "IMAGEGEN_PUBLIC_BASE_URL"))
             .transpose()?;
         let workers = workers::parse_settings(&vars)?;
+        let limits = limits::parse_limits(&vars)?;
         let database_max_connections: u32 = parse(
             get("IMAGEGEN_DATABASE_MAX_CONNECTIONS").unwrap_or("16"),
             "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
@@ -157,6 +162,7 @@ impl Config {
             data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
             provider,
             workers,
+            limits,
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
             redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),
@@ -199,10 +205,12 @@ fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> 
     Ok(url)
 }
 
+mod limits;
 mod provider;
 #[cfg(test)]
 mod tests;
 mod workers;
 
+pub use limits::LimitSettings;
 pub use provider::ProviderChoice;
 pub use workers::WorkerSettings;

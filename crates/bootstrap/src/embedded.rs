@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::Clock;
-use imagegen_memory::{MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryWebhookInbox};
+use imagegen_memory::{
+    MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryRateLimiter, MemoryWebhookInbox,
+};
 
 use crate::state::StateAdapters;
 
 /// Memory adapters that share one queue, so a save and its jobs are one step.
 pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
-    let queue = Arc::new(MemoryJobQueue::with_clock(clock));
+    let queue = Arc::new(MemoryJobQueue::with_clock(clock.clone()));
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     StateAdapters {
         repository: store.clone(),
@@ -19,5 +21,6 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         outbox: None,
         bus: Arc::new(MemoryEventBus::new()),
         shared_bus: false,
+        limiter: Arc::new(MemoryRateLimiter::with_clock(clock)),
     }
 }

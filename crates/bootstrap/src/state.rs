@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, WebhookInbox,
+    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, RateLimiter,
+    WebhookInbox,
 };
-use imagegen_memory::MemoryEventBus;
-use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions};
+use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
+use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisRateLimiter};
 use secrecy::ExposeSecret;
 
 use crate::{BootstrapError, Config, Mode};
@@ -24,6 +25,8 @@ pub(crate) struct StateAdapters {
     pub bus: Arc<dyn EventBus>,
     /// Whether every instance shares the bus (then one stored relay checkpoint).
     pub shared_bus: bool,
+    /// Rate limits: per process, or shared by every instance through Redis.
+    pub limiter: Arc<dyn RateLimiter>,
 }
 
 /// The adapters of `config`'s mode.
@@ -37,7 +40,7 @@ pub(crate) async fn state_for(
             let store = Arc::new(
                 crate::durable::connect(config, false)
                     .await?
-                    .with_clock(clock),
+                    .with_clock(clock.clone()),
             );
             Ok(StateAdapters {
                 repository: store.clone(),
@@ -47,6 +50,7 @@ pub(crate) async fn state_for(
                 outbox: None,
                 bus: Arc::new(MemoryEventBus::new()),
                 shared_bus: false,
+                limiter: Arc::new(MemoryRateLimiter::with_clock(clock.clone())),
             })
         }
         Mode::Distributed => {
@@ -67,14 +71,17 @@ pub(crate) async fn state_for(
                 |e: imagegen_redis::RedisError| BootstrapError::config("REDIS_URL", e.to_string());
             let queue = RedisJobQueue::new(url.expose_secret(), &options).map_err(redis_error)?;
             let bus = RedisEventBus::new(url.expose_secret(), &options).map_err(redis_error)?;
+            let limiter =
+                RedisRateLimiter::new(url.expose_secret(), &options).map_err(redis_error)?;
             Ok(StateAdapters {
                 repository: store.clone(),
                 events: store.clone(),
-                queue: Arc::new(queue.with_clock(clock)),
+                queue: Arc::new(queue.with_clock(clock.clone())),
                 inbox: store.clone(),
                 outbox: Some(store),
                 bus: Arc::new(bus),
                 shared_bus: true,
+                limiter: Arc::new(limiter.with_clock(clock)),
             })
         }
     }

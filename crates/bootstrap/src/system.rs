@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imagegen_application::ports::{Clock, SystemClock};
+use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
-    CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
+    CreateGeneration, CreationLimits, GetGeneration, ListGenerations, ReceiveWebhook,
 };
 use imagegen_realtime::Hub;
 use imagegen_simulator::Simulator;
@@ -92,7 +92,15 @@ pub async fn start_system(
             state.repository.clone(),
             clock.clone(),
             provider.name,
-        ),
+        )
+        .with_limits(CreationLimits {
+            limiter: state.limiter.clone(),
+            rate: Rate {
+                limit: config.limits.create_per_minute,
+                window: std::time::Duration::from_secs(60),
+            },
+            max_in_flight: config.limits.max_in_flight,
+        }),
         get_generation: GetGeneration::new(state.repository.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),

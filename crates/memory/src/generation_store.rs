@@ -117,6 +117,15 @@ impl GenerationRepository for MemoryGenerationStore {
         Ok(())
     }
 
+    async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {
+        let state = lock(&self.state);
+        Ok(state
+            .generations
+            .values()
+            .filter(|g| g.user_id() == user_id && !g.status().is_terminal())
+            .count() as u64)
+    }
+
     async fn list_for_user(
         &self,
         user_id: UserId,

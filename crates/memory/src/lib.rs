@@ -7,12 +7,14 @@ mod event_bus;
 mod generation_store;
 mod image_store;
 mod job_queue;
+mod rate_limiter;
 mod webhook_inbox;
 
 pub use event_bus::MemoryEventBus;
 pub use generation_store::MemoryGenerationStore;
 pub use image_store::MemoryImageStore;
 pub use job_queue::MemoryJobQueue;
+pub use rate_limiter::MemoryRateLimiter;
 pub use webhook_inbox::MemoryWebhookInbox;
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every

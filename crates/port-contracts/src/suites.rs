@@ -110,3 +110,20 @@ macro_rules! event_bus_tests {
         }
     };
 }
+
+/// The `RateLimiter` suite. `$setup` gives `(Arc<limiter>, Arc<ManualClock>)`, the
+/// limiter running on that clock.
+#[macro_export]
+macro_rules! rate_limiter_tests {
+    ($setup:expr) => {
+        mod rate_limiter {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; rate_limiter; (limiter, clock) => (&*limiter, &*clock); [
+                a_key_gets_its_limit_then_waits_as_long_as_it_is_told,
+                keys_have_budgets_of_their_own,
+                refusals_do_not_push_the_wait_further,
+            ]);
+        }
+    };
+}

@@ -155,6 +155,18 @@ impl GenerationRepository for PgStore {
         tx.commit().await.map_err(unavailable)
     }
 
+    async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM image_generations \
+             WHERE user_id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')",
+        )
+        .bind(user_id.as_uuid())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     async fn list_for_user(
         &self,
         user_id: UserId,

@@ -9,6 +9,7 @@
 //! - `queue`, `waiting`, `dead` and the Lua scripts in `lua/`: [`RedisJobQueue`],
 //!   the job queue (sorted sets, one script per step, blocking waits on a connection
 //!   of their own).
+//! - `rate_limiter`: [`RedisRateLimiter`], limits shared by every api instance.
 //! - `error`: this crate's error, and how Redis errors become port errors.
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ mod dead;
 mod error;
 mod pool;
 mod queue;
+mod rate_limiter;
 mod scripts;
 mod waiting;
 
@@ -24,3 +26,4 @@ pub use bus::RedisEventBus;
 pub use error::RedisError;
 pub use pool::RedisOptions;
 pub use queue::RedisJobQueue;
+pub use rate_limiter::RedisRateLimiter;

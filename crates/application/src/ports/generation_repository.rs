@@ -64,6 +64,12 @@ pub trait GenerationRepository: Send + Sync {
         jobs: &[NewJob],
     ) -> Result<()>;
 
+    /// How many of a user's generations have not ended (the in-flight limit).
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
+    async fn count_in_flight(&self, user_id: UserId) -> Result<u64>;
+
     /// A user's generations, newest first, created strictly before `before` if given.
     ///
     /// # Errors

@@ -10,6 +10,7 @@ mod image_provider;
 mod image_store;
 mod job_outbox;
 mod job_queue;
+mod rate_limiter;
 mod webhook_inbox;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -23,6 +24,7 @@ pub use job_outbox::JobOutbox;
 pub use job_queue::{
     DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
 };
+pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
 
 #[cfg(feature = "mock")]

@@ -8,6 +8,7 @@ use imagegen_domain::{
     ProviderName, SettingsInput,
 };
 
+use super::CreationLimits;
 use crate::jobs::{JobPayload, SubmitGeneration};
 use crate::ports::{Clock, GenerationRepository};
 use crate::{Caller, Result};
@@ -24,6 +25,7 @@ pub struct CreateGeneration {
     repository: Arc<dyn GenerationRepository>,
     clock: Arc<dyn Clock>,
     provider: ProviderName,
+    limits: Option<CreationLimits>,
 }
 
 impl CreateGeneration {
@@ -36,14 +38,23 @@ impl CreateGeneration {
             repository,
             clock,
             provider,
+            limits: None,
         }
+    }
+
+    /// Applies `limits` to every creation.
+    #[must_use]
+    pub fn with_limits(mut self, limits: CreationLimits) -> Self {
+        self.limits = Some(limits);
+        self
     }
 
     /// Validates the command and saves a pending generation with its submission job.
     ///
     /// # Errors
-    /// `Prompt` or `Settings` for bad input; `Unavailable` when the store cannot be
-    /// reached. Either way nothing is saved: the generation and its job are one write.
+    /// `Prompt` or `Settings` for bad input; `RateLimited` over the caller's limits;
+    /// `Unavailable` when the store cannot be reached. Either way nothing is saved: the
+    /// generation and its job are one write.
     #[tracing::instrument(name = "create_generation", skip_all, fields(user.id = %caller.user_id, generation.id))]
     pub async fn execute(
         &self,
@@ -52,6 +63,9 @@ impl CreateGeneration {
     ) -> Result<Generation> {
         let prompt = Prompt::parse(&command.prompt)?;
         let settings = GenerationSettings::parse(command.settings)?;
+        if let Some(limits) = &self.limits {
+            limits.check(caller, self.repository.as_ref()).await?;
+        }
         let id = GenerationId::new();
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let generation = Generation::create(

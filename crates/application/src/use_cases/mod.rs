@@ -2,12 +2,14 @@
 
 mod change_generation;
 mod create_generation;
+mod creation_limits;
 mod get_generation;
 mod list_generations;
 mod receive_webhook;
 
 pub use change_generation::{change_generation, change_generation_with_jobs};
 pub use create_generation::{CreateGeneration, CreateGenerationCommand};
+pub use creation_limits::CreationLimits;
 pub use get_generation::GetGeneration;
 pub use list_generations::{GenerationPage, ListGenerations};
 pub use receive_webhook::{ReceiveWebhook, WebhookReceipt};

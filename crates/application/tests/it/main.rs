@@ -5,6 +5,7 @@ mod copy_deadline;
 mod create_generation;
 mod double_delivery;
 mod handlers;
+mod limits;
 mod prediction_ids;
 mod read_generations;
 mod receive_webhook;

@@ -20,6 +20,20 @@ contract::generation_store_tests!(store());
 contract::job_queue_tests!(Arc::new(MemoryJobQueue::new()));
 contract::webhook_inbox_tests!(inbox());
 contract::event_bus_tests!(Arc::new(MemoryEventBus::new()));
+contract::rate_limiter_tests!(limiter());
+
+fn limiter() -> (
+    Arc<MemoryRateLimiter>,
+    Arc<imagegen_application::ports::ManualClock>,
+) {
+    let clock = Arc::new(imagegen_application::ports::ManualClock::new(
+        chrono::Utc::now(),
+    ));
+    (
+        Arc::new(MemoryRateLimiter::with_clock(clock.clone())),
+        clock,
+    )
+}
 
 mod image_store {
     use super::*;

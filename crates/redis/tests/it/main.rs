@@ -7,8 +7,9 @@ mod bus;
 
 use std::sync::Arc;
 
+use imagegen_application::ports::ManualClock;
 use imagegen_port_contracts as contract;
-use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions};
+use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisRateLimiter};
 
 /// A bus on the shared test server, under a prefix of its own.
 pub fn bus() -> Arc<RedisEventBus> {
@@ -37,3 +38,18 @@ pub fn queue() -> Arc<RedisJobQueue> {
 
 contract::event_bus_tests!(bus());
 contract::job_queue_tests!(queue());
+contract::rate_limiter_tests!(limiter());
+
+/// A rate limiter on a driven clock, under a prefix of its own.
+pub fn limiter() -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {
+    let redis = imagegen_test_support::redis();
+    let options = RedisOptions {
+        prefix: redis.prefix,
+        ..RedisOptions::default()
+    };
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let limiter = RedisRateLimiter::new(&redis.url, &options)
+        .unwrap()
+        .with_clock(clock.clone());
+    (Arc::new(limiter), clock)
+}

@@ -159,3 +159,37 @@ async fn a_dropped_webhook_leaves_the_generation_waiting_for_the_reconciler() {
     assert_eq!(api.sim().stats().gets, 0, "nobody polled");
     api.stop().await;
 }
+
+#[tokio::test]
+async fn a_user_over_the_creation_rate_gets_a_429_with_retry_after() {
+    let api = start_with(&[("IMAGEGEN_CREATE_RATE_PER_MINUTE", "2")]).await;
+    let alice = user();
+    for n in 0..2 {
+        api.create_ok(&alice, json!({ "prompt": format!("quick {n}") }))
+            .await;
+    }
+    let refused = api
+        .create(&alice, json!({ "prompt": "one too many" }))
+        .await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(problem["code"], "rate_limited");
+    let mine: serde_json::Value = api
+        .get(&alice, "/v1/generations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine["items"].as_array().map(Vec::len),
+        Some(2),
+        "the refused one was not saved"
+    );
+    api.stop().await;
+}

@@ -1,0 +1,42 @@
+//! Per-user limits on creating generations.
+
+use super::{Vars, parse};
+use crate::BootstrapError;
+
+/// The creation limits.
+#[derive(Debug, Clone, Copy)]
+pub struct LimitSettings {
+    /// Generations a user may create per minute (`IMAGEGEN_CREATE_RATE_PER_MINUTE`).
+    pub create_per_minute: u32,
+    /// Generations of a user running at once (`IMAGEGEN_MAX_IN_FLIGHT`).
+    pub max_in_flight: u64,
+}
+
+pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError> {
+    let create_per_minute: u32 = parse(
+        vars.get("IMAGEGEN_CREATE_RATE_PER_MINUTE").unwrap_or("60"),
+        "IMAGEGEN_CREATE_RATE_PER_MINUTE",
+        "a whole number from 1",
+    )?;
+    let max_in_flight: u64 = parse(
+        vars.get("IMAGEGEN_MAX_IN_FLIGHT").unwrap_or("20"),
+        "IMAGEGEN_MAX_IN_FLIGHT",
+        "a whole number from 1",
+    )?;
+    if create_per_minute == 0 {
+        return Err(BootstrapError::config(
+            "IMAGEGEN_CREATE_RATE_PER_MINUTE",
+            "must be at least 1",
+        ));
+    }
+    if max_in_flight == 0 {
+        return Err(BootstrapError::config(
+            "IMAGEGEN_MAX_IN_FLIGHT",
+            "must be at least 1",
+        ));
+    }
+    Ok(LimitSettings {
+        create_per_minute,
+        max_in_flight,
+    })
+}
