@@ -2,7 +2,7 @@
 //! expired leases, retries at a given time, dead letters, priorities, delays and
 //! idempotent enqueue by key.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::lock;
 
+mod admin;
 mod counts;
 
 /// The nap of a waiting `reserve` when no job of its queues is delayed or leased.
@@ -39,6 +40,9 @@ struct State {
     jobs: HashMap<JobId, Entry>,
     keys: HashMap<String, JobId>,
     dead: Vec<DeadLetter>,
+    /// The dead letters' jobs, to put back on a retry.
+    buried: HashMap<JobId, NewJob>,
+    paused: HashSet<QueueName>,
     completed: HashMap<QueueName, u64>,
     next_seq: u64,
 }
@@ -101,7 +105,8 @@ impl MemoryJobQueue {
         let (id, _) = state
             .jobs
             .iter()
-            .filter(|(_, e)| queues.contains(&e.job.queue) && e.run_at <= now)
+            .filter(|(_, e)| queues.contains(&e.job.queue) && !state.paused.contains(&e.job.queue))
+            .filter(|(_, e)| e.run_at <= now)
             .filter(|(_, e)| e.lease.is_none_or(|(_, until)| until <= now))
             .max_by_key(|(_, e)| (e.job.priority, std::cmp::Reverse(e.seq)))
             .map(|(id, e)| (*id, e.seq))?;
@@ -218,14 +223,7 @@ impl JobQueue for MemoryJobQueue {
             }
             None => {
                 let entry = Self::take_leased(&mut state, job)?;
-                state.dead.push(DeadLetter {
-                    id: job.id,
-                    queue: job.queue,
-                    payload: entry.job.payload,
-                    attempts: entry.attempts,
-                    last_error: error.to_owned(),
-                    failed_at: self.clock.now(),
-                });
+                admin::bury(&mut state, job, entry, error, self.clock.now());
                 Ok(FailOutcome::DeadLettered)
             }
         }

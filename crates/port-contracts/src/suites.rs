@@ -127,3 +127,20 @@ macro_rules! rate_limiter_tests {
         }
     };
 }
+
+/// The `QueueAdmin` suite. `$setup` gives `Arc<queue>` (a `JobQueue` and `QueueAdmin`).
+#[macro_export]
+macro_rules! queue_admin_tests {
+    ($setup:expr) => {
+        mod queue_admin {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; queue_admin; queue => (&*queue); [
+                a_paused_queue_hands_out_nothing_until_resumed,
+                a_waiting_worker_wakes_when_its_queue_resumes,
+                a_retried_dead_letter_runs_again_with_fresh_attempts,
+                retrying_an_unknown_dead_letter_is_not_found,
+            ]);
+        }
+    };
+}

@@ -127,9 +127,10 @@ impl JobQueue for PgStore {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let moved = sqlx::query(
             "WITH gone AS (DELETE FROM jobs WHERE id = $1 AND lease_token = $2 \
-               RETURNING id, queue, payload, attempts) \
-             INSERT INTO dead_jobs (id, queue, payload, attempts, last_error, failed_at) \
-             SELECT id, queue, payload, attempts, $3, $4 FROM gone \
+               RETURNING id, queue, payload, attempts, priority, max_attempts) \
+             INSERT INTO dead_jobs (id, queue, payload, attempts, last_error, failed_at, \
+               priority, max_attempts) \
+             SELECT id, queue, payload, attempts, $3, $4, priority, max_attempts FROM gone \
              ON CONFLICT (id) DO UPDATE SET attempts = EXCLUDED.attempts, \
                last_error = EXCLUDED.last_error, failed_at = EXCLUDED.failed_at",
         )

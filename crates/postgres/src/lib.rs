@@ -12,12 +12,14 @@
 //! - `jobs`, `reserve` and `job_rows`: `JobQueue` with `FOR UPDATE SKIP LOCKED`, leases,
 //!   retries and dead letters; `insert_job` writes a job inside a caller's transaction.
 //! - `inbox`: `WebhookInbox`, a delivery and its job in one transaction.
+//! - `admin`: `QueueAdmin` (pause, resume, dead letters and their retry).
 //! - `outbox`: `JobOutbox`, the jobs of the distributed mode on their way to Redis.
 //! - `wakeups`: `LISTEN/NOTIFY` on a dedicated connection that wakes waiting
 //!   `reserve` and `wait_for_events` calls; polling is only the backstop.
 //! - `error`: this crate's error, and how sqlx errors become port errors.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod error;
 mod events;
 mod generations;

@@ -17,9 +17,12 @@ use crate::PgStore;
 use crate::error::unavailable;
 use crate::job_rows::leased_job;
 
-/// The first ready job of the first queue (in the given order) that has one.
+/// The first ready job of the first queue (in the given order, paused ones left out)
+/// that has one.
 const TAKE_READY: &str = "WITH next AS ( \
-      SELECT j.id FROM unnest($1::text[]) AS q(name) \
+      SELECT j.id FROM ( \
+        SELECT u.name FROM unnest($1::text[]) AS u(name) \
+        WHERE NOT EXISTS (SELECT 1 FROM paused_queues p WHERE p.queue = u.name)) AS q \
       CROSS JOIN LATERAL ( \
         SELECT id FROM jobs \
         WHERE queue = q.name AND lease_token IS NULL AND run_at <= $2 \

@@ -13,6 +13,7 @@
 //! - `error`: this crate's error, and how Redis errors become port errors.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod bus;
 mod dead;
 mod error;

@@ -10,6 +10,7 @@ mod image_provider;
 mod image_store;
 mod job_outbox;
 mod job_queue;
+mod queue_admin;
 mod rate_limiter;
 mod webhook_inbox;
 
@@ -24,6 +25,7 @@ pub use job_outbox::JobOutbox;
 pub use job_queue::{
     DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
 };
+pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
 

@@ -17,6 +17,7 @@ fn inbox() -> (Arc<MemoryWebhookInbox>, Arc<MemoryJobQueue>) {
 }
 
 contract::generation_store_tests!(store());
+contract::queue_admin_tests!(Arc::new(MemoryJobQueue::new()));
 contract::job_queue_tests!(Arc::new(MemoryJobQueue::new()));
 contract::webhook_inbox_tests!(inbox());
 contract::event_bus_tests!(Arc::new(MemoryEventBus::new()));

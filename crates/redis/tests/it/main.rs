@@ -37,6 +37,7 @@ pub fn queue() -> Arc<RedisJobQueue> {
 }
 
 contract::event_bus_tests!(bus());
+contract::queue_admin_tests!(queue());
 contract::job_queue_tests!(queue());
 contract::rate_limiter_tests!(limiter());
 

@@ -1,0 +1,86 @@
+//! `QueueAdmin` on Postgres: paused queues in `paused_queues`, dead letters moved back
+//! to `jobs` with their attempts reset.
+
+use async_trait::async_trait;
+use imagegen_application::ports::{DeadLetter, JobId, JobQueue, QueueAdmin, QueueName, QueueStats};
+use imagegen_application::{Error, Result};
+
+use crate::PgStore;
+use crate::error::unavailable;
+use crate::rows::enum_text;
+use crate::wakeups::JOBS_CHANNEL;
+
+#[async_trait]
+impl QueueAdmin for PgStore {
+    async fn counts(&self, queue: QueueName) -> Result<QueueStats> {
+        self.stats(queue).await
+    }
+
+    async fn is_paused(&self, queue: QueueName) -> Result<bool> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM paused_queues WHERE queue = $1)")
+            .bind(enum_text(&queue)?)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn pause(&self, queue: QueueName) -> Result<()> {
+        sqlx::query("INSERT INTO paused_queues (queue) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(enum_text(&queue)?)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn resume(&self, queue: QueueName) -> Result<()> {
+        let name = enum_text(&queue)?;
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        sqlx::query("DELETE FROM paused_queues WHERE queue = $1")
+            .bind(&name)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        // Idle workers look again.
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(JOBS_CHANNEL)
+            .bind(&name)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn dead(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
+        self.dead_letters(queue, limit).await
+    }
+
+    async fn retry_dead(&self, queue: QueueName, id: JobId) -> Result<()> {
+        let name = enum_text(&queue)?;
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let moved = sqlx::query(
+            "WITH dead AS (DELETE FROM dead_jobs WHERE id = $1 AND queue = $2 \
+               RETURNING id, queue, payload, priority, max_attempts) \
+             INSERT INTO jobs (id, queue, payload, priority, run_at, max_attempts, created_at) \
+             SELECT id, queue, payload, priority, $3, max_attempts, $3 FROM dead",
+        )
+        .bind(id.0)
+        .bind(&name)
+        .bind(self.clock.now())
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        if moved.rows_affected() == 0 {
+            return Err(Error::NotFound {
+                what: "dead letter",
+            });
+        }
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(JOBS_CHANNEL)
+            .bind(&name)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+}

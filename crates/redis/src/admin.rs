@@ -1,0 +1,81 @@
+//! `QueueAdmin` on Redis: a queue is paused while its `paused` key exists (the reserve
+//! script skips it); a dead letter goes back to `ready` with its attempts reset.
+
+use std::sync::LazyLock;
+
+use async_trait::async_trait;
+use imagegen_application::ports::{DeadLetter, JobId, JobQueue, QueueAdmin, QueueName, QueueStats};
+use imagegen_application::{Error, Result};
+use redis::Script;
+
+use crate::RedisJobQueue;
+use crate::error::unavailable;
+
+static RETRY_DEAD: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("lua/retry_dead.lua")));
+
+impl RedisJobQueue {
+    fn key(&self, queue: QueueName, suffix: &str) -> String {
+        format!("{}{}:{suffix}", self.prefix, queue.as_str())
+    }
+}
+
+#[async_trait]
+impl QueueAdmin for RedisJobQueue {
+    async fn counts(&self, queue: QueueName) -> Result<QueueStats> {
+        self.stats(queue).await
+    }
+
+    async fn is_paused(&self, queue: QueueName) -> Result<bool> {
+        let mut connection = self.connection().await?;
+        redis::cmd("EXISTS")
+            .arg(self.key(queue, "paused"))
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn pause(&self, queue: QueueName) -> Result<()> {
+        let mut connection = self.connection().await?;
+        redis::cmd("SET")
+            .arg(self.key(queue, "paused"))
+            .arg(1)
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn resume(&self, queue: QueueName) -> Result<()> {
+        let mut connection = self.connection().await?;
+        redis::pipe()
+            .atomic()
+            .del(self.key(queue, "paused"))
+            .lpush(self.key(queue, "wake"), 1)
+            .ltrim(self.key(queue, "wake"), 0, 0)
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn dead(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
+        self.dead_letters(queue, limit).await
+    }
+
+    async fn retry_dead(&self, queue: QueueName, id: JobId) -> Result<()> {
+        let mut connection = self.connection().await?;
+        let moved: i64 = RETRY_DEAD
+            .prepare_invoke()
+            .arg(&self.prefix)
+            .arg(queue.as_str())
+            .arg(id.to_string())
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        match moved {
+            1 => Ok(()),
+            _ => Err(Error::NotFound {
+                what: "dead letter",
+            }),
+        }
+    }
+}
