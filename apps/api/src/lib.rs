@@ -32,6 +32,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::events::router())
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
+        .merge(routes::admin::router())
         .fallback(json::not_found)
         .layer(
             TraceLayer::new_for_http()

@@ -17,6 +17,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),
+        admin: queue.clone(),
         queue,
         outbox: None,
         bus: Arc::new(MemoryEventBus::new()),

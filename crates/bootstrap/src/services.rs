@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use imagegen_application::ports::{Clock, EventStore, GenerationRepository, ImageStore, JobQueue};
 use imagegen_application::use_cases::{
-    CreateGeneration, GetGeneration, ListGenerations, ReceiveWebhook,
+    CreateGeneration, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
 };
 use imagegen_realtime::Hub;
 use imagegen_webhooks::Verifier;
@@ -19,6 +19,8 @@ pub struct Services {
     pub get_generation: GetGeneration,
     pub list_generations: ListGenerations,
     pub receive_webhook: ReceiveWebhook,
+    /// The admin api's queue operations.
+    pub operate_queues: OperateQueues,
     /// For channel authorization.
     pub repository: Arc<dyn GenerationRepository>,
     /// For SSE resume.

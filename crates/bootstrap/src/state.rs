@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, RateLimiter,
-    WebhookInbox,
+    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, QueueAdmin,
+    RateLimiter, WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
 use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisRateLimiter};
@@ -19,6 +19,8 @@ pub(crate) struct StateAdapters {
     pub repository: Arc<dyn GenerationRepository>,
     pub events: Arc<dyn EventStore>,
     pub queue: Arc<dyn JobQueue>,
+    /// The same queue, operated (pause, dead letters).
+    pub admin: Arc<dyn QueueAdmin>,
     pub inbox: Arc<dyn WebhookInbox>,
     /// Where saved jobs wait for the queue (distributed mode only).
     pub outbox: Option<Arc<dyn JobOutbox>>,
@@ -46,6 +48,7 @@ pub(crate) async fn state_for(
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
+                admin: store.clone(),
                 inbox: store,
                 outbox: None,
                 bus: Arc::new(MemoryEventBus::new()),
@@ -69,14 +72,19 @@ pub(crate) async fn state_for(
             };
             let redis_error =
                 |e: imagegen_redis::RedisError| BootstrapError::config("REDIS_URL", e.to_string());
-            let queue = RedisJobQueue::new(url.expose_secret(), &options).map_err(redis_error)?;
+            let queue = Arc::new(
+                RedisJobQueue::new(url.expose_secret(), &options)
+                    .map_err(redis_error)?
+                    .with_clock(clock.clone()),
+            );
             let bus = RedisEventBus::new(url.expose_secret(), &options).map_err(redis_error)?;
             let limiter =
                 RedisRateLimiter::new(url.expose_secret(), &options).map_err(redis_error)?;
             Ok(StateAdapters {
                 repository: store.clone(),
                 events: store.clone(),
-                queue: Arc::new(queue.with_clock(clock.clone())),
+                queue: queue.clone(),
+                admin: queue,
                 inbox: store.clone(),
                 outbox: Some(store),
                 bus: Arc::new(bus),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
-    CreateGeneration, CreationLimits, GetGeneration, ListGenerations, ReceiveWebhook,
+    CreateGeneration, CreationLimits, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
 };
 use imagegen_realtime::Hub;
 use imagegen_simulator::Simulator;
@@ -104,6 +104,7 @@ pub async fn start_system(
         get_generation: GetGeneration::new(state.repository.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
+        operate_queues: OperateQueues::new(state.admin),
         repository: state.repository,
         event_store: state.events,
         queue: state.queue,

@@ -1,5 +1,6 @@
 //! One module per resource, each exporting `router()`.
 
+pub mod admin;
 pub mod events;
 pub mod generations;
 pub mod health;

@@ -5,6 +5,7 @@ mod create_generation;
 mod creation_limits;
 mod get_generation;
 mod list_generations;
+mod operate_queues;
 mod receive_webhook;
 
 pub use change_generation::{change_generation, change_generation_with_jobs};
@@ -12,4 +13,5 @@ pub use create_generation::{CreateGeneration, CreateGenerationCommand};
 pub use creation_limits::CreationLimits;
 pub use get_generation::GetGeneration;
 pub use list_generations::{GenerationPage, ListGenerations};
+pub use operate_queues::{OperateQueues, QueueOverview};
 pub use receive_webhook::{ReceiveWebhook, WebhookReceipt};

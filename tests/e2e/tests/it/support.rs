@@ -9,7 +9,7 @@ use imagegen_domain::{OrganizationId, UserId};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-const SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-e2e";
+pub const SECRET: &str = "e2e-secret-e2e-secret-e2e-secret-e2e";
 
 pub struct Api {
     pub base: String,

@@ -1,0 +1,123 @@
+//! `/admin/queues...`: queue counts, pause and resume, dead letters and their retry.
+//! Admins only (role `admin`); others get 403.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use imagegen_application::Error;
+use imagegen_application::ports::{JobId, QueueName};
+use imagegen_bootstrap::Services;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::parse_id;
+use crate::ApiError;
+use crate::auth::CurrentUser;
+use crate::json::AppQuery;
+
+pub fn router() -> Router<Arc<Services>> {
+    Router::new()
+        .route("/admin/queues", get(overview))
+        .route("/admin/queues/{name}/pause", post(pause))
+        .route("/admin/queues/{name}/resume", post(resume))
+        .route("/admin/queues/{name}/dead", get(dead))
+        .route("/admin/queues/{name}/dead/{job_id}/retry", post(retry))
+}
+
+/// A queue named in the path (`image-processing`...); an unknown one is not found.
+fn queue(name: &str) -> Result<QueueName, Error> {
+    serde_json::from_value(Value::String(name.to_owned()))
+        .map_err(|_| Error::NotFound { what: "queue" })
+}
+
+async fn overview(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+) -> Result<Json<Value>, ApiError> {
+    let queues = services.operate_queues.overview(&caller).await?;
+    let queues: Vec<Value> = queues
+        .into_iter()
+        .map(|q| {
+            json!({
+                "name": q.queue.as_str(),
+                "paused": q.paused,
+                "waiting": q.stats.waiting,
+                "active": q.stats.active,
+                "delayed": q.stats.delayed,
+                "dead": q.stats.failed,
+                "completed": q.stats.completed,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "queues": queues })))
+}
+
+async fn pause(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .operate_queues
+        .set_paused(&caller, queue(&name)?, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn resume(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .operate_queues
+        .set_paused(&caller, queue(&name)?, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct DeadQuery {
+    limit: Option<usize>,
+}
+
+async fn dead(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(name): Path<String>,
+    AppQuery(query): AppQuery<DeadQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let letters = services
+        .operate_queues
+        .dead(&caller, queue(&name)?, query.limit.unwrap_or(50))
+        .await?;
+    let letters: Vec<Value> = letters
+        .into_iter()
+        .map(|d| {
+            json!({
+                "id": d.id.to_string(),
+                "attempts": d.attempts,
+                "last_error": d.last_error,
+                "failed_at": d.failed_at,
+                "payload": d.payload,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "dead": letters })))
+}
+
+async fn retry(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path((name, job_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let id = JobId(parse_id(&job_id, "dead letter")?);
+    services
+        .operate_queues
+        .retry(&caller, queue(&name)?, id)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}

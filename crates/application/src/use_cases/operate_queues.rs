@@ -1,0 +1,96 @@
+//! Operating the queues (the admin api): counts, pause and resume, dead letters and
+//! their retry. Admins only.
+
+use std::sync::Arc;
+
+use crate::ports::{DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
+use crate::{Caller, Error, Result, Role};
+
+/// One queue's state, as the admin api shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueOverview {
+    pub queue: QueueName,
+    pub paused: bool,
+    pub stats: QueueStats,
+}
+
+/// The admin operations on the queues.
+pub struct OperateQueues {
+    admin: Arc<dyn QueueAdmin>,
+}
+
+fn admins_only(caller: &Caller) -> Result<()> {
+    match caller.role {
+        Role::Admin => Ok(()),
+        _ => Err(Error::Forbidden("the queues are for admins".into())),
+    }
+}
+
+impl OperateQueues {
+    pub fn new(admin: Arc<dyn QueueAdmin>) -> Self {
+        Self { admin }
+    }
+
+    /// Every queue's counts and whether it is paused.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Unavailable`.
+    pub async fn overview(&self, caller: &Caller) -> Result<Vec<QueueOverview>> {
+        admins_only(caller)?;
+        let mut queues = Vec::with_capacity(QueueName::ALL.len());
+        for queue in QueueName::ALL {
+            let (stats, paused) = (
+                self.admin.counts(queue).await?,
+                self.admin.is_paused(queue).await?,
+            );
+            queues.push(QueueOverview {
+                queue,
+                paused,
+                stats,
+            });
+        }
+        Ok(queues)
+    }
+
+    /// Pauses (`true`) or resumes (`false`) a queue.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Unavailable`.
+    #[tracing::instrument(name = "pause_queue", skip(self, caller), fields(user.id = %caller.user_id))]
+    pub async fn set_paused(&self, caller: &Caller, queue: QueueName, paused: bool) -> Result<()> {
+        admins_only(caller)?;
+        if paused {
+            self.admin.pause(queue).await?;
+        } else {
+            self.admin.resume(queue).await?;
+        }
+        tracing::info!(job.queue = %queue, paused, "queue paused or resumed by an admin");
+        Ok(())
+    }
+
+    /// The newest dead letters of a queue.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Unavailable`.
+    pub async fn dead(
+        &self,
+        caller: &Caller,
+        queue: QueueName,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>> {
+        admins_only(caller)?;
+        self.admin.dead(queue, limit.clamp(1, 500)).await
+    }
+
+    /// Puts a dead letter back on its queue.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `NotFound`; `Unavailable`.
+    #[tracing::instrument(name = "retry_dead_letter", skip(self, caller), fields(user.id = %caller.user_id))]
+    pub async fn retry(&self, caller: &Caller, queue: QueueName, id: JobId) -> Result<()> {
+        admins_only(caller)?;
+        self.admin.retry_dead(queue, id).await?;
+        tracing::info!(job.queue = %queue, job.id = %id, "dead letter retried by an admin");
+        Ok(())
+    }
+}
