@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use imagegen_application::ports::{Clock, EventStore, GenerationRepository, ImageStore, JobQueue};
+use imagegen_application::ports::{
+    Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter,
+};
 use imagegen_application::use_cases::{
     CreateGeneration, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
 };
@@ -31,6 +33,8 @@ pub struct Services {
     pub images: Arc<dyn ImageStore>,
     /// Replicate-protocol webhook signatures.
     pub webhook_verifier: Verifier,
+    /// Webhook deliveries per sending address, checked before the signature.
+    pub webhook_limits: (Arc<dyn RateLimiter>, Rate),
     pub tokens: JwtCodec,
     pub clock: Arc<dyn Clock>,
     /// Where the api is reachable; image URLs start with it.

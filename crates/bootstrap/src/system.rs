@@ -111,6 +111,13 @@ pub async fn start_system(
         hub,
         images,
         webhook_verifier: Verifier::new(provider.secrets),
+        webhook_limits: (
+            state.limiter.clone(),
+            Rate {
+                limit: config.limits.webhooks_per_minute,
+                window: std::time::Duration::from_secs(60),
+            },
+        ),
         tokens,
         clock,
         public_base_url,

@@ -1,5 +1,6 @@
-//! `POST /webhooks/replicate/{generation_id}`: verify the signature on the raw bytes,
-//! parse, record once, queue, answer at once. The slow work happens in the worker.
+//! `POST /webhooks/replicate/{generation_id}`: limit per sending address, verify the
+//! signature on the raw bytes, parse, record once, queue, answer at once. The slow work
+//! happens in the worker.
 
 use std::sync::Arc;
 
@@ -8,6 +9,8 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Json, Router};
+use imagegen_application::Error;
+use imagegen_application::ports::Decision;
 use imagegen_application::use_cases::WebhookReceipt;
 use imagegen_bootstrap::Services;
 use imagegen_domain::{GenerationId, ProviderName};
@@ -16,6 +19,7 @@ use serde_json::{Value, json};
 
 use super::parse_id;
 use crate::ApiError;
+use crate::source::Source;
 
 /// Replicate bodies carry inputs and logs; allow well over its 2 MB.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -35,10 +39,24 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
 
 async fn replicate(
     State(services): State<Arc<Services>>,
+    Source(source): Source,
     Path(generation_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    // Before the signature check, which is the expensive part of a flood.
+    let (limiter, rate) = &services.webhook_limits;
+    match limiter.take(&format!("webhook:{source}"), *rate).await {
+        Ok(Decision::Limited { retry_after }) => {
+            return Err(Error::RateLimited {
+                message: format!("too many webhook deliveries from {source}"),
+                retry_after,
+            }
+            .into());
+        }
+        Ok(Decision::Allowed) => {}
+        Err(error) => tracing::warn!(%error, "rate limiter unavailable; not limiting"),
+    }
     let generation_id: GenerationId = parse_id(&generation_id, "generation")?;
     let signed = SignedHeaders {
         id: header(&headers, "webhook-id"),

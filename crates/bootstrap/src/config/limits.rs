@@ -10,6 +10,9 @@ pub struct LimitSettings {
     pub create_per_minute: u32,
     /// Generations of a user running at once (`IMAGEGEN_MAX_IN_FLIGHT`).
     pub max_in_flight: u64,
+    /// Webhook deliveries per sending address per minute
+    /// (`IMAGEGEN_WEBHOOK_RATE_PER_MINUTE`).
+    pub webhooks_per_minute: u32,
 }
 
 pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError> {
@@ -23,6 +26,18 @@ pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError>
         "IMAGEGEN_MAX_IN_FLIGHT",
         "a whole number from 1",
     )?;
+    let webhooks_per_minute: u32 = parse(
+        vars.get("IMAGEGEN_WEBHOOK_RATE_PER_MINUTE")
+            .unwrap_or("6000"),
+        "IMAGEGEN_WEBHOOK_RATE_PER_MINUTE",
+        "a whole number from 1",
+    )?;
+    if webhooks_per_minute == 0 {
+        return Err(BootstrapError::config(
+            "IMAGEGEN_WEBHOOK_RATE_PER_MINUTE",
+            "must be at least 1",
+        ));
+    }
     if create_per_minute == 0 {
         return Err(BootstrapError::config(
             "IMAGEGEN_CREATE_RATE_PER_MINUTE",
@@ -38,5 +53,6 @@ pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError>
     Ok(LimitSettings {
         create_per_minute,
         max_in_flight,
+        webhooks_per_minute,
     })
 }

@@ -142,3 +142,27 @@ async fn a_repeated_delivery_is_acknowledged_and_a_late_one_changes_nothing() {
     );
     api.stop().await;
 }
+
+#[tokio::test]
+async fn a_source_over_the_webhook_rate_gets_a_429_before_any_signature_check() {
+    let api = crate::support::start_with(&[
+        ("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET),
+        ("IMAGEGEN_WEBHOOK_RATE_PER_MINUTE", "2"),
+    ])
+    .await;
+    let generation = uuid::Uuid::now_v7().to_string();
+    for n in 0..2 {
+        let delivery = signed(&format!("msg_{n}"), &prediction("p", "processing"));
+        assert_ne!(post(&api, &generation, &delivery).await.status(), 429);
+    }
+    let mut forged = signed("msg_3", &prediction("p", "processing"));
+    forged.signature = "v1,AAAA".into();
+    let refused = post(&api, &generation, &forged).await;
+    assert_eq!(
+        refused.status(),
+        429,
+        "limited before the signature was looked at"
+    );
+    assert!(refused.headers().contains_key("retry-after"));
+    api.stop().await;
+}
