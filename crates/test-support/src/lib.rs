@@ -26,7 +26,7 @@ mod redis;
 
 pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
-pub use redis::{TestRedis, dedicated_redis, redis};
+pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
 
 /// What tests print when no Postgres can be had.
 pub(crate) const HOW_TO_GET_ONE: &str = "no PostgreSQL for the tests: install the server binaries \

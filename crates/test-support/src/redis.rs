@@ -98,3 +98,101 @@ fn start() -> Result<String, String> {
     }
     Err(format!("redis-server did not answer on port {port}"))
 }
+
+/// A `redis-server` of the caller's own that can be stopped and started again on the
+/// same port, with its data kept on disk (append-only file, synced on every write),
+/// as a production Redis restarts.
+#[derive(Debug)]
+pub struct RedisServer {
+    port: u16,
+    dir: std::path::PathBuf,
+    child: std::sync::Mutex<Option<std::process::Child>>,
+}
+
+impl RedisServer {
+    /// Starts a server on a free port.
+    ///
+    /// # Panics
+    /// When `redis-server` cannot be started, with a message that says how to get it.
+    pub fn start_new() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap_or_else(|e| panic!("finding a free port: {e}"))
+            .port();
+        let dir =
+            std::env::temp_dir().join(format!("imagegen-redis-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+        let script = format!(
+            "while kill -0 {me} 2>/dev/null; do sleep 1; done; pkill -f -- '--dir {dir}'; rm -rf '{dir}'",
+            me = std::process::id(),
+            dir = dir.display(),
+        );
+        let _ = Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let server = Self {
+            port,
+            dir,
+            child: std::sync::Mutex::new(None),
+        };
+        server.start();
+        server
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts it (again) and waits until it answers.
+    ///
+    /// # Panics
+    /// When it does not start.
+    pub fn start(&self) {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+            ])
+            .args(["--appendonly", "yes", "--appendfsync", "always"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start redis-server: {e}\n{HOW_TO_GET_ONE}"));
+        *self
+            .child
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(child);
+        for _ in 0..500 {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("redis-server did not answer on port {}", self.port);
+    }
+
+    /// Stops it at once (SIGKILL: every connection drops; the append-only file keeps
+    /// what was written).
+    pub fn stop(&self) {
+        if let Some(mut child) = self
+            .child
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod edges;
 mod faults;
 mod flow;
 mod modes;
+mod redis_restart;
 mod resume;
 mod support;
 mod two_instances;

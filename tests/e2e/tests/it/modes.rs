@@ -1,6 +1,8 @@
 //! Starting the api in the modes that keep state: durable (Postgres) and distributed
 //! (Postgres and Redis, with a separate worker).
 
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::support::{Api, start_with};
@@ -26,13 +28,16 @@ pub async fn start_durable_on(database: imagegen_test_support::TestDatabase) -> 
 /// The api in the distributed mode (no worker loops of its own) and one worker, in this
 /// process, on a fresh database and Redis prefix; the worker's simulator sends its
 /// webhooks to the api.
-pub async fn start_distributed() -> (
-    Api,
-    tokio::task::JoinSet<()>,
-    tokio_util::sync::CancellationToken,
-) {
+pub async fn start_distributed() -> (Api, JoinSet<()>, CancellationToken) {
+    start_distributed_on(&imagegen_test_support::redis(), 200).await
+}
+
+/// As [`start_distributed`], on `redis`, with predictions that run `run_ms`.
+pub async fn start_distributed_on(
+    redis: &imagegen_test_support::TestRedis,
+    run_ms: u64,
+) -> (Api, JoinSet<()>, CancellationToken) {
     let database = imagegen_test_support::postgres().await;
-    let redis = imagegen_test_support::redis();
     let data = std::env::temp_dir().join(format!("imagegen-dist-{}", Uuid::new_v4()));
     let data = data.to_string_lossy().into_owned();
     let shared = [
@@ -49,9 +54,11 @@ pub async fn start_distributed() -> (
         .collect();
     worker_vars.push(("IMAGEGEN_PUBLIC_BASE_URL".into(), api.base.clone()));
     worker_vars.push(("IMAGEGEN_SIM_START_DELAY_MS".into(), "100".into()));
-    worker_vars.push(("IMAGEGEN_SIM_RUN_MS".into(), "200".into()));
+    worker_vars.push(("IMAGEGEN_SIM_RUN_MS".into(), run_ms.to_string()));
+    // Jobs whose settling was cut off come back after 2 s instead of 30.
+    worker_vars.push(("IMAGEGEN_JOB_LEASE_SECS".into(), "2".into()));
     let config = imagegen_bootstrap::Config::from_vars(worker_vars).unwrap();
-    let stop = tokio_util::sync::CancellationToken::new();
+    let stop = CancellationToken::new();
     let worker = imagegen_bootstrap::worker::start_worker(&config, stop.clone())
         .await
         .unwrap();
