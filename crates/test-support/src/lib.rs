@@ -28,6 +28,21 @@ pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
 pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
 
+/// Runs `cleanup` (a shell command) once this test process has exited: throwaway
+/// servers stop and their files go, however the tests end.
+pub(crate) fn when_we_exit(cleanup: &str) {
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {cleanup}",
+        pid = std::process::id()
+    );
+    let _ = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
 /// What tests print when no Postgres can be had.
 pub(crate) const HOW_TO_GET_ONE: &str = "no PostgreSQL for the tests: install the server binaries \
 (Debian: `apt-get install -y postgresql`), or set TEST_DATABASE_URL=postgres://user:pass@host/db \

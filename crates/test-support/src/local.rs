@@ -180,18 +180,10 @@ fn stop_when_we_exit(bin: &Path, dir: &Path, as_postgres: bool) {
     } else {
         ""
     };
-    let script = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
-         {runner}'{pg_ctl}' -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
-        pid = std::process::id(),
+    crate::when_we_exit(&format!(
+        "{runner}'{pg_ctl}' -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
         pg_ctl = bin.join("pg_ctl").display(),
         data = dir.join("data").display(),
         dir = dir.display(),
-    );
-    let _ = Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    ));
 }

@@ -78,18 +78,11 @@ fn start() -> Result<String, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start redis-server: {e}"))?;
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill {redis} 2>/dev/null; rm -rf '{dir}'",
-        me = std::process::id(),
+    crate::when_we_exit(&format!(
+        "kill {redis} 2>/dev/null; rm -rf '{dir}'",
         redis = child.id(),
         dir = dir.display(),
-    );
-    let _ = Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    ));
     for _ in 0..500 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return Ok(format!("redis://127.0.0.1:{port}"));
@@ -122,17 +115,10 @@ impl RedisServer {
         let dir =
             std::env::temp_dir().join(format!("imagegen-redis-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
-        let script = format!(
-            "while kill -0 {me} 2>/dev/null; do sleep 1; done; pkill -f -- '--dir {dir}'; rm -rf '{dir}'",
-            me = std::process::id(),
-            dir = dir.display(),
-        );
-        let _ = Command::new("sh")
-            .args(["-c", &script])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
+        crate::when_we_exit(&format!(
+            "pkill -f -- '--dir {dir}'; rm -rf '{dir}'",
+            dir = dir.display()
+        ));
         let server = Self {
             port,
             dir,

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::modes::start_distributed;
-use crate::support::{until, user};
+use crate::support::{assert_once_in_order, until, user};
 
 #[tokio::test]
 async fn a_generation_made_through_the_api_is_processed_by_a_separate_worker() {
@@ -19,15 +19,7 @@ async fn a_generation_made_through_the_api_is_processed_by_a_separate_worker() {
     let created = api.create_ok(&alice, json!({ "prompt": "far away" })).await;
     let id = created["id"].as_str().unwrap();
     let seen = until(&mut events, "GenerationCompleted").await;
-    let sequences: Vec<_> = seen
-        .iter()
-        .map(|m| m.data["sequence"].as_u64().unwrap())
-        .collect();
-    assert_eq!(
-        sequences,
-        (1..=seen.len() as u64).collect::<Vec<_>>(),
-        "each event once"
-    );
+    assert_once_in_order(&seen, id);
     let generation = api.generation(&alice, id).await;
     assert_eq!(generation["status"], "completed");
     let image = api

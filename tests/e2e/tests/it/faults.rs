@@ -5,7 +5,7 @@ use serde_json::json;
 
 use imagegen_application::ports::QueueName;
 
-use crate::support::{eventually, eventually_async, start_with, until, user};
+use crate::support::{assert_once_in_order, eventually, eventually_async, start_with, until, user};
 
 #[tokio::test]
 async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_move() {
@@ -19,15 +19,7 @@ async fn duplicated_and_reordered_webhooks_still_complete_with_one_event_per_mov
     let created = api.create_ok(&alice, json!({ "prompt": "chaos" })).await;
     let seen = until(&mut events, "GenerationCompleted").await;
 
-    let sequences: Vec<_> = seen
-        .iter()
-        .map(|m| m.data["sequence"].as_u64().unwrap())
-        .collect();
-    assert_eq!(
-        sequences,
-        (1..=seen.len() as u64).collect::<Vec<_>>(),
-        "one event per move, none repeated"
-    );
+    assert_once_in_order(&seen, created["id"].as_str().unwrap());
     let statuses: Vec<_> = seen
         .iter()
         .map(|m| m.data["payload"]["status"].as_str().unwrap().to_owned())

@@ -10,7 +10,7 @@ use imagegen_test_support::{RedisServer, TestRedis};
 use serde_json::json;
 
 use crate::modes::start_distributed_on;
-use crate::support::user;
+use crate::support::{assert_once_in_order, user};
 
 const GENERATIONS: usize = 6;
 
@@ -73,16 +73,7 @@ async fn redis_restarted_under_load_loses_nothing_and_each_event_arrives_once() 
         "an event arrived twice"
     );
     for id in &ids {
-        let sequences: Vec<_> = seen
-            .iter()
-            .filter(|m| m.data["aggregate_id"] == id.as_str())
-            .map(|m| m.data["sequence"].as_u64().unwrap())
-            .collect();
-        assert_eq!(
-            sequences,
-            (1..=sequences.len() as u64).collect::<Vec<_>>(),
-            "a gap for {id}"
-        );
+        assert_once_in_order(&seen, id);
     }
     stop_worker.cancel();
     while worker.join_next().await.is_some() {}

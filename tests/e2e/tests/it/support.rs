@@ -213,6 +213,21 @@ impl Api {
     }
 }
 
+/// Asserts that `seen` holds the events of `generation` once each, in sequence from 1.
+pub fn assert_once_in_order(seen: &[Message], generation: &str) {
+    let sequences: Vec<u64> = seen
+        .iter()
+        .filter(|m| m.data["aggregate_id"] == generation)
+        .map(|m| m.data["sequence"].as_u64().unwrap_or(0))
+        .collect();
+    assert!(!sequences.is_empty(), "no event of {generation}");
+    let expected: Vec<u64> = (1..=sequences.len() as u64).collect();
+    assert_eq!(
+        sequences, expected,
+        "each event of {generation} once, in order"
+    );
+}
+
 /// Receives messages until one has `event_type`, with a deadline.
 pub async fn until(
     events: &mut tokio::sync::mpsc::UnboundedReceiver<Message>,
