@@ -19,8 +19,13 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Whether the caller may read this generation: its owner, or an admin.
+    /// Whether the caller may read this generation: its owner, a member of its
+    /// organization, or an admin. The one access rule for a generation: REST, the
+    /// realtime channels (an organization's channel carries its members' events) and
+    /// what they reveal agree.
     pub fn can_read(&self, generation: &Generation) -> bool {
-        self.role == Role::Admin || generation.user_id() == self.user_id
+        self.role == Role::Admin
+            || generation.user_id() == self.user_id
+            || generation.organization_id() == self.organization_id
     }
 }

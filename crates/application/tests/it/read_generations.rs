@@ -47,6 +47,24 @@ async fn someone_elses_generation_is_not_found() {
 }
 
 #[tokio::test]
+async fn a_member_of_the_same_organization_may_read_it_and_no_one_else() {
+    let store = Arc::new(MemoryGenerationStore::default());
+    let alice = caller();
+    let colleague = Caller {
+        user_id: caller().user_id,
+        ..alice
+    };
+    let outsider = caller();
+    let ids = created(&store, &alice, 1).await;
+    let get = GetGeneration::new(store);
+    assert!(get.execute(&colleague, ids[0]).await.is_ok());
+    assert!(matches!(
+        get.execute(&outsider, ids[0]).await,
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
 async fn an_admin_may_read_any_generation() {
     let store = Arc::new(MemoryGenerationStore::default());
     let ids = created(&store, &caller(), 1).await;

@@ -193,3 +193,59 @@ async fn a_user_over_the_creation_rate_gets_a_429_with_retry_after() {
     );
     api.stop().await;
 }
+
+#[tokio::test]
+async fn what_the_organization_channel_shows_a_member_the_member_may_read_over_rest() {
+    use imagegen_application::{Caller, Role};
+    use imagegen_domain::{OrganizationId, UserId};
+    let api = start().await;
+    let alice = user();
+    let token_for = |org: uuid::Uuid| {
+        let caller = Caller {
+            user_id: UserId::from_uuid(uuid::Uuid::new_v4()),
+            organization_id: OrganizationId::from_uuid(org),
+            role: Role::User,
+        };
+        imagegen_bootstrap::JwtCodec::new(crate::support::SECRET.as_bytes())
+            .issue(&caller, chrono::Duration::minutes(10))
+            .unwrap()
+    };
+    let (colleague, outsider) = (token_for(alice.org), token_for(uuid::Uuid::new_v4()));
+    let query = format!(
+        "channel=organization:{}&access_token={colleague}",
+        alice.org
+    );
+    let mut seen_by_colleague = api.events(&query, None).await;
+    let created = api
+        .create_ok(&alice, json!({ "prompt": "team work" }))
+        .await;
+    let id = created["id"].as_str().unwrap();
+    until(&mut seen_by_colleague, "GenerationCompleted").await;
+    let read = |token: String| {
+        let url = format!("{}/v1/generations/{id}", api.base);
+        let http = api.http.clone();
+        async move {
+            http.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        read(colleague).await,
+        200,
+        "a member reads what the channel showed"
+    );
+    assert_eq!(read(outsider.clone()).await, 404);
+    let query = format!("channel=organization:{}&access_token={outsider}", alice.org);
+    let forbidden = api
+        .http
+        .get(format!("{}/v1/events?{query}", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), 403);
+    api.stop().await;
+}
