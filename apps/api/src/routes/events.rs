@@ -19,6 +19,10 @@ use imagegen_realtime::{authorize_channels, session_events, sse_response};
 use crate::ApiError;
 use crate::auth::CurrentUser;
 
+/// The most channels one stream may watch (each costs an authorization check and
+/// filtering work per event).
+const MAX_CHANNELS: usize = 32;
+
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/events", get(events))
 }
@@ -35,6 +39,9 @@ async fn events(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
+    if query_values(&uri, "channel").nth(MAX_CHANNELS).is_some() {
+        return Err(Error::Invalid(format!("at most {MAX_CHANNELS} channels per stream")).into());
+    }
     let mut channels = query_values(&uri, "channel")
         .map(|raw| {
             raw.parse::<Channel>()

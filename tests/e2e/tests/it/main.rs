@@ -3,6 +3,7 @@
 //! SSE, exactly as a user drives it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod admin;
 mod database_outage;
 mod distributed;
