@@ -3,8 +3,8 @@
 //! workers share the Redis queue. In the embedded and durable modes the api runs the
 //! same loops (`imagegen-runtime`) in-process, so this binary is not needed.
 //!
-//! SIGTERM: stop reserving, let jobs in flight finish (30 s), exit 0; a job cut off
-//! then is handed back when its lease ends.
+//! SIGTERM: stop reserving, let jobs in flight finish (30 s), hand back the ones cut
+//! off (their leases end at once), exit 0.
 
 use std::time::Duration;
 

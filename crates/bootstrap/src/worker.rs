@@ -12,7 +12,7 @@ use crate::loops::start_loops;
 use crate::{BootstrapError, Config, Mode};
 
 /// Starts the worker loops; they stop when `shutdown` is cancelled (jobs in flight
-/// finish within the drain timeout; the rest are handed back when their leases end).
+/// finish within the drain timeout; the rest are handed back, their leases ended).
 ///
 /// # Errors
 /// `Unsupported` outside the distributed mode; `IMAGEGEN_PUBLIC_BASE_URL` when unset

@@ -1,6 +1,6 @@
 //! Runs queued jobs: reserve under a lease, run the handler, then complete, retry with
 //! backoff, or dead-letter. Shutdown stops taking jobs and lets in-flight ones finish
-//! within a drain timeout; a job cut off then is handed back when its lease expires.
+//! within a drain timeout; a job cut off then is handed back (its lease ended at once).
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -10,13 +10,15 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::FutureExt;
 use imagegen_application::jobs::JobHandler;
-use imagegen_application::ports::{Clock, FailOutcome, Job, JobQueue, QueueName, SystemClock};
+use imagegen_application::ports::{
+    Clock, FailOutcome, Job, JobId, JobQueue, QueueName, SystemClock,
+};
 use imagegen_application::{Error, Result};
-use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::backoff;
+
+mod workers;
 
 /// Runner settings.
 #[derive(Debug, Clone)]
@@ -61,6 +63,8 @@ pub struct JobRunner {
     config: RunnerConfig,
     /// Retry times are computed from it.
     clock: Arc<dyn Clock>,
+    /// The jobs being run now, to hand back if the drain timeout cuts them off.
+    in_flight: Arc<std::sync::Mutex<HashMap<JobId, Job>>>,
 }
 
 impl JobRunner {
@@ -75,6 +79,7 @@ impl JobRunner {
             handlers: Arc::new(handlers),
             config,
             clock: Arc::new(SystemClock),
+            in_flight: Arc::default(),
         }
     }
 
@@ -103,6 +108,14 @@ impl JobRunner {
     }
 
     async fn execute(&self, job: Job) -> Result<JobOutcome> {
+        crate::lock(&self.in_flight).insert(job.id, job.clone());
+        let outcome = self.run_one(&job).await;
+        crate::lock(&self.in_flight).remove(&job.id);
+        outcome
+    }
+
+    async fn run_one(&self, job: &Job) -> Result<JobOutcome> {
+        let job = job.clone();
         let span = tracing::info_span!("job", job.id = %job.id, job.queue = %job.queue, job.attempt = job.attempt);
         async {
             let handler = self
@@ -172,68 +185,6 @@ impl JobRunner {
                 Ok(JobOutcome::DeadLettered {
                     error: error.to_string(),
                 })
-            }
-        }
-    }
-
-    /// How many jobs of `queue` run at once.
-    fn concurrency_of(&self, queue: QueueName) -> usize {
-        self.config
-            .per_queue
-            .get(&queue)
-            .copied()
-            .unwrap_or(self.config.concurrency)
-            .max(1)
-    }
-
-    /// Runs each queue's workers until `shutdown` is cancelled, then drains.
-    pub async fn run(self, shutdown: CancellationToken) {
-        let mut workers = JoinSet::new();
-        for queue in self.queues() {
-            let concurrency = self.concurrency_of(queue);
-            tracing::info!(job.queue = %queue, concurrency, "job workers started");
-            for _ in 0..concurrency {
-                let (runner, shutdown) = (self.clone(), shutdown.clone());
-                workers.spawn(async move { runner.work(queue, shutdown).await });
-            }
-        }
-        shutdown.cancelled().await;
-        let drained = tokio::time::timeout(self.config.drain_timeout, async {
-            while workers.join_next().await.is_some() {}
-        })
-        .await;
-        if drained.is_err() {
-            tracing::warn!(
-                "drain timeout: unfinished jobs will be delivered again when their leases expire"
-            );
-            workers.abort_all();
-        }
-        tracing::info!("job runner stopped");
-    }
-
-    /// One worker of `queue`.
-    async fn work(&self, queue: QueueName, shutdown: CancellationToken) {
-        let queues = [queue];
-        while !shutdown.is_cancelled() {
-            // Only waiting for a job is interrupted; a job that started runs to its end.
-            let reserved = tokio::select! {
-                () = shutdown.cancelled() => break,
-                reserved = self.queue.reserve(&queues, self.config.lease, Duration::from_secs(1)) => reserved,
-            };
-            match reserved {
-                Ok(Some(job)) => {
-                    if let Err(error) = self.execute(job).await {
-                        tracing::error!(%error, "could not settle a job");
-                    }
-                }
-                Ok(None) => {}
-                Err(error) => {
-                    tracing::warn!(%error, "cannot reserve jobs; pausing");
-                    tokio::select! {
-                        () = shutdown.cancelled() => break,
-                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    }
-                }
             }
         }
     }
