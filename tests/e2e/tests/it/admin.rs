@@ -88,6 +88,17 @@ async fn an_admin_pauses_and_resumes_a_queue_and_others_are_forbidden() {
     api.stop().await;
 }
 
+/// The dead letters of `generation-webhooks`, as the admin api lists them.
+async fn dead_webhook_jobs(api: &Api, token: &str) -> Option<Vec<serde_json::Value>> {
+    let path = "/admin/queues/generation-webhooks/dead";
+    let listed: serde_json::Value = admin(api, reqwest::Method::GET, path, token)
+        .await
+        .json()
+        .await
+        .ok()?;
+    listed["dead"].as_array().cloned()
+}
+
 #[tokio::test]
 async fn an_admin_lists_and_retries_dead_letters() {
     let api = start_with_secret().await;
@@ -97,18 +108,7 @@ async fn an_admin_lists_and_retries_dead_letters() {
     let body = json!({ "id": "p", "status": "processing" });
     crate::webhooks::post_signed(&api, &unknown, "msg_dead", &body).await;
     let dead = eventually_async("a dead letter", || async {
-        let listed: serde_json::Value = admin(
-            &api,
-            reqwest::Method::GET,
-            "/admin/queues/generation-webhooks/dead",
-            &token,
-        )
-        .await
-        .json()
-        .await
-        .ok()?;
-        let first = listed["dead"].as_array()?.first()?.clone();
-        Some(first)
+        dead_webhook_jobs(&api, &token).await?.first().cloned()
     })
     .await;
     let id = dead["id"].as_str().unwrap();
@@ -122,17 +122,7 @@ async fn an_admin_lists_and_retries_dead_letters() {
     );
     // It ran again (and, its generation still unknown, died again, later).
     eventually_async("the retried job to run again", || async {
-        let listed: serde_json::Value = admin(
-            &api,
-            reqwest::Method::GET,
-            "/admin/queues/generation-webhooks/dead",
-            &token,
-        )
-        .await
-        .json()
-        .await
-        .ok()?;
-        let later = listed["dead"].as_array()?.iter().any(|d| {
+        let later = dead_webhook_jobs(&api, &token).await?.iter().any(|d| {
             d["failed_at"]
                 .as_str()
                 .is_some_and(|at| at > first_death.as_str())
