@@ -26,5 +26,12 @@ mod waiting;
 pub use bus::RedisEventBus;
 pub use error::RedisError;
 pub use pool::RedisOptions;
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 pub use queue::RedisJobQueue;
 pub use rate_limiter::RedisRateLimiter;

@@ -31,6 +31,8 @@ pub struct RedisJobQueue {
     pub(crate) clock: Arc<dyn Clock>,
     /// Which of a worker's queues `reserve` tries first, in turn.
     rotation: AtomicUsize,
+    /// Connections for blocking waits, never pooled ones, reused between waits.
+    pub(crate) blocking: std::sync::Mutex<Vec<redis::aio::MultiplexedConnection>>,
 }
 
 fn ms(at: DateTime<Utc>) -> String {
@@ -53,6 +55,7 @@ impl RedisJobQueue {
             prefix: options.prefix.clone(),
             clock: Arc::new(SystemClock),
             rotation: AtomicUsize::new(0),
+            blocking: std::sync::Mutex::default(),
         })
     }
 

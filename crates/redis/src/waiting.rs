@@ -30,11 +30,16 @@ impl RedisJobQueue {
             }
         }
         let nap = nap.max(SHORTEST);
-        let mut connection = self
-            .client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(unavailable)?;
+        // A connection of this wait's own; kept for the next wait when it worked.
+        let idle = crate::lock(&self.blocking).pop();
+        let mut connection = match idle {
+            Some(connection) => connection,
+            None => self
+                .client
+                .get_multiplexed_async_connection()
+                .await
+                .map_err(unavailable)?,
+        };
         let mut brpop = redis::cmd("BRPOP");
         for queue in queues {
             brpop.arg(format!("{}{}:wake", self.prefix, queue.as_str()));
@@ -44,6 +49,7 @@ impl RedisJobQueue {
             .query_async(&mut connection)
             .await
             .map_err(unavailable)?;
+        crate::lock(&self.blocking).push(connection);
         Ok(())
     }
 }
