@@ -81,22 +81,33 @@ async fn consume(
     (origin, enqueued): (Instant, EnqueuedAt),
 ) -> Result<Vec<Duration>, String> {
     let mut latencies = Vec::new();
+    let mut next = None;
     while done.load(Ordering::Relaxed) < jobs {
-        let reserved = store
-            .reserve(
-                &[QUEUE],
-                Duration::from_secs(30),
-                Duration::from_millis(200),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-        let Some(job) = reserved else { continue };
+        // As the runner does: each completion takes the next job in the same call.
+        let job = match next.take() {
+            Some(job) => job,
+            None => {
+                let reserved = store
+                    .reserve(
+                        &[QUEUE],
+                        Duration::from_secs(30),
+                        Duration::from_millis(200),
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let Some(job) = reserved else { continue };
+                job
+            }
+        };
         let n = job.payload["n"].as_u64().unwrap_or(0) as usize;
         let at = enqueued.get(n).map_or(0, |t| t.load(Ordering::Relaxed));
         latencies.push(Duration::from_micros(
             micros_since(origin).saturating_sub(at),
         ));
-        store.complete(&job).await.map_err(|e| e.to_string())?;
+        next = store
+            .complete_and_reserve(&job, &[QUEUE], Duration::from_secs(30))
+            .await
+            .map_err(|e| e.to_string())?;
         done.fetch_add(1, Ordering::Relaxed);
     }
     Ok(latencies)

@@ -71,6 +71,10 @@ macro_rules! job_queue_tests {
                 an_extended_lease_keeps_a_running_job_from_a_second_worker,
                 extending_a_lost_lease_is_not_found,
             ]);
+            $crate::__contract_rules!($setup; job_queue_next; queue => (&*queue); [
+                completing_takes_the_next_ready_job_in_the_same_call,
+                completing_with_a_lost_lease_takes_nothing,
+            ]);
         }
     };
 }

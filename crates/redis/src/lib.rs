@@ -21,6 +21,7 @@ mod pool;
 mod queue;
 mod rate_limiter;
 mod scripts;
+mod take;
 mod waiting;
 
 pub use bus::RedisEventBus;

@@ -6,7 +6,7 @@
 //! cannot settle a job another worker holds. Times come from the `Clock` port.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -20,7 +20,7 @@ use imagegen_application::{Error, Result};
 use uuid::Uuid;
 
 use crate::error::unavailable;
-use crate::scripts::{ENQUEUE, RESERVE, SETTLE, STATS};
+use crate::scripts::{ENQUEUE, SETTLE, STATS};
 use crate::{RedisError, RedisOptions};
 
 /// The job queue on Redis.
@@ -30,16 +30,16 @@ pub struct RedisJobQueue {
     pub(crate) prefix: String,
     pub(crate) clock: Arc<dyn Clock>,
     /// Which of a worker's queues `reserve` tries first, in turn.
-    rotation: AtomicUsize,
+    pub(crate) rotation: AtomicUsize,
     /// Connections for blocking waits, never pooled ones, reused between waits.
     pub(crate) blocking: std::sync::Mutex<Vec<redis::aio::MultiplexedConnection>>,
 }
 
-fn ms(at: DateTime<Utc>) -> String {
+pub(crate) fn ms(at: DateTime<Utc>) -> String {
     at.timestamp_millis().to_string()
 }
 
-fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
     at + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX)
 }
 
@@ -68,45 +68,6 @@ impl RedisJobQueue {
 
     pub(crate) async fn connection(&self) -> Result<deadpool_redis::Connection> {
         self.pool.get().await.map_err(unavailable)
-    }
-
-    /// Reserves one job of `queues` if one is ready now.
-    async fn try_reserve(&self, queues: &[QueueName], lease: Duration) -> Result<Option<Job>> {
-        let now = self.clock.now();
-        let token = Uuid::new_v4();
-        let start = self.rotation.fetch_add(1, Ordering::Relaxed) % queues.len().max(1);
-        let mut script = RESERVE.prepare_invoke();
-        script
-            .arg(&self.prefix)
-            .arg(ms(now))
-            .arg(ms(later(now, lease)))
-            .arg(token.to_string());
-        for queue in queues[start..].iter().chain(&queues[..start]) {
-            script.arg(queue.as_str());
-        }
-        let mut connection = self.connection().await?;
-        let found: Option<(String, String, String, u32, u32)> = script
-            .invoke_async(&mut connection)
-            .await
-            .map_err(unavailable)?;
-        let Some((id, queue, payload, attempt, max_attempts)) = found else {
-            return Ok(None);
-        };
-        let corrupt =
-            |what: &str, e: String| Error::unexpected(format!("reading a queued {what}"), e);
-        Ok(Some(Job {
-            id: JobId(
-                id.parse()
-                    .map_err(|e: uuid::Error| corrupt("job id", e.to_string()))?,
-            ),
-            queue: serde_json::from_value(serde_json::Value::String(queue))
-                .map_err(|e| corrupt("queue name", e.to_string()))?,
-            payload: serde_json::from_str(&payload)
-                .map_err(|e| corrupt("payload", e.to_string()))?,
-            attempt,
-            max_attempts,
-            lease_token: token,
-        }))
     }
 
     /// Runs the settle script; `Err(NotFound)` when the lease was lost.
@@ -208,6 +169,15 @@ impl JobQueue for RedisJobQueue {
             }
             self.wait_for_work(queues, deadline - now).await?;
         }
+    }
+
+    async fn complete_and_reserve(
+        &self,
+        job: &Job,
+        queues: &[QueueName],
+        lease: Duration,
+    ) -> Result<Option<Job>> {
+        self.complete_then_take(job, queues, lease).await
     }
 
     async fn extend(&self, job: &Job, lease: Duration) -> Result<()> {

@@ -104,17 +104,29 @@ impl JobRunner {
         else {
             return Ok(None);
         };
-        self.execute(job).await.map(Some)
+        self.execute(job, None)
+            .await
+            .map(|(outcome, _)| Some(outcome))
     }
 
-    async fn execute(&self, job: Job) -> Result<JobOutcome> {
+    /// Runs and settles `job`; on success, also takes the next ready job of
+    /// `next_from` in the same call to the queue.
+    async fn execute(
+        &self,
+        job: Job,
+        next_from: Option<&[QueueName]>,
+    ) -> Result<(JobOutcome, Option<Job>)> {
         crate::lock(&self.in_flight).insert(job.id, job.clone());
-        let outcome = self.run_one(&job).await;
+        let outcome = self.run_one(&job, next_from).await;
         crate::lock(&self.in_flight).remove(&job.id);
         outcome
     }
 
-    async fn run_one(&self, job: &Job) -> Result<JobOutcome> {
+    async fn run_one(
+        &self,
+        job: &Job,
+        next_from: Option<&[QueueName]>,
+    ) -> Result<(JobOutcome, Option<Job>)> {
         let job = job.clone();
         let span = tracing::info_span!("job", job.id = %job.id, job.queue = %job.queue, job.attempt = job.attempt);
         async {
@@ -133,13 +145,21 @@ impl JobRunner {
                 () = self.heartbeat(&job) => Err(Error::bug("the heartbeat stopped")),
             };
             let duration_ms = started.elapsed().as_millis() as u64;
-            match result {
-                Ok(()) => {
+            let lease = self.config.lease;
+            match (result, next_from) {
+                (Ok(()), Some(queues)) => {
+                    let next = self.queue.complete_and_reserve(&job, queues, lease).await?;
+                    tracing::debug!(duration_ms, "job completed");
+                    Ok((JobOutcome::Completed, next))
+                }
+                (Ok(()), None) => {
                     self.queue.complete(&job).await?;
                     tracing::debug!(duration_ms, "job completed");
-                    Ok(JobOutcome::Completed)
+                    Ok((JobOutcome::Completed, None))
                 }
-                Err(error) => self.settle_failure(&job, &error, duration_ms).await,
+                (Err(error), _) => {
+                    Ok((self.settle_failure(&job, &error, duration_ms).await?, None))
+                }
             }
         }
         .instrument(span)

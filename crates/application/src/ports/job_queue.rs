@@ -176,6 +176,19 @@ pub trait JobQueue: Send + Sync {
     /// Removes a finished job. Errors: `NotFound` if the lease was lost; `Unavailable`.
     async fn complete(&self, job: &Job) -> Result<()>;
 
+    /// Completes `job` and reserves the next ready job of `queues`, if any, without
+    /// waiting: what a busy worker does after each job, in one round trip where the
+    /// adapter can. Errors: as `complete`, then as `reserve`.
+    async fn complete_and_reserve(
+        &self,
+        job: &Job,
+        queues: &[QueueName],
+        lease: Duration,
+    ) -> Result<Option<Job>> {
+        self.complete(job).await?;
+        self.reserve(queues, lease, Duration::ZERO).await
+    }
+
     /// Records a failure: the job runs again at `retry_at`, or, when `retry_at` is
     /// `None` or attempts are used up, goes to the dead letters.
     /// Errors: `NotFound` if the lease was lost; `Unavailable`.

@@ -44,29 +44,40 @@ impl JobRunner {
         tracing::info!("job runner stopped");
     }
 
-    /// One worker of `queue`.
+    /// One worker of `queue`. After each job it completes it and takes the next in one
+    /// call; it waits for work only when none was ready.
     async fn work(&self, queue: QueueName, shutdown: CancellationToken) {
         let queues = [queue];
+        let mut next = None;
         while !shutdown.is_cancelled() {
-            // Only waiting for a job is interrupted; a job that started runs to its end.
-            let reserved = tokio::select! {
-                () = shutdown.cancelled() => break,
-                reserved = self.queue.reserve(&queues, self.config.lease, Duration::from_secs(1)) => reserved,
+            let job = match next.take() {
+                Some(job) => job,
+                // Only waiting for a job is interrupted; a job that started runs to its end.
+                None => match tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    reserved = self.queue.reserve(&queues, self.config.lease, Duration::from_secs(1)) => reserved,
+                } {
+                    Ok(Some(job)) => job,
+                    Ok(None) => continue,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot reserve jobs; pausing");
+                        tokio::select! {
+                            () = shutdown.cancelled() => break,
+                            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        }
+                        continue;
+                    }
+                },
             };
-            match reserved {
-                Ok(Some(job)) => {
-                    if let Err(error) = self.execute(job).await {
-                        tracing::error!(%error, "could not settle a job");
-                    }
-                }
-                Ok(None) => {}
-                Err(error) => {
-                    tracing::warn!(%error, "cannot reserve jobs; pausing");
-                    tokio::select! {
-                        () = shutdown.cancelled() => break,
-                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    }
-                }
+            match self.execute(job, Some(&queues)).await {
+                Ok((_, taken)) => next = taken,
+                Err(error) => tracing::error!(%error, "could not settle a job"),
+            }
+        }
+        // Taken but not started: another worker's at once.
+        if let Some(job) = next {
+            if let Err(error) = self.queue.extend(&job, Duration::ZERO).await {
+                tracing::warn!(%error, "could not hand a job back; it returns when its lease ends");
             }
         }
     }
