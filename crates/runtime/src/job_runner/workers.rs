@@ -75,10 +75,10 @@ impl JobRunner {
             }
         }
         // Taken but not started: another worker's at once.
-        if let Some(job) = next {
-            if let Err(error) = self.queue.extend(&job, Duration::ZERO).await {
-                tracing::warn!(%error, "could not hand a job back; it returns when its lease ends");
-            }
+        if let Some(job) = next
+            && let Err(error) = self.queue.extend(&job, Duration::ZERO).await
+        {
+            tracing::warn!(%error, "could not hand a job back; it returns when its lease ends");
         }
     }
 
