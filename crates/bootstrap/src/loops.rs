@@ -6,11 +6,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use imagegen_application::jobs::{
-    ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler,
+    ApplyProviderUpdateHandler, JobHandler, JobPayload, PurgeInbox, PurgeInboxHandler,
+    StoreImagesHandler, SubmitGenerationHandler,
 };
 use imagegen_application::ports::{Clock, ImageProvider};
 use imagegen_domain::ProviderName;
-use imagegen_runtime::{JobRunner, OutboxDispatcher, OutboxRelay, RunnerConfig};
+use imagegen_runtime::{JobRunner, OutboxDispatcher, OutboxRelay, RunnerConfig, schedule};
 use imagegen_simulator::Simulator;
 use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
 use imagegen_webhooks::WebhookSecret;
@@ -63,6 +64,16 @@ pub(crate) async fn start_loops(
         lease: config.workers.job_lease,
         ..RunnerConfig::default()
     };
+    // Old webhook deliveries are forgotten once an hour.
+    let purge = PurgeInbox {
+        older_than_days: config.workers.inbox_retention_days,
+    };
+    background.spawn(schedule::every(
+        state.queue.clone(),
+        purge.to_job()?,
+        std::time::Duration::from_secs(3600),
+        shutdown.clone(),
+    ));
     let runner =
         JobRunner::new(state.queue.clone(), handlers, runner_config).with_clock(clock.clone());
     background.spawn(runner.run(shutdown.clone()));
@@ -146,5 +157,6 @@ fn handlers(
             images,
             clock.clone(),
         )),
+        Arc::new(PurgeInboxHandler::new(state.inbox.clone(), clock.clone())),
     ])
 }

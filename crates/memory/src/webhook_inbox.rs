@@ -5,6 +5,7 @@ use std::collections::hash_map::Entry;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
 use imagegen_application::{Error, Result};
 use imagegen_domain::ProviderName;
@@ -84,5 +85,14 @@ impl WebhookInbox for MemoryWebhookInbox {
             *current = state;
         }
         Ok(())
+    }
+
+    async fn purge_processed_before(&self, before: DateTime<Utc>) -> Result<u64> {
+        let mut entries = lock(&self.entries);
+        let count = entries.len();
+        entries.retain(|_, (delivery, state)| {
+            *state != InboxState::Processed || delivery.received_at >= before
+        });
+        Ok((count - entries.len()) as u64)
     }
 }

@@ -95,6 +95,7 @@ macro_rules! webhook_inbox_tests {
                 the_same_id_from_another_provider_is_another_delivery,
                 a_state_never_moves_backwards,
                 advancing_an_unknown_delivery_is_not_found,
+                purging_forgets_old_processed_deliveries_only,
             ]);
         }
     };

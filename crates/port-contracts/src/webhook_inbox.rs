@@ -98,3 +98,48 @@ pub async fn advancing_an_unknown_delivery_is_not_found(inbox: &impl WebhookInbo
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
+
+pub async fn purging_forgets_old_processed_deliveries_only(inbox: &impl WebhookInbox) {
+    let month_ago = Utc::now() - chrono::Duration::days(30);
+    let mut old_done = delivery("old_done");
+    old_done.received_at = month_ago;
+    let mut old_waiting = delivery("old_waiting");
+    old_waiting.received_at = month_ago;
+    for d in [old_done, old_waiting, delivery("new_done")] {
+        let id = d.webhook_id.clone();
+        inbox.record(d, job(&id)).await.unwrap();
+    }
+    for id in ["old_done", "new_done"] {
+        inbox
+            .advance(ProviderName::Replicate, id, InboxState::Processed)
+            .await
+            .unwrap();
+    }
+    let purged = inbox
+        .purge_processed_before(Utc::now() - chrono::Duration::days(7))
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    // The purged one is forgotten; the others are still known.
+    assert!(
+        inbox
+            .record(delivery("old_done"), job("x"))
+            .await
+            .unwrap()
+            .first_seen
+    );
+    assert!(
+        !inbox
+            .record(delivery("old_waiting"), job("y"))
+            .await
+            .unwrap()
+            .first_seen
+    );
+    assert!(
+        !inbox
+            .record(delivery("new_done"), job("z"))
+            .await
+            .unwrap()
+            .first_seen
+    );
+}

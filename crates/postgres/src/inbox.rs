@@ -3,6 +3,7 @@
 //! insert; the second waits on the first's row lock, then finds it and writes nothing.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{GenerationId, ProviderName};
@@ -115,5 +116,15 @@ impl WebhookInbox for PgStore {
             }),
             _ => Ok(()),
         }
+    }
+
+    async fn purge_processed_before(&self, before: DateTime<Utc>) -> Result<u64> {
+        let purged =
+            sqlx::query("DELETE FROM webhook_inbox WHERE state = 'processed' AND received_at < $1")
+                .bind(before)
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        Ok(purged.rows_affected())
     }
 }

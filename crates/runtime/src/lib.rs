@@ -6,6 +6,7 @@
 //! - [`relay`]: publishes committed events, in commit order, to the realtime bus.
 //! - [`dispatcher`]: moves jobs from the Postgres outbox to the Redis queue
 //!   (distributed mode).
+//! - [`schedule`]: jobs queued at a fixed interval (cleanup).
 //! - [`backoff`]: retry delays with jitter.
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ pub mod backoff;
 pub mod dispatcher;
 pub mod job_runner;
 pub mod relay;
+pub mod schedule;
 
 pub use dispatcher::OutboxDispatcher;
 

@@ -3,6 +3,7 @@
 
 mod apply_provider_update;
 mod payloads;
+mod purge_inbox;
 mod store_images;
 mod submit_generation;
 
@@ -10,6 +11,7 @@ use async_trait::async_trait;
 
 pub use apply_provider_update::ApplyProviderUpdateHandler;
 pub use payloads::{ApplyProviderUpdate, JobPayload, StoreImages, SubmitGeneration};
+pub use purge_inbox::{PurgeInbox, PurgeInboxHandler};
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;
 

@@ -72,4 +72,11 @@ pub trait WebhookInbox: Send + Sync {
         webhook_id: &str,
         state: InboxState,
     ) -> Result<()>;
+
+    /// Forgets processed deliveries received before `before` (the inbox would grow
+    /// forever otherwise); returns how many. Deliveries not yet processed stay.
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the inbox cannot be reached.
+    async fn purge_processed_before(&self, before: DateTime<Utc>) -> Result<u64>;
 }

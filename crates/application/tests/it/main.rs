@@ -7,6 +7,7 @@ mod double_delivery;
 mod handlers;
 mod limits;
 mod prediction_ids;
+mod purge_inbox;
 mod read_generations;
 mod receive_webhook;
 
@@ -74,5 +75,8 @@ impl WebhookInbox for FlakyInbox {
         state: InboxState,
     ) -> Result<()> {
         self.inner.advance(provider, webhook_id, state).await
+    }
+    async fn purge_processed_before(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+        self.inner.purge_processed_before(before).await
     }
 }

@@ -23,6 +23,9 @@ pub struct WorkerSettings {
     /// Where `imagegen-worker` serves `/healthz` and `/readyz`
     /// (`IMAGEGEN_WORKER_LISTEN`; none when unset).
     pub listen: Option<SocketAddr>,
+    /// Processed webhook deliveries are forgotten after this many days
+    /// (`IMAGEGEN_INBOX_RETENTION_DAYS`).
+    pub inbox_retention_days: u32,
 }
 
 /// `IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>` for `queue`.
@@ -58,6 +61,7 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
         }
     }
     let lease_secs = positive(vars, "IMAGEGEN_JOB_LEASE_SECS", "30")?;
+    let retention = positive(vars, "IMAGEGEN_INBOX_RETENTION_DAYS", "7")?;
     Ok(WorkerSettings {
         concurrency: positive(vars, "IMAGEGEN_WORKER_CONCURRENCY", "8")?,
         per_queue,
@@ -67,6 +71,7 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
             .map(|v| parse(v, "IMAGEGEN_API_RUN_WORKERS", "true or false"))
             .transpose()?
             .unwrap_or(false),
+        inbox_retention_days: u32::try_from(retention).unwrap_or(u32::MAX),
         listen: vars
             .get("IMAGEGEN_WORKER_LISTEN")
             .map(|v| {

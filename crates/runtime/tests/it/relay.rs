@@ -86,3 +86,42 @@ async fn the_run_loop_publishes_new_commits_in_order_and_stops_on_shutdown() {
         .expect("the relay did not stop")
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_schedule_queues_its_job_at_once_and_copies_stay_one_job() {
+    use imagegen_application::ports::{JobQueue, NewJob, QueueName};
+    let queue = Arc::new(imagegen_memory::MemoryJobQueue::new());
+    let job = NewJob::new(QueueName::CleanupTasks, serde_json::json!({})).with_key("cleanup:test");
+    let shutdown = CancellationToken::new();
+    // Two workers run the same schedule.
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let every = imagegen_runtime::schedule::every(
+                queue.clone(),
+                job.clone(),
+                Duration::from_secs(3600),
+                shutdown.clone(),
+            );
+            tokio::spawn(every)
+        })
+        .collect();
+    let reserved = queue
+        .reserve(
+            &[QueueName::CleanupTasks],
+            Duration::from_secs(30),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+    assert!(reserved.is_some(), "queued at once");
+    shutdown.cancel();
+    for run in runs {
+        run.await.unwrap();
+    }
+    let stats = queue.stats(QueueName::CleanupTasks).await.unwrap();
+    assert_eq!(
+        (stats.waiting, stats.active),
+        (0, 1),
+        "the copies were one job"
+    );
+}
