@@ -74,7 +74,13 @@ pub async fn start_system(
     } else {
         provider_identity(config)?
     };
-    let hub = Hub::start(state.bus.clone(), shutdown.clone()).await?;
+    let hub = Hub::start(state.bus.clone(), shutdown.clone())
+        .await
+        .map_err(|e| match mode {
+            // Only the Redis bus can fail to subscribe: name its variable.
+            Mode::Distributed => BootstrapError::config("REDIS_URL", e.to_string()),
+            _ => e.into(),
+        })?;
 
     let (jwt_secret, generated) = match &config.jwt_secret {
         Some(secret) => (secret.expose_secret().as_bytes().to_vec(), false),

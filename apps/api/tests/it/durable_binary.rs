@@ -88,3 +88,22 @@ async fn migrate_applies_the_migrations_and_exits() {
     .unwrap();
     assert_eq!(tables, 4);
 }
+
+#[tokio::test]
+async fn an_unreachable_redis_stops_start_up_naming_redis_url() {
+    let db = imagegen_test_support::postgres().await;
+    let output = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
+        .env("IMAGEGEN_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", format!("redis://127.0.0.1:{}", free_port()))
+        .env(
+            "IMAGEGEN_WEBHOOK_SECRETS",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_ne!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("REDIS_URL"), "{text}");
+}

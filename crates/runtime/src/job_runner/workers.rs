@@ -69,7 +69,9 @@ impl JobRunner {
                     }
                 },
             };
-            match self.execute(job, Some(&queues)).await {
+            // Once shutting down, finish this job but take no next one.
+            let next_from = (!shutdown.is_cancelled()).then_some(&queues[..]);
+            match self.execute(job, next_from).await {
                 Ok((_, taken)) => next = taken,
                 Err(error) => tracing::error!(%error, "could not settle a job"),
             }
