@@ -10,6 +10,8 @@ use imagegen_application::ports::StoredEvent;
 
 /// How often an idle stream sends a comment, so proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How long a browser waits before reconnecting (`retry:`).
+const RETRY: Duration = Duration::from_secs(2);
 
 fn to_sse(event: StoredEvent) -> Event {
     let sse = Event::default()
@@ -24,10 +26,22 @@ fn to_sse(event: StoredEvent) -> Event {
     }
 }
 
-/// The SSE response for a session's events.
+/// The SSE response for a session's events: first the reconnection delay, then the
+/// events; when `ends_with_reconnect` (the server is shutting down) a final
+/// `event: reconnect` tells the client to come back, to another instance, with its
+/// `Last-Event-ID`.
 pub fn sse_response(
     events: impl Stream<Item = StoredEvent> + Send + 'static,
+    ends_with_reconnect: impl std::future::Future<Output = bool> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    Sse::new(events.map(|event| Ok(to_sse(event))))
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    let first = futures::stream::once(async { Ok(Event::default().retry(RETRY)) });
+    let last = futures::stream::once(ends_with_reconnect).filter_map(|reconnect| async move {
+        reconnect.then(|| Ok(Event::default().event("reconnect").data("{}")))
+    });
+    Sse::new(
+        first
+            .chain(events.map(|event| Ok(to_sse(event))))
+            .chain(last),
+    )
+    .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
 }

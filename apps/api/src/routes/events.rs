@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::http::Uri;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use futures::StreamExt;
@@ -74,5 +74,16 @@ async fn events(
     )
     .await?
     .take_until(services.shutdown.clone().cancelled_owned());
-    Ok(sse_response(stream))
+    let shutdown = services.shutdown.clone();
+    // Checked when the event stream has ended: a shutdown asks the client back.
+    let reconnect = async move { shutdown.is_cancelled() };
+    let headers = [
+        // Proxies (nginx) must not buffer a stream, nor caches keep it.
+        (
+            HeaderName::from_static("x-accel-buffering"),
+            HeaderValue::from_static("no"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    Ok((headers, sse_response(stream, reconnect)))
 }

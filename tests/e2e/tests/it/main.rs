@@ -13,6 +13,7 @@ mod flow;
 mod modes;
 mod redis_restart;
 mod resume;
+mod streams;
 mod support;
 mod two_instances;
 mod waiting;
