@@ -11,6 +11,7 @@ mod dto;
 mod error;
 mod json;
 mod routes;
+mod serve;
 mod source;
 
 use std::sync::Arc;
@@ -127,17 +128,7 @@ impl Server {
     /// Serve errors from the listener.
     pub async fn serve(self) -> Result<(), BootstrapError> {
         let mut background = self.system.background;
-        let app = app(self.system.services);
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(self.shutdown.cancelled_owned())
-        .await
-        .map_err(|source| BootstrapError::Bind {
-            what: "the api",
-            source,
-        })?;
+        serve::serve(self.listener, app(self.system.services), self.shutdown).await;
         tracing::info!("api stopped accepting requests; draining worker loops");
         let drained = tokio::time::timeout(DRAIN, async {
             while background.join_next().await.is_some() {}

@@ -38,3 +38,43 @@ async fn a_stream_says_how_to_reconnect_and_asks_for_it_at_shutdown() {
     }
     assert!(rest.contains("event: reconnect"), "{rest}");
 }
+
+/// Reads until the server closes the connection; what it said, if anything.
+async fn until_closed(mut socket: tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut said = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        socket.read_to_end(&mut said),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server kept a slow client's connection open"
+    );
+    String::from_utf8_lossy(&said).into_owned()
+}
+
+#[tokio::test]
+async fn clients_that_trickle_their_headers_or_send_nothing_are_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let api = start().await;
+    let addr = api.base.trim_start_matches("http://").to_owned();
+    let mut trickling = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    trickling
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let (a, b) = tokio::join!(until_closed(trickling), until_closed(silent));
+    assert!(!a.contains("200 OK") && !b.contains("200 OK"), "{a} {b}");
+    // A well-behaved client is still served.
+    let ok = api
+        .http
+        .get(format!("{}/healthz", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    api.stop().await;
+}
