@@ -129,7 +129,10 @@ impl GenerationRepository for PgStore {
             }
             Err(error) => return Err(unavailable(error)),
         }
-        self.insert_jobs(&mut tx, jobs).await?;
+        if let Err(error) = self.insert_jobs(&mut tx, jobs).await {
+            let _ = tx.rollback().await;
+            return Err(error);
+        }
         tx.commit().await.map_err(unavailable)
     }
 
@@ -151,8 +154,15 @@ impl GenerationRepository for PgStore {
         jobs: &[NewJob],
     ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        self.save_in(&mut tx, generation, events, jobs).await?;
-        tx.commit().await.map_err(unavailable)
+        match self.save_in(&mut tx, generation, events, jobs).await {
+            Ok(()) => tx.commit().await.map_err(unavailable),
+            Err(error) => {
+                // Release the row and the append lock now, not when the connection is
+                // next used (a dropped transaction rolls back lazily).
+                let _ = tx.rollback().await;
+                Err(error)
+            }
+        }
     }
 
     async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {

@@ -79,8 +79,11 @@ impl WebhookInbox for PgStore {
             tx.rollback().await.map_err(unavailable)?;
             return self.stored_delivery(&provider, &delivery.webhook_id).await;
         }
-        self.insert_jobs(&mut tx, std::slice::from_ref(&job))
-            .await?;
+        if let Err(error) = self.insert_jobs(&mut tx, std::slice::from_ref(&job)).await {
+            // Release the new row now, not when the connection is next used.
+            let _ = tx.rollback().await;
+            return Err(error);
+        }
         tx.commit().await.map_err(unavailable)?;
         Ok(InboxEntry {
             delivery,

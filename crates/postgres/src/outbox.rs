@@ -90,9 +90,20 @@ impl JobOutbox for PgStore {
         .map_err(unavailable)?;
         let mut moved = Vec::with_capacity(rows.len());
         for row in &rows {
-            let (id, job) = outbox_job(row)?;
-            queue.enqueue(job).await?;
-            moved.push(id);
+            let enqueued = match outbox_job(row) {
+                Ok((id, job)) => queue.enqueue(job).await.map(|_| id),
+                Err(error) => Err(error),
+            };
+            match enqueued {
+                Ok(id) => moved.push(id),
+                Err(error) => {
+                    // Release the rows now: a dropped transaction rolls back only when
+                    // its connection is next used, and would hide them from the next
+                    // round meanwhile.
+                    tx.rollback().await.map_err(unavailable)?;
+                    return Err(error);
+                }
+            }
         }
         sqlx::query("DELETE FROM job_outbox WHERE id = ANY($1)")
             .bind(&moved)
