@@ -76,7 +76,7 @@ async fn a_live_workers_heartbeat_keeps_a_slow_job_from_a_second_worker() {
     // A lease far shorter than the job: only the heartbeat keeps it.
     let config = RunnerConfig {
         concurrency: 2,
-        lease: Duration::from_millis(300),
+        lease: Duration::from_millis(900),
         ..RunnerConfig::default()
     };
     let shutdown = CancellationToken::new();
