@@ -1,7 +1,7 @@
 //! `queue`: no-op jobs (`{"generationId": uuid, "n": i}`) through the Postgres or the
 //! Redis job queue. Producers enqueue (as fast as they can with `concurrency` tasks, or
-//! `--paced` jobs per second); `concurrency` workers reserve, "run" (nothing) and
-//! complete. Latency: enqueue -> handler start.
+//! `--paced` jobs per second); the worker's `JobRunner` with `concurrency` slots runs
+//! them (a no-op handler). Latency: enqueue -> handler start.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use std::sync::atomic::AtomicU64;
 
-use imagegen_application::ports::{JobQueue, NewJob, QueueName};
+use imagegen_application::jobs::JobHandler;
+use imagegen_application::ports::{Job, JobQueue, NewJob, QueueName};
+use imagegen_runtime::{JobRunner, RunnerConfig};
 use serde_json::json;
 
 use crate::stats::{Latencies, per_sec};
@@ -74,43 +76,35 @@ async fn produce(
     Ok(started.elapsed())
 }
 
-async fn consume(
-    store: Arc<dyn JobQueue>,
-    done: Arc<AtomicUsize>,
+/// The jobs' handler: records when each one started.
+struct Recorder {
+    origin: (Instant, EnqueuedAt),
+    latencies: std::sync::Mutex<Vec<Duration>>,
+    done: AtomicUsize,
     jobs: usize,
-    (origin, enqueued): (Instant, EnqueuedAt),
-) -> Result<Vec<Duration>, String> {
-    let mut latencies = Vec::new();
-    let mut next = None;
-    while done.load(Ordering::Relaxed) < jobs {
-        // As the runner does: each completion takes the next job in the same call.
-        let job = match next.take() {
-            Some(job) => job,
-            None => {
-                let reserved = store
-                    .reserve(
-                        &[QUEUE],
-                        Duration::from_secs(30),
-                        Duration::from_millis(200),
-                    )
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let Some(job) = reserved else { continue };
-                job
-            }
-        };
+    finished: tokio_util::sync::CancellationToken,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Recorder {
+    fn queue(&self) -> QueueName {
+        QUEUE
+    }
+
+    async fn handle(&self, job: &Job) -> imagegen_application::Result<()> {
+        let (origin, enqueued) = &self.origin;
         let n = job.payload["n"].as_u64().unwrap_or(0) as usize;
         let at = enqueued.get(n).map_or(0, |t| t.load(Ordering::Relaxed));
-        latencies.push(Duration::from_micros(
-            micros_since(origin).saturating_sub(at),
-        ));
-        next = store
-            .complete_and_reserve(&job, &[QUEUE], Duration::from_secs(30))
-            .await
-            .map_err(|e| e.to_string())?;
-        done.fetch_add(1, Ordering::Relaxed);
+        let latency = Duration::from_micros(micros_since(*origin).saturating_sub(at));
+        self.latencies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(latency);
+        if self.done.fetch_add(1, Ordering::Relaxed) + 1 >= self.jobs {
+            self.finished.cancel();
+        }
+        Ok(())
     }
-    Ok(latencies)
 }
 
 /// The queue under test: Redis when its URL is given, else Postgres.
@@ -148,17 +142,31 @@ pub async fn run(
         Instant::now(),
         Arc::new((0..jobs).map(|_| AtomicU64::new(0)).collect::<Vec<_>>()),
     );
-    let done = Arc::new(AtomicUsize::new(0));
-    let workers: Vec<_> = (0..concurrency.max(1))
-        .map(|_| tokio::spawn(consume(store.clone(), done.clone(), jobs, clock.clone())))
-        .collect();
+    let recorder = Arc::new(Recorder {
+        origin: clock.clone(),
+        latencies: std::sync::Mutex::new(Vec::with_capacity(jobs)),
+        done: AtomicUsize::new(0),
+        jobs,
+        finished: tokio_util::sync::CancellationToken::new(),
+    });
+    // The worker's own runner: a fetcher, `concurrency` slots, batched completions.
+    let config = RunnerConfig {
+        concurrency: concurrency.max(1),
+        ..RunnerConfig::default()
+    };
+    let runner = JobRunner::new(store.clone(), vec![recorder.clone()], config);
+    let running = tokio::spawn(runner.run(recorder.finished.clone()));
     let started = Instant::now();
     let enqueue_elapsed = produce(store.clone(), jobs, concurrency, paced, clock).await?;
-    let mut samples = Vec::with_capacity(jobs);
-    for worker in workers {
-        samples.extend(worker.await.map_err(|e| e.to_string())??);
-    }
+    recorder.finished.cancelled().await;
     let elapsed = started.elapsed();
+    running.await.map_err(|e| e.to_string())?;
+    let samples = std::mem::take(
+        &mut *recorder
+            .latencies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     let latencies = Latencies::new(samples);
     Ok(json!({
         "bench": "queue",

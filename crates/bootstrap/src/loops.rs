@@ -74,8 +74,10 @@ pub(crate) async fn start_loops(
         std::time::Duration::from_secs(3600),
         shutdown.clone(),
     ));
-    let runner =
-        JobRunner::new(state.queue.clone(), handlers, runner_config).with_clock(clock.clone());
+    // Follows the concurrency per queue that admins set (`PUT /admin/queues/{name}/concurrency`).
+    let runner = JobRunner::new(state.queue.clone(), handlers, runner_config)
+        .with_clock(clock.clone())
+        .with_admin(state.admin.clone());
     background.spawn(runner.run(shutdown.clone()));
     if let Some(outbox) = &state.outbox {
         background.spawn(

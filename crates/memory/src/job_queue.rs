@@ -43,6 +43,7 @@ struct State {
     /// The dead letters' jobs, to put back on a retry.
     buried: HashMap<JobId, NewJob>,
     paused: HashSet<QueueName>,
+    concurrency: HashMap<QueueName, u32>,
     completed: HashMap<QueueName, u64>,
     next_seq: u64,
 }

@@ -1,58 +1,60 @@
-//! Contract of `JobQueue::complete_and_reserve`: a busy worker completes a job and
-//! takes the next one in one call.
+//! Contract of `JobQueue::complete_batch`: a busy worker completes the jobs its
+//! handlers finished and takes the next ones in one call.
 
 use std::time::Duration;
 
-use imagegen_application::Error;
-use imagegen_application::ports::{JobQueue, NewJob, QueueName};
+use imagegen_application::ports::{Job, JobQueue, NewJob, QueueName};
 use serde_json::json;
 
 const Q: QueueName = QueueName::ImageProcessing;
 const LEASE: Duration = Duration::from_secs(30);
 
-pub async fn completing_takes_the_next_ready_job_in_the_same_call(queue: &impl JobQueue) {
-    for n in 0..2 {
+async fn enqueue(queue: &impl JobQueue, numbers: std::ops::Range<i32>) {
+    for n in numbers {
         queue
             .enqueue(NewJob::new(Q, json!({ "n": n })))
             .await
             .unwrap();
     }
-    let first = queue
-        .reserve(&[Q], LEASE, Duration::ZERO)
-        .await
-        .unwrap()
-        .unwrap();
-    let second = queue
-        .complete_and_reserve(&first, &[Q], LEASE)
-        .await
-        .unwrap()
-        .expect("the second job");
-    assert_eq!(
-        (second.payload.clone(), second.attempt),
-        (json!({ "n": 1 }), 1)
-    );
-    let stats = queue.stats(Q).await.unwrap();
-    assert_eq!((stats.completed, stats.active, stats.waiting), (1, 1, 0));
-    assert_eq!(
-        queue
-            .complete_and_reserve(&second, &[Q], LEASE)
-            .await
-            .unwrap(),
-        None
-    );
 }
 
-pub async fn completing_with_a_lost_lease_takes_nothing(queue: &impl JobQueue) {
+async fn reserve(queue: &impl JobQueue, lease: Duration) -> Job {
     queue
-        .enqueue(NewJob::new(Q, json!({ "n": 0 })))
-        .await
-        .unwrap();
-    let short = Duration::from_millis(50);
-    let first = queue
-        .reserve(&[Q], short, Duration::ZERO)
+        .reserve(&[Q], lease, Duration::ZERO)
         .await
         .unwrap()
+        .expect("a ready job")
+}
+
+pub async fn completing_a_batch_takes_the_next_ready_jobs_in_order(queue: &impl JobQueue) {
+    enqueue(queue, 0..5).await;
+    let mut done = Vec::new();
+    for _ in 0..3 {
+        done.push(reserve(queue, LEASE).await);
+    }
+    let batch = queue.complete_batch(Q, &done, 2, LEASE).await.unwrap();
+    assert!(batch.lost.is_empty(), "{:?}", batch.lost);
+    let taken: Vec<_> = batch.next.iter().map(|job| job.payload.clone()).collect();
+    assert_eq!(taken, [json!({ "n": 3 }), json!({ "n": 4 })]);
+    assert!(
+        batch
+            .next
+            .iter()
+            .all(|job| job.attempt == 1 && job.queue == Q)
+    );
+    let stats = queue.stats(Q).await.unwrap();
+    assert_eq!((stats.completed, stats.active, stats.waiting), (3, 2, 0));
+    let last = queue
+        .complete_batch(Q, &batch.next, 5, LEASE)
+        .await
         .unwrap();
+    assert!(last.next.is_empty() && last.lost.is_empty());
+    assert_eq!(queue.stats(Q).await.unwrap().completed, 5);
+}
+
+pub async fn a_job_whose_lease_was_lost_is_not_completed(queue: &impl JobQueue) {
+    enqueue(queue, 0..1).await;
+    let first = reserve(queue, Duration::from_millis(50)).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     // The lease expired and another worker took the job.
     let taken = queue
@@ -61,19 +63,12 @@ pub async fn completing_with_a_lost_lease_takes_nothing(queue: &impl JobQueue) {
         .unwrap()
         .unwrap();
     assert_eq!((taken.id, taken.attempt), (first.id, 2));
-    queue
-        .enqueue(NewJob::new(Q, json!({ "n": 1 })))
-        .await
-        .unwrap();
-    let err = queue
-        .complete_and_reserve(&first, &[Q], LEASE)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    enqueue(queue, 1..2).await;
+    let batch = queue.complete_batch(Q, &[first], 1, LEASE).await.unwrap();
+    assert_eq!(batch.lost, [taken.id]);
+    assert_eq!(batch.next.len(), 1, "the lost job does not stop the taking");
     let stats = queue.stats(Q).await.unwrap();
-    assert_eq!(
-        (stats.completed, stats.waiting),
-        (0, 1),
-        "nothing completed, nothing taken"
-    );
+    assert_eq!((stats.completed, stats.active), (0, 2), "nothing completed");
+    let batch = queue.complete_batch(Q, &[taken], 0, LEASE).await.unwrap();
+    assert!(batch.lost.is_empty(), "the new holder completes it");
 }

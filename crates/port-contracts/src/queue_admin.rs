@@ -93,3 +93,14 @@ pub async fn retrying_an_unknown_dead_letter_is_not_found(queue: &(impl JobQueue
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
+
+pub async fn a_set_concurrency_is_read_back_until_cleared(queue: &(impl JobQueue + QueueAdmin)) {
+    assert_eq!(queue.concurrency(Q).await.unwrap(), None, "unset at first");
+    queue.set_concurrency(Q, Some(3)).await.unwrap();
+    queue.set_concurrency(Q, Some(5)).await.unwrap();
+    assert_eq!(queue.concurrency(Q).await.unwrap(), Some(5));
+    let other = QueueName::ImageProcessing;
+    assert_eq!(queue.concurrency(other).await.unwrap(), None, "per queue");
+    queue.set_concurrency(Q, None).await.unwrap();
+    assert_eq!(queue.concurrency(Q).await.unwrap(), None);
+}

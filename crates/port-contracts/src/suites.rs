@@ -72,8 +72,8 @@ macro_rules! job_queue_tests {
                 extending_a_lost_lease_is_not_found,
             ]);
             $crate::__contract_rules!($setup; job_queue_next; queue => (&*queue); [
-                completing_takes_the_next_ready_job_in_the_same_call,
-                completing_with_a_lost_lease_takes_nothing,
+                completing_a_batch_takes_the_next_ready_jobs_in_order,
+                a_job_whose_lease_was_lost_is_not_completed,
             ]);
         }
     };
@@ -145,6 +145,7 @@ macro_rules! queue_admin_tests {
                 a_waiting_worker_wakes_when_its_queue_resumes,
                 a_retried_dead_letter_runs_again_with_fresh_attempts,
                 retrying_an_unknown_dead_letter_is_not_found,
+                a_set_concurrency_is_read_back_until_cleared,
             ]);
         }
     };

@@ -51,6 +51,31 @@ impl QueueAdmin for PgStore {
         tx.commit().await.map_err(unavailable)
     }
 
+    async fn concurrency(&self, queue: QueueName) -> Result<Option<u32>> {
+        let set: Option<i32> =
+            sqlx::query_scalar("SELECT concurrency FROM queue_settings WHERE queue = $1")
+                .bind(enum_text(&queue)?)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        Ok(set.and_then(|n| u32::try_from(n).ok()))
+    }
+
+    async fn set_concurrency(&self, queue: QueueName, concurrency: Option<u32>) -> Result<()> {
+        let name = enum_text(&queue)?;
+        let query = match concurrency {
+            Some(n) => sqlx::query(
+                "INSERT INTO queue_settings (queue, concurrency) VALUES ($1, $2) \
+                 ON CONFLICT (queue) DO UPDATE SET concurrency = EXCLUDED.concurrency",
+            )
+            .bind(name)
+            .bind(i32::try_from(n).unwrap_or(i32::MAX)),
+            None => sqlx::query("DELETE FROM queue_settings WHERE queue = $1").bind(name),
+        };
+        query.execute(&self.pool).await.map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn dead(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
         self.dead_letters(queue, limit).await
     }

@@ -1,5 +1,6 @@
 //! `QueueAdmin` on Redis: a queue is paused while its `paused` key exists (the reserve
-//! script skips it); a dead letter goes back to `ready` with its attempts reset.
+//! script skips it); its `concurrency` key holds what an operator set; a dead letter
+//! goes back to `ready` with its attempts reset.
 
 use std::sync::LazyLock;
 
@@ -16,7 +17,7 @@ static RETRY_DEAD: LazyLock<Script> =
 
 impl RedisJobQueue {
     fn key(&self, queue: QueueName, suffix: &str) -> String {
-        format!("{}{}:{suffix}", self.prefix, queue.as_str())
+        format!("{}:{suffix}", self.base(queue))
     }
 }
 
@@ -57,6 +58,28 @@ impl QueueAdmin for RedisJobQueue {
             .map_err(unavailable)
     }
 
+    async fn concurrency(&self, queue: QueueName) -> Result<Option<u32>> {
+        let mut connection = self.connection().await?;
+        redis::cmd("GET")
+            .arg(self.key(queue, "concurrency"))
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn set_concurrency(&self, queue: QueueName, concurrency: Option<u32>) -> Result<()> {
+        let mut connection = self.connection().await?;
+        let key = self.key(queue, "concurrency");
+        let command = match concurrency {
+            Some(n) => redis::cmd("SET").arg(key).arg(n).clone(),
+            None => redis::cmd("DEL").arg(key).clone(),
+        };
+        command
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(unavailable)
+    }
+
     async fn dead(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
         self.dead_letters(queue, limit).await
     }
@@ -64,9 +87,7 @@ impl QueueAdmin for RedisJobQueue {
     async fn retry_dead(&self, queue: QueueName, id: JobId) -> Result<()> {
         let mut connection = self.connection().await?;
         let moved: i64 = RETRY_DEAD
-            .prepare_invoke()
-            .arg(&self.prefix)
-            .arg(queue.as_str())
+            .key(self.base(queue))
             .arg(id.to_string())
             .invoke_async(&mut connection)
             .await

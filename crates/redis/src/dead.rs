@@ -16,7 +16,8 @@ pub(crate) async fn dead_letters(
         return Ok(Vec::new());
     }
     let mut connection = queue.connection().await?;
-    let key = format!("{}{}:dead", queue.prefix, name.as_str());
+    let base = queue.base(name);
+    let key = format!("{base}:dead");
     let ids: Vec<String> = redis::cmd("ZREVRANGE")
         .arg(&key)
         .arg(0)
@@ -28,7 +29,7 @@ pub(crate) async fn dead_letters(
     for id in ids {
         let (payload, attempts, last_error, failed_at): (String, u32, String, i64) =
             redis::cmd("HMGET")
-                .arg(format!("{}job:{id}", queue.prefix))
+                .arg(format!("{base}:job:{id}"))
                 .arg(&["payload", "attempts", "last_error", "failed_at"])
                 .query_async(&mut connection)
                 .await

@@ -13,8 +13,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_redis::Pool;
 use imagegen_application::ports::{
-    Clock, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName,
-    QueueStats, SystemClock,
+    Clock, CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
+    QueueName, QueueStats, SystemClock,
 };
 use imagegen_application::{Error, Result};
 use uuid::Uuid;
@@ -59,6 +59,11 @@ impl RedisJobQueue {
         })
     }
 
+    /// The base key of `queue`'s keys: the prefix and the queue's hash tag.
+    pub(crate) fn base(&self, queue: QueueName) -> String {
+        format!("{}{{{}}}", self.prefix, queue.as_str())
+    }
+
     /// Takes times from `clock`.
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
@@ -74,9 +79,7 @@ impl RedisJobQueue {
     async fn settle(&self, job: &Job, action: &str, until: String, error: &str) -> Result<String> {
         let mut connection = self.connection().await?;
         let outcome: String = SETTLE
-            .prepare_invoke()
-            .arg(&self.prefix)
-            .arg(job.queue.as_str())
+            .key(self.base(job.queue))
             .arg(job.id.to_string())
             .arg(job.lease_token.to_string())
             .arg(action)
@@ -103,9 +106,7 @@ impl RedisJobQueue {
             u64,
             String,
         ) = STATS
-            .prepare_invoke()
-            .arg(&self.prefix)
-            .arg(queue.as_str())
+            .key(self.base(queue))
             .arg(ms(self.clock.now()))
             .invoke_async(&mut connection)
             .await
@@ -130,9 +131,7 @@ impl JobQueue for RedisJobQueue {
             .map_err(|e| Error::unexpected("serializing a job payload", e))?;
         let mut connection = self.connection().await?;
         let (added, existing): (i64, String) = ENQUEUE
-            .prepare_invoke()
-            .arg(&self.prefix)
-            .arg(job.queue.as_str())
+            .key(self.base(job.queue))
             .arg(id.to_string())
             .arg(payload)
             .arg(job.idempotency_key.as_deref().unwrap_or(""))
@@ -171,13 +170,14 @@ impl JobQueue for RedisJobQueue {
         }
     }
 
-    async fn complete_and_reserve(
+    async fn complete_batch(
         &self,
-        job: &Job,
-        queues: &[QueueName],
+        queue: QueueName,
+        done: &[Job],
+        take: usize,
         lease: Duration,
-    ) -> Result<Option<Job>> {
-        self.complete_then_take(job, queues, lease).await
+    ) -> Result<CompletedBatch> {
+        self.complete_then_take(queue, done, take, lease).await
     }
 
     async fn extend(&self, job: &Job, lease: Duration) -> Result<()> {

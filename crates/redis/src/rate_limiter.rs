@@ -52,8 +52,7 @@ impl RateLimiter for RedisRateLimiter {
         let interval_ms = (window_ms / u64::from(rate.limit.max(1))).max(1);
         let mut connection = self.pool.get().await.map_err(unavailable)?;
         let (allowed, retry_ms): (i64, u64) = RATE
-            .prepare_invoke()
-            .arg(format!("{}{key}", self.prefix))
+            .key(format!("{}{key}", self.prefix))
             .arg(self.clock.now().timestamp_millis())
             .arg(interval_ms)
             .arg(window_ms)

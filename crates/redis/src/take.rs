@@ -1,11 +1,12 @@
-//! Taking jobs: a reserve, or a completion that takes the next job in the same script
-//! (a busy worker's one round trip per job). The queues are tried in turn from a
-//! rotating start, so that none starves another.
+//! Taking jobs: a reserve, or a batch of completions that takes the next jobs in the
+//! same script (a busy worker's one round trip for many jobs). A reserve over several
+//! queues tries them in turn from a rotating start, so that none starves another; each
+//! script touches one queue (one hash slot).
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use imagegen_application::ports::{Job, JobId, QueueName};
+use imagegen_application::ports::{CompletedBatch, Job, JobId, QueueName};
 use imagegen_application::{Error, Result};
 use redis::ScriptInvocation;
 use uuid::Uuid;
@@ -13,50 +14,60 @@ use uuid::Uuid;
 use crate::RedisJobQueue;
 use crate::error::unavailable;
 use crate::queue::{later, ms};
-use crate::scripts::{COMPLETE_NEXT, RESERVE};
+use crate::scripts::{COMPLETE_BATCH, RESERVE};
 
-/// A leased job as the scripts return it.
-type Found = Option<(String, String, String, u32, u32)>;
+/// Leased jobs as the scripts return them: id, payload, attempts, max attempts, token.
+type Taken = Vec<(String, String, u32, u32, String)>;
 
-fn job_from(found: Found, token: Uuid) -> Result<Option<Job>> {
-    let Some((id, queue, payload, attempt, max_attempts)) = found else {
-        return Ok(None);
-    };
-    let corrupt = |what: &str, e: String| Error::unexpected(format!("reading a queued {what}"), e);
-    Ok(Some(Job {
-        id: JobId(
-            id.parse()
-                .map_err(|e: uuid::Error| corrupt("job id", e.to_string()))?,
-        ),
-        queue: serde_json::from_value(serde_json::Value::String(queue))
-            .map_err(|e| corrupt("queue name", e.to_string()))?,
-        payload: serde_json::from_str(&payload).map_err(|e| corrupt("payload", e.to_string()))?,
-        attempt,
-        max_attempts,
-        lease_token: token,
-    }))
+fn corrupt(what: &str, e: impl ToString) -> Error {
+    Error::unexpected(format!("reading a queued {what}"), e.to_string())
+}
+
+fn job_id(id: &str) -> Result<JobId> {
+    id.parse().map(JobId).map_err(|e| corrupt("job id", e))
+}
+
+fn jobs_from(queue: QueueName, taken: Taken) -> Result<Vec<Job>> {
+    taken
+        .into_iter()
+        .map(|(id, payload, attempt, max_attempts, token)| {
+            Ok(Job {
+                id: job_id(&id)?,
+                queue,
+                payload: serde_json::from_str(&payload).map_err(|e| corrupt("payload", e))?,
+                attempt,
+                max_attempts,
+                lease_token: token.parse().map_err(|e| corrupt("lease token", e))?,
+            })
+        })
+        .collect()
 }
 
 impl RedisJobQueue {
-    /// Appends the lease and the queues (rotated) that a reserve needs; returns the
-    /// new lease token.
-    fn lease_args(
-        &self,
-        script: &mut ScriptInvocation<'_>,
-        queues: &[QueueName],
-        lease: Duration,
-    ) -> Uuid {
+    /// Appends the times and `take` new lease tokens that a reserve needs.
+    fn lease_args(&self, script: &mut ScriptInvocation<'_>, lease: Duration, take: usize) {
         let now = self.clock.now();
-        let token = Uuid::new_v4();
-        script
-            .arg(ms(now))
-            .arg(ms(later(now, lease)))
-            .arg(token.to_string());
-        let start = self.rotation.fetch_add(1, Ordering::Relaxed) % queues.len().max(1);
-        for queue in queues[start..].iter().chain(&queues[..start]) {
-            script.arg(queue.as_str());
+        script.arg(ms(now)).arg(ms(later(now, lease)));
+        for _ in 0..take {
+            script.arg(Uuid::new_v4().to_string());
         }
-        token
+    }
+
+    /// Leases up to `take` ready jobs of `queue`, without waiting.
+    pub(crate) async fn take(
+        &self,
+        queue: QueueName,
+        lease: Duration,
+        take: usize,
+    ) -> Result<Vec<Job>> {
+        let mut script = RESERVE.key(self.base(queue));
+        self.lease_args(&mut script, lease, take);
+        let mut connection = self.connection().await?;
+        let taken: Taken = script
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        jobs_from(queue, taken)
     }
 
     /// Reserves one job of `queues` if one is ready now.
@@ -65,39 +76,48 @@ impl RedisJobQueue {
         queues: &[QueueName],
         lease: Duration,
     ) -> Result<Option<Job>> {
-        let mut script = RESERVE.prepare_invoke();
-        script.arg(&self.prefix);
-        let token = self.lease_args(&mut script, queues, lease);
-        let mut connection = self.connection().await?;
-        let found: Found = script
-            .invoke_async(&mut connection)
-            .await
-            .map_err(unavailable)?;
-        job_from(found, token)
+        let start = self.rotation.fetch_add(1, Ordering::Relaxed) % queues.len().max(1);
+        for queue in queues[start..].iter().chain(&queues[..start]) {
+            if let Some(job) = self.take(*queue, lease, 1).await?.pop() {
+                return Ok(Some(job));
+            }
+        }
+        Ok(None)
     }
 
-    /// Completes `job` and reserves the next ready job of `queues`, in one script.
+    /// Completes `done` and leases up to `take` next jobs of `queue`, in one script.
     pub(crate) async fn complete_then_take(
         &self,
-        job: &Job,
-        queues: &[QueueName],
+        queue: QueueName,
+        done: &[Job],
+        take: usize,
         lease: Duration,
-    ) -> Result<Option<Job>> {
-        let mut script = COMPLETE_NEXT.prepare_invoke();
-        script
-            .arg(&self.prefix)
-            .arg(job.queue.as_str())
-            .arg(job.id.to_string())
-            .arg(job.lease_token.to_string());
-        let token = self.lease_args(&mut script, queues, lease);
+    ) -> Result<CompletedBatch> {
+        if let Some(job) = done.iter().find(|job| job.queue != queue) {
+            return Err(Error::bug(format!(
+                "completing a {} job in a batch of {queue}",
+                job.queue
+            )));
+        }
+        let mut script = COMPLETE_BATCH.key(self.base(queue));
+        self.lease_args(&mut script, lease, 0);
+        script.arg(done.len());
+        for job in done {
+            script
+                .arg(job.id.to_string())
+                .arg(job.lease_token.to_string());
+        }
+        for _ in 0..take {
+            script.arg(Uuid::new_v4().to_string());
+        }
         let mut connection = self.connection().await?;
-        let (status, found): (String, Found) = script
+        let (lost, taken): (Vec<String>, Taken) = script
             .invoke_async(&mut connection)
             .await
             .map_err(unavailable)?;
-        if status == "lost" {
-            return Err(Error::NotFound { what: "job lease" });
-        }
-        job_from(found, token)
+        Ok(CompletedBatch {
+            lost: lost.iter().map(|id| job_id(id)).collect::<Result<_>>()?,
+            next: jobs_from(queue, taken)?,
+        })
     }
 }

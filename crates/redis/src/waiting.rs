@@ -1,7 +1,9 @@
 //! Waiting for work without polling: an enqueue pushes a token on the queue's `wake`
 //! list, and an idle `reserve` blocks on those lists (`BRPOP`) on a connection of its
 //! own (a blocking command must never hold a pooled one), until a job is queued or the
-//! next delayed job or lease expiry is due.
+//! next delayed job or lease expiry is due. The runner waits on one queue at a time: a
+//! blocking command may name keys of one hash slot only (Redis Cluster), so a wait
+//! over several queues naps briefly instead and looks again.
 
 use std::time::Duration;
 
@@ -13,6 +15,9 @@ use crate::error::unavailable;
 
 /// The shortest block: `BRPOP` treats 0 as "forever".
 const SHORTEST: Duration = Duration::from_millis(10);
+
+/// The nap of a wait over several queues.
+const MULTI_QUEUE_NAP: Duration = Duration::from_millis(25);
 
 impl RedisJobQueue {
     /// Returns when a job of `queues` may be ready, or after `longest`.
@@ -30,6 +35,10 @@ impl RedisJobQueue {
             }
         }
         let nap = nap.max(SHORTEST);
+        let [queue] = queues else {
+            tokio::time::sleep(nap.min(MULTI_QUEUE_NAP)).await;
+            return Ok(());
+        };
         // A connection of this wait's own; kept for the next wait when it worked.
         let idle = crate::lock(&self.blocking).pop();
         let mut connection = match idle {
@@ -41,10 +50,9 @@ impl RedisJobQueue {
                 .map_err(unavailable)?,
         };
         let mut brpop = redis::cmd("BRPOP");
-        for queue in queues {
-            brpop.arg(format!("{}{}:wake", self.prefix, queue.as_str()));
-        }
-        brpop.arg(nap.as_secs_f64());
+        brpop
+            .arg(format!("{}:wake", self.base(*queue)))
+            .arg(nap.as_secs_f64());
         let _: Option<(String, String)> = brpop
             .query_async(&mut connection)
             .await

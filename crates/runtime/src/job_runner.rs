@@ -11,13 +11,15 @@ use chrono::Utc;
 use futures::FutureExt;
 use imagegen_application::jobs::JobHandler;
 use imagegen_application::ports::{
-    Clock, FailOutcome, Job, JobId, JobQueue, QueueName, SystemClock,
+    Clock, FailOutcome, Job, JobId, JobQueue, QueueAdmin, QueueName, SystemClock,
 };
 use imagegen_application::{Error, Result};
 use tracing::Instrument;
 
 use crate::backoff;
 
+mod serve;
+mod slots;
 mod workers;
 
 /// Runner settings.
@@ -34,6 +36,8 @@ pub struct RunnerConfig {
     pub lease: Duration,
     /// How long in-flight jobs may take to finish after shutdown begins.
     pub drain_timeout: Duration,
+    /// How often the runner reads the concurrency an operator set (the admin api).
+    pub settings_every: Duration,
 }
 
 impl Default for RunnerConfig {
@@ -43,6 +47,7 @@ impl Default for RunnerConfig {
             per_queue: HashMap::new(),
             lease: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(30),
+            settings_every: Duration::from_secs(2),
         }
     }
 }
@@ -65,6 +70,8 @@ pub struct JobRunner {
     clock: Arc<dyn Clock>,
     /// The jobs being run now, to hand back if the drain timeout cuts them off.
     in_flight: Arc<std::sync::Mutex<HashMap<JobId, Job>>>,
+    /// Where an operator's concurrency per queue is read from, when set.
+    admin: Option<Arc<dyn QueueAdmin>>,
 }
 
 impl JobRunner {
@@ -80,7 +87,15 @@ impl JobRunner {
             config,
             clock: Arc::new(SystemClock),
             in_flight: Arc::default(),
+            admin: None,
         }
+    }
+
+    /// Follows the concurrency per queue that operators set through `admin`.
+    #[must_use]
+    pub fn with_admin(mut self, admin: Arc<dyn QueueAdmin>) -> Self {
+        self.admin = Some(admin);
+        self
     }
 
     /// Computes retry times from `clock` instead of the system's.
@@ -104,30 +119,21 @@ impl JobRunner {
         else {
             return Ok(None);
         };
-        self.execute(job, None)
-            .await
-            .map(|(outcome, _)| Some(outcome))
-    }
-
-    /// Runs and settles `job`; on success, also takes the next ready job of
-    /// `next_from` in the same call to the queue.
-    async fn execute(
-        &self,
-        job: Job,
-        next_from: Option<&[QueueName]>,
-    ) -> Result<(JobOutcome, Option<Job>)> {
         crate::lock(&self.in_flight).insert(job.id, job.clone());
-        let outcome = self.run_one(&job, next_from).await;
+        let outcome = match self.handle(&job).await {
+            Ok(()) => self
+                .queue
+                .complete(&job)
+                .await
+                .map(|()| JobOutcome::Completed),
+            Err(error) => self.settle_failure(&job, &error).await,
+        };
         crate::lock(&self.in_flight).remove(&job.id);
-        outcome
+        outcome.map(Some)
     }
 
-    async fn run_one(
-        &self,
-        job: &Job,
-        next_from: Option<&[QueueName]>,
-    ) -> Result<(JobOutcome, Option<Job>)> {
-        let job = job.clone();
+    /// Runs `job`'s handler, renewing its lease meanwhile. A panic is an error.
+    async fn handle(&self, job: &Job) -> Result<()> {
         let span = tracing::info_span!("job", job.id = %job.id, job.queue = %job.queue, job.attempt = job.attempt);
         async {
             let handler = self
@@ -136,31 +142,20 @@ impl JobRunner {
                 .ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
             let started = std::time::Instant::now();
             // A panicking handler fails its job (dead letter) instead of killing a worker.
-            let handling = AssertUnwindSafe(handler.handle(&job)).catch_unwind();
+            let handling = AssertUnwindSafe(handler.handle(job)).catch_unwind();
             let result = tokio::select! {
                 biased;
                 result = handling => result.unwrap_or_else(|_| {
                     Err(Error::bug(format!("the {} handler panicked", job.queue)))
                 }),
-                () = self.heartbeat(&job) => Err(Error::bug("the heartbeat stopped")),
+                () = self.heartbeat(job) => Err(Error::bug("the heartbeat stopped")),
             };
-            let duration_ms = started.elapsed().as_millis() as u64;
-            let lease = self.config.lease;
-            match (result, next_from) {
-                (Ok(()), Some(queues)) => {
-                    let next = self.queue.complete_and_reserve(&job, queues, lease).await?;
-                    tracing::debug!(duration_ms, "job completed");
-                    Ok((JobOutcome::Completed, next))
-                }
-                (Ok(()), None) => {
-                    self.queue.complete(&job).await?;
-                    tracing::debug!(duration_ms, "job completed");
-                    Ok((JobOutcome::Completed, None))
-                }
-                (Err(error), _) => {
-                    Ok((self.settle_failure(&job, &error, duration_ms).await?, None))
-                }
-            }
+            tracing::debug!(
+                duration_ms = started.elapsed().as_millis() as u64,
+                ok = result.is_ok(),
+                "job handled"
+            );
+            result
         }
         .instrument(span)
         .await
@@ -179,12 +174,8 @@ impl JobRunner {
         }
     }
 
-    async fn settle_failure(
-        &self,
-        job: &Job,
-        error: &Error,
-        duration_ms: u64,
-    ) -> Result<JobOutcome> {
+    /// Schedules a retry of a failed job, or dead-letters it.
+    async fn settle_failure(&self, job: &Job, error: &Error) -> Result<JobOutcome> {
         let retry_at = error.is_transient().then(|| {
             let delay = match error {
                 Error::ProviderUnavailable {
@@ -197,11 +188,11 @@ impl JobRunner {
         });
         match self.queue.fail(job, &error.to_string(), retry_at).await? {
             FailOutcome::RetryAt(at) => {
-                tracing::warn!(%error, duration_ms, retry_at = %at, "job failed; will retry");
+                tracing::warn!(%error, job.id = %job.id, job.queue = %job.queue, retry_at = %at, "job failed; will retry");
                 Ok(JobOutcome::Retrying { at })
             }
             FailOutcome::DeadLettered => {
-                tracing::error!(%error, duration_ms, "job failed for good; dead-lettered");
+                tracing::error!(%error, job.id = %job.id, job.queue = %job.queue, "job failed for good; dead-lettered");
                 Ok(JobOutcome::DeadLettered {
                     error: error.to_string(),
                 })

@@ -10,7 +10,8 @@
 //! 3. with the cargo feature `testcontainers`, a container when a Docker engine answers.
 //!
 //! [`redis`] gives a test a Redis (`TEST_REDIS_URL`, or a throwaway `redis-server`)
-//! and a key prefix of its own.
+//! and a key prefix of its own; [`cluster_mode_redis`] one in cluster mode, which refuses
+//! anything that crosses hash slots.
 //!
 //! [`dedicated_cluster`] gives a test a cluster of its own to stop and start (a
 //! database server restarted under a running api).
@@ -23,10 +24,12 @@ mod cluster;
 mod database;
 mod local;
 mod redis;
+mod redis_cluster;
 
 pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
 pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
+pub use redis_cluster::cluster_mode_redis;
 
 /// Runs `cleanup` (a shell command) once this test process has exited: throwaway
 /// servers stop and their files go, however the tests end.

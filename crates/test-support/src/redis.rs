@@ -9,7 +9,7 @@ use std::time::Duration;
 
 static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
 
-const HOW_TO_GET_ONE: &str = "no Redis for the tests: install redis-server (Debian: \
+pub(crate) const HOW_TO_GET_ONE: &str = "no Redis for the tests: install redis-server (Debian: \
 `apt-get install -y redis-server`, or run scripts/install-test-services), or set \
 TEST_REDIS_URL=redis://host:6379";
 
@@ -29,7 +29,7 @@ pub fn redis() -> TestRedis {
     let url = SERVER
         .get_or_init(|| match std::env::var("TEST_REDIS_URL") {
             Ok(url) => Ok(url),
-            Err(_) => start().map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
+            Err(_) => start(&[]).map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
         })
         .as_ref()
         .unwrap_or_else(|message| panic!("{message}"));
@@ -45,18 +45,24 @@ pub fn redis() -> TestRedis {
 /// # Panics
 /// When `redis-server` cannot be started, with a message that says how to get it.
 pub fn dedicated_redis() -> TestRedis {
-    let url = start().unwrap_or_else(|e| panic!("{e}\n{HOW_TO_GET_ONE}"));
+    let url = start(&[]).unwrap_or_else(|e| panic!("{e}\n{HOW_TO_GET_ONE}"));
     TestRedis {
         url,
         prefix: "test:".to_owned(),
     }
 }
 
-fn start() -> Result<String, String> {
+/// Starts a throwaway `redis-server` with `extra` arguments; returns its URL.
+pub(crate) fn start(extra: &[&str]) -> Result<String, String> {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| format!("finding a free port: {e}"))?
         .port();
+    start_on(port, extra)
+}
+
+/// Starts a throwaway `redis-server` on `port` with `extra` arguments.
+pub(crate) fn start_on(port: u16, extra: &[&str]) -> Result<String, String> {
     let dir =
         std::env::temp_dir().join(format!("imagegen-redis-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
@@ -71,6 +77,7 @@ fn start() -> Result<String, String> {
             "--appendonly",
             "no",
         ])
+        .args(extra)
         .arg("--dir")
         .arg(&dir)
         .stdin(Stdio::null())

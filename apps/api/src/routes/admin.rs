@@ -1,11 +1,12 @@
-//! `/admin/queues...`: queue counts, pause and resume, dead letters and their retry.
+//! `/admin/queues...`: queue counts, pause and resume, concurrency, dead letters and
+//! their retry.
 //! Admins only (role `admin`); others get 403.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use imagegen_application::Error;
 use imagegen_application::ports::{JobId, QueueName};
@@ -16,13 +17,14 @@ use serde_json::{Value, json};
 use super::parse_id;
 use crate::ApiError;
 use crate::auth::CurrentUser;
-use crate::json::AppQuery;
+use crate::json::{AppJson, AppQuery};
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
         .route("/admin/queues", get(overview))
         .route("/admin/queues/{name}/pause", post(pause))
         .route("/admin/queues/{name}/resume", post(resume))
+        .route("/admin/queues/{name}/concurrency", put(set_concurrency))
         .route("/admin/queues/{name}/dead", get(dead))
         .route("/admin/queues/{name}/dead/{job_id}/retry", post(retry))
 }
@@ -44,6 +46,7 @@ async fn overview(
             json!({
                 "name": q.queue.as_str(),
                 "paused": q.paused,
+                "concurrency": q.concurrency,
                 "waiting": q.stats.waiting,
                 "active": q.stats.active,
                 "delayed": q.stats.delayed,
@@ -77,6 +80,29 @@ async fn resume(
         .set_paused(&caller, queue(&name)?, false)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{"concurrency": 4}`, or `{"concurrency": null}` for the workers' own setting.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConcurrencyBody {
+    concurrency: Option<u32>,
+}
+
+async fn set_concurrency(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(name): Path<String>,
+    AppJson(body): AppJson<ConcurrencyBody>,
+) -> Result<Json<Value>, ApiError> {
+    let queue = queue(&name)?;
+    services
+        .operate_queues
+        .set_concurrency(&caller, queue, body.concurrency)
+        .await?;
+    Ok(Json(
+        json!({ "name": queue.as_str(), "concurrency": body.concurrency }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]

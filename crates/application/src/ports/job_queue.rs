@@ -142,6 +142,15 @@ pub struct DeadLetter {
     pub failed_at: DateTime<Utc>,
 }
 
+/// What [`JobQueue::complete_batch`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CompletedBatch {
+    /// Jobs not completed: their leases were lost (another worker may hold them).
+    pub lost: Vec<JobId>,
+    /// The jobs leased next, at most `take`.
+    pub next: Vec<Job>,
+}
+
 /// Counts of one queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct QueueStats {
@@ -176,17 +185,33 @@ pub trait JobQueue: Send + Sync {
     /// Removes a finished job. Errors: `NotFound` if the lease was lost; `Unavailable`.
     async fn complete(&self, job: &Job) -> Result<()>;
 
-    /// Completes `job` and reserves the next ready job of `queues`, if any, without
-    /// waiting: what a busy worker does after each job, in one round trip where the
-    /// adapter can. Errors: as `complete`, then as `reserve`.
-    async fn complete_and_reserve(
+    /// Completes the jobs of `done` (all of `queue`), then leases up to `take` ready
+    /// jobs of `queue` without waiting: what a busy worker does with the jobs its
+    /// handlers finished meanwhile, in one round trip where the adapter can. A job
+    /// whose lease was lost is listed in `lost` and left alone.
+    /// Errors: `Unavailable` (some jobs may be completed; the others are delivered
+    /// again when their leases end).
+    async fn complete_batch(
         &self,
-        job: &Job,
-        queues: &[QueueName],
+        queue: QueueName,
+        done: &[Job],
+        take: usize,
         lease: Duration,
-    ) -> Result<Option<Job>> {
-        self.complete(job).await?;
-        self.reserve(queues, lease, Duration::ZERO).await
+    ) -> Result<CompletedBatch> {
+        let mut batch = CompletedBatch::default();
+        for job in done {
+            match self.complete(job).await {
+                Err(crate::Error::NotFound { .. }) => batch.lost.push(job.id),
+                outcome => outcome?,
+            }
+        }
+        while batch.next.len() < take {
+            match self.reserve(&[queue], lease, Duration::ZERO).await? {
+                Some(job) => batch.next.push(job),
+                None => break,
+            }
+        }
+        Ok(batch)
     }
 
     /// Records a failure: the job runs again at `retry_at`, or, when `retry_at` is

@@ -23,7 +23,8 @@ pub use image_provider::{ImageProvider, PredictionRequest};
 pub use image_store::{ImageBlob, ImageStore};
 pub use job_outbox::JobOutbox;
 pub use job_queue::{
-    DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName, QueueStats,
+    CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
+    QueueName, QueueStats,
 };
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};

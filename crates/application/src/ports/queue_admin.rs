@@ -1,4 +1,5 @@
-//! Operating the queues: counts, pause and resume, dead letters and their retry.
+//! Operating the queues: counts, pause and resume, concurrency, dead letters and their
+//! retry.
 
 use async_trait::async_trait;
 
@@ -30,4 +31,12 @@ pub trait QueueAdmin: Send + Sync {
     /// - [`Error::NotFound`](crate::Error::NotFound) if the queue has no such dead letter.
     /// - [`Error::Unavailable`](crate::Error::Unavailable).
     async fn retry_dead(&self, queue: QueueName, id: JobId) -> Result<()>;
+
+    /// The jobs of the queue each worker process runs at once, when an operator set
+    /// it (it overrides the workers' configuration). Errors: `Unavailable`.
+    async fn concurrency(&self, queue: QueueName) -> Result<Option<u32>>;
+
+    /// Sets (or, with `None`, clears) the queue's concurrency; running workers follow
+    /// within seconds. Errors: `Unavailable`.
+    async fn set_concurrency(&self, queue: QueueName, concurrency: Option<u32>) -> Result<()>;
 }

@@ -11,8 +11,13 @@ use crate::{Caller, Error, Result, Role};
 pub struct QueueOverview {
     pub queue: QueueName,
     pub paused: bool,
+    /// What an admin set; `None`: the workers' configuration.
+    pub concurrency: Option<u32>,
     pub stats: QueueStats,
 }
+
+/// The most jobs of one queue an admin may let a worker process run at once.
+pub const MOST_CONCURRENCY: u32 = 1024;
 
 /// The admin operations on the queues.
 pub struct OperateQueues {
@@ -39,14 +44,11 @@ impl OperateQueues {
         admins_only(caller)?;
         let mut queues = Vec::with_capacity(QueueName::ALL.len());
         for queue in QueueName::ALL {
-            let (stats, paused) = (
-                self.admin.counts(queue).await?,
-                self.admin.is_paused(queue).await?,
-            );
             queues.push(QueueOverview {
                 queue,
-                paused,
-                stats,
+                paused: self.admin.is_paused(queue).await?,
+                concurrency: self.admin.concurrency(queue).await?,
+                stats: self.admin.counts(queue).await?,
             });
         }
         Ok(queues)
@@ -65,6 +67,29 @@ impl OperateQueues {
             self.admin.resume(queue).await?;
         }
         tracing::info!(job.queue = %queue, paused, "queue paused or resumed by an admin");
+        Ok(())
+    }
+
+    /// Sets how many jobs of `queue` each worker process runs at once (`None`: back to
+    /// the workers' configuration); running workers follow within seconds.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Invalid` outside 1..=1024; `Unavailable`.
+    #[tracing::instrument(name = "set_queue_concurrency", skip(self, caller), fields(user.id = %caller.user_id))]
+    pub async fn set_concurrency(
+        &self,
+        caller: &Caller,
+        queue: QueueName,
+        concurrency: Option<u32>,
+    ) -> Result<()> {
+        admins_only(caller)?;
+        if concurrency.is_some_and(|n| !(1..=MOST_CONCURRENCY).contains(&n)) {
+            return Err(Error::Invalid(format!(
+                "concurrency must be from 1 to {MOST_CONCURRENCY}, or null for the workers' own setting"
+            )));
+        }
+        self.admin.set_concurrency(queue, concurrency).await?;
+        tracing::info!(job.queue = %queue, ?concurrency, "queue concurrency set by an admin");
         Ok(())
     }
 

@@ -44,6 +44,19 @@ impl QueueAdmin for MemoryJobQueue {
         Ok(())
     }
 
+    async fn concurrency(&self, queue: QueueName) -> Result<Option<u32>> {
+        Ok(lock(&self.state).concurrency.get(&queue).copied())
+    }
+
+    async fn set_concurrency(&self, queue: QueueName, concurrency: Option<u32>) -> Result<()> {
+        let mut state = lock(&self.state);
+        match concurrency {
+            Some(n) => state.concurrency.insert(queue, n),
+            None => state.concurrency.remove(&queue),
+        };
+        Ok(())
+    }
+
     async fn dead(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
         self.dead_letters(queue, limit).await
     }

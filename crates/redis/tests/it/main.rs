@@ -54,3 +54,58 @@ pub fn limiter() -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {
         .with_clock(clock.clone());
     (Arc::new(limiter), clock)
 }
+
+/// The contracts again on a cluster-mode server, which refuses any command or script
+/// whose keys cross hash slots: every step keeps to its queue's slot.
+mod on_a_cluster_node {
+    use super::*;
+
+    fn options(redis: imagegen_test_support::TestRedis) -> (String, RedisOptions) {
+        let options = RedisOptions {
+            prefix: redis.prefix,
+            ..RedisOptions::default()
+        };
+        (redis.url, options)
+    }
+
+    pub fn queue() -> Arc<RedisJobQueue> {
+        let (url, options) = options(imagegen_test_support::cluster_mode_redis());
+        Arc::new(RedisJobQueue::new(&url, &options).unwrap())
+    }
+
+    pub fn limiter() -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {
+        let (url, options) = options(imagegen_test_support::cluster_mode_redis());
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let limiter = RedisRateLimiter::new(&url, &options)
+            .unwrap()
+            .with_clock(clock.clone());
+        (Arc::new(limiter), clock)
+    }
+
+    contract::queue_admin_tests!(queue());
+    contract::job_queue_tests!(queue());
+    contract::rate_limiter_tests!(limiter());
+
+    /// The guard the suites above rely on is on: the node refuses a command, and a
+    /// script (ours start with `#!lua`, which makes Redis check), that touch two slots.
+    #[tokio::test]
+    async fn the_node_refuses_keys_of_two_slots() {
+        let redis = imagegen_test_support::cluster_mode_redis();
+        let client = redis::Client::open(redis.url).unwrap();
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        let command: redis::RedisResult<Vec<Option<String>>> = redis::cmd("MGET")
+            .arg("{provider-submissions}:a")
+            .arg("{image-processing}:b")
+            .query_async(&mut connection)
+            .await;
+        let error = command.unwrap_err().to_string().to_lowercase();
+        assert!(error.contains("crossslot"), "{error}");
+        let script = redis::Script::new(
+            "#!lua\nredis.call('SET', KEYS[1], 1)\nreturn redis.call('SET', '{b}:y', 1)",
+        );
+        let refused: redis::RedisResult<String> =
+            script.key("{a}:x").invoke_async(&mut connection).await;
+        let error = refused.unwrap_err().to_string();
+        assert!(error.contains("do not hash to the same slot"), "{error}");
+    }
+}

@@ -1,17 +1,23 @@
-//! The runner's workers: each queue has workers of its own; shutdown stops reserving,
-//! lets jobs in flight finish within the drain timeout, and hands back the ones it cuts
-//! off (their leases end at once, so another worker takes them without waiting).
+//! The runner's workers. Each queue has a fetcher, slots and a completer of its own, so
+//! a slow kind of work never holds the slots of another. The fetcher takes a free slot,
+//! then blocks for a job (on a connection of the queue adapter's own, never a pooled
+//! one) and starts it in that slot; busy slots get their next jobs from the completer.
+//! Shutdown stops fetching, lets jobs in flight finish within the drain timeout, and
+//! hands back the ones it cuts off (their leases end at once).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use imagegen_application::ports::{QueueAdmin, QueueName};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::JobRunner;
-use imagegen_application::ports::QueueName;
+use super::serve::{Lane, complete_in_batches};
+use super::slots::Slots;
 
 impl JobRunner {
-    /// How many jobs of `queue` run at once.
+    /// How many jobs of `queue` run at once, as configured.
     fn concurrency_of(&self, queue: QueueName) -> usize {
         self.config
             .per_queue
@@ -24,13 +30,29 @@ impl JobRunner {
     /// Runs each queue's workers until `shutdown` is cancelled, then drains.
     pub async fn run(self, shutdown: CancellationToken) {
         let mut workers = JoinSet::new();
+        let mut lanes = Vec::new();
         for queue in self.queues() {
             let concurrency = self.concurrency_of(queue);
             tracing::info!(job.queue = %queue, concurrency, "job workers started");
-            for _ in 0..concurrency {
-                let (runner, shutdown) = (self.clone(), shutdown.clone());
-                workers.spawn(async move { runner.work(queue, shutdown).await });
-            }
+            let (completions, finished) = tokio::sync::mpsc::unbounded_channel();
+            let lane = Lane {
+                queue,
+                slots: Slots::new(concurrency),
+                completions,
+            };
+            lanes.push((queue, lane.slots.clone(), concurrency));
+            workers.spawn(complete_in_batches(
+                self.queue.clone(),
+                queue,
+                self.config.lease,
+                finished,
+            ));
+            workers.spawn(self.clone().fetch(lane, shutdown.clone()));
+        }
+        if let Some(admin) = self.admin.clone() {
+            let every = self.config.settings_every;
+            let stop = shutdown.clone();
+            workers.spawn(async move { follow_settings(&*admin, &lanes, every, &stop).await });
         }
         shutdown.cancelled().await;
         let drained = tokio::time::timeout(self.config.drain_timeout, async {
@@ -39,53 +61,48 @@ impl JobRunner {
         .await;
         if drained.is_err() {
             workers.abort_all();
-            self.hand_back().await;
+            self.hand_back_in_flight().await;
         }
         tracing::info!("job runner stopped");
     }
 
-    /// One worker of `queue`. After each job it completes it and takes the next in one
-    /// call; it waits for work only when none was ready.
-    async fn work(&self, queue: QueueName, shutdown: CancellationToken) {
-        let queues = [queue];
-        let mut next = None;
-        while !shutdown.is_cancelled() {
-            let job = match next.take() {
-                Some(job) => job,
-                // Only waiting for a job is interrupted; a job that started runs to its end.
-                None => match tokio::select! {
-                    () = shutdown.cancelled() => break,
-                    reserved = self.queue.reserve(&queues, self.config.lease, Duration::from_secs(1)) => reserved,
-                } {
-                    Ok(Some(job)) => job,
-                    Ok(None) => continue,
-                    Err(error) => {
-                        tracing::warn!(%error, "cannot reserve jobs; pausing");
-                        tokio::select! {
-                            () = shutdown.cancelled() => break,
-                            () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                        }
-                        continue;
-                    }
-                },
+    /// The fetcher of one queue; returns when shutdown began and its jobs are done.
+    async fn fetch(self, lane: Lane, shutdown: CancellationToken) {
+        let mut busy = JoinSet::new();
+        let queues = [lane.queue];
+        loop {
+            while busy.try_join_next().is_some() {}
+            let slot = tokio::select! {
+                () = shutdown.cancelled() => break,
+                slot = lane.slots.acquire() => slot,
             };
-            // Once shutting down, finish this job but take no next one.
-            let next_from = (!shutdown.is_cancelled()).then_some(&queues[..]);
-            match self.execute(job, next_from).await {
-                Ok((_, taken)) => next = taken,
-                Err(error) => tracing::error!(%error, "could not settle a job"),
+            // Only waiting for a job is interrupted; a job that started runs to its end.
+            let reserved = tokio::select! {
+                () = shutdown.cancelled() => break,
+                reserved = self.queue.reserve(&queues, self.config.lease, Duration::from_secs(1)) => reserved,
+            };
+            match reserved {
+                Ok(Some(job)) => {
+                    busy.spawn(
+                        self.clone()
+                            .serve(lane.clone(), slot, job, shutdown.clone()),
+                    );
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, job.queue = %lane.queue, "cannot reserve jobs; pausing");
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                }
             }
         }
-        // Taken but not started: another worker's at once.
-        if let Some(job) = next
-            && let Err(error) = self.queue.extend(&job, Duration::ZERO).await
-        {
-            tracing::warn!(%error, "could not hand a job back; it returns when its lease ends");
-        }
+        while busy.join_next().await.is_some() {}
     }
 
     /// Ends the leases of the jobs the drain timeout cut off.
-    async fn hand_back(&self) {
+    async fn hand_back_in_flight(&self) {
         let cut_off: Vec<_> = crate::lock(&self.in_flight)
             .drain()
             .map(|(_, job)| job)
@@ -95,9 +112,34 @@ impl JobRunner {
             "drain timeout: handing back unfinished jobs"
         );
         for job in cut_off {
-            if let Err(error) = self.queue.extend(&job, Duration::ZERO).await {
-                tracing::warn!(%error, job.id = %job.id, "could not hand a job back; it returns when its lease ends");
+            super::serve::hand_back(&*self.queue, &job).await;
+        }
+    }
+}
+
+/// Applies the concurrency operators set, every `every`, until `stop`.
+async fn follow_settings(
+    admin: &dyn QueueAdmin,
+    lanes: &[(QueueName, Arc<Slots>, usize)],
+    every: Duration,
+    stop: &CancellationToken,
+) {
+    loop {
+        for (queue, slots, configured) in lanes {
+            match admin.concurrency(*queue).await {
+                Ok(set) => {
+                    let wanted = set.map_or(*configured, |n| n as usize).max(1);
+                    if slots.limit() != wanted {
+                        tracing::info!(job.queue = %queue, concurrency = wanted, "job concurrency changed");
+                        slots.set_limit(wanted);
+                    }
+                }
+                Err(error) => tracing::debug!(%error, "could not read the queue settings"),
             }
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(every) => {}
         }
     }
 }

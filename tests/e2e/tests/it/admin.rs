@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::support::{Api, SECRET, eventually_async, start_with_secret, user};
 
-fn admin_token() -> String {
+pub(crate) fn admin_token() -> String {
     let caller = Caller {
         user_id: UserId::from_uuid(uuid::Uuid::new_v4()),
         organization_id: OrganizationId::from_uuid(uuid::Uuid::new_v4()),

@@ -5,6 +5,7 @@
 
 mod access;
 mod admin;
+mod admin_concurrency;
 mod database_outage;
 mod distributed;
 mod edges;
