@@ -33,6 +33,8 @@ pub struct SettingsOut {
     pub count: u8,
     pub seed: Option<u64>,
     pub negative_prompt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
 }
 
 /// A generation as clients see it.
@@ -70,6 +72,7 @@ impl GenerationOut {
                 count: settings.count,
                 seed: settings.seed,
                 negative_prompt: settings.negative_prompt.clone(),
+                callback_url: settings.callback_url.as_ref().map(ToString::to_string),
             },
             provider: generation.provider().to_string(),
             external_id: generation.external_id().map(ToString::to_string),

@@ -6,14 +6,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use imagegen_application::jobs::{
-    ApplyProviderUpdateHandler, JobHandler, JobPayload, PurgeInbox, PurgeInboxHandler,
-    StoreImagesHandler, SubmitGenerationHandler,
+    ApplyProviderUpdateHandler, JobHandler, JobPayload, NotifyUserHandler, PurgeInbox,
+    PurgeInboxHandler, StoreImagesHandler, SubmitGenerationHandler,
 };
 use imagegen_application::ports::{Clock, ImageProvider};
 use imagegen_domain::ProviderName;
 use imagegen_runtime::{JobRunner, OutboxDispatcher, OutboxRelay, RunnerConfig, schedule};
 use imagegen_simulator::Simulator;
-use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
+use imagegen_storage::{CallbackSender, FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
 use imagegen_webhooks::WebhookSecret;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -57,7 +57,16 @@ pub(crate) async fn start_loops(
         "{}/webhooks/replicate",
         public_base_url.as_str().trim_end_matches('/')
     );
-    let handlers = handlers(state, provider, allow_private, images, clock, webhook_base)?;
+    let mut handlers = handlers(state, provider, allow_private, images, clock, webhook_base)?;
+    let callback_secret = config.workers.callback_secret.clone();
+    if callback_secret.is_none() {
+        tracing::warn!("IMAGEGEN_CALLBACK_SECRET is not set: notices to callback URLs go unsigned");
+    }
+    handlers.push(Arc::new(NotifyUserHandler::new(
+        state.repository.clone(),
+        Arc::new(CallbackSender::new(callback_secret, allow_private)?),
+        public_base_url.as_str(),
+    )));
     let runner_config = RunnerConfig {
         concurrency: config.workers.concurrency,
         per_queue: config.workers.per_queue.clone(),

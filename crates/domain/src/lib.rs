@@ -4,13 +4,14 @@
 //! # Layout
 //!
 //! - [`ids`]: typed identifiers (`GenerationId`, `UserId`, ...).
-//! - [`prompt`] and [`settings`]: validated user input ("parse, don't validate").
+//! - [`prompt`], [`settings`] and [`callback`]: validated user input ("parse, don't validate").
 //! - [`status`]: the generation statuses and their order.
 //! - [`provider_update`]: what a provider tells us, normalized across providers.
 //! - [`generation`]: the aggregate and its moves.
 //! - [`events`]: domain events and their stored envelope.
 #![forbid(unsafe_code)]
 
+pub mod callback;
 pub mod events;
 pub mod generation;
 pub mod ids;
@@ -20,6 +21,7 @@ pub mod provider_update;
 pub mod settings;
 pub mod status;
 
+pub use callback::{CallbackUrl, CallbackUrlError};
 pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};
 pub use generation::{
     FailureReason, Generation, GenerationError, GenerationSnapshot, NewGeneration, RestoreError,

@@ -1,9 +1,12 @@
-//! Generation settings: model, size, count, seed and negative prompt, with defaults.
+//! Generation settings: model, size, count, seed, negative prompt and callback URL,
+//! with defaults.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use crate::callback::{CallbackUrl, CallbackUrlError};
 
 /// The model used when the request names none.
 pub const DEFAULT_MODEL: &str = "black-forest-labs/flux-schnell";
@@ -63,6 +66,8 @@ pub struct SettingsInput {
     pub count: Option<u8>,
     pub seed: Option<u64>,
     pub negative_prompt: Option<String>,
+    /// Where to POST a signed notice when the generation finishes.
+    pub callback_url: Option<String>,
 }
 
 /// Checked settings of one generation.
@@ -76,6 +81,9 @@ pub struct GenerationSettings {
     /// Fixed seed for reproducible images; `None` lets the provider choose.
     pub seed: Option<u64>,
     pub negative_prompt: Option<String>,
+    /// Told when the generation finishes (the `user-notifications` queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<CallbackUrl>,
 }
 
 impl Default for GenerationSettings {
@@ -86,6 +94,7 @@ impl Default for GenerationSettings {
             count: 1,
             seed: None,
             negative_prompt: None,
+            callback_url: None,
         }
     }
 }
@@ -101,6 +110,8 @@ pub enum SettingsError {
     Model(String),
     #[error("the negative prompt is longer than {MAX_NEGATIVE_PROMPT_CHARS} characters")]
     NegativePromptTooLong,
+    #[error(transparent)]
+    CallbackUrl(#[from] CallbackUrlError),
 }
 
 impl GenerationSettings {
@@ -132,6 +143,11 @@ impl GenerationSettings {
             count,
             seed: input.seed,
             negative_prompt: negative_prompt.filter(|n| !n.is_empty()),
+            callback_url: input
+                .callback_url
+                .as_deref()
+                .map(CallbackUrl::parse)
+                .transpose()?,
         })
     }
 }

@@ -70,3 +70,16 @@ impl JobPayload for StoreImages {
         format!("store-images:{}", self.generation_id)
     }
 }
+
+/// Tell the user's callback URL that a generation finished.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyUser {
+    pub generation_id: GenerationId,
+}
+
+impl JobPayload for NotifyUser {
+    const QUEUE: QueueName = QueueName::UserNotifications;
+    fn idempotency_key(&self) -> String {
+        format!("notify:{}", self.generation_id)
+    }
+}

@@ -12,6 +12,7 @@ mod job_outbox;
 mod job_queue;
 mod queue_admin;
 mod rate_limiter;
+mod user_notifier;
 mod webhook_inbox;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -28,10 +29,12 @@ pub use job_queue::{
 };
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
+pub use user_notifier::{Notice, UserNotifier};
 pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
 
 #[cfg(feature = "mock")]
 pub use self::{
     generation_repository::MockGenerationRepository, image_fetcher::MockImageFetcher,
     image_provider::MockImageProvider, image_store::MockImageStore,
+    user_notifier::MockUserNotifier,
 };

@@ -2,6 +2,7 @@
 
 use imagegen_domain::{Generation, GenerationError, GenerationEvent, GenerationId};
 
+use crate::jobs::{JobPayload, NotifyUser};
 use crate::ports::{GenerationRepository, NewJob};
 use crate::{Error, Result};
 
@@ -52,7 +53,16 @@ where
             return Ok((generation, None));
         };
         let events = generation.take_events();
-        let jobs = follow_up(&generation)?;
+        let mut jobs = follow_up(&generation)?;
+        // A move to the end tells the user's callback URL, if it has one.
+        if generation.status().is_terminal() && generation.settings().callback_url.is_some() {
+            jobs.push(
+                NotifyUser {
+                    generation_id: generation.id(),
+                }
+                .to_job()?,
+            );
+        }
         match repository.save(&generation, &events, &jobs).await {
             Ok(()) => return Ok((generation, Some(event))),
             Err(Error::VersionConflict { .. }) if attempt < MAX_CONFLICT_RETRIES => {

@@ -6,6 +6,7 @@ mod create_generation;
 mod double_delivery;
 mod handlers;
 mod limits;
+mod notify_user;
 mod prediction_ids;
 mod purge_inbox;
 mod read_generations;

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use imagegen_application::ports::QueueName;
 
+use imagegen_webhooks::WebhookSecret;
+
 use super::{Vars, parse};
 use crate::BootstrapError;
 
@@ -26,6 +28,9 @@ pub struct WorkerSettings {
     /// Processed webhook deliveries are forgotten after this many days
     /// (`IMAGEGEN_INBOX_RETENTION_DAYS`).
     pub inbox_retention_days: u32,
+    /// Signs the notices sent to users' callback URLs (`IMAGEGEN_CALLBACK_SECRET`,
+    /// `whsec_<base64>`); notices go unsigned without it.
+    pub callback_secret: Option<WebhookSecret>,
 }
 
 /// `IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>` for `queue`.
@@ -80,6 +85,13 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
                     "IMAGEGEN_WORKER_LISTEN",
                     "an address such as 127.0.0.1:9090",
                 )
+            })
+            .transpose()?,
+        callback_secret: vars
+            .get("IMAGEGEN_CALLBACK_SECRET")
+            .map(|v| {
+                WebhookSecret::parse(v)
+                    .map_err(|e| BootstrapError::config("IMAGEGEN_CALLBACK_SECRET", e.to_string()))
             })
             .transpose()?,
     })

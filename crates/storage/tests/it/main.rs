@@ -2,6 +2,7 @@
 //! must and validates what it takes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod callback;
 mod proxy;
 
 use imagegen_application::Error;

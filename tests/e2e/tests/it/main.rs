@@ -6,6 +6,7 @@
 mod access;
 mod admin;
 mod admin_concurrency;
+mod callbacks;
 mod database_outage;
 mod distributed;
 mod edges;

@@ -1,0 +1,30 @@
+//! Tells a user's own endpoint that a generation finished (the callback URL of its
+//! settings), outside the live streams.
+
+use async_trait::async_trait;
+use imagegen_domain::CallbackUrl;
+
+use crate::Result;
+
+/// One notice: a JSON body for one URL, with an id that stays the same when the notice
+/// is sent again, so the receiver can drop repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub id: String,
+    pub url: CallbackUrl,
+    pub body: serde_json::Value,
+}
+
+/// Sends notices to users' endpoints.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait UserNotifier: Send + Sync {
+    /// Delivers `notice` once.
+    ///
+    /// # Errors
+    /// - [`Error::Fetch`](crate::Error::Fetch) with `retryable: false` when the URL is
+    ///   not allowed (a private address) or the endpoint answered 4xx (but 429).
+    /// - [`Error::Fetch`](crate::Error::Fetch) with `retryable: true` on network errors,
+    ///   timeouts, 429 and 5xx.
+    async fn notify(&self, notice: &Notice) -> Result<()>;
+}

@@ -1,0 +1,152 @@
+//! Calls to addresses that outside input chose (provider outputs, users' callback
+//! URLs) without letting them reach inside our network (SSRF): http(s) only, public
+//! addresses only (checked on every resolved address, so DNS cannot point us inside),
+//! no redirects, no proxy, timeouts.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::{Error, Result};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use url::{Host, Url};
+
+pub(crate) fn refused(message: impl Into<String>) -> Error {
+    Error::Fetch {
+        message: message.into(),
+        retryable: false,
+    }
+}
+
+pub(crate) fn transient(message: impl Into<String>) -> Error {
+    Error::Fetch {
+        message: message.into(),
+        retryable: true,
+    }
+}
+
+/// Whether an address is outside every private, local and reserved range.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_unspecified()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
+                || a >= 224)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xfe00) == 0xfc00 // unique local
+                    || (first & 0xffc0) == 0xfe80) // link local
+            }
+        },
+    }
+}
+
+/// The resolver's refusal: the name resolves to no public address. A type of its own,
+/// so the fetcher recognises it among the error's sources without reading its text.
+#[derive(Debug, thiserror::Error)]
+#[error("{host} resolves to no public address")]
+struct NoPublicAddress {
+    host: String,
+}
+
+/// Resolves names and drops every non-public address.
+struct PublicOnlyResolver;
+
+impl Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let host = format!("{}:0", name.as_str());
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host(host)
+                .await?
+                .filter(|a| is_public(a.ip()))
+                .collect();
+            if addrs.is_empty() {
+                let refusal = NoPublicAddress {
+                    host: name.as_str().to_owned(),
+                };
+                return Err(Box::new(refusal) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(addrs.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// Whether the resolver refused the host (somewhere down the error's sources).
+fn refused_by_resolver(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.downcast_ref::<NoPublicAddress>().is_some() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// An HTTP client for outside-chosen addresses: no redirects, no proxy (a proxy from
+/// HTTP_PROXY/HTTPS_PROXY would resolve the host itself, past the public-address
+/// resolver), public addresses only unless `allow_private`.
+pub(crate) fn client(allow_private: bool, timeout: Duration) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(5));
+    if !allow_private {
+        builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
+    }
+    builder
+        .build()
+        .map_err(|e| Error::unexpected("building an outbound HTTP client", e))
+}
+
+/// Parses `raw` and refuses other schemes and literal non-public addresses.
+pub(crate) fn check_url(raw: &str, allow_private: bool) -> Result<Url> {
+    let url = Url::parse(raw).map_err(|e| refused(format!("not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refused(format!("scheme {} is not allowed", url.scheme())));
+    }
+    let literal = match url.host() {
+        None => return Err(refused("the URL has no host")),
+        Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+        Some(Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+        Some(Host::Domain(_)) => None,
+    };
+    if let Some(ip) = literal.filter(|ip| !allow_private && !is_public(*ip)) {
+        return Err(refused(format!("address {ip} is not public")));
+    }
+    Ok(url)
+}
+
+/// A request that could not be sent: refused when the resolver refused the host, else
+/// worth retrying.
+pub(crate) fn send_error(error: &reqwest::Error, what: &str) -> Error {
+    if refused_by_resolver(error) {
+        refused(format!("refused: {error}"))
+    } else {
+        transient(format!("{what} failed: {error}"))
+    }
+}
+
+/// An answer other than 2xx: 5xx and 429 are worth retrying, the rest is final.
+pub(crate) fn answer_error(status: reqwest::StatusCode, what: &str) -> Error {
+    let message = format!("{what} answered {status}");
+    if status.is_server_error() || status.as_u16() == 429 {
+        transient(message)
+    } else {
+        refused(message)
+    }
+}
