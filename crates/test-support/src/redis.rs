@@ -1,5 +1,6 @@
 //! A Redis for tests: `TEST_REDIS_URL`, or a throwaway `redis-server` (no persistence)
-//! started once per test process on a free port and stopped when the process exits.
+//! started once per test process on a free port and stopped when the process exits, or
+//! (cargo feature `testcontainers`) a container when no `redis-server` is installed.
 //! Tests share the server and keep apart by a key prefix of their own.
 
 use std::net::{TcpListener, TcpStream};
@@ -11,7 +12,29 @@ static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
 
 pub(crate) const HOW_TO_GET_ONE: &str = "no Redis for the tests: install redis-server (Debian: \
 `apt-get install -y redis-server`, or run scripts/install-test-services), or set \
-TEST_REDIS_URL=redis://host:6379";
+TEST_REDIS_URL=redis://host:6379, or enable the `testcontainers` feature of \
+imagegen-test-support with a running Docker engine";
+
+/// A Redis container, when `redis-server` is not installed.
+#[cfg(feature = "testcontainers")]
+fn container() -> Result<String, String> {
+    use testcontainers_modules::redis::{REDIS_PORT, Redis};
+    use testcontainers_modules::testcontainers::runners::SyncRunner;
+    let node = Redis::default()
+        .start()
+        .map_err(|e| format!("testcontainers could not start Redis: {e}"))?;
+    let port = node
+        .get_host_port_ipv4(REDIS_PORT)
+        .map_err(|e| format!("testcontainers: {e}"))?;
+    // The container lives as long as the process.
+    std::mem::forget(node);
+    Ok(format!("redis://127.0.0.1:{port}"))
+}
+
+#[cfg(not(feature = "testcontainers"))]
+fn container() -> Result<String, String> {
+    Err("the `testcontainers` feature is off".to_owned())
+}
 
 /// A Redis server and a key prefix no other test uses.
 #[derive(Debug, Clone)]
@@ -29,7 +52,9 @@ pub fn redis() -> TestRedis {
     let url = SERVER
         .get_or_init(|| match std::env::var("TEST_REDIS_URL") {
             Ok(url) => Ok(url),
-            Err(_) => start(&[]).map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
+            Err(_) => start(&[])
+                .or_else(|local| container().map_err(|e| format!("{local}; {e}")))
+                .map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
         })
         .as_ref()
         .unwrap_or_else(|message| panic!("{message}"));
