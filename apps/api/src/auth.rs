@@ -14,6 +14,12 @@ use crate::ApiError;
 /// The verified caller.
 pub struct CurrentUser(pub Caller);
 
+/// The verified caller and when its token expires: streams close then.
+pub struct CurrentSession {
+    pub caller: Caller,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 fn query_token(parts: &Parts) -> Option<String> {
     let query = parts.uri.query()?;
     url::form_urlencoded::parse(query.as_bytes())
@@ -22,6 +28,18 @@ fn query_token(parts: &Parts) -> Option<String> {
 }
 
 impl FromRequestParts<Arc<Services>> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        services: &Arc<Services>,
+    ) -> Result<Self, Self::Rejection> {
+        let session = CurrentSession::from_request_parts(parts, services).await?;
+        Ok(Self(session.caller))
+    }
+}
+
+impl FromRequestParts<Arc<Services>> for CurrentSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -39,8 +57,8 @@ impl FromRequestParts<Arc<Services>> for CurrentUser {
             .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;
         services
             .tokens
-            .verify(token.trim())
-            .map(CurrentUser)
+            .verify_with_expiry(token.trim())
+            .map(|(caller, expires_at)| Self { caller, expires_at })
             .map_err(|_| ApiError::Unauthorized("the token is invalid or expired".into()))
     }
 }

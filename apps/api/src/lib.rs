@@ -32,6 +32,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::health::router())
         .merge(routes::generations::router())
         .merge(routes::events::router())
+        .merge(routes::ws::router())
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
         .merge(routes::admin::router())

@@ -1,7 +1,8 @@
 //! The HTTP server loop: hyper with a header-read timeout (a client that trickles its
 //! request headers, or sends nothing, is cut off instead of holding a socket forever),
-//! the peer's address on every request (for per-source limits), and a graceful
-//! shutdown that waits for open connections to finish.
+//! the peer's address on every request (for per-source limits), upgrades (WebSocket),
+//! and a graceful shutdown that waits for open connections to finish. (An upgraded
+//! connection leaves hyper; its WebSocket task closes itself on shutdown.)
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -11,9 +12,9 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 /// How long a client may take to send its request headers.
@@ -24,7 +25,7 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets open
 /// connections finish.
 pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
-    let graceful = GracefulShutdown::new();
+    let open = TaskTracker::new();
     // HTTP/1.1 only: the server-sent events need nothing more, and a protocol sniffer
     // would wait, without a timeout, for the first byte of a silent client.
     let mut builder = http1::Builder::new();
@@ -51,14 +52,27 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                 .insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request)
         });
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
+        let shutdown = shutdown.clone();
+        open.spawn(async move {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = shutdown.cancelled() => {
+                    // Finish the request in flight, take no next one.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = ended {
                 tracing::debug!(%error, "connection ended with an error");
             }
         });
     }
-    if tokio::time::timeout(CLOSE_TIMEOUT, graceful.shutdown())
+    open.close();
+    if tokio::time::timeout(CLOSE_TIMEOUT, open.wait())
         .await
         .is_err()
     {

@@ -75,18 +75,32 @@ impl JwtCodec {
     /// `Invalid` for a bad signature, an expired token or missing claims; `Role` for an
     /// unknown role.
     pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
+        self.verify_with_expiry(token).map(|(caller, _)| caller)
+    }
+
+    /// The caller a token stands for, and when the token expires (a stream opened with
+    /// it is closed then).
+    ///
+    /// # Errors
+    /// As [`JwtCodec::verify`].
+    pub fn verify_with_expiry(
+        &self,
+        token: &str,
+    ) -> Result<(Caller, chrono::DateTime<Utc>), TokenError> {
         let claims =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default();
         let role = match claims.role.as_str() {
             "user" | "authenticated" => Role::User,
             "admin" => Role::Admin,
             other => return Err(TokenError::Role(other.to_owned())),
         };
-        Ok(Caller {
+        let caller = Caller {
             user_id: UserId::from_uuid(claims.sub),
             organization_id: OrganizationId::from_uuid(claims.org_id),
             role,
-        })
+        };
+        Ok((caller, expires_at))
     }
 }
 

@@ -27,16 +27,16 @@ fn to_sse(event: StoredEvent) -> Event {
 }
 
 /// The SSE response for a session's events: first the reconnection delay, then the
-/// events; when `ends_with_reconnect` (the server is shutting down) a final
-/// `event: reconnect` tells the client to come back, to another instance, with its
-/// `Last-Event-ID`.
+/// events; when the events end, `last_word` may name a final event: `reconnect` (the
+/// server is shutting down: come back, to another instance, with `Last-Event-ID`) or
+/// `token_expired` (come back with a fresh token).
 pub fn sse_response(
     events: impl Stream<Item = StoredEvent> + Send + 'static,
-    ends_with_reconnect: impl std::future::Future<Output = bool> + Send + 'static,
+    last_word: impl std::future::Future<Output = Option<&'static str>> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let first = futures::stream::once(async { Ok(Event::default().retry(RETRY)) });
-    let last = futures::stream::once(ends_with_reconnect).filter_map(|reconnect| async move {
-        reconnect.then(|| Ok(Event::default().event("reconnect").data("{}")))
+    let last = futures::stream::once(last_word).filter_map(|word| async move {
+        word.map(|name| Ok(Event::default().event(name).data("{}")))
     });
     Sse::new(
         first

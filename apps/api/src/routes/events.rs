@@ -17,7 +17,7 @@ use imagegen_bootstrap::Services;
 use imagegen_realtime::{authorize_channels, session_events, sse_response};
 
 use crate::ApiError;
-use crate::auth::CurrentUser;
+use crate::auth::CurrentSession;
 
 /// The most channels one stream may watch (each costs an authorization check and
 /// filtering work per event).
@@ -35,7 +35,7 @@ fn query_values<'a>(uri: &'a Uri, key: &'a str) -> impl Iterator<Item = String> 
 
 async fn events(
     State(services): State<Arc<Services>>,
-    CurrentUser(caller): CurrentUser,
+    CurrentSession { caller, expires_at }: CurrentSession,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -72,11 +72,23 @@ async fn events(
         channels,
         resume_after,
     )
-    .await?
-    .take_until(services.shutdown.clone().cancelled_owned());
+    .await?;
+    // The stream ends at shutdown or when the token expires, and says which.
     let shutdown = services.shutdown.clone();
-    // Checked when the event stream has ended: a shutdown asks the client back.
-    let reconnect = async move { shutdown.is_cancelled() };
+    let left = (expires_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    let end = tokio::time::sleep(left);
+    let ended = async move {
+        tokio::select! {
+            () = shutdown.cancelled() => "reconnect",
+            () = end => "token_expired",
+        }
+    };
+    let ended = futures::FutureExt::shared(ended);
+    let stream = stream.take_until(ended.clone());
+    // Checked when the event stream has ended: names the reason, if it was one of these.
+    let last_word = async move { futures::FutureExt::now_or_never(ended) };
     let headers = [
         // Proxies (nginx) must not buffer a stream, nor caches keep it.
         (
@@ -85,5 +97,5 @@ async fn events(
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     ];
-    Ok((headers, sse_response(stream, reconnect)))
+    Ok((headers, sse_response(stream, last_word)))
 }

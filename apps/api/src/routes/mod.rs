@@ -6,6 +6,7 @@ pub mod generations;
 pub mod health;
 pub mod images;
 pub mod webhooks;
+pub mod ws;
 
 use imagegen_application::Error;
 

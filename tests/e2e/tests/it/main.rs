@@ -20,3 +20,5 @@ mod support;
 mod two_instances;
 mod waiting;
 mod webhooks;
+mod ws;
+mod ws_client;

@@ -1,6 +1,6 @@
 //! The SSE stream's framing: headers that stop proxies from buffering it, the
 //! reconnection delay first, and, when the server shuts down, a last `reconnect` event
-//! before the end.
+//! before the end (`token_expired` when the token runs out).
 
 use futures::StreamExt;
 
@@ -77,4 +77,31 @@ async fn clients_that_trickle_their_headers_or_send_nothing_are_cut_off() {
         .unwrap();
     assert_eq!(ok.status(), 200);
     api.stop().await;
+}
+
+#[tokio::test]
+async fn a_stream_ends_with_token_expired_when_its_token_expires() {
+    use imagegen_application::{Caller, Role};
+    let api = start().await;
+    let alice = user();
+    let caller = Caller {
+        user_id: imagegen_domain::UserId::from_uuid(alice.id),
+        organization_id: imagegen_domain::OrganizationId::from_uuid(alice.org),
+        role: Role::User,
+    };
+    let short = imagegen_bootstrap::JwtCodec::new(crate::support::SECRET.as_bytes())
+        .issue(&caller, chrono::Duration::seconds(1))
+        .unwrap();
+    let response = api
+        .http
+        .get(format!("{}/v1/events?access_token={short}", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body = tokio::time::timeout(std::time::Duration::from_secs(30), response.text())
+        .await
+        .expect("the stream outlived its token")
+        .unwrap();
+    assert!(body.contains("event: token_expired"), "{body}");
 }

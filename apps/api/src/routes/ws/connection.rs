@@ -1,0 +1,160 @@
+//! One WebSocket connection: reads the client's commands, forwards the events of its
+//! subscriptions in order, pings while idle, and closes with a code the client can act
+//! on when its token expires (4001), when it falls too far behind (4008), or when the
+//! api shuts down (1012).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures::{SinkExt, Stream, StreamExt};
+use imagegen_application::Channel;
+use imagegen_application::ports::{StoredEvent, StreamPosition};
+use imagegen_bootstrap::Services;
+use imagegen_realtime::{authorize_channels, session_events};
+use tokio_stream::StreamMap;
+
+use super::protocol::{self, ClientMessage};
+use crate::auth::CurrentSession;
+
+/// The most channels one connection may watch at once, as for SSE.
+const MAX_CHANNELS: usize = 32;
+/// A ping this often keeps proxies from closing an idle connection.
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// A client that takes longer than this to take one message is too slow: it is cut
+/// off and resumes with `since`, rather than holding events in our memory.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A subscription's events; `None` once its session ended (the store is unreachable).
+type Events = Pin<Box<dyn Stream<Item = Option<StoredEvent>> + Send>>;
+
+struct Connection {
+    services: Arc<Services>,
+    session: CurrentSession,
+    subscriptions: StreamMap<String, Events>,
+}
+
+pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSession) {
+    let (mut sink, mut incoming) = socket.split();
+    let left = (session.expires_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    let expiry = tokio::time::sleep(left);
+    tokio::pin!(expiry);
+    let mut heartbeat =
+        tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let shutdown = services.shutdown.clone();
+    let mut connection = Connection {
+        services,
+        session,
+        subscriptions: StreamMap::new(),
+    };
+    tracing::info!(user.id = %connection.session.caller.user_id, "websocket opened");
+    loop {
+        let outgoing = tokio::select! {
+            frame = incoming.next() => match frame {
+                Some(Ok(Message::Text(text))) => Some(connection.command(&text).await),
+                Some(Ok(Message::Binary(_))) => Some(protocol::error("invalid_message", "messages are JSON text", None)),
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(_)) => None,
+            },
+            Some((channel, event)) = connection.subscriptions.next(), if !connection.subscriptions.is_empty() => {
+                Some(match event {
+                    Some(event) => protocol::event(&channel, &event),
+                    None => {
+                        connection.subscriptions.remove(&channel);
+                        protocol::error("unavailable", "the events cannot be read now; subscribe again with since", Some(&channel))
+                    }
+                })
+            }
+            () = &mut expiry => {
+                let _ = sink.send(protocol::close(protocol::CLOSE_TOKEN_EXPIRED, "token expired")).await;
+                break;
+            }
+            () = shutdown.cancelled() => {
+                let _ = sink.send(protocol::close(protocol::CLOSE_SERVICE_RESTART, "service restart")).await;
+                break;
+            }
+            _ = heartbeat.tick() => Some(Message::Ping(Default::default())),
+        };
+        if let Some(message) = outgoing {
+            match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => break,
+                Err(_) => {
+                    tracing::info!("websocket client too slow; closing");
+                    let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow");
+                    let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
+                    break;
+                }
+            }
+        }
+    }
+    tracing::info!("websocket closed");
+}
+
+impl Connection {
+    /// Handles one command; returns the answer.
+    async fn command(&mut self, text: &str) -> Message {
+        match serde_json::from_str::<ClientMessage>(text) {
+            Ok(ClientMessage::Ping) => protocol::pong(),
+            Ok(ClientMessage::Subscribe { channel, since }) => {
+                self.subscribe(channel, since.map(StreamPosition)).await
+            }
+            Ok(ClientMessage::Unsubscribe { channel }) => {
+                match self.subscriptions.remove(&channel) {
+                    Some(_) => protocol::unsubscribed(&channel),
+                    None => {
+                        protocol::error("not_subscribed", "no such subscription", Some(&channel))
+                    }
+                }
+            }
+            Err(error) => protocol::error("invalid_message", &error.to_string(), None),
+        }
+    }
+
+    async fn subscribe(&mut self, name: String, since: Option<StreamPosition>) -> Message {
+        let channel = match name.parse::<Channel>() {
+            Ok(channel) => channel,
+            Err(error) => {
+                return protocol::error("invalid_channel", &error.to_string(), Some(&name));
+            }
+        };
+        if !self.subscriptions.contains_key(&name) && self.subscriptions.len() >= MAX_CHANNELS {
+            let message = format!("at most {MAX_CHANNELS} channels per connection");
+            return protocol::error("too_many_channels", &message, Some(&name));
+        }
+        let services = &self.services;
+        let caller = &self.session.caller;
+        if let Err(error) =
+            authorize_channels(caller, &[channel], services.repository.as_ref()).await
+        {
+            let code = match error {
+                imagegen_application::Error::Forbidden(_) => "forbidden",
+                _ => "unavailable",
+            };
+            return protocol::error(code, &error.to_string(), Some(&name));
+        }
+        let events = session_events(
+            &services.hub,
+            services.event_store.clone(),
+            vec![channel],
+            since,
+        )
+        .await;
+        match events {
+            Ok(events) => {
+                let events: Events = Box::pin(
+                    events
+                        .map(Some)
+                        .chain(futures::stream::once(async { None })),
+                );
+                // A second subscribe to a channel replaces the first (a new `since`).
+                self.subscriptions.insert(name.clone(), events);
+                protocol::subscribed(&name)
+            }
+            Err(error) => protocol::error("unavailable", &error.to_string(), Some(&name)),
+        }
+    }
+}

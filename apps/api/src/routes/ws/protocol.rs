@@ -1,0 +1,68 @@
+//! The WebSocket messages, JSON text frames with a `type`.
+//!
+//! From the client: `{"type":"subscribe","channel":..,"since"?:position}`,
+//! `{"type":"unsubscribe","channel":..}`, `{"type":"ping"}`.
+//! From the server: `event` (the channel, the stream position and the same envelope as
+//! SSE's `data:`), `subscribed`, `unsubscribed`, `error` (a stable `code`), `pong`.
+
+use axum::extract::ws::{CloseFrame, Message};
+use imagegen_application::ports::StoredEvent;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Close code when the token expired: reconnect with a fresh token.
+pub const CLOSE_TOKEN_EXPIRED: u16 = 4001;
+/// Close code when the client fell too far behind: reconnect with `since`.
+pub const CLOSE_TOO_SLOW: u16 = 4008;
+/// Close code on shutdown ("service restart"): reconnect, to another instance.
+pub const CLOSE_SERVICE_RESTART: u16 = 1012;
+
+/// A client's message.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    Subscribe { channel: String, since: Option<u64> },
+    Unsubscribe { channel: String },
+    Ping,
+}
+
+fn text(value: &Value) -> Message {
+    Message::Text(value.to_string().into())
+}
+
+pub fn event(channel: &str, event: &StoredEvent) -> Message {
+    text(&json!({
+        "type": "event",
+        "channel": channel,
+        "position": event.position.0,
+        "data": event.envelope,
+    }))
+}
+
+pub fn subscribed(channel: &str) -> Message {
+    text(&json!({ "type": "subscribed", "channel": channel }))
+}
+
+pub fn unsubscribed(channel: &str) -> Message {
+    text(&json!({ "type": "unsubscribed", "channel": channel }))
+}
+
+pub fn pong() -> Message {
+    text(&json!({ "type": "pong" }))
+}
+
+/// An error with a stable `code`; `channel` when it concerns one.
+pub fn error(code: &str, message: &str, channel: Option<&str>) -> Message {
+    let mut value = json!({ "type": "error", "code": code, "message": message });
+    if let Some(channel) = channel {
+        value["channel"] = json!(channel);
+    }
+    text(&value)
+}
+
+pub fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}
