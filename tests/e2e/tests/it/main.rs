@@ -17,6 +17,7 @@ mod redis_restart;
 mod resume;
 mod streams;
 mod support;
+mod tokens;
 mod two_instances;
 mod waiting;
 mod webhooks;

@@ -81,17 +81,8 @@ async fn clients_that_trickle_their_headers_or_send_nothing_are_cut_off() {
 
 #[tokio::test]
 async fn a_stream_ends_with_token_expired_when_its_token_expires() {
-    use imagegen_application::{Caller, Role};
     let api = start().await;
-    let alice = user();
-    let caller = Caller {
-        user_id: imagegen_domain::UserId::from_uuid(alice.id),
-        organization_id: imagegen_domain::OrganizationId::from_uuid(alice.org),
-        role: Role::User,
-    };
-    let short = imagegen_bootstrap::JwtCodec::new(crate::support::SECRET.as_bytes())
-        .issue(&caller, chrono::Duration::seconds(1))
-        .unwrap();
+    let short = crate::tokens::expiring_token(&user(), 1);
     let response = api
         .http
         .get(format!("{}/v1/events?access_token={short}", api.base))

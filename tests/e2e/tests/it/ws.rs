@@ -2,11 +2,10 @@
 //! resume with `since`, authorization at every subscribe, stable error codes, and
 //! closes the client can act on (expired token, shutdown).
 
-use imagegen_application::{Caller, Role};
-use imagegen_bootstrap::JwtCodec;
 use serde_json::{Value, json};
 
-use crate::support::{SECRET, start, user};
+use crate::support::{start, user};
+use crate::tokens::expiring_token;
 use crate::ws_client::{Received, SERVICE_RESTART, WsClient};
 
 /// The `sequence` of each event of `generation`, in the order received.
@@ -117,14 +116,7 @@ async fn another_users_channel_and_bad_messages_get_stable_error_codes() {
 async fn a_connection_closes_with_4001_when_its_token_expires_and_1012_on_shutdown() {
     let api = start().await;
     let alice = user();
-    let caller = Caller {
-        user_id: imagegen_domain::UserId::from_uuid(alice.id),
-        organization_id: imagegen_domain::OrganizationId::from_uuid(alice.org),
-        role: Role::User,
-    };
-    let short = JwtCodec::new(SECRET.as_bytes())
-        .issue(&caller, chrono::Duration::seconds(1))
-        .unwrap();
+    let short = expiring_token(&alice, 1);
     let mut expiring = WsClient::connect(&api.base, &short).await;
     assert_eq!(expiring.close_code().await, Some(4001));
 
