@@ -13,6 +13,7 @@ mod json;
 mod routes;
 mod serve;
 mod source;
+mod stream_cap;
 
 use std::sync::Arc;
 

@@ -128,6 +128,7 @@ pub async fn start_system(
         clock,
         public_base_url,
         shutdown,
+        streams: Arc::new(tokio::sync::Semaphore::new(config.limits.max_streams)),
     };
     Ok(System {
         mode,

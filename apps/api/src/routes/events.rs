@@ -52,6 +52,7 @@ async fn events(
         channels.push(Channel::User(caller.user_id));
     }
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
+    let permit = crate::stream_cap::admit(&services)?;
     let last_event_id = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -86,7 +87,11 @@ async fn events(
         }
     };
     let ended = futures::FutureExt::shared(ended);
-    let stream = stream.take_until(ended.clone());
+    // The permit goes with the stream and returns when it is dropped.
+    let stream = stream.take_until(ended.clone()).map(move |event| {
+        let _held = &permit;
+        event
+    });
     // Checked when the event stream has ended: names the reason, if it was one of these.
     let last_word = async move { futures::FutureExt::now_or_never(ended) };
     let headers = [

@@ -1,4 +1,4 @@
-//! Per-user limits on creating generations.
+//! Limits: per-user creation, webhook deliveries per source, event streams per instance.
 
 use super::{Vars, parse};
 use crate::BootstrapError;
@@ -13,6 +13,9 @@ pub struct LimitSettings {
     /// Webhook deliveries per sending address per minute
     /// (`IMAGEGEN_WEBHOOK_RATE_PER_MINUTE`).
     pub webhooks_per_minute: u32,
+    /// Event streams (SSE and WebSocket) one api instance holds at once
+    /// (`IMAGEGEN_MAX_CONNECTIONS`); more are refused with 503 before they start.
+    pub max_streams: usize,
 }
 
 pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError> {
@@ -32,6 +35,17 @@ pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError>
         "IMAGEGEN_WEBHOOK_RATE_PER_MINUTE",
         "a whole number from 1",
     )?;
+    let max_streams: usize = parse(
+        vars.get("IMAGEGEN_MAX_CONNECTIONS").unwrap_or("20000"),
+        "IMAGEGEN_MAX_CONNECTIONS",
+        "a whole number from 1",
+    )?;
+    if max_streams == 0 {
+        return Err(BootstrapError::config(
+            "IMAGEGEN_MAX_CONNECTIONS",
+            "must be at least 1",
+        ));
+    }
     if webhooks_per_minute == 0 {
         return Err(BootstrapError::config(
             "IMAGEGEN_WEBHOOK_RATE_PER_MINUTE",
@@ -54,5 +68,6 @@ pub(super) fn parse_limits(vars: &Vars) -> Result<LimitSettings, BootstrapError>
         create_per_minute,
         max_in_flight,
         webhooks_per_minute,
+        max_streams,
     })
 }

@@ -15,6 +15,7 @@ mod flow;
 mod modes;
 mod redis_restart;
 mod resume;
+mod stream_cap;
 mod streams;
 mod support;
 mod tokens;

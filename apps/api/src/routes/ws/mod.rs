@@ -35,12 +35,16 @@ async fn upgrade(
     State(services): State<Arc<Services>>,
     session: CurrentSession,
     upgrade: WebSocketUpgrade,
-) -> Response {
-    upgrade
+) -> Result<Response, crate::ApiError> {
+    let permit = crate::stream_cap::admit(&services)?;
+    Ok(upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| connection::run(socket, services, session))
+        .on_upgrade(move |socket| async move {
+            connection::run(socket, services, session).await;
+            drop(permit);
+        }))
 }
