@@ -34,6 +34,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::generations::router())
         .merge(routes::events::router())
         .merge(routes::ws::router())
+        .merge(routes::long_poll::router())
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
         .merge(routes::admin::router())

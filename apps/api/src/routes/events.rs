@@ -27,22 +27,26 @@ pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/events", get(events))
 }
 
-fn query_values<'a>(uri: &'a Uri, key: &'a str) -> impl Iterator<Item = String> + 'a {
+pub fn query_values<'a>(uri: &'a Uri, key: &'a str) -> impl Iterator<Item = String> + 'a {
     url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
         .filter(move |(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
 }
 
-async fn events(
-    State(services): State<Arc<Services>>,
-    CurrentSession { caller, expires_at }: CurrentSession,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<impl IntoResponse, ApiError> {
-    if query_values(&uri, "channel").nth(MAX_CHANNELS).is_some() {
-        return Err(Error::Invalid(format!("at most {MAX_CHANNELS} channels per stream")).into());
+/// The `channel` parameters (at most 32), or the caller's own user channel.
+///
+/// # Errors
+/// `Invalid` for too many channels or one that does not parse.
+pub fn channels_of(
+    uri: &Uri,
+    caller: &imagegen_application::Caller,
+) -> Result<Vec<Channel>, Error> {
+    if query_values(uri, "channel").nth(MAX_CHANNELS).is_some() {
+        return Err(Error::Invalid(format!(
+            "at most {MAX_CHANNELS} channels per stream"
+        )));
     }
-    let mut channels = query_values(&uri, "channel")
+    let mut channels = query_values(uri, "channel")
         .map(|raw| {
             raw.parse::<Channel>()
                 .map_err(|e| Error::Invalid(e.to_string()))
@@ -51,6 +55,16 @@ async fn events(
     if channels.is_empty() {
         channels.push(Channel::User(caller.user_id));
     }
+    Ok(channels)
+}
+
+async fn events(
+    State(services): State<Arc<Services>>,
+    CurrentSession { caller, expires_at }: CurrentSession,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<impl IntoResponse, ApiError> {
+    let channels = channels_of(&uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
     let permit = crate::stream_cap::admit(&services)?;
     let last_event_id = headers

@@ -1,9 +1,10 @@
-//! `POST /v1/generations`, `GET /v1/generations/{id}`, `GET /v1/generations`.
+//! `POST /v1/generations`, `GET /v1/generations/{id}` (with `?wait=`, see `long_poll`),
+//! `GET /v1/generations`.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -44,17 +45,21 @@ async fn create(
         .into_response())
 }
 
+#[derive(Deserialize)]
+struct ShowQuery {
+    /// Seconds to wait for a change from the client's `If-None-Match`.
+    wait: Option<u64>,
+}
+
 async fn show(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<GenerationOut>, ApiError> {
+    headers: HeaderMap,
+    AppQuery(query): AppQuery<ShowQuery>,
+) -> Result<Response, ApiError> {
     let id: GenerationId = parse_id(&id, "generation")?;
-    let generation = services.get_generation.execute(&caller, id).await?;
-    Ok(Json(GenerationOut::new(
-        &generation,
-        &services.public_base_url,
-    )))
+    super::long_poll::show(&services, &caller, id, &headers, query.wait).await
 }
 
 #[derive(Deserialize)]

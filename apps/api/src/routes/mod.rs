@@ -5,6 +5,7 @@ pub mod events;
 pub mod generations;
 pub mod health;
 pub mod images;
+pub mod long_poll;
 pub mod webhooks;
 pub mod ws;
 

@@ -12,6 +12,7 @@ mod distributed;
 mod edges;
 mod faults;
 mod flow;
+mod long_poll;
 mod modes;
 mod redis_restart;
 mod resume;

@@ -1,0 +1,132 @@
+//! Fallbacks for clients that cannot stream. `GET /v1/generations/{id}?wait=S` with
+//! `If-None-Match` answers as soon as the generation differs from the client's copy (its
+//! `ETag`, which names the version), or `304` after `S` seconds (at most 60) with nothing
+//! changed. `GET /v1/events/poll?channel=..&after=P&limit=N` returns the events after a
+//! position as one JSON page with `next_position`, under the same access rule as SSE.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures::StreamExt;
+use imagegen_application::ports::StreamPosition;
+use imagegen_application::{Caller, Channel, Error};
+use imagegen_bootstrap::Services;
+use imagegen_domain::{Generation, GenerationId};
+use imagegen_realtime::{authorize_channels, session_events};
+use serde_json::json;
+
+use super::events::{channels_of, query_values};
+use crate::ApiError;
+use crate::auth::CurrentUser;
+use crate::dto::GenerationOut;
+
+/// The longest `wait`, in seconds.
+const MOST_WAIT_SECS: u64 = 60;
+/// Events per poll page by default, and at most.
+const PAGE: (usize, usize) = (100, 500);
+
+pub fn router() -> Router<Arc<Services>> {
+    Router::new().route("/v1/events/poll", get(poll))
+}
+
+/// The generation's `ETag`: it changes with every move.
+fn etag(generation: &Generation) -> String {
+    format!("\"{}-{}\"", generation.id(), generation.version())
+}
+
+fn answer(services: &Services, generation: &Generation, tag: &str) -> Response {
+    let out = GenerationOut::new(generation, &services.public_base_url);
+    let mut response = Json(out).into_response();
+    if let Ok(value) = HeaderValue::from_str(tag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// `GET /v1/generations/{id}`, waiting up to `wait` seconds for a change when the
+/// client sent the current `ETag` in `If-None-Match`.
+pub async fn show(
+    services: &Services,
+    caller: &Caller,
+    id: GenerationId,
+    headers: &HeaderMap,
+    wait_secs: Option<u64>,
+) -> Result<Response, ApiError> {
+    let known = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let wait = Duration::from_secs(wait_secs.unwrap_or(0).min(MOST_WAIT_SECS));
+    // Watch before reading, so a move committed in between is not missed.
+    let mut moves = match (&known, wait.is_zero()) {
+        (Some(_), false) => {
+            let channels = vec![Channel::Generation(id)];
+            let events =
+                session_events(&services.hub, services.event_store.clone(), channels, None).await?;
+            Some(Box::pin(events))
+        }
+        _ => None,
+    };
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let generation = services.get_generation.execute(caller, id).await?;
+        let tag = etag(&generation);
+        let unchanged = known.as_deref().is_some_and(|known| {
+            known
+                .split(',')
+                .any(|k| k.trim().trim_start_matches("W/") == tag)
+        });
+        if !unchanged {
+            return Ok(answer(services, &generation, &tag));
+        }
+        let moved = match moves.as_mut() {
+            Some(moves) => tokio::select! {
+                moved = tokio::time::timeout_at(deadline, moves.next()) => matches!(moved, Ok(Some(_))),
+                () = services.shutdown.cancelled() => false,
+            },
+            None => false,
+        };
+        if !moved {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            if let Ok(value) = HeaderValue::from_str(&tag) {
+                response.headers_mut().insert(header::ETAG, value);
+            }
+            return Ok(response);
+        }
+    }
+}
+
+async fn poll(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    uri: Uri,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let channels = channels_of(&uri, &caller)?;
+    authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
+    let number = |key: &str| -> Result<Option<u64>, Error> {
+        query_values(&uri, key)
+            .next()
+            .map(|raw| raw.trim().parse::<u64>())
+            .transpose()
+            .map_err(|_| Error::Invalid(format!("{key} must be a whole number")))
+    };
+    let after = StreamPosition(number("after")?.unwrap_or(0));
+    let limit = number("limit")?
+        .map_or(PAGE.0, |n| n as usize)
+        .clamp(1, PAGE.1);
+    let events = services
+        .event_store
+        .read_after(after, &channels, limit)
+        .await?;
+    let next = events.last().map_or(after, |event| event.position);
+    let events: Vec<_> = events
+        .iter()
+        .map(|event| json!({ "position": event.position.0, "data": event.envelope }))
+        .collect();
+    Ok(Json(json!({ "events": events, "next_position": next.0 })))
+}
