@@ -4,9 +4,11 @@
 //! - `store`: saves generations with their events (create, then a save of two moves).
 //! - `replay`: reads "events after P" for one channel, page by page.
 //! - `queue`: enqueues no-op jobs and runs them; latency is enqueue -> handler start.
+//! - `idle`: holds idle SSE or WebSocket streams open; the server's memory per stream.
 
 use clap::{Parser, Subcommand};
 
+mod idle;
 mod queue;
 mod replay;
 mod stats;
@@ -57,6 +59,33 @@ enum Command {
         #[arg(long)]
         paced: Option<u32>,
     },
+    /// Hold idle event streams against a running server: its memory per connection.
+    Idle {
+        /// The server's address (`127.0.0.1:8080`).
+        #[arg(long)]
+        server: std::net::SocketAddr,
+        #[arg(long, value_enum, default_value = "sse")]
+        transport: idle::Transport,
+        /// SSE: path and query; WebSocket: path.
+        #[arg(long, default_value = "/v1/events")]
+        path: String,
+        #[arg(long, env = "IMAGEGEN_TOKEN", default_value = "")]
+        token: String,
+        /// The channel each WebSocket subscribes to.
+        #[arg(long, default_value = "system")]
+        channel: String,
+        #[arg(long, default_value_t = 5_000)]
+        connections: usize,
+        /// Source addresses 127.0.0.1..=127.0.0.N.
+        #[arg(long, default_value_t = 4)]
+        sources: usize,
+        /// The server's process id, for its memory.
+        #[arg(long)]
+        pid: u32,
+        /// Seconds to wait after opening before measuring.
+        #[arg(long, default_value_t = 3)]
+        settle_secs: u64,
+    },
 }
 
 #[tokio::main]
@@ -82,6 +111,30 @@ async fn main() -> std::process::ExitCode {
         } => {
             let (database, redis) = (database_url.as_deref(), redis_url.as_deref());
             queue::run(database, redis, jobs, concurrency, paced).await
+        }
+        Command::Idle {
+            server,
+            transport,
+            path,
+            token,
+            channel,
+            connections,
+            sources,
+            pid,
+            settle_secs,
+        } => {
+            idle::run(idle::Idle {
+                server,
+                transport,
+                path,
+                token,
+                channel,
+                connections,
+                sources,
+                pid,
+                settle: std::time::Duration::from_secs(settle_secs),
+            })
+            .await
         }
     };
     match result {

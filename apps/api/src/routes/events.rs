@@ -76,7 +76,7 @@ async fn events(
         .map(|raw| raw.trim().parse::<u64>().map(StreamPosition))
         .transpose()
         .map_err(|_| Error::Invalid("Last-Event-ID must be a stream position".into()))?;
-    tracing::info!(
+    tracing::debug!(
         channels = channels.len(),
         resume = resume_after.map(|p| p.0),
         "event stream opened"

@@ -50,7 +50,7 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
         session,
         subscriptions: StreamMap::new(),
     };
-    tracing::info!(user.id = %connection.session.caller.user_id, "websocket opened");
+    tracing::debug!(user.id = %connection.session.caller.user_id, "websocket opened");
     loop {
         let outgoing = tokio::select! {
             frame = incoming.next() => match frame {
@@ -91,7 +91,7 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
             }
         }
     }
-    tracing::info!("websocket closed");
+    tracing::debug!("websocket closed");
 }
 
 impl Connection {

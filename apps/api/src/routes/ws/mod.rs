@@ -19,9 +19,9 @@ use imagegen_bootstrap::Services;
 use crate::auth::CurrentSession;
 
 /// Bytes read from the socket at a time.
-const READ_BUFFER: usize = 4 * 1024;
+const READ_BUFFER: usize = 2 * 1024;
 /// Bytes written before a flush.
-const WRITE_BUFFER: usize = 4 * 1024;
+const WRITE_BUFFER: usize = 2 * 1024;
 /// Bytes a connection may have waiting to be written before sends fail.
 const MAX_WRITE_BUFFER: usize = 256 * 1024;
 /// The largest message a client may send (they are small JSON commands).
