@@ -38,6 +38,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
         .merge(routes::admin::router())
+        .merge(routes::broadcast::router())
         .fallback(json::not_found)
         .layer(
             TraceLayer::new_for_http()

@@ -6,7 +6,7 @@ use imagegen_application::ports::{
     Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter,
 };
 use imagegen_application::use_cases::{
-    CreateGeneration, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
+    Announce, CreateGeneration, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
 };
 use imagegen_realtime::Hub;
 use imagegen_webhooks::Verifier;
@@ -23,6 +23,8 @@ pub struct Services {
     pub receive_webhook: ReceiveWebhook,
     /// The admin api's queue operations.
     pub operate_queues: OperateQueues,
+    /// The admin api's system broadcasts.
+    pub announce: Announce,
     /// For channel authorization.
     pub repository: Arc<dyn GenerationRepository>,
     /// For SSE resume.

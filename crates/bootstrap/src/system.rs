@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
-    CreateGeneration, CreationLimits, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
+    Announce, CreateGeneration, CreationLimits, GetGeneration, ListGenerations, OperateQueues,
+    ReceiveWebhook,
 };
 use imagegen_realtime::Hub;
 use imagegen_simulator::Simulator;
@@ -111,6 +112,7 @@ pub async fn start_system(
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin),
+        announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,
         queue: state.queue,

@@ -13,7 +13,7 @@ const CAPACITY: usize = 4_096;
 
 /// Broadcasts events to every subscriber in this process.
 pub struct MemoryEventBus {
-    sender: broadcast::Sender<StoredEvent>,
+    sender: broadcast::Sender<BusMessage>,
 }
 
 impl Default for MemoryEventBus {
@@ -34,13 +34,20 @@ impl MemoryEventBus {
 impl EventBus for MemoryEventBus {
     async fn publish(&self, event: &StoredEvent) -> Result<()> {
         // No subscriber is not an error: nobody is watching.
-        let _ = self.sender.send(event.clone());
+        let _ = self.sender.send(BusMessage::Event(event.clone()));
+        Ok(())
+    }
+
+    async fn announce(&self, announcement: &serde_json::Value) -> Result<()> {
+        let _ = self
+            .sender
+            .send(BusMessage::Announcement(announcement.clone()));
         Ok(())
     }
 
     async fn subscribe(&self) -> Result<EventSubscription> {
         let stream = BroadcastStream::new(self.sender.subscribe()).map(|item| match item {
-            Ok(event) => BusMessage::Event(event),
+            Ok(message) => message,
             Err(BroadcastStreamRecvError::Lagged(_)) => BusMessage::Lagged,
         });
         Ok(Box::pin(stream))

@@ -41,3 +41,26 @@ pub async fn every_subscriber_receives_published_events_in_order(bus: &impl Even
 pub async fn publishing_without_subscribers_succeeds(bus: &impl EventBus) {
     bus.publish(&events()[0]).await.unwrap();
 }
+
+pub async fn every_subscriber_receives_announcements_between_events(bus: &impl EventBus) {
+    let mut first = bus.subscribe().await.unwrap();
+    let mut second = bus.subscribe().await.unwrap();
+    let events = events();
+    let announcement = serde_json::json!({ "event_type": "SystemBroadcast", "payload": { "message": [1, "two"] } });
+    bus.publish(&events[0]).await.unwrap();
+    bus.announce(&announcement).await.unwrap();
+    bus.publish(&events[1]).await.unwrap();
+    let expected = [
+        BusMessage::Event(events[0].clone()),
+        BusMessage::Announcement(announcement.clone()),
+        BusMessage::Event(events[1].clone()),
+    ];
+    for subscription in [&mut first, &mut second] {
+        for message in &expected {
+            let got = tokio::time::timeout(Duration::from_secs(10), subscription.next())
+                .await
+                .unwrap();
+            assert_eq!(got.as_ref(), Some(message));
+        }
+    }
+}

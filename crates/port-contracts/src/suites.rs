@@ -110,6 +110,7 @@ macro_rules! event_bus_tests {
             use super::*;
             $crate::__contract_rules!($setup; event_bus; bus => (&*bus); [
                 every_subscriber_receives_published_events_in_order,
+                every_subscriber_receives_announcements_between_events,
                 publishing_without_subscribers_succeeds,
             ]);
         }

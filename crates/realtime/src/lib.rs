@@ -14,5 +14,5 @@ pub mod sse;
 
 pub use access::authorize_channels;
 pub use hub::Hub;
-pub use session::session_events;
+pub use session::{Delivery, session_events};
 pub use sse::sse_response;

@@ -16,6 +16,25 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::Hub;
 
+/// What a connection is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// A stored event, with its position.
+    Event(StoredEvent),
+    /// A `SystemBroadcast` to the `system` channel: no position, not resumable.
+    Announcement(serde_json::Value),
+}
+
+impl Delivery {
+    /// The stored event, if this is one.
+    pub fn into_event(self) -> Option<StoredEvent> {
+        match self {
+            Self::Event(event) => Some(event),
+            Self::Announcement(_) => None,
+        }
+    }
+}
+
 /// Events read from the store per round.
 const PAGE: usize = 500;
 
@@ -30,12 +49,12 @@ struct Session {
 }
 
 impl Session {
-    async fn next(&mut self) -> Option<StoredEvent> {
+    async fn next(&mut self) -> Option<Delivery> {
         loop {
             if let Some(event) = self.backlog.pop_front() {
                 if event.position > self.last {
                     self.last = event.position;
-                    return Some(event);
+                    return Some(Delivery::Event(event));
                 }
                 continue;
             }
@@ -61,6 +80,12 @@ impl Session {
                         self.backlog.push_back(event.clone());
                     }
                     BusMessage::Event(_) => {}
+                    BusMessage::Announcement(announcement)
+                        if self.channels.contains(&Channel::System) =>
+                    {
+                        return Some(Delivery::Announcement(announcement.clone()));
+                    }
+                    BusMessage::Announcement(_) => {}
                     BusMessage::Lagged => self.catching_up = true,
                 },
                 Err(RecvError::Lagged(missed)) => {
@@ -73,7 +98,8 @@ impl Session {
     }
 }
 
-/// The events of `channels` for one connection. With `resume_after` (the client's
+/// The events of `channels` for one connection, and announcements when `system` is
+/// one of them. With `resume_after` (the client's
 /// `Last-Event-ID`) it first sends every event after that position; without it, every
 /// event committed from now on. Either way nothing is lost if it falls behind.
 ///
@@ -84,7 +110,7 @@ pub async fn session_events(
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
     resume_after: Option<StreamPosition>,
-) -> Result<impl Stream<Item = StoredEvent> + Send + use<>> {
+) -> Result<impl Stream<Item = Delivery> + Send + use<>> {
     // Subscribe first: whatever commits after the position read below arrives live.
     let live = hub.subscribe();
     let last = match resume_after {

@@ -6,14 +6,25 @@ use std::time::Duration;
 
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::{Stream, StreamExt};
-use imagegen_application::ports::StoredEvent;
+
+use crate::session::Delivery;
 
 /// How often an idle stream sends a comment, so proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting (`retry:`).
 const RETRY: Duration = Duration::from_secs(2);
 
-fn to_sse(event: StoredEvent) -> Event {
+fn to_sse(delivery: Delivery) -> Event {
+    let event = match delivery {
+        Delivery::Event(event) => event,
+        // No `id:`: an announcement is not a stream position, and a browser keeps its
+        // last event id when a message has none.
+        Delivery::Announcement(announcement) => {
+            return Event::default()
+                .event("SystemBroadcast")
+                .data(announcement.to_string());
+        }
+    };
     let sse = Event::default()
         .id(event.position.0.to_string())
         .event(event.envelope.event_type.clone());
@@ -31,7 +42,7 @@ fn to_sse(event: StoredEvent) -> Event {
 /// server is shutting down: come back, to another instance, with `Last-Event-ID`) or
 /// `token_expired` (come back with a fresh token).
 pub fn sse_response(
-    events: impl Stream<Item = StoredEvent> + Send + 'static,
+    events: impl Stream<Item = Delivery> + Send + 'static,
     last_word: impl std::future::Future<Output = Option<&'static str>> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let first = futures::stream::once(async { Ok(Event::default().retry(RETRY)) });

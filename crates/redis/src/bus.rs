@@ -15,6 +15,14 @@ use redis::aio::PubSubStream;
 use crate::error::unavailable;
 use crate::{RedisError, RedisOptions};
 
+/// What goes over the channel: an event as it was stored, or an announcement.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum Wire {
+    Event(StoredEvent),
+    Announcement { announcement: serde_json::Value },
+}
+
 /// The first pause before resubscribing, doubled up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -77,8 +85,11 @@ impl Subscription {
             };
             match messages.next().await {
                 Some(message) => {
-                    match serde_json::from_slice::<StoredEvent>(message.get_payload_bytes()) {
-                        Ok(event) => return BusMessage::Event(event),
+                    match serde_json::from_slice::<Wire>(message.get_payload_bytes()) {
+                        Ok(Wire::Event(event)) => return BusMessage::Event(event),
+                        Ok(Wire::Announcement { announcement }) => {
+                            return BusMessage::Announcement(announcement);
+                        }
                         Err(error) => {
                             tracing::warn!(%error, "unreadable message on the realtime bus ignored")
                         }
@@ -93,11 +104,11 @@ impl Subscription {
     }
 }
 
-#[async_trait]
-impl EventBus for RedisEventBus {
-    async fn publish(&self, event: &StoredEvent) -> Result<()> {
-        let payload = serde_json::to_vec(event)
-            .map_err(|e| imagegen_application::Error::unexpected("serializing an event", e))?;
+impl RedisEventBus {
+    /// Publishes one message.
+    async fn send(&self, wire: &Wire) -> Result<()> {
+        let payload = serde_json::to_vec(wire)
+            .map_err(|e| imagegen_application::Error::unexpected("serializing a bus message", e))?;
         let mut connection = self.pool.get().await.map_err(unavailable)?;
         redis::cmd("PUBLISH")
             .arg(&self.channel)
@@ -106,6 +117,18 @@ impl EventBus for RedisEventBus {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl EventBus for RedisEventBus {
+    async fn publish(&self, event: &StoredEvent) -> Result<()> {
+        self.send(&Wire::Event(event.clone())).await
+    }
+
+    async fn announce(&self, announcement: &serde_json::Value) -> Result<()> {
+        let announcement = announcement.clone();
+        self.send(&Wire::Announcement { announcement }).await
     }
 
     async fn subscribe(&self) -> Result<EventSubscription> {

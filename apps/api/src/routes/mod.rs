@@ -1,6 +1,7 @@
 //! One module per resource, each exporting `router()`.
 
 pub mod admin;
+pub mod broadcast;
 pub mod events;
 pub mod generations;
 pub mod health;

@@ -12,6 +12,9 @@ use crate::Result;
 #[derive(Debug, Clone, PartialEq)]
 pub enum BusMessage {
     Event(StoredEvent),
+    /// An announcement to everyone watching `system` (`SystemBroadcast`): not stored,
+    /// so not resumable.
+    Announcement(serde_json::Value),
     /// The subscriber fell behind and messages were dropped: read the event store to
     /// catch up.
     Lagged,
@@ -29,6 +32,12 @@ pub trait EventBus: Send + Sync {
     /// # Errors
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the bus cannot be reached.
     async fn publish(&self, event: &StoredEvent) -> Result<()>;
+
+    /// Sends an announcement to every current subscriber.
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the bus cannot be reached.
+    async fn announce(&self, announcement: &serde_json::Value) -> Result<()>;
 
     /// Starts a subscription that receives every event published after this call.
     ///

@@ -1,5 +1,6 @@
 //! Use cases: one struct per action, holding its ports, with `execute`.
 
+mod announce;
 mod change_generation;
 mod create_generation;
 mod creation_limits;
@@ -8,6 +9,7 @@ mod list_generations;
 mod operate_queues;
 mod receive_webhook;
 
+pub use announce::{Announce, MAX_ANNOUNCEMENT_BYTES};
 pub use change_generation::{change_generation, change_generation_with_jobs};
 pub use create_generation::{CreateGeneration, CreateGenerationCommand};
 pub use creation_limits::CreationLimits;

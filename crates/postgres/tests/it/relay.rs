@@ -31,6 +31,9 @@ impl EventBus for RecordingBus {
         published.push(event.position);
         Ok(())
     }
+    async fn announce(&self, _announcement: &serde_json::Value) -> Result<()> {
+        Ok(())
+    }
     async fn subscribe(&self) -> Result<EventSubscription> {
         Ok(Box::pin(futures::stream::empty::<BusMessage>()))
     }

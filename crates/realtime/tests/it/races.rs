@@ -98,7 +98,8 @@ async fn a_session_that_falls_behind_catches_up_from_the_store_without_loss() {
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .filter_map(crate::only_events);
     // A probe subscribed after the session shows when the hub has overrun its buffer.
     let probe = hub.subscribe();
     let total = 1_500;
@@ -149,7 +150,8 @@ async fn an_event_committed_right_after_a_new_session_starts_is_sent_once() {
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .filter_map(crate::only_events);
     let mut session = Box::pin(session);
     // The racing commit reaches the bus (twice, as an at-least-once relay may).
     publish_all(&inner, &bus, before.0).await;

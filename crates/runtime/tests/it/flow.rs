@@ -141,7 +141,7 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
     for _ in 0..4 {
         match published.next().await.unwrap() {
             BusMessage::Event(event) => types.push(event.envelope.event_type),
-            BusMessage::Lagged => panic!("lagged"),
+            other => panic!("expected an event, got {other:?}"),
         }
     }
     assert_eq!(

@@ -6,6 +6,7 @@
 mod access;
 mod admin;
 mod admin_concurrency;
+mod broadcast;
 mod callbacks;
 mod database_outage;
 mod distributed;

@@ -10,9 +10,9 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, Stream, StreamExt};
 use imagegen_application::Channel;
-use imagegen_application::ports::{StoredEvent, StreamPosition};
+use imagegen_application::ports::StreamPosition;
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{authorize_channels, session_events};
+use imagegen_realtime::{Delivery, authorize_channels, session_events};
 use tokio_stream::StreamMap;
 
 use super::protocol::{self, ClientMessage};
@@ -27,7 +27,7 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A subscription's events; `None` once its session ended (the store is unreachable).
-type Events = Pin<Box<dyn Stream<Item = Option<StoredEvent>> + Send>>;
+type Events = Pin<Box<dyn Stream<Item = Option<Delivery>> + Send>>;
 
 struct Connection {
     services: Arc<Services>,

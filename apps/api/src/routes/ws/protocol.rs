@@ -6,7 +6,7 @@
 //! SSE's `data:`), `subscribed`, `unsubscribed`, `error` (a stable `code`), `pong`.
 
 use axum::extract::ws::{CloseFrame, Message};
-use imagegen_application::ports::StoredEvent;
+use imagegen_realtime::Delivery;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -30,13 +30,21 @@ fn text(value: &Value) -> Message {
     Message::Text(value.to_string().into())
 }
 
-pub fn event(channel: &str, event: &StoredEvent) -> Message {
-    text(&json!({
-        "type": "event",
-        "channel": channel,
-        "position": event.position.0,
-        "data": event.envelope,
-    }))
+/// An event; an announcement has no position (it is not stored, so not resumable).
+pub fn event(channel: &str, delivery: &Delivery) -> Message {
+    match delivery {
+        Delivery::Event(event) => text(&json!({
+            "type": "event",
+            "channel": channel,
+            "position": event.position.0,
+            "data": event.envelope,
+        })),
+        Delivery::Announcement(announcement) => text(&json!({
+            "type": "event",
+            "channel": channel,
+            "data": announcement,
+        })),
+    }
 }
 
 pub fn subscribed(channel: &str) -> Message {

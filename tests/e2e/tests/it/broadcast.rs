@@ -1,0 +1,75 @@
+//! `POST /admin/broadcast`: a message reaches every connection watching `system`, on
+//! every api instance (the Redis bus), over SSE and WebSocket, unchanged; only admins
+//! may send one.
+
+use serde_json::{Value, json};
+
+use crate::admin::admin_token;
+use crate::support::{Api, start_with, user};
+use crate::ws_client::WsClient;
+
+async fn broadcast(api: &Api, token: &str, body: &Value) -> reqwest::Response {
+    api.http
+        .post(format!("{}/admin/broadcast", api.base))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_broadcast_reaches_system_watchers_on_every_instance() {
+    let database = imagegen_test_support::postgres().await;
+    let redis = imagegen_test_support::redis();
+    let shared = [
+        ("DATABASE_URL", database.url.as_str()),
+        ("REDIS_URL", redis.url.as_str()),
+        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
+        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
+    ];
+    let (first, second) = (start_with(&shared).await, start_with(&shared).await);
+    let alice = user();
+    let mut sse = second
+        .events(
+            &format!("channel=system&access_token={}", alice.token),
+            None,
+        )
+        .await;
+    let mut ws = WsClient::connect(&first.base, &alice.token).await;
+    ws.send(json!({ "type": "subscribe", "channel": "system" }))
+        .await;
+    assert_eq!(ws.json().await["type"], "subscribed");
+    let mut elsewhere = WsClient::connect(&first.base, &alice.token).await;
+    let own = format!("user:{}", alice.id);
+    elsewhere
+        .send(json!({ "type": "subscribe", "channel": own }))
+        .await;
+    assert_eq!(elsewhere.json().await["type"], "subscribed");
+
+    let message = json!({ "text": "maintenance at 02:00", "severity": 2, "tags": ["ops"] });
+    let refused = broadcast(&first, &alice.token, &json!({ "message": message })).await;
+    assert_eq!(refused.status(), 403, "only admins broadcast");
+    let sent = broadcast(&first, &admin_token(), &json!({ "message": message })).await;
+    assert_eq!(sent.status(), 202);
+
+    let over_sse = tokio::time::timeout(std::time::Duration::from_secs(30), sse.recv())
+        .await
+        .expect("no broadcast on the other instance")
+        .unwrap();
+    assert_eq!(over_sse.event, "SystemBroadcast");
+    assert_eq!(over_sse.data["payload"]["message"], message, "unchanged");
+    let over_ws = ws.json().await;
+    assert_eq!(
+        (over_ws["type"].as_str(), over_ws["channel"].as_str()),
+        (Some("event"), Some("system"))
+    );
+    assert_eq!(over_ws["data"]["event_type"], "SystemBroadcast");
+    assert_eq!(over_ws["data"]["payload"]["message"], message);
+
+    // A connection that does not watch `system` got nothing: its next message is the
+    // answer to its ping (the broadcast reached this instance's hub before `ws` saw it).
+    elsewhere.send(json!({ "type": "ping" })).await;
+    assert_eq!(elsewhere.json().await, json!({ "type": "pong" }));
+    drop(database);
+}
