@@ -15,9 +15,11 @@ pub mod caller;
 pub mod channel;
 pub mod error;
 pub mod jobs;
+pub mod logged;
 pub mod ports;
 pub mod use_cases;
 
 pub use caller::{Caller, Role};
 pub use channel::{Channel, ChannelParseError};
 pub use error::{Error, Result};
+pub use logged::logged;

@@ -65,7 +65,8 @@ async fn replicate(
     };
     let now = services.clock.now().timestamp();
     if let Err(error) = services.webhook_verifier.verify(signed, &body, now) {
-        tracing::warn!(%error, webhook.id = signed.id, "webhook refused");
+        let id = imagegen_application::logged(signed.id);
+        tracing::warn!(%error, webhook.id = %id, "webhook refused");
         return Err(ApiError::BadSignature(error.to_string()));
     }
     let update = parse_prediction(&body)

@@ -43,6 +43,10 @@ impl JobHandler for ApplyProviderUpdateHandler {
         let payload = ApplyProviderUpdate::from_job(job)?;
         let id = payload.generation_id;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
+        if let Some(text) = &payload.update.error {
+            // Users see a stable code; the provider's words are kept here.
+            tracing::info!(provider.error = %crate::logged(text), "the provider reported an error");
+        }
         let now = self.clock.now();
         let changed = change_generation_with_jobs(
             self.repository.as_ref(),

@@ -86,10 +86,19 @@ impl JobHandler for SubmitGenerationHandler {
             }
             Err(error) if error.is_transient() && !job.is_last_attempt() => Err(error),
             Err(error) => {
-                let reason = FailureReason {
-                    code: "provider_rejected".into(),
-                    message: error.to_string(),
-                    retryable: error.is_transient(),
+                // A stable code and our own words; the provider's text goes to the log.
+                let reason = if error.is_transient() {
+                    FailureReason {
+                        code: "provider_unavailable".into(),
+                        message: "the provider could not take the request; try again later".into(),
+                        retryable: true,
+                    }
+                } else {
+                    FailureReason {
+                        code: "provider_rejected".into(),
+                        message: "the provider refused the request".into(),
+                        retryable: false,
+                    }
                 };
                 change_generation(self.repository.as_ref(), id, |g| {
                     g.fail(reason.clone(), clock.now())

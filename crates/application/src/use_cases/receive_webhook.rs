@@ -34,7 +34,7 @@ impl ReceiveWebhook {
     /// # Errors
     /// `Unavailable` when the inbox cannot be reached: nothing was recorded, and the
     /// caller answers 503 so that the provider retries.
-    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %webhook_id))]
+    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %crate::logged(&webhook_id)))]
     pub async fn execute(
         &self,
         provider: ProviderName,

@@ -183,12 +183,11 @@ fn provider_failure(update: &ProviderUpdate) -> FailureReason {
             message: "the provider aborted the prediction before it started".into(),
             retryable: true,
         },
+        // The provider's own error text is for our logs, not for users: it may name
+        // internals, and its wording is not ours to keep stable.
         _ => FailureReason {
             code: "provider_failed".into(),
-            message: update
-                .error
-                .clone()
-                .unwrap_or_else(|| "the provider reported a failure".into()),
+            message: "the provider reported that the prediction failed".into(),
             retryable: false,
         },
     }

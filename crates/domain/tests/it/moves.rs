@@ -118,13 +118,15 @@ fn a_success_without_outputs_fails_the_generation() {
 }
 
 #[test]
-fn a_provider_failure_keeps_the_providers_message() {
+fn a_provider_failure_shows_a_stable_code_not_the_providers_words() {
     let mut generation = submitted_generation();
     let mut failed = update(P::Failed);
-    failed.error = Some("NSFW content detected".into());
+    failed.error = Some("CUDA OOM on node gpu-17 (/srv/cog/predict.py:42)".into());
     generation.apply_provider_update(&failed, now()).unwrap();
     assert_eq!(generation.status(), S::Failed);
-    assert_eq!(generation.error().unwrap().message, "NSFW content detected");
+    let error = generation.error().unwrap();
+    assert_eq!(error.code, "provider_failed");
+    assert!(!error.message.contains("gpu-17"), "{}", error.message);
 }
 
 #[test]

@@ -31,7 +31,7 @@ async fn a_providers_retry_after_sets_the_retry_time_and_a_rejection_fails_the_g
             })
         } else {
             Err(imagegen_application::Error::ProviderRejected {
-                message: "bad model".into(),
+                message: "422: version does not exist (internal ref 7f3a)".into(),
             })
         }
     });
@@ -78,7 +78,13 @@ async fn a_providers_retry_after_sets_the_retry_time_and_a_rejection_fails_the_g
     );
     let generation = store.get(id).await.unwrap().unwrap();
     assert_eq!(generation.status(), GenerationStatus::Failed);
-    assert_eq!(generation.error().unwrap().code, "provider_rejected");
+    let error = generation.error().unwrap();
+    assert_eq!(error.code, "provider_rejected");
+    assert!(
+        !error.message.contains("7f3a") && !error.message.contains("422"),
+        "the provider's text is logged, not shown: {}",
+        error.message
+    );
 }
 
 /// A handler that panics on every job.

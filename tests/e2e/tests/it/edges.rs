@@ -137,3 +137,24 @@ async fn a_user_over_the_creation_rate_gets_a_429_with_retry_after() {
     );
     api.stop().await;
 }
+
+/// Tried as a new user would: the model `./..` passed validation and the create call
+/// went to `{base}/predictions`. A model outside the provider's character set is now
+/// refused before anything reaches the provider.
+#[tokio::test]
+async fn a_model_that_could_change_the_providers_url_is_refused_before_any_call() {
+    let api = crate::support::start().await;
+    let alice = crate::support::user();
+    for model in ["./..", "../x", "a/..", "owner/name:../../predictions"] {
+        let refused = api
+            .create(
+                &alice,
+                serde_json::json!({ "prompt": "x", "settings": { "model": model } }),
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "{model}");
+        let problem: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(problem["code"], "invalid_settings", "{model}: {problem}");
+    }
+    assert_eq!(api.sim().stats().creates, 0, "nothing reached the provider");
+}
