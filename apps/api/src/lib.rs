@@ -35,6 +35,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::events::router())
         .merge(routes::ws::router())
         .merge(routes::long_poll::router())
+        .merge(routes::presence::router())
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
         .merge(routes::admin::router())

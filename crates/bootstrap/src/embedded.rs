@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use imagegen_application::ports::Clock;
 use imagegen_memory::{
-    MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryRateLimiter, MemoryWebhookInbox,
+    MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryPresence, MemoryRateLimiter,
+    MemoryWebhookInbox,
 };
 
 use crate::state::StateAdapters;
@@ -22,6 +23,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         outbox: None,
         bus: Arc::new(MemoryEventBus::new()),
         shared_bus: false,
+        presence: Arc::new(MemoryPresence::with_clock(clock.clone())),
         limiter: Arc::new(MemoryRateLimiter::with_clock(clock)),
     }
 }

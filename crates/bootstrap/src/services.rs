@@ -8,7 +8,7 @@ use imagegen_application::ports::{
 use imagegen_application::use_cases::{
     Announce, CreateGeneration, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
 };
-use imagegen_realtime::Hub;
+use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_webhooks::Verifier;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -32,6 +32,8 @@ pub struct Services {
     /// The job queue, for its counts (admin and tests).
     pub queue: Arc<dyn JobQueue>,
     pub hub: Arc<Hub>,
+    /// Who watches which generation and organization channels.
+    pub presence: PresenceTracker,
     pub images: Arc<dyn ImageStore>,
     /// Replicate-protocol webhook signatures.
     pub webhook_verifier: Verifier,

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, QueueAdmin,
+    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, Presence, QueueAdmin,
     RateLimiter, WebhookInbox,
 };
-use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
-use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisRateLimiter};
+use imagegen_memory::{MemoryEventBus, MemoryPresence, MemoryRateLimiter};
+use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisPresence, RedisRateLimiter};
 use secrecy::ExposeSecret;
 
 use crate::{BootstrapError, Config, Mode};
@@ -29,6 +29,8 @@ pub(crate) struct StateAdapters {
     pub shared_bus: bool,
     /// Rate limits: per process, or shared by every instance through Redis.
     pub limiter: Arc<dyn RateLimiter>,
+    /// Presence: per process, or shared by every instance through Redis.
+    pub presence: Arc<dyn Presence>,
 }
 
 /// The adapters of `config`'s mode.
@@ -53,6 +55,7 @@ pub(crate) async fn state_for(
                 outbox: None,
                 bus: Arc::new(MemoryEventBus::new()),
                 shared_bus: false,
+                presence: Arc::new(MemoryPresence::with_clock(clock.clone())),
                 limiter: Arc::new(MemoryRateLimiter::with_clock(clock.clone())),
             })
         }
@@ -80,6 +83,8 @@ pub(crate) async fn state_for(
             let bus = RedisEventBus::new(url.expose_secret(), &options).map_err(redis_error)?;
             let limiter =
                 RedisRateLimiter::new(url.expose_secret(), &options).map_err(redis_error)?;
+            let presence =
+                RedisPresence::new(url.expose_secret(), &options).map_err(redis_error)?;
             Ok(StateAdapters {
                 repository: store.clone(),
                 events: store.clone(),
@@ -89,6 +94,7 @@ pub(crate) async fn state_for(
                 outbox: Some(store),
                 bus: Arc::new(bus),
                 shared_bus: true,
+                presence: Arc::new(presence),
                 limiter: Arc::new(limiter.with_clock(clock)),
             })
         }

@@ -11,7 +11,7 @@ use imagegen_application::use_cases::{
     Announce, CreateGeneration, CreationLimits, GetGeneration, ListGenerations, OperateQueues,
     ReceiveWebhook,
 };
-use imagegen_realtime::Hub;
+use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
 use imagegen_storage::LocalDiskImageStore;
 use imagegen_webhooks::Verifier;
@@ -117,6 +117,7 @@ pub async fn start_system(
         event_store: state.events,
         queue: state.queue,
         hub,
+        presence: PresenceTracker::new(state.presence, state.bus.clone()),
         images,
         webhook_verifier: Verifier::new(provider.secrets),
         webhook_limits: (

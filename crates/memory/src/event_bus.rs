@@ -38,10 +38,11 @@ impl EventBus for MemoryEventBus {
         Ok(())
     }
 
-    async fn announce(&self, announcement: &serde_json::Value) -> Result<()> {
-        let _ = self
-            .sender
-            .send(BusMessage::Announcement(announcement.clone()));
+    async fn announce(&self, channel: &str, message: &serde_json::Value) -> Result<()> {
+        let _ = self.sender.send(BusMessage::Ephemeral {
+            channel: channel.to_owned(),
+            message: message.clone(),
+        });
         Ok(())
     }
 

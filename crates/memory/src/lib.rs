@@ -7,6 +7,7 @@ mod event_bus;
 mod generation_store;
 mod image_store;
 mod job_queue;
+mod presence;
 mod rate_limiter;
 mod webhook_inbox;
 
@@ -14,6 +15,7 @@ pub use event_bus::MemoryEventBus;
 pub use generation_store::MemoryGenerationStore;
 pub use image_store::MemoryImageStore;
 pub use job_queue::MemoryJobQueue;
+pub use presence::MemoryPresence;
 pub use rate_limiter::MemoryRateLimiter;
 pub use webhook_inbox::MemoryWebhookInbox;
 

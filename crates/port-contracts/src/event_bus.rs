@@ -48,11 +48,14 @@ pub async fn every_subscriber_receives_announcements_between_events(bus: &impl E
     let events = events();
     let announcement = serde_json::json!({ "event_type": "SystemBroadcast", "payload": { "message": [1, "two"] } });
     bus.publish(&events[0]).await.unwrap();
-    bus.announce(&announcement).await.unwrap();
+    bus.announce("system", &announcement).await.unwrap();
     bus.publish(&events[1]).await.unwrap();
     let expected = [
         BusMessage::Event(events[0].clone()),
-        BusMessage::Announcement(announcement.clone()),
+        BusMessage::Ephemeral {
+            channel: "system".into(),
+            message: announcement.clone(),
+        },
         BusMessage::Event(events[1].clone()),
     ];
     for subscription in [&mut first, &mut second] {

@@ -151,3 +151,18 @@ macro_rules! queue_admin_tests {
         }
     };
 }
+
+/// The `Presence` suite. `$setup` gives `Arc<presence>`.
+#[macro_export]
+macro_rules! presence_tests {
+    ($setup:expr) => {
+        mod presence {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; presence; presence => (&*presence); [
+                members_join_renew_and_leave,
+                a_member_whose_lease_ran_out_is_gone,
+            ]);
+        }
+    };
+}

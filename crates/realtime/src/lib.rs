@@ -4,15 +4,18 @@
 //! - [`hub`]: the per-instance fan-out.
 //! - [`session`]: the event stream of one connection (backlog, then live, deduplicated).
 //! - [`access`]: which channels a caller may watch.
+//! - [`presence`]: who watches a generation or organization channel, on any instance.
 //! - [`sse`]: the stream as server-sent events.
 #![forbid(unsafe_code)]
 
 pub mod access;
 pub mod hub;
+pub mod presence;
 pub mod session;
 pub mod sse;
 
 pub use access::authorize_channels;
 pub use hub::Hub;
+pub use presence::{PRESENCE_LEASE, PresenceTracker, has_presence};
 pub use session::{Delivery, session_events};
 pub use sse::sse_response;

@@ -21,8 +21,12 @@ use crate::Hub;
 pub enum Delivery {
     /// A stored event, with its position.
     Event(StoredEvent),
-    /// A `SystemBroadcast` to the `system` channel: no position, not resumable.
-    Announcement(serde_json::Value),
+    /// A message that is not stored (a `SystemBroadcast` on `system`, a presence join
+    /// or leave): no position, not resumable.
+    Ephemeral {
+        channel: Channel,
+        message: serde_json::Value,
+    },
 }
 
 impl Delivery {
@@ -30,7 +34,7 @@ impl Delivery {
     pub fn into_event(self) -> Option<StoredEvent> {
         match self {
             Self::Event(event) => Some(event),
-            Self::Announcement(_) => None,
+            Self::Ephemeral { .. } => None,
         }
     }
 }
@@ -80,12 +84,15 @@ impl Session {
                         self.backlog.push_back(event.clone());
                     }
                     BusMessage::Event(_) => {}
-                    BusMessage::Announcement(announcement)
-                        if self.channels.contains(&Channel::System) =>
-                    {
-                        return Some(Delivery::Announcement(announcement.clone()));
+                    BusMessage::Ephemeral { channel, message } => {
+                        match channel.parse::<Channel>() {
+                            Ok(channel) if self.channels.contains(&channel) => {
+                                let message = message.clone();
+                                return Some(Delivery::Ephemeral { channel, message });
+                            }
+                            _ => {}
+                        }
                     }
-                    BusMessage::Announcement(_) => {}
                     BusMessage::Lagged => self.catching_up = true,
                 },
                 Err(RecvError::Lagged(missed)) => {

@@ -14,27 +14,27 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting (`retry:`).
 const RETRY: Duration = Duration::from_secs(2);
 
-fn to_sse(delivery: Delivery) -> Event {
+/// The SSE message for a delivery; presence joins and leaves are for WebSocket only.
+fn to_sse(delivery: Delivery) -> Option<Event> {
     let event = match delivery {
         Delivery::Event(event) => event,
-        // No `id:`: an announcement is not a stream position, and a browser keeps its
-        // last event id when a message has none.
-        Delivery::Announcement(announcement) => {
-            return Event::default()
-                .event("SystemBroadcast")
-                .data(announcement.to_string());
+        // No `id:`: a broadcast is not a stream position, and a browser keeps its last
+        // event id when a message has none.
+        Delivery::Ephemeral { message, .. } => {
+            let name = message["event_type"].as_str()?.to_owned();
+            return Some(Event::default().event(name).data(message.to_string()));
         }
     };
     let sse = Event::default()
         .id(event.position.0.to_string())
         .event(event.envelope.event_type.clone());
-    match sse.json_data(&event.envelope) {
+    Some(match sse.json_data(&event.envelope) {
         Ok(sse) => sse,
         // An envelope is plain JSON; this cannot fail, but never drop the id.
         Err(_) => Event::default()
             .id(event.position.0.to_string())
             .comment("unserializable event"),
-    }
+    })
 }
 
 /// The SSE response for a session's events: first the reconnection delay, then the
@@ -51,7 +51,7 @@ pub fn sse_response(
     });
     Sse::new(
         first
-            .chain(events.map(|event| Ok(to_sse(event))))
+            .chain(events.filter_map(|delivery| async move { to_sse(delivery).map(Ok) }))
             .chain(last),
     )
     .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))

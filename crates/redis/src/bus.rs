@@ -20,7 +20,10 @@ use crate::{RedisError, RedisOptions};
 #[serde(untagged)]
 enum Wire {
     Event(StoredEvent),
-    Announcement { announcement: serde_json::Value },
+    Ephemeral {
+        channel: String,
+        ephemeral: serde_json::Value,
+    },
 }
 
 /// The first pause before resubscribing, doubled up to [`MAX_BACKOFF`].
@@ -87,8 +90,11 @@ impl Subscription {
                 Some(message) => {
                     match serde_json::from_slice::<Wire>(message.get_payload_bytes()) {
                         Ok(Wire::Event(event)) => return BusMessage::Event(event),
-                        Ok(Wire::Announcement { announcement }) => {
-                            return BusMessage::Announcement(announcement);
+                        Ok(Wire::Ephemeral { channel, ephemeral }) => {
+                            return BusMessage::Ephemeral {
+                                channel,
+                                message: ephemeral,
+                            };
                         }
                         Err(error) => {
                             tracing::warn!(%error, "unreadable message on the realtime bus ignored")
@@ -126,9 +132,9 @@ impl EventBus for RedisEventBus {
         self.send(&Wire::Event(event.clone())).await
     }
 
-    async fn announce(&self, announcement: &serde_json::Value) -> Result<()> {
-        let announcement = announcement.clone();
-        self.send(&Wire::Announcement { announcement }).await
+    async fn announce(&self, channel: &str, message: &serde_json::Value) -> Result<()> {
+        let (channel, ephemeral) = (channel.to_owned(), message.clone());
+        self.send(&Wire::Ephemeral { channel, ephemeral }).await
     }
 
     async fn subscribe(&self) -> Result<EventSubscription> {

@@ -18,6 +18,7 @@ mod bus;
 mod dead;
 mod error;
 mod pool;
+mod presence;
 mod queue;
 mod rate_limiter;
 mod scripts;
@@ -27,6 +28,7 @@ mod waiting;
 pub use bus::RedisEventBus;
 pub use error::RedisError;
 pub use pool::RedisOptions;
+pub use presence::RedisPresence;
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it.
 pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

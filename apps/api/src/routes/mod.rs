@@ -7,6 +7,7 @@ pub mod generations;
 pub mod health;
 pub mod images;
 pub mod long_poll;
+pub mod presence;
 pub mod webhooks;
 pub mod ws;
 

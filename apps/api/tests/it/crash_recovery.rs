@@ -92,7 +92,11 @@ async fn a_killed_api_restarted_completes_every_generation_and_replays_every_eve
     };
     let base = format!("http://127.0.0.1:{}", setup.port);
     let (caller, token) = crate::user_token(JWT_SECRET);
-    let http = reqwest::Client::new();
+    // No pooled connections: one kept from before a kill would be dead after it.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
 
     let api = setup.start_api().await;
     let mut ids = Vec::new();

@@ -12,9 +12,12 @@ use crate::Result;
 #[derive(Debug, Clone, PartialEq)]
 pub enum BusMessage {
     Event(StoredEvent),
-    /// An announcement to everyone watching `system` (`SystemBroadcast`): not stored,
-    /// so not resumable.
-    Announcement(serde_json::Value),
+    /// A message for the watchers of one channel that is not stored, so not resumable:
+    /// a `SystemBroadcast` on `system`, presence joins and leaves.
+    Ephemeral {
+        channel: String,
+        message: serde_json::Value,
+    },
     /// The subscriber fell behind and messages were dropped: read the event store to
     /// catch up.
     Lagged,
@@ -33,11 +36,11 @@ pub trait EventBus: Send + Sync {
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the bus cannot be reached.
     async fn publish(&self, event: &StoredEvent) -> Result<()>;
 
-    /// Sends an announcement to every current subscriber.
+    /// Sends an ephemeral message for `channel` to every current subscriber.
     ///
     /// # Errors
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the bus cannot be reached.
-    async fn announce(&self, announcement: &serde_json::Value) -> Result<()>;
+    async fn announce(&self, channel: &str, message: &serde_json::Value) -> Result<()>;
 
     /// Starts a subscription that receives every event published after this call.
     ///

@@ -10,6 +10,7 @@ mod image_provider;
 mod image_store;
 mod job_outbox;
 mod job_queue;
+mod presence;
 mod queue_admin;
 mod rate_limiter;
 mod user_notifier;
@@ -27,6 +28,7 @@ pub use job_queue::{
     CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
     QueueName, QueueStats,
 };
+pub use presence::{Presence, PresenceMember};
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use user_notifier::{Notice, UserNotifier};

@@ -44,7 +44,7 @@ impl Announce {
             "occurred_at": self.clock.now(),
             "payload": { "message": message },
         });
-        self.bus.announce(&event).await?;
+        self.bus.announce("system", &event).await?;
         tracing::info!("system broadcast sent");
         Ok(event)
     }

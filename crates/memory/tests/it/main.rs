@@ -21,6 +21,7 @@ contract::queue_admin_tests!(Arc::new(MemoryJobQueue::new()));
 contract::job_queue_tests!(Arc::new(MemoryJobQueue::new()));
 contract::webhook_inbox_tests!(inbox());
 contract::event_bus_tests!(Arc::new(MemoryEventBus::new()));
+contract::presence_tests!(Arc::new(imagegen_memory::MemoryPresence::default()));
 contract::rate_limiter_tests!(limiter());
 
 fn limiter() -> (

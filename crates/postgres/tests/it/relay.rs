@@ -31,7 +31,7 @@ impl EventBus for RecordingBus {
         published.push(event.position);
         Ok(())
     }
-    async fn announce(&self, _announcement: &serde_json::Value) -> Result<()> {
+    async fn announce(&self, _channel: &str, _message: &serde_json::Value) -> Result<()> {
         Ok(())
     }
     async fn subscribe(&self) -> Result<EventSubscription> {

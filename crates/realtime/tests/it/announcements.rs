@@ -40,7 +40,7 @@ async fn an_announcement_reaches_system_sessions_only() {
     let mut own = Box::pin(watching(vec![Channel::User(alice.user_id)]).await.unwrap());
 
     let announcement = json!({ "event_type": "SystemBroadcast", "payload": { "message": "hi" } });
-    bus.announce(&announcement).await.unwrap();
+    bus.announce("system", &announcement).await.unwrap();
     let mut g = generation_of(&alice);
     store.create(&g, &[]).await.unwrap();
     apply(&store, &mut g, imagegen_domain::ProviderStatus::Starting).await;
@@ -48,7 +48,10 @@ async fn an_announcement_reaches_system_sessions_only() {
 
     assert_eq!(
         next(&mut system).await,
-        Delivery::Announcement(announcement)
+        Delivery::Ephemeral {
+            channel: Channel::System,
+            message: announcement
+        }
     );
     assert!(matches!(next(&mut system).await, Delivery::Event(_)));
     assert!(

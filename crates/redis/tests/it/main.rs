@@ -40,6 +40,17 @@ contract::event_bus_tests!(bus());
 contract::queue_admin_tests!(queue());
 contract::job_queue_tests!(queue());
 contract::rate_limiter_tests!(limiter());
+contract::presence_tests!(presence());
+
+/// A presence registry on the shared test server, under a prefix of its own.
+pub fn presence() -> Arc<imagegen_redis::RedisPresence> {
+    let redis = imagegen_test_support::redis();
+    let options = RedisOptions {
+        prefix: redis.prefix,
+        ..RedisOptions::default()
+    };
+    Arc::new(imagegen_redis::RedisPresence::new(&redis.url, &options).unwrap())
+}
 
 /// A rate limiter on a driven clock, under a prefix of its own.
 pub fn limiter() -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {

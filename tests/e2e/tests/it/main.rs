@@ -15,6 +15,7 @@ mod faults;
 mod flow;
 mod long_poll;
 mod modes;
+mod presence;
 mod redis_restart;
 mod resume;
 mod stream_cap;

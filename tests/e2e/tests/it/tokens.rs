@@ -17,3 +17,21 @@ pub fn expiring_token(user: &User, seconds: i64) -> String {
         .issue(&caller, chrono::Duration::seconds(seconds))
         .unwrap()
 }
+
+/// A new user in `user`'s organization.
+pub fn colleague_of(user: &User) -> User {
+    let id = uuid::Uuid::new_v4();
+    let caller = Caller {
+        user_id: UserId::from_uuid(id),
+        organization_id: OrganizationId::from_uuid(user.org),
+        role: Role::User,
+    };
+    let token = JwtCodec::new(SECRET.as_bytes())
+        .issue(&caller, chrono::Duration::minutes(10))
+        .unwrap();
+    User {
+        id,
+        org: user.org,
+        token,
+    }
+}

@@ -10,11 +10,12 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, Stream, StreamExt};
 use imagegen_application::Channel;
-use imagegen_application::ports::StreamPosition;
+use imagegen_application::ports::{PresenceMember, StreamPosition};
 use imagegen_bootstrap::Services;
 use imagegen_realtime::{Delivery, authorize_channels, session_events};
 use tokio_stream::StreamMap;
 
+use super::presence::PresenceHandle;
 use super::protocol::{self, ClientMessage};
 use crate::auth::CurrentSession;
 
@@ -33,6 +34,7 @@ struct Connection {
     services: Arc<Services>,
     session: CurrentSession,
     subscriptions: StreamMap<String, Events>,
+    presence: PresenceHandle,
 }
 
 pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSession) {
@@ -45,7 +47,12 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
     let mut heartbeat =
         tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
     let shutdown = services.shutdown.clone();
+    let member = PresenceMember {
+        connection_id: uuid::Uuid::new_v4(),
+        user_id: session.caller.user_id,
+    };
     let mut connection = Connection {
+        presence: PresenceHandle::new(services.clone(), member),
         services,
         session,
         subscriptions: StreamMap::new(),
@@ -76,7 +83,10 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                 let _ = sink.send(protocol::close(protocol::CLOSE_SERVICE_RESTART, "service restart")).await;
                 break;
             }
-            _ = heartbeat.tick() => Some(Message::Ping(Default::default())),
+            _ = heartbeat.tick() => {
+                connection.presence.renew(&connection.names()).await;
+                Some(Message::Ping(Default::default()))
+            }
         };
         if let Some(message) = outgoing {
             match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
@@ -91,10 +101,16 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
             }
         }
     }
+    connection.presence.leave_all(&connection.names()).await;
     tracing::debug!("websocket closed");
 }
 
 impl Connection {
+    /// The subscribed channel names.
+    fn names(&self) -> Vec<String> {
+        self.subscriptions.keys().cloned().collect()
+    }
+
     /// Handles one command; returns the answer.
     async fn command(&mut self, text: &str) -> Message {
         match serde_json::from_str::<ClientMessage>(text) {
@@ -104,7 +120,10 @@ impl Connection {
             }
             Ok(ClientMessage::Unsubscribe { channel }) => {
                 match self.subscriptions.remove(&channel) {
-                    Some(_) => protocol::unsubscribed(&channel),
+                    Some(_) => {
+                        self.presence.leave(&channel).await;
+                        protocol::unsubscribed(&channel)
+                    }
                     None => {
                         protocol::error("not_subscribed", "no such subscription", Some(&channel))
                     }
@@ -151,7 +170,9 @@ impl Connection {
                         .chain(futures::stream::once(async { None })),
                 );
                 // A second subscribe to a channel replaces the first (a new `since`).
-                self.subscriptions.insert(name.clone(), events);
+                if self.subscriptions.insert(name.clone(), events).is_none() {
+                    self.presence.join(&name).await;
+                }
                 protocol::subscribed(&name)
             }
             Err(error) => protocol::error("unavailable", &error.to_string(), Some(&name)),

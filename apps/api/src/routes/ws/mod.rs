@@ -5,6 +5,7 @@
 //! most connections idle.
 
 mod connection;
+mod presence;
 mod protocol;
 
 use std::sync::Arc;

@@ -39,10 +39,12 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "position": event.position.0,
             "data": event.envelope,
         })),
-        Delivery::Announcement(announcement) => text(&json!({
+        // A presence join or leave is sent as it is.
+        Delivery::Ephemeral { message, .. } if message.get("type").is_some() => text(message),
+        Delivery::Ephemeral { message, .. } => text(&json!({
             "type": "event",
             "channel": channel,
-            "data": announcement,
+            "data": message,
         })),
     }
 }

@@ -1,0 +1,80 @@
+//! Presence on generation and organization channels: a WebSocket subscription joins
+//! (the registry, shared by every instance, plus a `join` message on the bus to the
+//! channel's watchers everywhere), renews its lease while it stays, and leaves.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::ports::{EventBus, Presence, PresenceMember};
+use imagegen_application::{Channel, Result};
+use serde_json::{Value, json};
+
+/// How long a member stays without renewing: three missed renewals.
+pub const PRESENCE_LEASE: Duration = Duration::from_secs(45);
+
+/// Whether a channel keeps presence.
+pub fn has_presence(channel: &Channel) -> bool {
+    matches!(channel, Channel::Generation(_) | Channel::Organization(_))
+}
+
+/// Joins, renewals, leaves and listings.
+#[derive(Clone)]
+pub struct PresenceTracker {
+    registry: Arc<dyn Presence>,
+    bus: Arc<dyn EventBus>,
+}
+
+impl PresenceTracker {
+    pub fn new(registry: Arc<dyn Presence>, bus: Arc<dyn EventBus>) -> Self {
+        Self { registry, bus }
+    }
+
+    fn change(kind: &str, channel: &Channel, member: PresenceMember) -> Value {
+        json!({ "type": kind, "channel": channel.to_string(), "user_id": member.user_id.to_string() })
+    }
+
+    /// `member` joins `channel`; its watchers on every instance are told.
+    ///
+    /// # Errors
+    /// `Unavailable` from the registry or the bus.
+    pub async fn join(&self, channel: &Channel, member: PresenceMember) -> Result<()> {
+        self.registry.join(channel, member, PRESENCE_LEASE).await?;
+        let change = Self::change("join", channel, member);
+        self.bus.announce(&channel.to_string(), &change).await
+    }
+
+    /// Renews `member`'s lease on `channel`, silently.
+    ///
+    /// # Errors
+    /// `Unavailable` from the registry.
+    pub async fn renew(&self, channel: &Channel, member: PresenceMember) -> Result<()> {
+        self.registry.join(channel, member, PRESENCE_LEASE).await
+    }
+
+    /// `member` leaves `channel`; its watchers on every instance are told.
+    ///
+    /// # Errors
+    /// `Unavailable` from the registry or the bus.
+    pub async fn leave(&self, channel: &Channel, member: PresenceMember) -> Result<()> {
+        self.registry.leave(channel, member).await?;
+        let change = Self::change("leave", channel, member);
+        self.bus.announce(&channel.to_string(), &change).await
+    }
+
+    /// Who is on `channel`: each user once, with their number of connections.
+    ///
+    /// # Errors
+    /// `Unavailable` from the registry.
+    pub async fn members(&self, channel: &Channel) -> Result<Value> {
+        let mut users: BTreeMap<String, u32> = BTreeMap::new();
+        for member in self.registry.members(channel).await? {
+            *users.entry(member.user_id.to_string()).or_default() += 1;
+        }
+        let members: Vec<Value> = users
+            .into_iter()
+            .map(|(user_id, connections)| json!({ "user_id": user_id, "connections": connections }))
+            .collect();
+        Ok(json!({ "channel": channel.to_string(), "members": members }))
+    }
+}

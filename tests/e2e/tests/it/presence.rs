@@ -1,0 +1,96 @@
+//! Presence on organization channels across two api instances (the Redis registry and
+//! bus): joins and leaves reach WebSocket watchers on the other instance, and
+//! `GET /v1/channels/{channel}/presence` lists who is there, to members only.
+
+use serde_json::{Value, json};
+
+use crate::support::{Api, User, start_with, user};
+use crate::tokens::colleague_of;
+use crate::ws_client::WsClient;
+
+async fn present(api: &Api, who: &User, channel: &str) -> reqwest::Response {
+    api.http
+        .get(format!("{}/v1/channels/{channel}/presence", api.base))
+        .bearer_auth(&who.token)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn users(listing: &Value) -> Vec<String> {
+    let mut users: Vec<String> = listing["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user_id"].as_str().unwrap().to_owned())
+        .collect();
+    users.sort();
+    users
+}
+
+#[tokio::test]
+async fn joins_and_leaves_reach_watchers_on_every_instance() {
+    let database = imagegen_test_support::postgres().await;
+    let redis = imagegen_test_support::redis();
+    let shared = [
+        ("DATABASE_URL", database.url.as_str()),
+        ("REDIS_URL", redis.url.as_str()),
+        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
+        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
+    ];
+    let (first, second) = (start_with(&shared).await, start_with(&shared).await);
+    let alice = user();
+    let carol = colleague_of(&alice);
+    let channel = format!("organization:{}", alice.org);
+
+    let mut watching = WsClient::connect(&first.base, &alice.token).await;
+    watching
+        .send(json!({ "type": "subscribe", "channel": channel }))
+        .await;
+    assert_eq!(watching.json().await["type"], "subscribed");
+    let own = watching.json().await;
+    assert_eq!(
+        (own["type"].as_str(), own["user_id"].as_str()),
+        (Some("join"), Some(alice.id.to_string().as_str()))
+    );
+
+    let mut joining = WsClient::connect(&second.base, &carol.token).await;
+    joining
+        .send(json!({ "type": "subscribe", "channel": channel }))
+        .await;
+    assert_eq!(joining.json().await["type"], "subscribed");
+    assert_eq!(joining.json().await["type"], "join", "her own join");
+    let joined = watching.json().await;
+    assert_eq!(
+        joined,
+        json!({ "type": "join", "channel": channel, "user_id": carol.id.to_string() })
+    );
+
+    let listing: Value = present(&first, &alice, &channel)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut both = vec![alice.id.to_string(), carol.id.to_string()];
+    both.sort();
+    assert_eq!(users(&listing), both, "{listing}");
+    assert_eq!(present(&second, &user(), &channel).await.status(), 403);
+    assert_eq!(present(&first, &alice, "system").await.status(), 422);
+
+    joining
+        .send(json!({ "type": "unsubscribe", "channel": channel }))
+        .await;
+    assert_eq!(joining.json().await["type"], "unsubscribed");
+    let left = watching.json().await;
+    assert_eq!(
+        left,
+        json!({ "type": "leave", "channel": channel, "user_id": carol.id.to_string() })
+    );
+    let listing: Value = present(&second, &carol, &channel)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(users(&listing), vec![alice.id.to_string()]);
+    drop(database);
+}
