@@ -1,20 +1,85 @@
-//! The hub: subscribes to the bus once and fans each message out to this instance's
-//! connections.
+//! The hub: subscribes to the bus once and hands each message to the connections that
+//! watch its channels, through an index from channel to subscribers, so one event costs
+//! work in proportion to its watchers, not to every connection of the instance.
+//!
+//! Each subscriber has a small bounded queue. A subscriber whose queue is full misses
+//! the message and is marked lagged; it then reads what it missed from the event store.
+//! So a slow connection never slows the others and never grows memory without bound.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::StreamExt;
-use imagegen_application::Result;
 use imagegen_application::ports::{BusMessage, EventBus};
-use tokio::sync::broadcast;
+use imagegen_application::{Channel, Result};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-/// Messages a connection can fall behind by before it must catch up from the store.
-const CAPACITY: usize = 1_024;
+/// Messages a subscriber may have waiting before it must catch up from the store.
+const QUEUE: usize = 64;
+
+type Subscribers = HashMap<u64, Arc<Subscriber>>;
+
+/// One subscriber's queue, and whether it missed messages. A plain queue and a
+/// `Notify` rather than a channel: an idle subscriber then costs about a hundred bytes
+/// (the queue allocates only when a message waits).
+#[derive(Default)]
+struct Subscriber {
+    queue: Mutex<VecDeque<Arc<BusMessage>>>,
+    ready: Notify,
+    lagged: AtomicBool,
+}
+
+impl Subscriber {
+    fn offer(&self, message: &Arc<BusMessage>) {
+        {
+            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            if queue.len() >= QUEUE {
+                self.lagged.store(true, Ordering::Release);
+            } else {
+                queue.push_back(message.clone());
+            }
+        }
+        self.ready.notify_one();
+    }
+
+    fn take(&self) -> Option<Arc<BusMessage>> {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let message = queue.pop_front();
+        if queue.is_empty() && queue.capacity() > 0 {
+            // Give back what a burst needed; idle connections hold nothing.
+            *queue = VecDeque::new();
+        }
+        message
+    }
+}
+
+#[derive(Default)]
+struct Index {
+    by_channel: HashMap<Channel, Subscribers>,
+    all: Subscribers,
+}
 
 /// The per-instance fan-out.
 pub struct Hub {
-    sender: broadcast::Sender<Arc<BusMessage>>,
+    index: Mutex<Index>,
+    next_id: AtomicU64,
+}
+
+/// A subscription to some channels; leaves the index when dropped.
+pub struct HubSubscription {
+    hub: Arc<Hub>,
+    id: u64,
+    channels: Vec<Channel>,
+    subscriber: Arc<Subscriber>,
+}
+
+fn lock(index: &Mutex<Index>) -> std::sync::MutexGuard<'_, Index> {
+    index
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Hub {
@@ -25,16 +90,16 @@ impl Hub {
     pub async fn start(bus: Arc<dyn EventBus>, shutdown: CancellationToken) -> Result<Arc<Self>> {
         let mut subscription = bus.subscribe().await?;
         let hub = Arc::new(Self {
-            sender: broadcast::Sender::new(CAPACITY),
+            index: Mutex::default(),
+            next_id: AtomicU64::new(0),
         });
-        let sender = hub.sender.clone();
+        let forwarding = hub.clone();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
                     () = shutdown.cancelled() => break,
                     message = subscription.next() => match message {
-                        // No connection is not an error: nobody is watching.
-                        Some(message) => { let _ = sender.send(Arc::new(message)); }
+                        Some(message) => forwarding.deliver(Arc::new(message)),
                         None => { tracing::warn!("realtime bus closed"); break; }
                     },
                 }
@@ -43,13 +108,90 @@ impl Hub {
         Ok(hub)
     }
 
-    /// A receiver of every message from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BusMessage>> {
-        self.sender.subscribe()
+    /// Hands `message` to the subscribers of the channels it belongs on.
+    fn deliver(&self, message: Arc<BusMessage>) {
+        let channels: Vec<Channel> = match message.as_ref() {
+            BusMessage::Event(event) => vec![
+                Channel::User(event.envelope.user_id),
+                Channel::Organization(event.envelope.organization_id),
+                Channel::Generation(event.envelope.aggregate_id),
+            ],
+            BusMessage::Ephemeral { channel, .. } => channel.parse().into_iter().collect(),
+            BusMessage::Lagged => {
+                let index = lock(&self.index);
+                index.all.values().for_each(|s| s.offer(&message));
+                return;
+            }
+        };
+        let index = lock(&self.index);
+        let mut told = Vec::new();
+        for channel in &channels {
+            for (id, subscriber) in index.by_channel.get(channel).into_iter().flatten() {
+                // A subscriber of several of the event's channels gets it once.
+                if !told.contains(id) {
+                    told.push(*id);
+                    subscriber.offer(&message);
+                }
+            }
+        }
     }
 
-    /// Connections currently listening.
+    /// A subscription to `channels`: every message for them from now on.
+    pub fn subscribe(self: &Arc<Self>, channels: &[Channel]) -> HubSubscription {
+        let subscriber = Arc::new(Subscriber::default());
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut index = lock(&self.index);
+        for channel in channels {
+            let watchers = index.by_channel.entry(*channel).or_default();
+            watchers.insert(id, subscriber.clone());
+        }
+        index.all.insert(id, subscriber.clone());
+        HubSubscription {
+            hub: self.clone(),
+            id,
+            channels: channels.to_vec(),
+            subscriber,
+        }
+    }
+
+    /// Connections currently subscribed.
     pub fn connections(&self) -> usize {
-        self.sender.receiver_count()
+        lock(&self.index).all.len()
+    }
+}
+
+impl HubSubscription {
+    /// Whether messages were missed since the last `recv` (its queue was full).
+    pub fn has_lagged(&self) -> bool {
+        self.subscriber.lagged.load(Ordering::Acquire)
+    }
+
+    /// The next message, or `Lagged` when some were missed.
+    pub async fn recv(&mut self) -> Option<Arc<BusMessage>> {
+        loop {
+            if self.subscriber.lagged.swap(false, Ordering::AcqRel) {
+                return Some(Arc::new(BusMessage::Lagged));
+            }
+            if let Some(message) = self.subscriber.take() {
+                return Some(message);
+            }
+            // A message offered since the check left a permit: this returns at once.
+            self.subscriber.ready.notified().await;
+        }
+    }
+}
+
+impl Drop for HubSubscription {
+    fn drop(&mut self) {
+        let mut index = lock(&self.hub.index);
+        for channel in &self.channels {
+            if let Some(watchers) = index.by_channel.get_mut(channel) {
+                watchers.remove(&self.id);
+                if watchers.is_empty() {
+                    index.by_channel.remove(channel);
+                }
+            }
+        }
+        index.all.remove(&self.id);
     }
 }

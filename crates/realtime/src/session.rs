@@ -12,9 +12,9 @@ use std::sync::Arc;
 use futures::Stream;
 use imagegen_application::ports::{BusMessage, EventStore, StoredEvent, StreamPosition};
 use imagegen_application::{Channel, Result};
-use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::Hub;
+use crate::hub::HubSubscription;
 
 /// What a connection is sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ impl Delivery {
 const PAGE: usize = 500;
 
 struct Session {
-    live: broadcast::Receiver<Arc<BusMessage>>,
+    live: HubSubscription,
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
     /// The last position sent, or the client's starting point.
@@ -76,30 +76,20 @@ impl Session {
                     }
                 }
             }
-            match self.live.recv().await {
-                Ok(message) => match message.as_ref() {
-                    BusMessage::Event(event)
-                        if Channel::any_carries(&self.channels, &event.envelope) =>
-                    {
-                        self.backlog.push_back(event.clone());
+            let message = self.live.recv().await?;
+            match message.as_ref() {
+                // The hub sends only messages of our channels.
+                BusMessage::Event(event) => self.backlog.push_back(event.clone()),
+                BusMessage::Ephemeral { channel, message } => {
+                    if let Ok(channel) = channel.parse::<Channel>() {
+                        let message = message.clone();
+                        return Some(Delivery::Ephemeral { channel, message });
                     }
-                    BusMessage::Event(_) => {}
-                    BusMessage::Ephemeral { channel, message } => {
-                        match channel.parse::<Channel>() {
-                            Ok(channel) if self.channels.contains(&channel) => {
-                                let message = message.clone();
-                                return Some(Delivery::Ephemeral { channel, message });
-                            }
-                            _ => {}
-                        }
-                    }
-                    BusMessage::Lagged => self.catching_up = true,
-                },
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::debug!(missed, "connection fell behind; catching up from the store");
+                }
+                BusMessage::Lagged => {
+                    tracing::debug!("connection fell behind; catching up from the store");
                     self.catching_up = true;
                 }
-                Err(RecvError::Closed) => return None,
             }
         }
     }
@@ -113,13 +103,13 @@ impl Session {
 /// # Errors
 /// The store's `Unavailable` when the current position cannot be read.
 pub async fn session_events(
-    hub: &Hub,
+    hub: &Arc<Hub>,
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
     resume_after: Option<StreamPosition>,
 ) -> Result<impl Stream<Item = Delivery> + Send + use<>> {
     // Subscribe first: whatever commits after the position read below arrives live.
-    let live = hub.subscribe();
+    let live = hub.subscribe(&channels);
     let last = match resume_after {
         Some(position) => position,
         None => store.latest_position().await?,

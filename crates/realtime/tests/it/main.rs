@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod announcements;
+mod fan_out;
 mod races;
 
 use std::sync::Arc;
