@@ -1,16 +1,13 @@
 //! Announcements (`SystemBroadcast`) reach the sessions that watch `system`, between
 //! their events, and no other session.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
 use imagegen_application::Channel;
 use imagegen_application::ports::{EventBus, GenerationRepository};
-use imagegen_memory::{MemoryEventBus, MemoryGenerationStore};
-use imagegen_realtime::{Delivery, Hub, session_events};
+use imagegen_realtime::{Delivery, session_events};
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 
 use crate::{apply, caller, generation_of, publish_all};
 
@@ -23,13 +20,7 @@ async fn next(session: &mut (impl futures::Stream<Item = Delivery> + Unpin)) -> 
 
 #[tokio::test]
 async fn an_announcement_reaches_system_sessions_only() {
-    let (store, bus) = (
-        Arc::new(MemoryGenerationStore::default()),
-        Arc::new(MemoryEventBus::new()),
-    );
-    let hub = Hub::start(bus.clone(), CancellationToken::new())
-        .await
-        .unwrap();
+    let (store, bus, hub) = crate::memory_hub().await;
     let alice = caller();
     let watching = |channels: Vec<Channel>| session_events(&hub, store.clone(), channels, None);
     let mut system = Box::pin(

@@ -2,27 +2,17 @@
 //! even when they watch several of its channels, and a dropped subscription leaves the
 //! index.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
 use imagegen_application::Channel;
 use imagegen_application::ports::{BusMessage, GenerationRepository};
-use imagegen_memory::{MemoryEventBus, MemoryGenerationStore};
-use imagegen_realtime::Hub;
-use tokio_util::sync::CancellationToken;
 
 use crate::{apply, caller, generation_of, publish_all};
 
 #[tokio::test]
 async fn an_event_reaches_the_watchers_of_its_channels_only_once_each() {
-    let (store, bus) = (
-        Arc::new(MemoryGenerationStore::default()),
-        Arc::new(MemoryEventBus::new()),
-    );
-    let hub = Hub::start(bus.clone(), CancellationToken::new())
-        .await
-        .unwrap();
+    let (store, bus, hub) = crate::memory_hub().await;
     let (alice, bob) = (caller(), caller());
     let mut g = generation_of(&alice);
     let mut both = hub.subscribe(&[Channel::User(alice.user_id), Channel::Generation(g.id())]);

@@ -27,6 +27,18 @@ pub async fn only_events(delivery: Delivery) -> Option<imagegen_application::por
     delivery.into_event()
 }
 
+/// A memory store and bus, and a hub on the bus.
+pub async fn memory_hub() -> (Arc<MemoryGenerationStore>, Arc<MemoryEventBus>, Arc<Hub>) {
+    let (store, bus) = (
+        Arc::new(MemoryGenerationStore::default()),
+        Arc::new(MemoryEventBus::new()),
+    );
+    let hub = Hub::start(bus.clone(), CancellationToken::new())
+        .await
+        .unwrap();
+    (store, bus, hub)
+}
+
 pub fn caller() -> Caller {
     Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),
