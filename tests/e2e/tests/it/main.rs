@@ -27,3 +27,4 @@ mod waiting;
 mod webhooks;
 mod ws;
 mod ws_client;
+mod ws_instances;
