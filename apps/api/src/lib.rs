@@ -26,6 +26,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
+pub use serve::{HEADER_READ_TIMEOUT, MAX_AWAITING_REQUEST};
 
 /// The whole HTTP surface.
 pub fn app(services: Arc<Services>) -> Router {

@@ -1,10 +1,13 @@
 //! The HTTP server loop: hyper with a header-read timeout (a client that trickles its
 //! request headers, or sends nothing, is cut off instead of holding a socket forever),
-//! the peer's address on every request (for per-source limits), upgrades (WebSocket),
-//! and a graceful shutdown that waits for open connections to finish. (An upgraded
-//! connection leaves hyper; its WebSocket task closes itself on shutdown.)
+//! a cap on connections still awaiting their first request, the peer's address on
+//! every request (for per-source limits), upgrades (WebSocket), and a graceful
+//! shutdown that waits for open connections to finish. (An upgraded connection leaves
+//! hyper; its WebSocket task closes itself on shutdown.)
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -19,13 +22,41 @@ use tower::ServiceExt;
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections that have not yet sent a whole first request, at most: past it a new
+/// connection is closed at once, so slow or silent clients cannot pile up sockets
+/// (each is also cut off after [`HEADER_READ_TIMEOUT`]).
+pub const MAX_AWAITING_REQUEST: usize = 1_024;
 /// How long open connections get to finish once shutdown begins.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A connection counted among those awaiting their first request, until it sends one
+/// or ends.
+struct AwaitingRequest {
+    count: Arc<AtomicUsize>,
+    released: AtomicBool,
+}
+
+impl AwaitingRequest {
+    fn new(count: Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Self {
+            count,
+            released: AtomicBool::new(false),
+        }
+    }
+
+    fn release(&self) {
+        if !self.released.swap(true, Ordering::AcqRel) {
+            self.count.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets open
 /// connections finish.
 pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
     let open = TaskTracker::new();
+    let awaiting = Arc::new(AtomicUsize::new(0));
     // HTTP/1.1 only: the server-sent events need nothing more, and a protocol sniffer
     // would wait, without a timeout, for the first byte of a silent client.
     let mut builder = http1::Builder::new();
@@ -45,8 +76,16 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                 }
             },
         };
+        if awaiting.load(Ordering::Acquire) >= MAX_AWAITING_REQUEST {
+            tracing::debug!(%peer, "too many connections without a request; closing a new one");
+            drop(stream);
+            continue;
+        }
+        let first_request = Arc::new(AwaitingRequest::new(awaiting.clone()));
         let app = app.clone();
+        let arrived = first_request.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            arrived.release();
             request
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(peer));
@@ -66,6 +105,7 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                     connection.await
                 }
             };
+            first_request.release();
             if let Err(error) = ended {
                 tracing::debug!(%error, "connection ended with an error");
             }

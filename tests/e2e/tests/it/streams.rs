@@ -96,3 +96,37 @@ async fn a_stream_ends_with_token_expired_when_its_token_expires() {
         .unwrap();
     assert!(body.contains("event: token_expired"), "{body}");
 }
+
+#[tokio::test]
+async fn past_the_cap_of_connections_without_a_request_a_new_one_is_closed_at_once() {
+    use tokio::io::AsyncReadExt;
+    let api = start().await;
+    let addr = api.base.trim_start_matches("http://").to_owned();
+    let mut silent = Vec::new();
+    for _ in 0..imagegen_api::MAX_AWAITING_REQUEST {
+        silent.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    // Accepted after all the silent ones, so over the cap: closed long before the
+    // header-read timeout would have closed it.
+    let mut late = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buffer = [0u8; 16];
+    let read = tokio::time::timeout(
+        imagegen_api::HEADER_READ_TIMEOUT / 2,
+        late.read(&mut buffer),
+    )
+    .await
+    .expect("the connection over the cap was kept open");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+
+    drop(silent);
+    crate::support::eventually_async("a request served once the silent ones left", || async {
+        let response = api
+            .http
+            .get(format!("{}/healthz", api.base))
+            .send()
+            .await
+            .ok()?;
+        (response.status() == 200).then_some(())
+    })
+    .await;
+}
