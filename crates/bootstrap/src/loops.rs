@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use imagegen_application::jobs::{
-    ApplyProviderUpdateHandler, JobHandler, JobPayload, NotifyUserHandler, PurgeInbox,
-    PurgeInboxHandler, StoreImagesHandler, SubmitGenerationHandler,
+    ApplyProviderUpdateHandler, Cleanup, CleanupHandler, JobHandler, JobPayload, NotifyUserHandler,
+    StoreImagesHandler, SubmitGenerationHandler,
 };
 use imagegen_application::ports::{Clock, ImageProvider};
 use imagegen_domain::ProviderName;
@@ -73,13 +73,14 @@ pub(crate) async fn start_loops(
         lease: config.workers.job_lease,
         ..RunnerConfig::default()
     };
-    // Old webhook deliveries are forgotten once an hour.
-    let purge = PurgeInbox {
-        older_than_days: config.workers.inbox_retention_days,
+    // Old webhook deliveries and old events are deleted once an hour.
+    let cleanup = Cleanup {
+        inbox_retention_days: config.workers.inbox_retention_days,
+        event_retention_days: Some(config.workers.event_retention_days),
     };
     background.spawn(schedule::every(
         state.queue.clone(),
-        purge.to_job()?,
+        cleanup.to_job()?,
         std::time::Duration::from_secs(3600),
         shutdown.clone(),
     ));
@@ -168,6 +169,10 @@ fn handlers(
             images,
             clock.clone(),
         )),
-        Arc::new(PurgeInboxHandler::new(state.inbox.clone(), clock.clone())),
+        Arc::new(CleanupHandler::new(
+            state.inbox.clone(),
+            state.events.clone(),
+            clock.clone(),
+        )),
     ])
 }

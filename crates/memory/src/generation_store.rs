@@ -18,8 +18,10 @@ use crate::{MemoryJobQueue, lock};
 #[derive(Default)]
 struct State {
     generations: HashMap<GenerationId, Generation>,
-    /// Every event, in position order; position N is at index N - 1.
+    /// Every event kept, in position order; position N is at index N - 1 - `pruned`.
     events: Vec<StoredEvent>,
+    /// Events deleted by the retention, from the oldest.
+    pruned: u64,
     relay_checkpoint: StreamPosition,
 }
 
@@ -104,14 +106,14 @@ impl GenerationRepository for MemoryGenerationStore {
             }
             state.generations.insert(id, generation.clone());
             for envelope in events {
-                let position = StreamPosition(state.events.len() as u64 + 1);
+                let position = StreamPosition(state.pruned + state.events.len() as u64 + 1);
                 state.events.push(StoredEvent {
                     position,
                     envelope: envelope.clone(),
                 });
             }
             self.queue_all(jobs);
-            StreamPosition(state.events.len() as u64)
+            StreamPosition(state.pruned + state.events.len() as u64)
         };
         self.latest.send_replace(latest);
         Ok(())
@@ -155,7 +157,7 @@ impl EventStore for MemoryGenerationStore {
         limit: usize,
     ) -> Result<Vec<StoredEvent>> {
         let state = lock(&self.state);
-        let start = usize::try_from(after.0)
+        let start = usize::try_from(after.0.saturating_sub(state.pruned))
             .unwrap_or(usize::MAX)
             .min(state.events.len());
         Ok(state.events[start..]
@@ -167,7 +169,24 @@ impl EventStore for MemoryGenerationStore {
     }
 
     async fn latest_position(&self) -> Result<StreamPosition> {
-        Ok(StreamPosition(lock(&self.state).events.len() as u64))
+        let state = lock(&self.state);
+        Ok(StreamPosition(state.pruned + state.events.len() as u64))
+    }
+
+    async fn prune_before(&self, cutoff: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+        let mut state = lock(&self.state);
+        let old = state
+            .events
+            .iter()
+            .take_while(|e| e.envelope.occurred_at < cutoff)
+            .count();
+        state.events.drain(..old);
+        state.pruned += old as u64;
+        Ok(old as u64)
+    }
+
+    async fn pruned_through(&self) -> Result<StreamPosition> {
+        Ok(StreamPosition(lock(&self.state).pruned))
     }
 
     async fn wait_for_events(&self, after: StreamPosition, max_wait: Duration) {

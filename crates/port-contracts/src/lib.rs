@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod event_bus;
+pub mod event_retention;
 pub mod generation_jobs;
 pub mod generation_store;
 pub mod image_provider;

@@ -174,6 +174,14 @@ impl EventStore for PgStore {
         }
     }
 
+    async fn prune_before(&self, cutoff: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+        crate::retention::prune_before(self, cutoff).await
+    }
+
+    async fn pruned_through(&self) -> Result<StreamPosition> {
+        crate::retention::pruned_through(self).await
+    }
+
     async fn relay_checkpoint(&self) -> Result<StreamPosition> {
         let position: Option<i64> =
             sqlx::query_scalar("SELECT position FROM relay_checkpoints WHERE name = $1")

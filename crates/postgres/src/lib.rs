@@ -28,6 +28,7 @@ mod job_rows;
 mod jobs;
 mod outbox;
 mod reserve;
+mod retention;
 mod rows;
 mod store;
 mod wakeups;

@@ -27,6 +27,9 @@ pub enum Delivery {
         channel: Channel,
         message: serde_json::Value,
     },
+    /// The client resumed from before what the store keeps (its retention): the events
+    /// in between are gone, so it must re-fetch state over REST. The session ends.
+    Resync { pruned_through: StreamPosition },
 }
 
 impl Delivery {
@@ -34,7 +37,7 @@ impl Delivery {
     pub fn into_event(self) -> Option<StoredEvent> {
         match self {
             Self::Event(event) => Some(event),
-            Self::Ephemeral { .. } => None,
+            Self::Ephemeral { .. } | Self::Resync { .. } => None,
         }
     }
 }
@@ -50,10 +53,17 @@ struct Session {
     last: StreamPosition,
     backlog: VecDeque<StoredEvent>,
     catching_up: bool,
+    /// Set when the resume position is older than the store keeps; sent, then the end.
+    resync: Option<StreamPosition>,
 }
 
 impl Session {
     async fn next(&mut self) -> Option<Delivery> {
+        if let Some(pruned_through) = self.resync {
+            // Once: then the session is over.
+            self.resync = Some(StreamPosition(u64::MAX));
+            return (pruned_through.0 != u64::MAX).then_some(Delivery::Resync { pruned_through });
+        }
         loop {
             if let Some(event) = self.backlog.pop_front() {
                 if event.position > self.last {
@@ -114,6 +124,10 @@ pub async fn session_events(
         Some(position) => position,
         None => store.latest_position().await?,
     };
+    let pruned_through = match resume_after {
+        Some(_) => store.pruned_through().await?,
+        None => StreamPosition::START,
+    };
     let session = Session {
         live,
         store,
@@ -121,6 +135,7 @@ pub async fn session_events(
         last,
         backlog: VecDeque::new(),
         catching_up: resume_after.is_some(),
+        resync: (last < pruned_through).then_some(pruned_through),
     };
     Ok(futures::stream::unfold(session, |mut session| async move {
         session.next().await.map(|event| (event, session))

@@ -20,6 +20,10 @@ fn to_sse(delivery: Delivery) -> Option<Event> {
         Delivery::Event(event) => event,
         // No `id:`: a broadcast is not a stream position, and a browser keeps its last
         // event id when a message has none.
+        Delivery::Resync { pruned_through } => {
+            let data = serde_json::json!({ "pruned_through": pruned_through.0 });
+            return Some(Event::default().event("resync").data(data.to_string()));
+        }
         Delivery::Ephemeral { message, .. } => {
             let name = message["event_type"].as_str()?.to_owned();
             return Some(Event::default().event(name).data(message.to_string()));

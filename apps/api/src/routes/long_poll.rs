@@ -116,6 +116,14 @@ async fn poll(
             .map_err(|_| Error::Invalid(format!("{key} must be a whole number")))
     };
     let after = StreamPosition(number("after")?.unwrap_or(0));
+    let pruned_through = services.event_store.pruned_through().await?;
+    if after < pruned_through {
+        // What came after `after` is partly gone: re-fetch state, then poll from here.
+        let latest = services.event_store.latest_position().await?;
+        return Ok(Json(
+            json!({ "events": [], "resync": true, "next_position": latest.0 }),
+        ));
+    }
     let limit = number("limit")?
         .map_or(PAGE.0, |n| n as usize)
         .clamp(1, PAGE.1);

@@ -2,18 +2,18 @@
 //! every handler may run twice for one job and must then change nothing more.
 
 mod apply_provider_update;
+mod cleanup;
 mod notify_user;
 mod payloads;
-mod purge_inbox;
 mod store_images;
 mod submit_generation;
 
 use async_trait::async_trait;
 
 pub use apply_provider_update::ApplyProviderUpdateHandler;
+pub use cleanup::{Cleanup, CleanupHandler};
 pub use notify_user::NotifyUserHandler;
 pub use payloads::{ApplyProviderUpdate, JobPayload, NotifyUser, StoreImages, SubmitGeneration};
-pub use purge_inbox::{PurgeInbox, PurgeInboxHandler};
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;
 

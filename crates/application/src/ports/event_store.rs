@@ -60,6 +60,15 @@ pub trait EventStore: Send + Sync {
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
     async fn relay_checkpoint(&self) -> Result<StreamPosition>;
 
+    /// Deletes the events that occurred before `cutoff` (the retention); returns how
+    /// many. Errors: `Unavailable`.
+    async fn prune_before(&self, cutoff: chrono::DateTime<chrono::Utc>) -> Result<u64>;
+
+    /// The newest position deleted by [`EventStore::prune_before`] so far
+    /// ([`StreamPosition::START`] when none): a reader resuming from before it would
+    /// miss events, and must re-fetch state instead (resync). Errors: `Unavailable`.
+    async fn pruned_through(&self) -> Result<StreamPosition>;
+
     /// Records that the relay published everything up to `position`.
     ///
     /// # Errors

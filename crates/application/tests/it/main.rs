@@ -1,6 +1,7 @@
 //! Use cases and job handlers against the in-memory adapters and mockall mocks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cleanup;
 mod copy_deadline;
 mod create_generation;
 mod double_delivery;
@@ -8,7 +9,6 @@ mod handlers;
 mod limits;
 mod notify_user;
 mod prediction_ids;
-mod purge_inbox;
 mod read_generations;
 mod receive_webhook;
 

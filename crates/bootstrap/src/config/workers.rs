@@ -28,6 +28,9 @@ pub struct WorkerSettings {
     /// Processed webhook deliveries are forgotten after this many days
     /// (`IMAGEGEN_INBOX_RETENTION_DAYS`).
     pub inbox_retention_days: u32,
+    /// Domain events are deleted after this many days (`IMAGEGEN_EVENT_RETENTION_DAYS`);
+    /// a client resuming from before what is kept is told to resync.
+    pub event_retention_days: u32,
     /// Signs the notices sent to users' callback URLs (`IMAGEGEN_CALLBACK_SECRET`,
     /// `whsec_<base64>`); notices go unsigned without it.
     pub callback_secret: Option<WebhookSecret>,
@@ -67,6 +70,7 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
     }
     let lease_secs = positive(vars, "IMAGEGEN_JOB_LEASE_SECS", "30")?;
     let retention = positive(vars, "IMAGEGEN_INBOX_RETENTION_DAYS", "7")?;
+    let event_retention = positive(vars, "IMAGEGEN_EVENT_RETENTION_DAYS", "30")?;
     Ok(WorkerSettings {
         concurrency: positive(vars, "IMAGEGEN_WORKER_CONCURRENCY", "8")?,
         per_queue,
@@ -77,6 +81,7 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
             .transpose()?
             .unwrap_or(false),
         inbox_retention_days: u32::try_from(retention).unwrap_or(u32::MAX),
+        event_retention_days: u32::try_from(event_retention).unwrap_or(u32::MAX),
         listen: vars
             .get("IMAGEGEN_WORKER_LISTEN")
             .map(|v| {

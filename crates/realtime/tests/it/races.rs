@@ -68,6 +68,12 @@ impl EventStore for Instrumented {
     async fn save_relay_checkpoint(&self, position: StreamPosition) -> Result<()> {
         self.inner.save_relay_checkpoint(position).await
     }
+    async fn prune_before(&self, cutoff: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+        self.inner.prune_before(cutoff).await
+    }
+    async fn pruned_through(&self) -> Result<StreamPosition> {
+        self.inner.pruned_through().await
+    }
 }
 
 /// A memory store, its instrumented view, a bus and a hub on it.

@@ -18,6 +18,7 @@ mod modes;
 mod presence;
 mod redis_restart;
 mod resume;
+mod resync;
 mod stream_cap;
 mod streams;
 mod support;

@@ -68,6 +68,12 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
             },
             Some((channel, event)) = connection.subscriptions.next(), if !connection.subscriptions.is_empty() => {
                 Some(match event {
+                    Some(resync @ Delivery::Resync { .. }) => {
+                        // The subscription is over: the client re-fetches, then subscribes anew.
+                        connection.subscriptions.remove(&channel);
+                        connection.presence.leave(&channel).await;
+                        protocol::event(&channel, &resync)
+                    }
                     Some(event) => protocol::event(&channel, &event),
                     None => {
                         connection.subscriptions.remove(&channel);

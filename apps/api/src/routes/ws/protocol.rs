@@ -39,6 +39,11 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "position": event.position.0,
             "data": event.envelope,
         })),
+        Delivery::Resync { pruned_through } => text(&json!({
+            "type": "resync",
+            "channel": channel,
+            "pruned_through": pruned_through.0,
+        })),
         // A presence join or leave is sent as it is.
         Delivery::Ephemeral { message, .. } if message.get("type").is_some() => text(message),
         Delivery::Ephemeral { message, .. } => text(&json!({
