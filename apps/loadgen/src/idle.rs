@@ -31,7 +31,7 @@ fn rss_kib(pid: u32) -> Result<u64, String> {
 }
 
 /// A TCP connection to `server` from the `n`th source address.
-async fn connect(server: SocketAddr, n: usize, sources: usize) -> Result<TcpStream, String> {
+pub async fn connect(server: SocketAddr, n: usize, sources: usize) -> Result<TcpStream, String> {
     let last = u8::try_from(1 + n % sources.max(1)).unwrap_or(1);
     let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
     socket

@@ -5,6 +5,8 @@
 //! - `replay`: reads "events after P" for one channel, page by page.
 //! - `queue`: enqueues no-op jobs and runs them; latency is enqueue -> handler start.
 //! - `idle`: holds idle SSE or WebSocket streams open; the server's memory per stream.
+//! - `watch`: users watch their channels while generations run; delivery latency, lost
+//!   and duplicated events, api CPU per delivered event.
 
 use clap::{Parser, Subcommand};
 
@@ -13,6 +15,8 @@ mod queue;
 mod replay;
 mod stats;
 mod store;
+mod watch;
+mod watch_clients;
 
 #[derive(Parser)]
 #[command(name = "imagegen-loadgen", version, about)]
@@ -86,6 +90,28 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         settle_secs: u64,
     },
+    /// Users watch their channels while generations run through the api.
+    Watch {
+        #[arg(long)]
+        server: std::net::SocketAddr,
+        #[arg(long, value_enum, default_value = "sse")]
+        transport: idle::Transport,
+        /// The api's IMAGEGEN_JWT_SECRET, to mint a token per user.
+        #[arg(long, env = "IMAGEGEN_JWT_SECRET")]
+        jwt_secret: String,
+        #[arg(long, default_value_t = 1_000)]
+        users: usize,
+        #[arg(long, default_value_t = 2_000)]
+        generations: usize,
+        /// Generations created per second.
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        #[arg(long, default_value_t = 4)]
+        sources: usize,
+        /// The api's process id, for its CPU time.
+        #[arg(long)]
+        pid: u32,
+    },
 }
 
 #[tokio::main]
@@ -133,6 +159,28 @@ async fn main() -> std::process::ExitCode {
                 sources,
                 pid,
                 settle: std::time::Duration::from_secs(settle_secs),
+            })
+            .await
+        }
+        Command::Watch {
+            server,
+            transport,
+            jwt_secret,
+            users,
+            generations,
+            rate,
+            sources,
+            pid,
+        } => {
+            watch::run(watch::Watch {
+                server,
+                transport,
+                jwt_secret,
+                users,
+                generations,
+                rate,
+                sources,
+                pid,
             })
             .await
         }

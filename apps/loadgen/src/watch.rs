@@ -1,0 +1,132 @@
+//! `watch`: N users each watch their own channel (SSE or WebSocket, one connection per
+//! user) on a running api while generations are created at a steady rate through it;
+//! reports delivery latency (from the event's `occurred_at`, stamped when the move is
+//! made as the webhook is applied, to client receipt), lost and duplicated events, and
+//! the api's CPU time per delivered event. Tokens are minted with the api's
+//! `IMAGEGEN_JWT_SECRET`.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::idle::Transport;
+use crate::stats::{Latencies, per_sec};
+use crate::watch_clients::{Received, open};
+
+/// The parameters of one run.
+pub struct Watch {
+    pub server: SocketAddr,
+    pub transport: Transport,
+    pub jwt_secret: String,
+    pub users: usize,
+    pub generations: usize,
+    pub rate: u32,
+    pub sources: usize,
+    pub pid: u32,
+}
+
+/// A token for a new user: (user id, token).
+fn token(secret: &str) -> Result<(uuid::Uuid, String), String> {
+    let user = uuid::Uuid::new_v4();
+    let claims = json!({
+        "sub": user, "org_id": uuid::Uuid::new_v4(), "role": "user",
+        "exp": chrono::Utc::now().timestamp() + 3600,
+    });
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key)
+        .map(|t| (user, t))
+        .map_err(|e| e.to_string())
+}
+
+/// The api's CPU time so far (user + system), from `/proc/<pid>/stat`.
+fn cpu_seconds(pid: u32) -> Result<f64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    let after_name = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    Ok((ticks(11) + ticks(12)) / 100.0)
+}
+
+pub async fn run(watch: Watch) -> Result<Value, String> {
+    let received: Received = Arc::new(Mutex::new(Vec::new()));
+    let mut tokens = Vec::with_capacity(watch.users);
+    for n in 0..watch.users {
+        let (user, token) = token(&watch.jwt_secret)?;
+        open(
+            watch.server,
+            watch.transport,
+            n,
+            watch.sources,
+            user,
+            &token,
+            received.clone(),
+        )
+        .await?;
+        tokens.push(token);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let cpu_before = cpu_seconds(watch.pid)?;
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/v1/generations", watch.server);
+    let mut ids = Vec::with_capacity(watch.generations);
+    let started = Instant::now();
+    let mut tick =
+        tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(watch.rate.max(1))));
+    let mut creating = Vec::new();
+    for n in 0..watch.generations {
+        tick.tick().await;
+        let request = http
+            .post(&url)
+            .bearer_auth(&tokens[n % tokens.len()])
+            .json(&json!({ "prompt": format!("load {n}"), "settings": { "size": "64x64" } }))
+            .send();
+        creating.push(tokio::spawn(request));
+    }
+    for request in creating {
+        let response = request
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        ids.push(body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let created_in = started.elapsed();
+    // Until every generation's last event arrived, or 60 s of nothing new.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let finished = crate::watch_clients::finished(&received);
+        if finished >= ids.len() || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let cpu = cpu_seconds(watch.pid)? - cpu_before;
+    let summary = crate::watch_clients::summarize(&received, &ids);
+    let latencies = Latencies::new(summary.latencies);
+    Ok(json!({
+        "bench": "watch",
+        "transport": format!("{:?}", watch.transport).to_lowercase(),
+        "users": watch.users,
+        "generations": ids.len(),
+        "create_per_sec": per_sec(ids.len(), created_in),
+        "delivered": summary.delivered,
+        "lost": summary.lost,
+        "duplicated": summary.duplicated,
+        "latency_p50_ms": latencies.quantile(0.5),
+        "latency_p90_ms": latencies.quantile(0.9),
+        "latency_p99_ms": latencies.quantile(0.99),
+        "latency_max_ms": latencies.quantile(1.0),
+        "api_cpu_us_per_delivered_event": (cpu * 1e6 / summary.delivered.max(1) as f64).round(),
+    }))
+}
