@@ -27,11 +27,11 @@ pub struct Watch {
     pub pid: u32,
 }
 
-/// A token for a new user: (user id, token).
-fn token(secret: &str) -> Result<(uuid::Uuid, String), String> {
+/// A token for a new user with `role`: (user id, token).
+pub fn token(secret: &str, role: &str) -> Result<(uuid::Uuid, String), String> {
     let user = uuid::Uuid::new_v4();
     let claims = json!({
-        "sub": user, "org_id": uuid::Uuid::new_v4(), "role": "user",
+        "sub": user, "org_id": uuid::Uuid::new_v4(), "role": role,
         "exp": chrono::Utc::now().timestamp() + 3600,
     });
     let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
@@ -41,7 +41,7 @@ fn token(secret: &str) -> Result<(uuid::Uuid, String), String> {
 }
 
 /// The api's CPU time so far (user + system), from `/proc/<pid>/stat`.
-fn cpu_seconds(pid: u32) -> Result<f64, String> {
+pub fn cpu_seconds(pid: u32) -> Result<f64, String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
     let after_name = stat
         .rsplit_once(')')
@@ -62,7 +62,7 @@ pub async fn run(watch: Watch) -> Result<Value, String> {
     let received: Received = Arc::new(Mutex::new(Vec::new()));
     let mut tokens = Vec::with_capacity(watch.users);
     for n in 0..watch.users {
-        let (user, token) = token(&watch.jwt_secret)?;
+        let (user, token) = token(&watch.jwt_secret, "user")?;
         open(
             watch.server,
             watch.transport,
