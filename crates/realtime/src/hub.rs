@@ -9,13 +9,58 @@
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use futures::StreamExt;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+
+/// A bus message as the hub hands it out: one for every subscriber, its JSON text made
+/// once, by whichever connection needs it first (a broadcast to 10,000 connections is
+/// serialized once, not 10,000 times).
+pub struct HubMessage {
+    pub bus: BusMessage,
+    text: OnceLock<String>,
+    framed: OnceLock<String>,
+}
+
+impl std::fmt::Debug for HubMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.bus.fmt(f)
+    }
+}
+
+/// Two hub messages are equal when they carry equal bus messages.
+impl PartialEq for HubMessage {
+    fn eq(&self, other: &Self) -> bool {
+        self.bus == other.bus
+    }
+}
+
+impl HubMessage {
+    fn new(bus: BusMessage) -> Self {
+        Self {
+            bus,
+            text: OnceLock::new(),
+            framed: OnceLock::new(),
+        }
+    }
+
+    /// The ephemeral message as JSON text (empty for other messages).
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| match &self.bus {
+            BusMessage::Ephemeral { message, .. } => message.to_string(),
+            _ => String::new(),
+        })
+    }
+
+    /// A transport's framing of the message, made by `frame` the first time.
+    pub fn framed(&self, frame: impl FnOnce() -> String) -> &str {
+        self.framed.get_or_init(frame)
+    }
+}
 
 /// Messages a subscriber may have waiting before it must catch up from the store.
 const QUEUE: usize = 64;
@@ -27,13 +72,13 @@ type Subscribers = HashMap<u64, Arc<Subscriber>>;
 /// (the queue allocates only when a message waits).
 #[derive(Default)]
 struct Subscriber {
-    queue: Mutex<VecDeque<Arc<BusMessage>>>,
+    queue: Mutex<VecDeque<Arc<HubMessage>>>,
     ready: Notify,
     lagged: AtomicBool,
 }
 
 impl Subscriber {
-    fn offer(&self, message: &Arc<BusMessage>) {
+    fn offer(&self, message: &Arc<HubMessage>) {
         {
             let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
             if queue.len() >= QUEUE {
@@ -45,7 +90,7 @@ impl Subscriber {
         self.ready.notify_one();
     }
 
-    fn take(&self) -> Option<Arc<BusMessage>> {
+    fn take(&self) -> Option<Arc<HubMessage>> {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let message = queue.pop_front();
         if queue.is_empty() && queue.capacity() > 0 {
@@ -99,7 +144,7 @@ impl Hub {
                 tokio::select! {
                     () = shutdown.cancelled() => break,
                     message = subscription.next() => match message {
-                        Some(message) => forwarding.deliver(Arc::new(message)),
+                        Some(message) => forwarding.deliver(Arc::new(HubMessage::new(message))),
                         None => { tracing::warn!("realtime bus closed"); break; }
                     },
                 }
@@ -109,8 +154,8 @@ impl Hub {
     }
 
     /// Hands `message` to the subscribers of the channels it belongs on.
-    fn deliver(&self, message: Arc<BusMessage>) {
-        let channels: Vec<Channel> = match message.as_ref() {
+    fn deliver(&self, message: Arc<HubMessage>) {
+        let channels: Vec<Channel> = match &message.bus {
             BusMessage::Event(event) => vec![
                 Channel::User(event.envelope.user_id),
                 Channel::Organization(event.envelope.organization_id),
@@ -167,10 +212,10 @@ impl HubSubscription {
     }
 
     /// The next message, or `Lagged` when some were missed.
-    pub async fn recv(&mut self) -> Option<Arc<BusMessage>> {
+    pub async fn recv(&mut self) -> Option<Arc<HubMessage>> {
         loop {
             if self.subscriber.lagged.swap(false, Ordering::AcqRel) {
-                return Some(Arc::new(BusMessage::Lagged));
+                return Some(Arc::new(HubMessage::new(BusMessage::Lagged)));
             }
             if let Some(message) = self.subscriber.take() {
                 return Some(message);

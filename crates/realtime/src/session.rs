@@ -14,7 +14,7 @@ use imagegen_application::ports::{BusMessage, EventStore, StoredEvent, StreamPos
 use imagegen_application::{Channel, Result};
 
 use crate::Hub;
-use crate::hub::HubSubscription;
+use crate::hub::{HubMessage, HubSubscription};
 
 /// What a connection is sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +25,7 @@ pub enum Delivery {
     /// or leave): no position, not resumable.
     Ephemeral {
         channel: Channel,
-        message: serde_json::Value,
+        shared: Arc<HubMessage>,
     },
     /// The client resumed from before what the store keeps (its retention): the events
     /// in between are gone, so it must re-fetch state over REST. The session ends.
@@ -33,6 +33,17 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// The message of an ephemeral delivery.
+    pub fn ephemeral_message(&self) -> Option<&serde_json::Value> {
+        match self {
+            Self::Ephemeral { shared, .. } => match &shared.bus {
+                BusMessage::Ephemeral { message, .. } => Some(message),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The stored event, if this is one.
     pub fn into_event(self) -> Option<StoredEvent> {
         match self {
@@ -87,13 +98,13 @@ impl Session {
                 }
             }
             let message = self.live.recv().await?;
-            match message.as_ref() {
+            match &message.bus {
                 // The hub sends only messages of our channels.
                 BusMessage::Event(event) => self.backlog.push_back(event.clone()),
-                BusMessage::Ephemeral { channel, message } => {
+                BusMessage::Ephemeral { channel, .. } => {
                     if let Ok(channel) = channel.parse::<Channel>() {
-                        let message = message.clone();
-                        return Some(Delivery::Ephemeral { channel, message });
+                        let shared = message.clone();
+                        return Some(Delivery::Ephemeral { channel, shared });
                     }
                 }
                 BusMessage::Lagged => {

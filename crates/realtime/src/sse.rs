@@ -24,9 +24,14 @@ fn to_sse(delivery: Delivery) -> Option<Event> {
             let data = serde_json::json!({ "pruned_through": pruned_through.0 });
             return Some(Event::default().event("resync").data(data.to_string()));
         }
-        Delivery::Ephemeral { message, .. } => {
-            let name = message["event_type"].as_str()?.to_owned();
-            return Some(Event::default().event(name).data(message.to_string()));
+        ephemeral @ Delivery::Ephemeral { .. } => {
+            let name = ephemeral.ephemeral_message()?["event_type"]
+                .as_str()?
+                .to_owned();
+            let Delivery::Ephemeral { shared, .. } = ephemeral else {
+                return None;
+            };
+            return Some(Event::default().event(name).data(shared.text()));
         }
     };
     let sse = Event::default()

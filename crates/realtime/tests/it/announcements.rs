@@ -37,13 +37,15 @@ async fn an_announcement_reaches_system_sessions_only() {
     apply(&store, &mut g, imagegen_domain::ProviderStatus::Starting).await;
     publish_all(&store, &bus, 0).await;
 
-    assert_eq!(
-        next(&mut system).await,
+    let first = next(&mut system).await;
+    assert!(matches!(
+        first,
         Delivery::Ephemeral {
             channel: Channel::System,
-            message: announcement
+            ..
         }
-    );
+    ));
+    assert_eq!(first.ephemeral_message(), Some(&announcement));
     assert!(matches!(next(&mut system).await, Delivery::Event(_)));
     assert!(
         matches!(next(&mut own).await, Delivery::Event(_)),

@@ -44,13 +44,17 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "channel": channel,
             "pruned_through": pruned_through.0,
         })),
-        // A presence join or leave is sent as it is.
-        Delivery::Ephemeral { message, .. } if message.get("type").is_some() => text(message),
-        Delivery::Ephemeral { message, .. } => text(&json!({
-            "type": "event",
-            "channel": channel,
-            "data": message,
-        })),
+        // A presence join or leave is sent as it is; a broadcast as an event. Either is
+        // framed once for every connection.
+        Delivery::Ephemeral { shared, .. } => {
+            let framed = shared.framed(|| match delivery.ephemeral_message() {
+                Some(message) if message.get("type").is_some() => message.to_string(),
+                message => {
+                    json!({ "type": "event", "channel": channel, "data": message }).to_string()
+                }
+            });
+            Message::Text(framed.to_owned().into())
+        }
     }
 }
 
