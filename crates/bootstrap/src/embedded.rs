@@ -15,6 +15,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
     let queue = Arc::new(MemoryJobQueue::with_clock(clock.clone()));
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     StateAdapters {
+        overdue: store.clone(),
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use imagegen_application::jobs::{
     ApplyProviderUpdateHandler, Cleanup, CleanupHandler, JobHandler, JobPayload, NotifyUserHandler,
@@ -11,7 +12,9 @@ use imagegen_application::jobs::{
 };
 use imagegen_application::ports::{Clock, ImageProvider};
 use imagegen_domain::ProviderName;
-use imagegen_runtime::{JobRunner, OutboxDispatcher, OutboxRelay, RunnerConfig, schedule};
+use imagegen_runtime::{
+    JobRunner, OutboxDispatcher, OutboxRelay, Reconciler, ReconcilerConfig, RunnerConfig, schedule,
+};
 use imagegen_simulator::Simulator;
 use imagegen_storage::{CallbackSender, FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
 use imagegen_webhooks::WebhookSecret;
@@ -57,6 +60,20 @@ pub(crate) async fn start_loops(
         "{}/webhooks/replicate",
         public_base_url.as_str().trim_end_matches('/')
     );
+    // The polling fallback, for generations whose webhook is overdue.
+    let reconcile_after = config.workers.reconcile_after;
+    let reconciler = Reconciler::new(
+        state.overdue.clone(),
+        (provider.clone(), name),
+        state.queue.clone(),
+        clock.clone(),
+        ReconcilerConfig {
+            overdue_after: reconcile_after,
+            every: (reconcile_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(5)),
+            batch: 100,
+        },
+    );
+    background.spawn(reconciler.run(shutdown.clone()));
     let mut handlers = handlers(state, provider, allow_private, images, clock, webhook_base)?;
     let callback_secret = config.workers.callback_secret.clone();
     if callback_secret.is_none() {

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, Presence, QueueAdmin,
-    RateLimiter, WebhookInbox,
+    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, OverdueGenerations,
+    Presence, QueueAdmin, RateLimiter, WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryPresence, MemoryRateLimiter};
 use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisPresence, RedisRateLimiter};
@@ -31,6 +31,8 @@ pub(crate) struct StateAdapters {
     pub limiter: Arc<dyn RateLimiter>,
     /// Presence: per process, or shared by every instance through Redis.
     pub presence: Arc<dyn Presence>,
+    /// Generations whose webhook is overdue (the polling fallback).
+    pub overdue: Arc<dyn OverdueGenerations>,
 }
 
 /// The adapters of `config`'s mode.
@@ -47,6 +49,7 @@ pub(crate) async fn state_for(
                     .with_clock(clock.clone()),
             );
             Ok(StateAdapters {
+                overdue: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
@@ -86,6 +89,7 @@ pub(crate) async fn state_for(
             let presence =
                 RedisPresence::new(url.expose_secret(), &options).map_err(redis_error)?;
             Ok(StateAdapters {
+                overdue: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: queue.clone(),

@@ -16,18 +16,20 @@ use tokio::sync::watch;
 use crate::{MemoryJobQueue, lock};
 
 #[derive(Default)]
-struct State {
-    generations: HashMap<GenerationId, Generation>,
+pub(crate) struct State {
+    pub(crate) generations: HashMap<GenerationId, Generation>,
     /// Every event kept, in position order; position N is at index N - 1 - `pruned`.
     events: Vec<StoredEvent>,
     /// Events deleted by the retention, from the oldest.
     pruned: u64,
+    /// The polling fallback's polls per generation: (polls so far, next poll due).
+    pub(crate) polls: HashMap<GenerationId, (u32, chrono::DateTime<chrono::Utc>)>,
     relay_checkpoint: StreamPosition,
 }
 
 /// The in-memory repository and event store.
 pub struct MemoryGenerationStore {
-    state: Mutex<State>,
+    pub(crate) state: Mutex<State>,
     /// The latest position, so that waiters wake on appends.
     latest: watch::Sender<StreamPosition>,
     /// Where the jobs saved with a move go.

@@ -7,6 +7,7 @@ mod event_bus;
 mod generation_store;
 mod image_store;
 mod job_queue;
+mod overdue;
 mod presence;
 mod rate_limiter;
 mod webhook_inbox;

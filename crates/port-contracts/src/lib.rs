@@ -13,6 +13,7 @@ pub mod image_provider;
 pub mod image_store;
 pub mod job_queue;
 pub mod job_queue_next;
+pub mod overdue;
 pub mod presence;
 pub mod queue_admin;
 pub mod rate_limiter;

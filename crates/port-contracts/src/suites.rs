@@ -43,6 +43,9 @@ macro_rules! generation_store_tests {
             $crate::__contract_rules!($setup; event_retention; (store, _queue) => (&*store); [
                 events_before_the_cutoff_are_pruned_and_the_watermark_says_how_far,
             ]);
+            $crate::__contract_rules!($setup; overdue; (store, _queue) => (&*store); [
+                quiet_waiting_generations_are_claimed_once_per_backoff,
+            ]);
             $crate::__contract_rules!($setup; generation_jobs; (store, queue) => (&*store, &*queue); [
                 a_create_queues_its_jobs_with_it,
                 a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing,

@@ -27,6 +27,7 @@ mod inbox;
 mod job_rows;
 mod jobs;
 mod outbox;
+mod overdue;
 mod reserve;
 mod retention;
 mod rows;

@@ -6,6 +6,7 @@
 //! - [`relay`]: publishes committed events, in commit order, to the realtime bus.
 //! - [`dispatcher`]: moves jobs from the Postgres outbox to the Redis queue
 //!   (distributed mode).
+//! - [`reconciler`]: the polling fallback for generations whose webhook is overdue.
 //! - [`schedule`]: jobs queued at a fixed interval (cleanup).
 //! - [`backoff`]: retry delays with jitter.
 #![forbid(unsafe_code)]
@@ -13,6 +14,7 @@
 pub mod backoff;
 pub mod dispatcher;
 pub mod job_runner;
+pub mod reconciler;
 pub mod relay;
 pub mod schedule;
 
@@ -26,4 +28,5 @@ pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, 
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 pub use job_runner::{JobOutcome, JobRunner, RunnerConfig};
+pub use reconciler::{Reconciler, ReconcilerConfig};
 pub use relay::OutboxRelay;

@@ -10,6 +10,7 @@ mod image_provider;
 mod image_store;
 mod job_outbox;
 mod job_queue;
+mod overdue;
 mod presence;
 mod queue_admin;
 mod rate_limiter;
@@ -28,6 +29,7 @@ pub use job_queue::{
     CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
     QueueName, QueueStats,
 };
+pub use overdue::{MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, poll_backoff};
 pub use presence::{Presence, PresenceMember};
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};

@@ -31,6 +31,9 @@ pub struct WorkerSettings {
     /// Domain events are deleted after this many days (`IMAGEGEN_EVENT_RETENTION_DAYS`);
     /// a client resuming from before what is kept is told to resync.
     pub event_retention_days: u32,
+    /// A generation that has not moved for this long is polled at its provider
+    /// (`IMAGEGEN_RECONCILE_AFTER_SECS`): the webhook is overdue.
+    pub reconcile_after: Duration,
     /// Signs the notices sent to users' callback URLs (`IMAGEGEN_CALLBACK_SECRET`,
     /// `whsec_<base64>`); notices go unsigned without it.
     pub callback_secret: Option<WebhookSecret>,
@@ -82,6 +85,9 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
             .unwrap_or(false),
         inbox_retention_days: u32::try_from(retention).unwrap_or(u32::MAX),
         event_retention_days: u32::try_from(event_retention).unwrap_or(u32::MAX),
+        reconcile_after: Duration::from_secs(
+            positive(vars, "IMAGEGEN_RECONCILE_AFTER_SECS", "120")? as u64,
+        ),
         listen: vars
             .get("IMAGEGEN_WORKER_LISTEN")
             .map(|v| {

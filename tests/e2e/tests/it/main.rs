@@ -11,6 +11,7 @@ mod callbacks;
 mod database_outage;
 mod distributed;
 mod edges;
+mod fallback;
 mod faults;
 mod flow;
 mod long_poll;

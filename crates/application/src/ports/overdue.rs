@@ -1,0 +1,42 @@
+//! The polling fallback's view of the store: generations whose provider went quiet.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use imagegen_domain::{ExternalId, GenerationId};
+
+use crate::Result;
+
+/// A generation to poll now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueGeneration {
+    pub id: GenerationId,
+    pub external_id: ExternalId,
+    /// 1 for its first poll.
+    pub attempt: u32,
+}
+
+/// The longest pause between two polls of one generation: well inside the hour a
+/// provider keeps a prediction (Replicate), so a poll always finds it.
+pub const MOST_POLL_BACKOFF_SECS: u64 = 300;
+
+/// The pause after poll number `attempt` (1 after the first): 15 s, doubling, capped.
+pub fn poll_backoff(attempt: u32) -> std::time::Duration {
+    let secs = 15u64.saturating_mul(2u64.saturating_pow(attempt.saturating_sub(1)));
+    std::time::Duration::from_secs(secs.min(MOST_POLL_BACKOFF_SECS))
+}
+
+/// Finds generations whose webhook is overdue.
+#[async_trait]
+pub trait OverdueGenerations: Send + Sync {
+    /// Claims up to `limit` generations that have a prediction at the provider, are
+    /// `starting` or `processing`, have not moved since `quiet_since`, and whose next
+    /// poll is due at `now`. Each claimed one's next poll moves to
+    /// `now + poll_backoff(attempt)`, so workers doing this at once poll each
+    /// generation once. Errors: `Unavailable`.
+    async fn claim_overdue(
+        &self,
+        quiet_since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OverdueGeneration>>;
+}

@@ -1,0 +1,54 @@
+//! `OverdueGenerations` on Postgres: one statement claims quiet generations with
+//! `FOR UPDATE SKIP LOCKED` and moves their next poll, so reconcilers in several
+//! workers never poll one generation twice at once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use imagegen_application::ports::{MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations};
+use imagegen_application::{Error, Result};
+use imagegen_domain::{ExternalId, GenerationId};
+use uuid::Uuid;
+
+use crate::PgStore;
+use crate::error::unavailable;
+
+#[async_trait]
+impl OverdueGenerations for PgStore {
+    async fn claim_overdue(
+        &self,
+        quiet_since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OverdueGeneration>> {
+        // The pause after poll n is 15 s * 2^(n-1), capped (see `poll_backoff`).
+        let rows: Vec<(Uuid, String, i32)> = sqlx::query_as(
+            "UPDATE image_generations g \
+             SET poll_attempts = g.poll_attempts + 1, \
+                 next_poll_at = $2 + make_interval(secs => LEAST(15 * power(2, g.poll_attempts), $4)) \
+             FROM (SELECT id FROM image_generations \
+                   WHERE status IN ('starting', 'processing') AND external_id IS NOT NULL \
+                     AND updated_at < $1 AND (next_poll_at IS NULL OR next_poll_at <= $2) \
+                   ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) due \
+             WHERE g.id = due.id \
+             RETURNING g.id, g.external_id, g.poll_attempts",
+        )
+        .bind(quiet_since)
+        .bind(now)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(MOST_POLL_BACKOFF_SECS as f64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        rows.into_iter()
+            .map(|(id, external_id, attempt)| {
+                Ok(OverdueGeneration {
+                    id: GenerationId::from_uuid(id),
+                    external_id: ExternalId::parse(&external_id).ok_or_else(|| {
+                        Error::unexpected("reading a stored prediction id", external_id.clone())
+                    })?,
+                    attempt: u32::try_from(attempt).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,109 @@
+//! The polling fallback: generations whose webhook is overdue (no move for longer than
+//! the provider's expected run time plus a margin) are polled at the provider, with a
+//! capped backoff, and what the poll saw goes through the webhook's own update path
+//! (an `ApplyProviderUpdate` job: idempotent, one event per move). Safe in several
+//! workers at once: each overdue generation is claimed by one of them per backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use imagegen_application::Result;
+use imagegen_application::jobs::{ApplyProviderUpdate, JobPayload};
+use imagegen_application::ports::{Clock, ImageProvider, JobQueue, OverdueGenerations};
+use imagegen_domain::ProviderName;
+use tokio_util::sync::CancellationToken;
+
+/// How the fallback runs.
+#[derive(Debug, Clone)]
+pub struct ReconcilerConfig {
+    /// A generation that has not moved for this long is polled.
+    pub overdue_after: Duration,
+    /// How often overdue generations are looked for.
+    pub every: Duration,
+    /// Generations polled per look, at most.
+    pub batch: usize,
+}
+
+/// Polls overdue generations' predictions.
+pub struct Reconciler {
+    overdue: Arc<dyn OverdueGenerations>,
+    provider: Arc<dyn ImageProvider>,
+    provider_name: ProviderName,
+    queue: Arc<dyn JobQueue>,
+    clock: Arc<dyn Clock>,
+    config: ReconcilerConfig,
+}
+
+impl Reconciler {
+    pub fn new(
+        overdue: Arc<dyn OverdueGenerations>,
+        (provider, provider_name): (Arc<dyn ImageProvider>, ProviderName),
+        queue: Arc<dyn JobQueue>,
+        clock: Arc<dyn Clock>,
+        config: ReconcilerConfig,
+    ) -> Self {
+        Self {
+            overdue,
+            provider,
+            provider_name,
+            queue,
+            clock,
+            config,
+        }
+    }
+
+    /// Looks every `every` until `shutdown`.
+    pub async fn run(self, shutdown: CancellationToken) {
+        tracing::info!(
+            overdue_after_s = self.config.overdue_after.as_secs(),
+            "polling fallback started"
+        );
+        loop {
+            if let Err(error) = self.reconcile_once().await {
+                tracing::warn!(%error, "could not look for overdue generations");
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep(self.config.every) => {}
+            }
+        }
+    }
+
+    /// Polls the generations overdue now; returns how many polls queued an update.
+    ///
+    /// # Errors
+    /// The store's `Unavailable` when overdue generations cannot be claimed.
+    pub async fn reconcile_once(&self) -> Result<usize> {
+        let now = self.clock.now();
+        let quiet = chrono::Duration::from_std(self.config.overdue_after).unwrap_or_default();
+        let due = self
+            .overdue
+            .claim_overdue(now - quiet, now, self.config.batch)
+            .await?;
+        let mut queued = 0;
+        for generation in due {
+            let span = tracing::info_span!("reconcile", generation.id = %generation.id, attempt = generation.attempt);
+            let _entered = span.enter();
+            let update = match self.provider.fetch(&generation.external_id).await {
+                Ok(update) => update,
+                Err(error) => {
+                    tracing::warn!(%error, "could not poll an overdue generation; it is polled again later");
+                    continue;
+                }
+            };
+            // One job per state seen: repeated polls of one state queue nothing more.
+            let job = ApplyProviderUpdate {
+                provider: self.provider_name,
+                webhook_id: format!("poll:{}:{:?}", generation.external_id, update.status),
+                generation_id: generation.id,
+                update,
+            };
+            match self.queue.enqueue(job.to_job()?).await {
+                Ok(_) => queued += 1,
+                Err(error) => tracing::warn!(%error, "could not queue a polled update"),
+            }
+            tracing::info!(webhook.id = %job.webhook_id, "webhook overdue: polled the provider");
+        }
+        Ok(queued)
+    }
+}
