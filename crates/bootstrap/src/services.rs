@@ -6,7 +6,8 @@ use imagegen_application::ports::{
     Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter,
 };
 use imagegen_application::use_cases::{
-    Announce, CreateGeneration, GetGeneration, ListGenerations, OperateQueues, ReceiveWebhook,
+    Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, OperateQueues,
+    ReceiveWebhook,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_webhooks::Verifier;
@@ -19,6 +20,7 @@ use crate::JwtCodec;
 pub struct Services {
     pub create_generation: CreateGeneration,
     pub get_generation: GetGeneration,
+    pub cancel_generation: CancelGeneration,
     pub list_generations: ListGenerations,
     pub receive_webhook: ReceiveWebhook,
     /// The admin api's queue operations.

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
-    Announce, CreateGeneration, CreationLimits, GetGeneration, ListGenerations, OperateQueues,
-    ReceiveWebhook,
+    Announce, CancelGeneration, CreateGeneration, CreationLimits, GetGeneration, ListGenerations,
+    OperateQueues, ReceiveWebhook,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
@@ -109,6 +109,7 @@ pub async fn start_system(
             max_in_flight: config.limits.max_in_flight,
         }),
         get_generation: GetGeneration::new(state.repository.clone()),
+        cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin),

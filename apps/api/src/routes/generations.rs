@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use imagegen_application::use_cases::CreateGenerationCommand;
 use imagegen_bootstrap::Services;
@@ -23,6 +23,7 @@ pub fn router() -> Router<Arc<Services>> {
     Router::new()
         .route("/v1/generations", get(list).post(create))
         .route("/v1/generations/{id}", get(show))
+        .route("/v1/generations/{id}/cancel", post(cancel))
 }
 
 async fn create(
@@ -60,6 +61,20 @@ async fn show(
 ) -> Result<Response, ApiError> {
     let id: GenerationId = parse_id(&id, "generation")?;
     super::long_poll::show(&services, &caller, id, &headers, query.wait).await
+}
+
+/// `POST /v1/generations/{id}/cancel`: the owner or an admin; again is a no-op.
+async fn cancel(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<GenerationOut>, ApiError> {
+    let id: GenerationId = parse_id(&id, "generation")?;
+    let generation = services.cancel_generation.execute(&caller, id).await?;
+    Ok(Json(GenerationOut::new(
+        &generation,
+        &services.public_base_url,
+    )))
 }
 
 #[derive(Deserialize)]

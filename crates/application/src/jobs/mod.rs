@@ -13,7 +13,9 @@ use async_trait::async_trait;
 pub use apply_provider_update::ApplyProviderUpdateHandler;
 pub use cleanup::{Cleanup, CleanupHandler};
 pub use notify_user::NotifyUserHandler;
-pub use payloads::{ApplyProviderUpdate, JobPayload, NotifyUser, StoreImages, SubmitGeneration};
+pub use payloads::{
+    ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, StoreImages, SubmitGeneration,
+};
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;
 

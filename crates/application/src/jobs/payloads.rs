@@ -42,6 +42,21 @@ impl JobPayload for SubmitGeneration {
     }
 }
 
+/// Stop a cancelled generation's prediction at its provider (on the
+/// `provider-submissions` queue, beside submissions; told apart by its field name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelPrediction {
+    pub cancel_prediction_of: GenerationId,
+}
+
+impl JobPayload for CancelPrediction {
+    const QUEUE: QueueName = QueueName::ProviderSubmissions;
+    fn idempotency_key(&self) -> String {
+        format!("cancel:{}", self.cancel_prediction_of)
+    }
+}
+
 /// Apply a verified provider update (from a webhook) to its generation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyProviderUpdate {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{FailureReason, GenerationError, GenerationStatus};
 
-use super::{JobHandler, JobPayload, SubmitGeneration};
+use super::{CancelPrediction, JobHandler, JobPayload, SubmitGeneration};
 use crate::ports::{Clock, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName};
 use crate::use_cases::change_generation;
 use crate::{Error, Result};
@@ -44,6 +44,12 @@ impl JobHandler for SubmitGenerationHandler {
 
     #[tracing::instrument(name = "submit_generation", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
+        if let Ok(CancelPrediction {
+            cancel_prediction_of,
+        }) = serde_json::from_value(job.payload.clone())
+        {
+            return self.cancel(cancel_prediction_of).await;
+        }
         let SubmitGeneration { generation_id: id } = SubmitGeneration::from_job(job)?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let Some(generation) = self.repository.get(id).await? else {
@@ -74,6 +80,14 @@ impl JobHandler for SubmitGenerationHandler {
                     }
                     // A second delivery of this job (its lease expired mid-call) won the
                     // race: ours is an orphan prediction, cancelled so nobody pays for it.
+                    // Cancelled while our call was on its way: nobody wants this prediction.
+                    Err(Error::Domain(GenerationError::Terminal(_))) => {
+                        tracing::info!(external.id = %external_id, "the generation ended meanwhile; cancelling its prediction");
+                        if let Err(error) = self.provider.cancel(&external_id).await {
+                            tracing::warn!(%error, "could not cancel the unwanted prediction");
+                        }
+                        Ok(())
+                    }
                     Err(Error::Domain(GenerationError::ExternalIdMismatch { .. })) => {
                         tracing::warn!(external.id = %external_id, "another delivery submitted first; cancelling the duplicate prediction");
                         if let Err(error) = self.provider.cancel(&external_id).await {
@@ -105,6 +119,28 @@ impl JobHandler for SubmitGenerationHandler {
                 })
                 .await?;
                 tracing::warn!(%error, "submission failed for good");
+                Ok(())
+            }
+        }
+    }
+}
+
+impl SubmitGenerationHandler {
+    /// Stops a cancelled generation's prediction. A provider that refuses (the
+    /// prediction already ended) is fine; one that cannot be reached is tried again.
+    async fn cancel(&self, id: imagegen_domain::GenerationId) -> Result<()> {
+        let generation = self.repository.get(id).await?;
+        let Some(external_id) = generation.as_ref().and_then(|g| g.external_id()) else {
+            return Ok(());
+        };
+        match self.provider.cancel(external_id).await {
+            Err(error) if error.is_transient() => Err(error),
+            Err(error) => {
+                tracing::info!(%error, "the provider would not cancel; the prediction has ended");
+                Ok(())
+            }
+            Ok(()) => {
+                tracing::info!(external.id = %external_id, "prediction cancelled at the provider");
                 Ok(())
             }
         }

@@ -1,6 +1,7 @@
 //! Use cases: one struct per action, holding its ports, with `execute`.
 
 mod announce;
+mod cancel_generation;
 mod change_generation;
 mod create_generation;
 mod creation_limits;
@@ -10,6 +11,7 @@ mod operate_queues;
 mod receive_webhook;
 
 pub use announce::{Announce, MAX_ANNOUNCEMENT_BYTES};
+pub use cancel_generation::CancelGeneration;
 pub use change_generation::{change_generation, change_generation_with_jobs};
 pub use create_generation::{CreateGeneration, CreateGenerationCommand};
 pub use creation_limits::CreationLimits;

@@ -8,6 +8,7 @@ mod admin;
 mod admin_concurrency;
 mod broadcast;
 mod callbacks;
+mod cancel;
 mod database_outage;
 mod distributed;
 mod edges;
