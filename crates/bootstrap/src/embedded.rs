@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use imagegen_application::ports::Clock;
 use imagegen_memory::{
-    MemoryEventBus, MemoryGenerationStore, MemoryJobQueue, MemoryPresence, MemoryRateLimiter,
-    MemoryWebhookInbox,
+    MemoryEventBus, MemoryGenerationStore, MemoryIdempotencyKeys, MemoryJobQueue, MemoryPresence,
+    MemoryRateLimiter, MemoryWebhookInbox,
 };
 
 use crate::state::StateAdapters;
@@ -16,6 +16,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     StateAdapters {
         overdue: store.clone(),
+        idempotency: Arc::new(MemoryIdempotencyKeys::default()),
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventBus, EventStore, GenerationRepository, JobOutbox, JobQueue, OverdueGenerations,
-    Presence, QueueAdmin, RateLimiter, WebhookInbox,
+    Clock, EventBus, EventStore, GenerationRepository, IdempotencyKeys, JobOutbox, JobQueue,
+    OverdueGenerations, Presence, QueueAdmin, RateLimiter, WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryPresence, MemoryRateLimiter};
 use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisPresence, RedisRateLimiter};
@@ -33,6 +33,8 @@ pub(crate) struct StateAdapters {
     pub presence: Arc<dyn Presence>,
     /// Generations whose webhook is overdue (the polling fallback).
     pub overdue: Arc<dyn OverdueGenerations>,
+    /// `Idempotency-Key` on creation.
+    pub idempotency: Arc<dyn IdempotencyKeys>,
 }
 
 /// The adapters of `config`'s mode.
@@ -50,6 +52,7 @@ pub(crate) async fn state_for(
             );
             Ok(StateAdapters {
                 overdue: store.clone(),
+                idempotency: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
@@ -90,6 +93,7 @@ pub(crate) async fn state_for(
                 RedisPresence::new(url.expose_secret(), &options).map_err(redis_error)?;
             Ok(StateAdapters {
                 overdue: store.clone(),
+                idempotency: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: queue.clone(),

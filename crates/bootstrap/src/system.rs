@@ -107,7 +107,8 @@ pub async fn start_system(
                 window: std::time::Duration::from_secs(60),
             },
             max_in_flight: config.limits.max_in_flight,
-        }),
+        })
+        .with_idempotency(state.idempotency.clone()),
         get_generation: GetGeneration::new(state.repository.clone()),
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),

@@ -5,6 +5,7 @@
 
 mod event_bus;
 mod generation_store;
+mod idempotency;
 mod image_store;
 mod job_queue;
 mod overdue;
@@ -14,6 +15,7 @@ mod webhook_inbox;
 
 pub use event_bus::MemoryEventBus;
 pub use generation_store::MemoryGenerationStore;
+pub use idempotency::MemoryIdempotencyKeys;
 pub use image_store::MemoryImageStore;
 pub use job_queue::MemoryJobQueue;
 pub use presence::MemoryPresence;

@@ -9,6 +9,7 @@ pub mod event_bus;
 pub mod event_retention;
 pub mod generation_jobs;
 pub mod generation_store;
+pub mod idempotency;
 pub mod image_provider;
 pub mod image_store;
 pub mod job_queue;

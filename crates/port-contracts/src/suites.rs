@@ -172,3 +172,17 @@ macro_rules! presence_tests {
         }
     };
 }
+
+/// The `IdempotencyKeys` suite. `$setup` gives `Arc<keys>`.
+#[macro_export]
+macro_rules! idempotency_tests {
+    ($setup:expr) => {
+        mod idempotency {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; idempotency; keys => (&*keys); [
+                the_first_claim_of_a_key_wins_within_the_window,
+            ]);
+        }
+    };
+}

@@ -23,6 +23,7 @@ mod admin;
 mod error;
 mod events;
 mod generations;
+mod idempotency;
 mod inbox;
 mod job_rows;
 mod jobs;

@@ -29,11 +29,19 @@ pub fn router() -> Router<Arc<Services>> {
 async fn create(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
+    headers: HeaderMap,
     AppJson(body): AppJson<GenerationIn>,
 ) -> Result<Response, ApiError> {
+    let idempotency_key = match headers.get("idempotency-key") {
+        Some(value) => Some(value.to_str().map(str::to_owned).map_err(|_| {
+            imagegen_application::Error::Invalid("Idempotency-Key must be visible ASCII".into())
+        })?),
+        None => None,
+    };
     let command = CreateGenerationCommand {
         prompt: body.prompt,
         settings: body.settings,
+        idempotency_key,
     };
     let generation = services.create_generation.execute(&caller, command).await?;
     let location = format!("/v1/generations/{}", generation.id());

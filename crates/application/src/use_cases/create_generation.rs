@@ -9,23 +9,27 @@ use imagegen_domain::{
 };
 
 use super::CreationLimits;
+use super::idempotent_create::KeyOutcome;
 use crate::jobs::{JobPayload, SubmitGeneration};
-use crate::ports::{Clock, GenerationRepository};
-use crate::{Caller, Result};
+use crate::ports::{Clock, GenerationRepository, IdempotencyKeys};
+use crate::{Caller, Error, Result};
 
 /// What the user asked for, not yet validated.
 #[derive(Debug, Clone, Default)]
 pub struct CreateGenerationCommand {
     pub prompt: String,
     pub settings: SettingsInput,
+    /// The `Idempotency-Key` header, when sent.
+    pub idempotency_key: Option<String>,
 }
 
 /// Creates generations. It never waits on the provider.
 pub struct CreateGeneration {
-    repository: Arc<dyn GenerationRepository>,
-    clock: Arc<dyn Clock>,
+    pub(super) repository: Arc<dyn GenerationRepository>,
+    pub(super) clock: Arc<dyn Clock>,
     provider: ProviderName,
     limits: Option<CreationLimits>,
+    pub(super) idempotency: Option<Arc<dyn IdempotencyKeys>>,
 }
 
 impl CreateGeneration {
@@ -39,7 +43,15 @@ impl CreateGeneration {
             clock,
             provider,
             limits: None,
+            idempotency: None,
         }
+    }
+
+    /// Honours `Idempotency-Key` with `keys`.
+    #[must_use]
+    pub fn with_idempotency(mut self, keys: Arc<dyn IdempotencyKeys>) -> Self {
+        self.idempotency = Some(keys);
+        self
     }
 
     /// Applies `limits` to every creation.
@@ -62,11 +74,21 @@ impl CreateGeneration {
         command: CreateGenerationCommand,
     ) -> Result<Generation> {
         let prompt = Prompt::parse(&command.prompt)?;
-        let settings = GenerationSettings::parse(command.settings)?;
+        let settings = GenerationSettings::parse(command.settings.clone())?;
+        let mut id = GenerationId::new();
+        if let Some(key) = &command.idempotency_key {
+            match self.claim_key(caller, &command, key, id).await? {
+                KeyOutcome::Fresh => {}
+                KeyOutcome::Replay(generation) => {
+                    tracing::info!(generation.id = %generation.id(), "idempotent repeat: the first answer");
+                    return Ok(*generation);
+                }
+                KeyOutcome::Unsaved(first) => id = first,
+            }
+        }
         if let Some(limits) = &self.limits {
             limits.check(caller, self.repository.as_ref()).await?;
         }
-        let id = GenerationId::new();
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let generation = Generation::create(
             NewGeneration {
@@ -81,7 +103,17 @@ impl CreateGeneration {
             self.clock.now(),
         );
         let job = SubmitGeneration { generation_id: id }.to_job()?;
-        self.repository.create(&generation, &[job]).await?;
+        match self.repository.create(&generation, &[job]).await {
+            // The same key's first request saved it meanwhile: its answer is ours.
+            Err(Error::VersionConflict { .. }) if command.idempotency_key.is_some() => {
+                return self
+                    .repository
+                    .get(id)
+                    .await?
+                    .ok_or(Error::NotFound { what: "generation" });
+            }
+            saved => saved?,
+        }
         tracing::info!(provider = %self.provider, "generation created");
         Ok(generation)
     }

@@ -6,6 +6,7 @@ mod change_generation;
 mod create_generation;
 mod creation_limits;
 mod get_generation;
+mod idempotent_create;
 mod list_generations;
 mod operate_queues;
 mod receive_webhook;

@@ -17,6 +17,7 @@ fn command(prompt: &str) -> CreateGenerationCommand {
     CreateGenerationCommand {
         prompt: prompt.into(),
         settings: SettingsInput::default(),
+        idempotency_key: None,
     }
 }
 
@@ -59,6 +60,7 @@ async fn bad_input_is_refused_and_nothing_is_saved_or_queued() {
             size: Some("1x1".into()),
             ..SettingsInput::default()
         },
+        idempotency_key: None,
     };
     assert!(matches!(
         create.execute(&who, bad_size).await,

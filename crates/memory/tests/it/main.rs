@@ -22,6 +22,7 @@ contract::job_queue_tests!(Arc::new(MemoryJobQueue::new()));
 contract::webhook_inbox_tests!(inbox());
 contract::event_bus_tests!(Arc::new(MemoryEventBus::new()));
 contract::presence_tests!(Arc::new(imagegen_memory::MemoryPresence::default()));
+contract::idempotency_tests!(Arc::new(imagegen_memory::MemoryIdempotencyKeys::default()));
 contract::rate_limiter_tests!(limiter());
 
 fn limiter() -> (

@@ -49,5 +49,6 @@ async fn store_and_queue() -> (TestStore, Arc<PgStore>) {
 
 contract::generation_store_tests!(store_and_queue().await);
 contract::queue_admin_tests!(test_store().await);
+contract::idempotency_tests!(test_store().await);
 contract::job_queue_tests!(test_store().await);
 contract::webhook_inbox_tests!(store_and_queue().await);

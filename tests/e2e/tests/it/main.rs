@@ -15,6 +15,7 @@ mod edges;
 mod fallback;
 mod faults;
 mod flow;
+mod idempotency;
 mod long_poll;
 mod modes;
 mod presence;
