@@ -14,6 +14,7 @@ mod distributed;
 mod edges;
 mod fallback;
 mod faults;
+mod faults_fallback;
 mod flow;
 mod idempotency;
 mod long_poll;
