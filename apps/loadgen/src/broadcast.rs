@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 
 use crate::idle::Transport;
@@ -49,73 +48,36 @@ async fn watch(
     got: Arc<AtomicUsize>,
 ) -> Result<(), String> {
     let server = broadcast.server;
-    let stream = crate::idle::connect(server, n, broadcast.sources).await?;
+    let count = move |latency: Option<Duration>| {
+        if let Some(latency) = latency {
+            samples
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(latency);
+            got.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let at = (n, broadcast.sources);
     match broadcast.transport {
         Transport::Sse => {
-            drop(stream);
             let path = if broadcast.peer {
                 "/events"
             } else {
                 "/v1/events?channel=system"
             };
-            let last = u8::try_from(1 + n % broadcast.sources.max(1)).unwrap_or(1);
-            let http = reqwest::Client::builder()
-                .local_address(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
-                    127, 0, 0, last,
-                )))
-                .build()
-                .map_err(|e| e.to_string())?;
-            let response = http
-                .get(format!("http://{server}{path}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut events = eventsource_stream::EventStream::new(response.bytes_stream());
-            tokio::spawn(async move {
-                while let Some(Ok(event)) = events.next().await {
-                    if let Some(latency) = latency(&event.data, origin) {
-                        samples
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .push(latency);
-                        got.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            });
+            crate::client::sse(server, path, token, at, move |event| {
+                count(latency(&event.data, origin));
+            })
+            .await
         }
         Transport::Ws => {
-            let url = format!("ws://{server}/v1/ws?access_token={token}");
-            let (mut socket, _) = tokio_tungstenite::client_async(url, stream)
-                .await
-                .map_err(|e| e.to_string())?;
-            let subscribe = json!({ "type": "subscribe", "channel": "system" }).to_string();
-            socket
-                .send(tokio_tungstenite::tungstenite::Message::Text(
-                    subscribe.into(),
-                ))
-                .await
-                .map_err(|e| e.to_string())?;
-            tokio::spawn(async move {
-                while let Some(Ok(message)) = socket.next().await {
-                    let Ok(text) = message.to_text() else {
-                        continue;
-                    };
-                    let Ok(value) = serde_json::from_str::<Value>(text) else {
-                        continue;
-                    };
-                    if let Some(latency) = latency(&value["data"].to_string(), origin) {
-                        samples
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .push(latency);
-                        got.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            });
+            let what = ("/v1/ws", token, "system");
+            crate::client::websocket(server, what, at, move |message| {
+                count(latency(&message["data"].to_string(), origin));
+            })
+            .await
         }
     }
-    Ok(())
 }
 
 pub async fn run(broadcast: Broadcast) -> Result<Value, String> {

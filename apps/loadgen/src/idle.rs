@@ -1,16 +1,16 @@
 //! `idle`: holds N idle event streams (SSE or WebSocket) open against a running server
 //! and reports what they cost it: the server's resident memory (read from
-//! `/proc/<pid>/status`) before and after, per connection. Connections are spread over
-//! several `127.0.0.x` source addresses, so one process is not limited by one
-//! address's ephemeral ports.
+//! `/proc/<pid>/status`) before and after, per connection. Its SSE client is a bare
+//! socket that reads and discards, so the client side stays small.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use futures::SinkExt;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
+
+use crate::client::{connect, websocket};
 
 /// What the connections speak.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -28,19 +28,6 @@ fn rss_kib(pid: u32) -> Result<u64, String> {
         .find_map(|line| line.strip_prefix("VmRSS:"))
         .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse().ok())
         .ok_or_else(|| format!("no VmRSS for pid {pid}"))
-}
-
-/// A TCP connection to `server` from the `n`th source address.
-pub async fn connect(server: SocketAddr, n: usize, sources: usize) -> Result<TcpStream, String> {
-    let last = u8::try_from(1 + n % sources.max(1)).unwrap_or(1);
-    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
-    socket
-        .bind(SocketAddr::from((Ipv4Addr::new(127, 0, 0, last), 0)))
-        .map_err(|e| format!("binding 127.0.0.{last}: {e}"))?;
-    socket
-        .connect(server)
-        .await
-        .map_err(|e| format!("connecting: {e}"))
 }
 
 /// Opens one SSE stream and keeps reading it (discarding) until the server ends it.
@@ -68,26 +55,6 @@ async fn open_sse(mut stream: TcpStream, path: &str, token: &str) -> Result<(), 
     Ok(())
 }
 
-/// Opens one WebSocket and subscribes to `channel`.
-async fn open_ws(stream: TcpStream, url: &str, token: &str, channel: &str) -> Result<(), String> {
-    let request = format!("{url}?access_token={token}");
-    let (mut socket, _) = tokio_tungstenite::client_async(request, stream)
-        .await
-        .map_err(|e| e.to_string())?;
-    let subscribe = json!({ "type": "subscribe", "channel": channel }).to_string();
-    socket
-        .send(tokio_tungstenite::tungstenite::Message::Text(
-            subscribe.into(),
-        ))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
-        use futures::StreamExt;
-        while let Some(Ok(_)) = socket.next().await {}
-    });
-    Ok(())
-}
-
 /// The parameters of one run.
 pub struct Idle {
     pub server: SocketAddr,
@@ -106,17 +73,22 @@ pub struct Idle {
 pub async fn run(idle: Idle) -> Result<serde_json::Value, String> {
     let before = rss_kib(idle.pid)?;
     let started = Instant::now();
-    let url = format!("ws://{}{}", idle.server, idle.path);
     let mut held = 0usize;
     // A few at a time, so the server's accept queue never overflows.
     for batch in (0..idle.connections).collect::<Vec<_>>().chunks(200) {
         let results = futures::future::join_all(batch.iter().map(|&n| {
-            let (url, idle) = (&url, &idle);
+            let idle = &idle;
             async move {
-                let stream = connect(idle.server, n, idle.sources).await?;
+                let (server, token) = (idle.server, idle.token.as_str());
                 match idle.transport {
-                    Transport::Sse => open_sse(stream, &idle.path, &idle.token).await,
-                    Transport::Ws => open_ws(stream, url, &idle.token, &idle.channel).await,
+                    Transport::Sse => {
+                        let stream = connect(server, n, idle.sources).await?;
+                        open_sse(stream, &idle.path, token).await
+                    }
+                    Transport::Ws => {
+                        let what = (idle.path.as_str(), token, idle.channel.as_str());
+                        websocket(server, what, (n, idle.sources), |_| {}).await
+                    }
                 }
             }
         }))

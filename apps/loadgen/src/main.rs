@@ -15,6 +15,7 @@ use crate::cli::{Cli, Command};
 
 mod broadcast;
 mod cli;
+mod client;
 mod idle;
 mod queue;
 mod replay;

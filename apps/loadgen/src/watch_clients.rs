@@ -2,12 +2,11 @@
 //! `eventsource-stream`) or WebSocket, each recording every event it receives.
 
 use std::collections::{BTreeSet, HashMap};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::idle::Transport;
 
@@ -62,65 +61,30 @@ pub async fn open(
     token: &str,
     received: Received,
 ) -> Result<(), String> {
-    let last = u8::try_from(1 + n % sources.max(1)).unwrap_or(1);
-    let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, last));
     let channel = format!("user:{user}");
     match transport {
         Transport::Sse => {
-            let http = reqwest::Client::builder()
-                .local_address(source)
-                .build()
-                .map_err(|e| e.to_string())?;
-            let response = http
-                .get(format!("http://{server}/v1/events?channel={channel}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            if !response.status().is_success() {
-                return Err(format!("SSE refused: {}", response.status()));
-            }
-            let mut events = eventsource_stream::EventStream::new(response.bytes_stream());
-            tokio::spawn(async move {
-                while let Some(Ok(event)) = events.next().await {
-                    if let (Ok(position), Ok(envelope)) = (
-                        event.id.parse::<u64>(),
-                        serde_json::from_str::<Value>(&event.data),
-                    ) {
-                        record(&received, n, position, &envelope);
-                    }
+            let path = format!("/v1/events?channel={channel}");
+            crate::client::sse(server, &path, token, (n, sources), move |event| {
+                if let (Ok(position), Ok(envelope)) = (
+                    event.id.parse::<u64>(),
+                    serde_json::from_str::<Value>(&event.data),
+                ) {
+                    record(&received, n, position, &envelope);
                 }
-            });
+            })
+            .await
         }
         Transport::Ws => {
-            let stream = crate::idle::connect(server, n, sources).await?;
-            let url = format!("ws://{server}/v1/ws?access_token={token}");
-            let (mut socket, _) = tokio_tungstenite::client_async(url, stream)
-                .await
-                .map_err(|e| e.to_string())?;
-            let subscribe = json!({ "type": "subscribe", "channel": channel }).to_string();
-            socket
-                .send(tokio_tungstenite::tungstenite::Message::Text(
-                    subscribe.into(),
-                ))
-                .await
-                .map_err(|e| e.to_string())?;
-            tokio::spawn(async move {
-                while let Some(Ok(message)) = socket.next().await {
-                    let Ok(text) = message.to_text() else {
-                        continue;
-                    };
-                    let Ok(value) = serde_json::from_str::<Value>(text) else {
-                        continue;
-                    };
-                    if let Some(position) = value["position"].as_u64() {
-                        record(&received, n, position, &value["data"]);
-                    }
+            let what = ("/v1/ws", token, channel.as_str());
+            crate::client::websocket(server, what, (n, sources), move |message| {
+                if let Some(position) = message["position"].as_u64() {
+                    record(&received, n, position, &message["data"]);
                 }
-            });
+            })
+            .await
         }
     }
-    Ok(())
 }
 
 /// Generations whose last event arrived.
