@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::admin::admin_token;
-use crate::support::{Api, start_with, user};
+use crate::support::{Api, user};
 use crate::ws_client::WsClient;
 
 async fn broadcast(api: &Api, token: &str, body: &Value) -> reqwest::Response {
@@ -20,15 +20,7 @@ async fn broadcast(api: &Api, token: &str, body: &Value) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_broadcast_reaches_system_watchers_on_every_instance() {
-    let database = imagegen_test_support::postgres().await;
-    let redis = imagegen_test_support::redis();
-    let shared = [
-        ("DATABASE_URL", database.url.as_str()),
-        ("REDIS_URL", redis.url.as_str()),
-        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
-        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
-    ];
-    let (first, second) = (start_with(&shared).await, start_with(&shared).await);
+    let (first, second) = crate::modes::two_apis().await;
     let alice = user();
     let mut sse = second
         .events(
@@ -71,5 +63,4 @@ async fn a_broadcast_reaches_system_watchers_on_every_instance() {
     // answer to its ping (the broadcast reached this instance's hub before `ws` saw it).
     elsewhere.send(json!({ "type": "ping" })).await;
     assert_eq!(elsewhere.json().await, json!({ "type": "pong" }));
-    drop(database);
 }

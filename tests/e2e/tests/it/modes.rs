@@ -65,3 +65,25 @@ pub async fn start_distributed_on(
     api.database = Some(database);
     (api, worker, stop)
 }
+
+/// An api in the distributed mode on `database_url` and `redis`, running no workers.
+pub async fn api_on(database_url: &str, redis: &imagegen_test_support::TestRedis) -> Api {
+    start_with(&[
+        ("DATABASE_URL", database_url),
+        ("REDIS_URL", redis.url.as_str()),
+        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
+        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
+    ])
+    .await
+}
+
+/// Two api instances in the distributed mode sharing one database and one Redis, no
+/// workers; the first keeps the database.
+pub async fn two_apis() -> (Api, Api) {
+    let database = imagegen_test_support::postgres().await;
+    let redis = imagegen_test_support::redis();
+    let mut first = api_on(&database.url, &redis).await;
+    let second = api_on(&database.url, &redis).await;
+    first.database = Some(database);
+    (first, second)
+}

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Api, User, start_with, user};
+use crate::support::{Api, User, user};
 use crate::tokens::colleague_of;
 use crate::ws_client::WsClient;
 
@@ -30,15 +30,7 @@ fn users(listing: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn joins_and_leaves_reach_watchers_on_every_instance() {
-    let database = imagegen_test_support::postgres().await;
-    let redis = imagegen_test_support::redis();
-    let shared = [
-        ("DATABASE_URL", database.url.as_str()),
-        ("REDIS_URL", redis.url.as_str()),
-        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
-        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
-    ];
-    let (first, second) = (start_with(&shared).await, start_with(&shared).await);
+    let (first, second) = crate::modes::two_apis().await;
     let alice = user();
     let carol = colleague_of(&alice);
     let channel = format!("organization:{}", alice.org);
@@ -92,5 +84,4 @@ async fn joins_and_leaves_reach_watchers_on_every_instance() {
         .await
         .unwrap();
     assert_eq!(users(&listing), vec![alice.id.to_string()]);
-    drop(database);
 }

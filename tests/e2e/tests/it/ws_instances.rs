@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::modes::start_distributed_on;
-use crate::support::{start_with, user};
+use crate::support::user;
 use crate::ws_client::WsClient;
 
 fn positions(messages: &[Value]) -> Vec<u64> {
@@ -21,13 +21,7 @@ async fn events_through_one_instance_reach_websockets_on_another_and_resume_ther
     let redis = imagegen_test_support::redis();
     let (first, mut worker, stop_worker) = start_distributed_on(&redis, 200).await;
     let database = first.database.as_ref().unwrap().url.clone();
-    let second = start_with(&[
-        ("DATABASE_URL", database.as_str()),
-        ("REDIS_URL", redis.url.as_str()),
-        ("IMAGEGEN_REDIS_PREFIX", redis.prefix.as_str()),
-        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
-    ])
-    .await;
+    let second = crate::modes::api_on(&database, &redis).await;
     let alice = user();
     let channel = format!("user:{}", alice.id);
     let mut there = WsClient::connect(&second.base, &alice.token).await;
