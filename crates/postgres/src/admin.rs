@@ -10,6 +10,17 @@ use crate::error::unavailable;
 use crate::rows::enum_text;
 use crate::wakeups::JOBS_CHANNEL;
 
+/// Idle workers of `queue` look again when the transaction commits.
+async fn wake_workers(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, queue: &str) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(JOBS_CHANNEL)
+        .bind(queue)
+        .execute(&mut **tx)
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
 #[async_trait]
 impl QueueAdmin for PgStore {
     async fn counts(&self, queue: QueueName) -> Result<QueueStats> {
@@ -41,13 +52,7 @@ impl QueueAdmin for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
-        // Idle workers look again.
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(JOBS_CHANNEL)
-            .bind(&name)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        wake_workers(&mut tx, &name).await?;
         tx.commit().await.map_err(unavailable)
     }
 
@@ -100,12 +105,7 @@ impl QueueAdmin for PgStore {
                 what: "dead letter",
             });
         }
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(JOBS_CHANNEL)
-            .bind(&name)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        wake_workers(&mut tx, &name).await?;
         tx.commit().await.map_err(unavailable)
     }
 }

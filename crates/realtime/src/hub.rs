@@ -48,6 +48,14 @@ impl HubMessage {
         }
     }
 
+    /// The message of an ephemeral bus message.
+    pub fn ephemeral(&self) -> Option<&serde_json::Value> {
+        match &self.bus {
+            BusMessage::Ephemeral { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     /// The ephemeral message as JSON text (empty for other messages).
     pub fn text(&self) -> &str {
         self.text.get_or_init(|| match &self.bus {

@@ -36,10 +36,7 @@ impl Delivery {
     /// The message of an ephemeral delivery.
     pub fn ephemeral_message(&self) -> Option<&serde_json::Value> {
         match self {
-            Self::Ephemeral { shared, .. } => match &shared.bus {
-                BusMessage::Ephemeral { message, .. } => Some(message),
-                _ => None,
-            },
+            Self::Ephemeral { shared, .. } => shared.ephemeral(),
             _ => None,
         }
     }

@@ -18,19 +18,14 @@ const RETRY: Duration = Duration::from_secs(2);
 fn to_sse(delivery: Delivery) -> Option<Event> {
     let event = match delivery {
         Delivery::Event(event) => event,
-        // No `id:`: a broadcast is not a stream position, and a browser keeps its last
-        // event id when a message has none.
         Delivery::Resync { pruned_through } => {
             let data = serde_json::json!({ "pruned_through": pruned_through.0 });
             return Some(Event::default().event("resync").data(data.to_string()));
         }
-        ephemeral @ Delivery::Ephemeral { .. } => {
-            let name = ephemeral.ephemeral_message()?["event_type"]
-                .as_str()?
-                .to_owned();
-            let Delivery::Ephemeral { shared, .. } = ephemeral else {
-                return None;
-            };
+        // No `id:`: a broadcast is not a stream position, and a browser keeps its last
+        // event id when a message has none.
+        Delivery::Ephemeral { shared, .. } => {
+            let name = shared.ephemeral()?["event_type"].as_str()?.to_owned();
             return Some(Event::default().event(name).data(shared.text()));
         }
     };

@@ -84,7 +84,7 @@ async fn a_rate_limited_create_is_retried_after_the_providers_retry_after() {
 }
 
 #[tokio::test]
-async fn a_dropped_webhook_leaves_the_generation_waiting_for_the_reconciler() {
+async fn a_dropped_webhook_is_not_polled_for_before_it_is_overdue() {
     let api = start_with(&[("IMAGEGEN_SIM_FAULTS", "drop_webhook=1")]).await;
     let alice = user();
     let created = api
@@ -97,8 +97,8 @@ async fn a_dropped_webhook_leaves_the_generation_waiting_for_the_reconciler() {
     .await;
     let id = created["id"].as_str().unwrap();
     let generation = api.generation(&alice, id).await;
-    // Known gap (issue 8): without a reconciler polling overdue generations, it stays
-    // here although the prediction succeeded.
+    // Not overdue yet (IMAGEGEN_RECONCILE_AFTER_SECS, 120 s by default): it waits, and
+    // the provider is not polled. `fallback.rs` sees it completed once overdue.
     assert_eq!(generation["status"], "starting");
     assert_eq!(api.sim().stats().gets, 0, "nobody polled");
     api.stop().await;
