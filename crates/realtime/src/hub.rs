@@ -9,66 +9,16 @@
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::StreamExt;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
 use tokio::sync::Notify;
+
+mod message;
+pub use message::HubMessage;
 use tokio_util::sync::CancellationToken;
-
-/// A bus message as the hub hands it out: one for every subscriber, its JSON text made
-/// once, by whichever connection needs it first (a broadcast to 10,000 connections is
-/// serialized once, not 10,000 times).
-pub struct HubMessage {
-    pub bus: BusMessage,
-    text: OnceLock<String>,
-    framed: OnceLock<String>,
-}
-
-impl std::fmt::Debug for HubMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.bus.fmt(f)
-    }
-}
-
-/// Two hub messages are equal when they carry equal bus messages.
-impl PartialEq for HubMessage {
-    fn eq(&self, other: &Self) -> bool {
-        self.bus == other.bus
-    }
-}
-
-impl HubMessage {
-    fn new(bus: BusMessage) -> Self {
-        Self {
-            bus,
-            text: OnceLock::new(),
-            framed: OnceLock::new(),
-        }
-    }
-
-    /// The message of an ephemeral bus message.
-    pub fn ephemeral(&self) -> Option<&serde_json::Value> {
-        match &self.bus {
-            BusMessage::Ephemeral { message, .. } => Some(message),
-            _ => None,
-        }
-    }
-
-    /// The ephemeral message as JSON text (empty for other messages).
-    pub fn text(&self) -> &str {
-        self.text.get_or_init(|| match &self.bus {
-            BusMessage::Ephemeral { message, .. } => message.to_string(),
-            _ => String::new(),
-        })
-    }
-
-    /// A transport's framing of the message, made by `frame` the first time.
-    pub fn framed(&self, frame: impl FnOnce() -> String) -> &str {
-        self.framed.get_or_init(frame)
-    }
-}
 
 /// Messages a subscriber may have waiting before it must catch up from the store.
 const QUEUE: usize = 64;
