@@ -113,7 +113,7 @@ pub async fn start_system(
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
-        operate_queues: OperateQueues::new(state.admin),
+        operate_queues: OperateQueues::new(state.admin, clock.clone()),
         announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,
@@ -135,12 +135,30 @@ pub async fn start_system(
         shutdown,
         streams: Arc::new(tokio::sync::Semaphore::new(config.limits.max_streams)),
     };
+    let services = Arc::new(services);
+    background.spawn(sample_throughput(services.clone()));
     Ok(System {
         mode,
-        services: Arc::new(services),
+        services,
         dev_token,
         simulator: provider.simulator,
         images_dir,
         background,
     })
+}
+
+/// Samples the queues' completed counters every few seconds, for the throughput that
+/// `GET /admin/queues` shows, until shutdown.
+async fn sample_throughput(services: Arc<Services>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = services.shutdown.cancelled() => return,
+            _ = every.tick() => {}
+        }
+        if let Err(error) = services.operate_queues.sample_throughput().await {
+            tracing::debug!(%error, "queue throughput not sampled");
+        }
+    }
 }

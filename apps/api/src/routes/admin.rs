@@ -52,6 +52,7 @@ async fn overview(
                 "delayed": q.stats.delayed,
                 "dead": q.stats.failed,
                 "completed": q.stats.completed,
+                "throughput_per_sec": q.throughput_per_sec,
             })
         })
         .collect();

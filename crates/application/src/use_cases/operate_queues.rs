@@ -3,17 +3,20 @@
 
 use std::sync::Arc;
 
-use crate::ports::{DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
+use super::queue_throughput::ThroughputWindow;
+use crate::ports::{Clock, DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
 use crate::{Caller, Error, Result, Role};
 
 /// One queue's state, as the admin api shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueOverview {
     pub queue: QueueName,
     pub paused: bool,
     /// What an admin set; `None`: the workers' configuration.
     pub concurrency: Option<u32>,
     pub stats: QueueStats,
+    /// Jobs completed per second over the last minute; `None` until measured.
+    pub throughput_per_sec: Option<f64>,
 }
 
 /// The most jobs of one queue an admin may let a worker process run at once.
@@ -22,6 +25,8 @@ pub const MOST_CONCURRENCY: u32 = 1024;
 /// The admin operations on the queues.
 pub struct OperateQueues {
     admin: Arc<dyn QueueAdmin>,
+    clock: Arc<dyn Clock>,
+    throughput: ThroughputWindow,
 }
 
 fn admins_only(caller: &Caller) -> Result<()> {
@@ -32,11 +37,29 @@ fn admins_only(caller: &Caller) -> Result<()> {
 }
 
 impl OperateQueues {
-    pub fn new(admin: Arc<dyn QueueAdmin>) -> Self {
-        Self { admin }
+    pub fn new(admin: Arc<dyn QueueAdmin>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            admin,
+            clock,
+            throughput: ThroughputWindow::default(),
+        }
     }
 
-    /// Every queue's counts and whether it is paused.
+    /// Samples every queue's completed counter, for throughput; the api calls it every
+    /// few seconds.
+    ///
+    /// # Errors
+    /// `Unavailable`.
+    pub async fn sample_throughput(&self) -> Result<()> {
+        for queue in QueueName::ALL {
+            let stats = self.admin.counts(queue).await?;
+            self.throughput
+                .record(queue, self.clock.now(), stats.completed);
+        }
+        Ok(())
+    }
+
+    /// Every queue's counts, throughput and whether it is paused.
     ///
     /// # Errors
     /// `Forbidden` for non-admins; `Unavailable`.
@@ -44,11 +67,15 @@ impl OperateQueues {
         admins_only(caller)?;
         let mut queues = Vec::with_capacity(QueueName::ALL.len());
         for queue in QueueName::ALL {
+            let stats = self.admin.counts(queue).await?;
+            self.throughput
+                .record(queue, self.clock.now(), stats.completed);
             queues.push(QueueOverview {
                 queue,
                 paused: self.admin.is_paused(queue).await?,
                 concurrency: self.admin.concurrency(queue).await?,
-                stats: self.admin.counts(queue).await?,
+                stats,
+                throughput_per_sec: self.throughput.per_second(queue),
             });
         }
         Ok(queues)

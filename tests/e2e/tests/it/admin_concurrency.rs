@@ -17,6 +17,11 @@ async fn put(api: &Api, queue: &str, token: &str, body: &Value) -> reqwest::Resp
 }
 
 async fn concurrency_shown(api: &Api, token: &str, queue: &str) -> Value {
+    shown(api, token, queue, "concurrency").await
+}
+
+/// One field of a queue in `GET /admin/queues`.
+pub(crate) async fn shown(api: &Api, token: &str, queue: &str, field: &str) -> Value {
     let overview: Value = api
         .http
         .get(format!("{}/admin/queues", api.base))
@@ -32,7 +37,7 @@ async fn concurrency_shown(api: &Api, token: &str, queue: &str) -> Value {
         .unwrap()
         .iter()
         .find(|q| q["name"] == queue)
-        .unwrap()["concurrency"]
+        .unwrap()[field]
         .clone()
 }
 
