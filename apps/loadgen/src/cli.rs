@@ -48,6 +48,9 @@ pub enum Command {
         /// Enqueue at this many jobs per second instead of as fast as possible.
         #[arg(long)]
         paced: Option<u32>,
+        /// Jobs the runner leases ahead of its slots while handlers are fast.
+        #[arg(long, default_value_t = imagegen_runtime::RunnerConfig::default().read_ahead)]
+        read_ahead: usize,
     },
     /// Hold idle event streams against a running server: its memory per connection.
     Idle {

@@ -44,9 +44,16 @@ async fn main() -> std::process::ExitCode {
             jobs,
             concurrency,
             paced,
+            read_ahead,
         } => {
             let (database, redis) = (database_url.as_deref(), redis_url.as_deref());
-            queue::run(database, redis, jobs, concurrency, paced).await
+            let shape = queue::Shape {
+                jobs,
+                concurrency,
+                paced,
+                read_ahead,
+            };
+            queue::run(database, redis, shape).await
         }
         Command::Idle {
             server,

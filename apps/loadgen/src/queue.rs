@@ -130,13 +130,25 @@ async fn open_queue(
     ))
 }
 
+/// What a run does: how many jobs, producers and slots, the pace and read-ahead.
+pub struct Shape {
+    pub jobs: usize,
+    pub concurrency: usize,
+    pub paced: Option<u32>,
+    pub read_ahead: usize,
+}
+
 pub async fn run(
     database_url: Option<&str>,
     redis_url: Option<&str>,
-    jobs: usize,
-    concurrency: usize,
-    paced: Option<u32>,
+    shape: Shape,
 ) -> Result<serde_json::Value, String> {
+    let Shape {
+        jobs,
+        concurrency,
+        paced,
+        read_ahead,
+    } = shape;
     let (store, backend) = open_queue(database_url, redis_url, concurrency).await?;
     let clock = (
         Instant::now(),
@@ -152,6 +164,7 @@ pub async fn run(
     // The worker's own runner: a fetcher, `concurrency` slots, batched completions.
     let config = RunnerConfig {
         concurrency: concurrency.max(1),
+        read_ahead,
         ..RunnerConfig::default()
     };
     let runner = JobRunner::new(store.clone(), vec![recorder.clone()], config);
@@ -174,6 +187,7 @@ pub async fn run(
         "jobs": jobs,
         "concurrency": concurrency,
         "paced": paced,
+        "read_ahead": read_ahead,
         "enqueue_per_sec": per_sec(jobs, enqueue_elapsed),
         "process_per_sec": per_sec(jobs, elapsed),
         "p50_ms": latencies.quantile(0.5),

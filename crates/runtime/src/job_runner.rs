@@ -18,6 +18,8 @@ use tracing::Instrument;
 
 use crate::backoff;
 
+mod completer;
+mod read_ahead;
 mod serve;
 mod slots;
 mod workers;
@@ -38,6 +40,9 @@ pub struct RunnerConfig {
     pub drain_timeout: Duration,
     /// How often the runner reads the concurrency an operator set (the admin api).
     pub settings_every: Duration,
+    /// Jobs of a queue leased ahead of its slots while its handlers are fast (a few
+    /// ms), so a slot's next job is there when it finishes; 0 turns it off.
+    pub read_ahead: usize,
 }
 
 impl Default for RunnerConfig {
@@ -48,6 +53,7 @@ impl Default for RunnerConfig {
             lease: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(30),
             settings_every: Duration::from_secs(2),
+            read_ahead: 16,
         }
     }
 }

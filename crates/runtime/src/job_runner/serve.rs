@@ -2,7 +2,7 @@
 //! batches. A slot runs a job, hands it to the completer and, unless the runner is
 //! stopping or the slot was taken away, gets its next job back from the same batch:
 //! while one batch is on its way to the queue, the next one gathers, so a busy queue
-//! costs one round trip for many jobs.
+//! costs one round trip for many jobs (the completer is in `completer.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,15 +14,14 @@ use tokio_util::sync::CancellationToken;
 use super::JobRunner;
 use super::slots::{Slot, Slots};
 
-/// The most completions settled in one call.
-const MOST_PER_BATCH: usize = 256;
-
 /// A finished job on its way to the completer.
 pub(super) struct Completion {
-    job: Job,
-    wants_next: bool,
+    pub job: Job,
+    pub wants_next: bool,
+    /// How long the handler took.
+    pub took: Duration,
     /// The next job for the slot, if it wanted one and one was ready.
-    reply: oneshot::Sender<Option<Job>>,
+    pub reply: oneshot::Sender<Option<Job>>,
 }
 
 /// What the workers of one queue share.
@@ -44,6 +43,7 @@ impl JobRunner {
     ) {
         loop {
             crate::lock(&self.in_flight).insert(job.id, job.clone());
+            let started = std::time::Instant::now();
             let next = match self.handle(&job).await {
                 Ok(()) => {
                     let wants_next = !stop.is_cancelled() && slot.keep();
@@ -51,6 +51,7 @@ impl JobRunner {
                     let completion = Completion {
                         job: job.clone(),
                         wants_next,
+                        took: started.elapsed(),
                         reply,
                     };
                     match lane.completions.send(completion) {
@@ -83,49 +84,5 @@ impl JobRunner {
 pub(super) async fn hand_back(queue: &dyn JobQueue, job: &Job) {
     if let Err(error) = queue.extend(job, Duration::ZERO).await {
         tracing::warn!(%error, job.id = %job.id, "could not hand a job back; it returns when its lease ends");
-    }
-}
-
-/// Settles the successes of `queue` in batches until every sender is gone.
-pub(super) async fn complete_in_batches(
-    queue: Arc<dyn JobQueue>,
-    name: QueueName,
-    lease: Duration,
-    mut completions: mpsc::UnboundedReceiver<Completion>,
-) {
-    let mut batch = Vec::new();
-    while completions.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
-        let done: Vec<Job> = batch.iter().map(|c| c.job.clone()).collect();
-        let take = batch.iter().filter(|c| c.wants_next).count();
-        let mut next = match queue.complete_batch(name, &done, take, lease).await {
-            Ok(settled) => {
-                for id in &settled.lost {
-                    tracing::warn!(job.id = %id, job.queue = %name, "a job's lease was lost before it completed; another worker may run it again");
-                }
-                tracing::debug!(
-                    jobs = done.len(),
-                    taken = settled.next.len(),
-                    "jobs completed"
-                );
-                settled.next.into_iter()
-            }
-            Err(error) => {
-                tracing::error!(%error, jobs = done.len(), job.queue = %name, "could not complete jobs; they run again when their leases end");
-                Vec::new().into_iter()
-            }
-        };
-        for completion in batch.drain(..) {
-            let job = if completion.wants_next {
-                next.next()
-            } else {
-                None
-            };
-            if let Err(Some(job)) = completion.reply.send(job) {
-                hand_back(&*queue, &job).await;
-            }
-        }
-        for job in next {
-            hand_back(&*queue, &job).await;
-        }
     }
 }

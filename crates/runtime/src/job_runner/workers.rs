@@ -13,7 +13,9 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::JobRunner;
-use super::serve::{Lane, complete_in_batches};
+use super::completer::Completer;
+use super::read_ahead::ReadAhead;
+use super::serve::Lane;
 use super::slots::Slots;
 
 impl JobRunner {
@@ -41,12 +43,14 @@ impl JobRunner {
                 completions,
             };
             lanes.push((queue, lane.slots.clone(), concurrency));
-            workers.spawn(complete_in_batches(
-                self.queue.clone(),
-                queue,
-                self.config.lease,
-                finished,
-            ));
+            let completer = Completer {
+                queue: self.queue.clone(),
+                name: queue,
+                lease: self.config.lease,
+                read_ahead: ReadAhead::new(self.config.read_ahead),
+                in_flight: self.in_flight.clone(),
+            };
+            workers.spawn(completer.run(finished));
             workers.spawn(self.clone().fetch(lane, shutdown.clone()));
         }
         if let Some(admin) = self.admin.clone() {

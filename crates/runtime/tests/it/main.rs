@@ -5,6 +5,7 @@ mod concurrency;
 mod failures;
 mod flow;
 mod heartbeat;
+mod read_ahead;
 mod relay;
 mod runner;
 mod starvation;
