@@ -169,19 +169,33 @@ impl HubSubscription {
         self.subscriber.lagged.load(Ordering::Acquire)
     }
 
-    /// The next message, or `Lagged` when some were missed.
-    pub async fn recv(&mut self) -> Option<Arc<HubMessage>> {
+    /// Whether messages were missed since the last look, clearing the mark: a session
+    /// that read the store after this call has every message that was missed.
+    pub fn take_overflow(&self) -> bool {
+        self.subscriber.lagged.swap(false, Ordering::AcqRel)
+    }
+
+    /// The next message, or `Overflowed` when some were missed (the queue was full).
+    pub async fn recv(&mut self) -> Option<Received> {
         loop {
-            if self.subscriber.lagged.swap(false, Ordering::AcqRel) {
-                return Some(Arc::new(HubMessage::new(BusMessage::Lagged)));
+            if self.take_overflow() {
+                return Some(Received::Overflowed);
             }
             if let Some(message) = self.subscriber.take() {
-                return Some(message);
+                return Some(Received::Message(message));
             }
             // A message offered since the check left a permit: this returns at once.
             self.subscriber.ready.notified().await;
         }
     }
+}
+
+/// What a subscription receives.
+#[derive(Debug)]
+pub enum Received {
+    Message(Arc<HubMessage>),
+    /// Its queue was full: messages were missed, to be read from the store.
+    Overflowed,
 }
 
 impl Drop for HubSubscription {

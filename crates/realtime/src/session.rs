@@ -3,18 +3,25 @@
 //!
 //! It subscribes to the hub before reading the store, so an event committed meanwhile
 //! is seen at least once; positions already sent are skipped, so it is seen at most
-//! once. When the connection falls behind the hub, it reads the store again from the
-//! last position it sent.
+//! once. When the connection falls behind the hub (its queue overflowed), it reads the
+//! store again from the last position it sent; when it falls behind twice within
+//! [`SLOW_WINDOW`] while live, the client is too slow: the session ends with `TooSlow`,
+//! and the client resumes from its last position, so that a reader that cannot keep up
+//! never costs a store read per burst.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures::Stream;
 use imagegen_application::ports::{BusMessage, EventStore, StoredEvent, StreamPosition};
 use imagegen_application::{Channel, Result};
 
 use crate::Hub;
-use crate::hub::{HubMessage, HubSubscription};
+use crate::hub::{HubMessage, HubSubscription, Received};
+
+/// Two overflows of a live session within this long make its client too slow.
+pub const SLOW_WINDOW: Duration = Duration::from_secs(30);
 
 /// What a connection is sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +37,9 @@ pub enum Delivery {
     /// The client resumed from before what the store keeps (its retention): the events
     /// in between are gone, so it must re-fetch state over REST. The session ends.
     Resync { pruned_through: StreamPosition },
+    /// The client fell too far behind, twice: it is cut off and resumes after
+    /// `resume_after` (its last position) on a new connection. The session ends.
+    TooSlow { resume_after: StreamPosition },
 }
 
 impl Delivery {
@@ -45,7 +55,7 @@ impl Delivery {
     pub fn into_event(self) -> Option<StoredEvent> {
         match self {
             Self::Event(event) => Some(event),
-            Self::Ephemeral { .. } | Self::Resync { .. } => None,
+            Self::Ephemeral { .. } | Self::Resync { .. } | Self::TooSlow { .. } => None,
         }
     }
 }
@@ -63,14 +73,20 @@ struct Session {
     catching_up: bool,
     /// Set when the resume position is older than the store keeps; sent, then the end.
     resync: Option<StreamPosition>,
+    /// When the live session last overflowed.
+    overflowed_at: Option<Instant>,
+    /// A final delivery was sent: nothing follows.
+    ended: bool,
 }
 
 impl Session {
     async fn next(&mut self) -> Option<Delivery> {
+        if self.ended {
+            return None;
+        }
         if let Some(pruned_through) = self.resync {
-            // Once: then the session is over.
-            self.resync = Some(StreamPosition(u64::MAX));
-            return (pruned_through.0 != u64::MAX).then_some(Delivery::Resync { pruned_through });
+            self.ended = true;
+            return Some(Delivery::Resync { pruned_through });
         }
         loop {
             if let Some(event) = self.backlog.pop_front() {
@@ -83,7 +99,9 @@ impl Session {
             if self.catching_up {
                 match self.store.read_after(self.last, &self.channels, PAGE).await {
                     Ok(page) => {
-                        self.catching_up = page.len() == PAGE;
+                        // Overflows while catching up are expected; the next read
+                        // covers what they missed.
+                        self.catching_up = page.len() == PAGE || self.live.take_overflow();
                         self.backlog.extend(page);
                         continue;
                     }
@@ -94,7 +112,26 @@ impl Session {
                     }
                 }
             }
-            let message = self.live.recv().await?;
+            let message = match self.live.recv().await? {
+                Received::Message(message) => message,
+                Received::Overflowed => {
+                    let now = Instant::now();
+                    if self
+                        .overflowed_at
+                        .is_some_and(|at| now.duration_since(at) < SLOW_WINDOW)
+                    {
+                        tracing::info!(last = self.last.0, "client too slow; cutting it off");
+                        self.ended = true;
+                        return Some(Delivery::TooSlow {
+                            resume_after: self.last,
+                        });
+                    }
+                    tracing::debug!("connection fell behind; catching up from the store");
+                    self.overflowed_at = Some(now);
+                    self.catching_up = true;
+                    continue;
+                }
+            };
             match &message.bus {
                 // The hub sends only messages of our channels.
                 BusMessage::Event(event) => self.backlog.push_back(event.clone()),
@@ -104,8 +141,9 @@ impl Session {
                         return Some(Delivery::Ephemeral { channel, shared });
                     }
                 }
+                // The bus itself missed messages (a Redis reconnect): not the client's doing.
                 BusMessage::Lagged => {
-                    tracing::debug!("connection fell behind; catching up from the store");
+                    tracing::debug!("the bus missed messages; catching up from the store");
                     self.catching_up = true;
                 }
             }
@@ -144,6 +182,8 @@ pub async fn session_events(
         backlog: VecDeque::new(),
         catching_up: resume_after.is_some(),
         resync: (last < pruned_through).then_some(pruned_through),
+        overflowed_at: None,
+        ended: false,
     };
     Ok(futures::stream::unfold(session, |mut session| async move {
         session.next().await.map(|event| (event, session))

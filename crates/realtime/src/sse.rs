@@ -22,6 +22,11 @@ fn to_sse(delivery: Delivery) -> Option<Event> {
             let data = serde_json::json!({ "pruned_through": pruned_through.0 });
             return Some(Event::default().event("resync").data(data.to_string()));
         }
+        // The stream ends after it; a browser reconnects with its Last-Event-ID.
+        Delivery::TooSlow { resume_after } => {
+            let data = serde_json::json!({ "last_event_id": resume_after.0 });
+            return Some(Event::default().event("too_slow").data(data.to_string()));
+        }
         // No `id:`: a broadcast is not a stream position, and a browser keeps its last
         // event id when a message has none.
         Delivery::Ephemeral { shared, .. } => {

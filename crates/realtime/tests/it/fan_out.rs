@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use imagegen_application::Channel;
 use imagegen_application::ports::{BusMessage, GenerationRepository};
+use imagegen_realtime::hub::Received;
 
 use crate::{apply, caller, generation_of, publish_all};
 
@@ -28,6 +29,9 @@ async fn an_event_reaches_the_watchers_of_its_channels_only_once_each() {
             .await
             .unwrap()
             .unwrap();
+        let Received::Message(got) = got else {
+            panic!("nothing was missed: {got:?}");
+        };
         assert!(matches!(&got.bus, BusMessage::Event(e) if e.envelope.aggregate_id == g.id()));
     }
     // The hub hands a message to every watcher in one step: by now all had theirs.

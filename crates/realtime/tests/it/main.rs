@@ -4,6 +4,7 @@
 mod announcements;
 mod fan_out;
 mod races;
+mod slow;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -74,6 +74,14 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                         connection.presence.leave(&channel).await;
                         protocol::event(&channel, &resync)
                     }
+                    Some(slow @ Delivery::TooSlow { .. }) => {
+                        // Where to resume, then the close; neither may hold us long.
+                        let word = protocol::event(&channel, &slow);
+                        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(word)).await;
+                        let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow; resubscribe with since");
+                        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
+                        break;
+                    }
                     Some(event) => protocol::event(&channel, &event),
                     None => {
                         connection.subscriptions.remove(&channel);

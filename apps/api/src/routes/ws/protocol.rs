@@ -44,6 +44,12 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "channel": channel,
             "pruned_through": pruned_through.0,
         })),
+        // Followed by a close with 4008: the client resubscribes with `since`.
+        Delivery::TooSlow { resume_after } => text(&json!({
+            "type": "too_slow",
+            "channel": channel,
+            "since": resume_after.0,
+        })),
         // A presence join or leave is sent as it is; a broadcast as an event. Either is
         // framed once for every connection.
         Delivery::Ephemeral { shared, .. } => {
