@@ -24,6 +24,7 @@ mod presence;
 mod redis_restart;
 mod resume;
 mod resync;
+mod slow_consumer;
 mod stream_cap;
 mod streams;
 mod support;
