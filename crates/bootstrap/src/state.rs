@@ -8,7 +8,8 @@ use imagegen_application::ports::{
     Clock, EventBus, EventStore, GenerationRepository, IdempotencyKeys, JobOutbox, JobQueue,
     OverdueGenerations, Presence, QueueAdmin, RateLimiter, WebhookInbox,
 };
-use imagegen_memory::{MemoryEventBus, MemoryPresence, MemoryRateLimiter};
+use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
+use imagegen_postgres::PgEphemeralBus;
 use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisPresence, RedisRateLimiter};
 use secrecy::ExposeSecret;
 
@@ -50,6 +51,9 @@ pub(crate) async fn state_for(
                     .await?
                     .with_clock(clock.clone()),
             );
+            // Events reach each instance through its own relay; broadcasts and
+            // presence through the database.
+            let bus = PgEphemeralBus::new(&store, Arc::new(MemoryEventBus::new()));
             Ok(StateAdapters {
                 overdue: store.clone(),
                 idempotency: store.clone(),
@@ -57,11 +61,11 @@ pub(crate) async fn state_for(
                 events: store.clone(),
                 queue: store.clone(),
                 admin: store.clone(),
+                presence: store.clone(),
                 inbox: store,
                 outbox: None,
-                bus: Arc::new(MemoryEventBus::new()),
+                bus: Arc::new(bus),
                 shared_bus: false,
-                presence: Arc::new(MemoryPresence::with_clock(clock.clone())),
                 limiter: Arc::new(MemoryRateLimiter::with_clock(clock.clone())),
             })
         }

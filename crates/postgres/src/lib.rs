@@ -16,10 +16,13 @@
 //! - `outbox`: `JobOutbox`, the jobs of the distributed mode on their way to Redis.
 //! - `wakeups`: `LISTEN/NOTIFY` on a dedicated connection that wakes waiting
 //!   `reserve` and `wait_for_events` calls; polling is only the backstop.
+//! - `presence`: `Presence` (one row per member and channel, with its lease's end).
+//! - `bus`: `PgEphemeralBus`, the durable mode's bus: ephemeral messages by `NOTIFY`.
 //! - `error`: this crate's error, and how sqlx errors become port errors.
 #![forbid(unsafe_code)]
 
 mod admin;
+mod bus;
 mod error;
 mod events;
 mod generations;
@@ -29,12 +32,14 @@ mod job_rows;
 mod jobs;
 mod outbox;
 mod overdue;
+mod presence;
 mod reserve;
 mod retention;
 mod rows;
 mod store;
 mod wakeups;
 
+pub use bus::{MOST_EPHEMERAL_BYTES, PgEphemeralBus};
 pub use error::PostgresError;
 pub use outbox::JobDestination;
 /// The sqlx this crate is built with (the pool type of [`PgStore::pool`]).

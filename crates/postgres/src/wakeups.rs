@@ -18,15 +18,29 @@ pub(crate) const JOBS_CHANNEL: &str = "imagegen_jobs";
 pub(crate) const EVENTS_CHANNEL: &str = "imagegen_events";
 /// Channel notified when jobs are written to the outbox.
 pub(crate) const OUTBOX_CHANNEL: &str = "imagegen_outbox";
+/// Channel carrying ephemeral messages (broadcasts, presence) between instances.
+pub(crate) const EPHEMERAL_CHANNEL: &str = "imagegen_ephemeral";
 /// The pause before reconnecting a listener that failed.
 const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 
 /// What waiters wait on.
-#[derive(Default)]
 pub(crate) struct Wakeups {
     pub jobs: Notify,
     pub events: Notify,
     pub outbox: Notify,
+    /// The payloads of ephemeral messages, for the bus that forwards them.
+    pub ephemeral: tokio::sync::broadcast::Sender<String>,
+}
+
+impl Default for Wakeups {
+    fn default() -> Self {
+        Self {
+            jobs: Notify::new(),
+            events: Notify::new(),
+            outbox: Notify::new(),
+            ephemeral: tokio::sync::broadcast::channel(1024).0,
+        }
+    }
 }
 
 impl Wakeups {
@@ -54,6 +68,10 @@ pub(crate) async fn listen(pool: PgPool, wakeups: Arc<Wakeups>, stop: Cancellati
                         Ok(note) if note.channel() == OUTBOX_CHANNEL => {
                             wakeups.outbox.notify_waiters()
                         }
+                        Ok(note) if note.channel() == EPHEMERAL_CHANNEL => {
+                            // No receiver: no bus forwards them in this process.
+                            let _ = wakeups.ephemeral.send(note.payload().to_owned());
+                        }
                         Ok(_) => wakeups.events.notify_waiters(),
                         Err(error) => {
                             tracing::warn!(%error, "database notifications interrupted; reconnecting");
@@ -77,7 +95,12 @@ pub(crate) async fn listen(pool: PgPool, wakeups: Arc<Wakeups>, stop: Cancellati
 async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener
-        .listen_all([JOBS_CHANNEL, EVENTS_CHANNEL, OUTBOX_CHANNEL])
+        .listen_all([
+            JOBS_CHANNEL,
+            EVENTS_CHANNEL,
+            OUTBOX_CHANNEL,
+            EPHEMERAL_CHANNEL,
+        ])
         .await?;
     Ok(listener)
 }

@@ -2,6 +2,7 @@
 //! port contract suite, then what only real transactions can show.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bus;
 mod commit_order;
 mod concurrency;
 mod jobs;
@@ -50,5 +51,6 @@ async fn store_and_queue() -> (TestStore, Arc<PgStore>) {
 contract::generation_store_tests!(store_and_queue().await);
 contract::queue_admin_tests!(test_store().await);
 contract::idempotency_tests!(test_store().await);
+contract::presence_tests!(test_store().await);
 contract::job_queue_tests!(test_store().await);
 contract::webhook_inbox_tests!(store_and_queue().await);

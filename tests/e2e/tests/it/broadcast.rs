@@ -21,6 +21,17 @@ async fn broadcast(api: &Api, token: &str, body: &Value) -> reqwest::Response {
 #[tokio::test]
 async fn a_broadcast_reaches_system_watchers_on_every_instance() {
     let (first, second) = crate::modes::two_apis().await;
+    reaches_both(&first, &second).await;
+}
+
+/// The durable mode carries broadcasts through Postgres (`NOTIFY`) instead of Redis.
+#[tokio::test]
+async fn a_broadcast_reaches_system_watchers_on_every_instance_without_redis() {
+    let (first, second) = crate::modes::two_durable_apis().await;
+    reaches_both(&first, &second).await;
+}
+
+async fn reaches_both(first: &Api, second: &Api) {
     let alice = user();
     let mut sse = second
         .events(
@@ -40,9 +51,9 @@ async fn a_broadcast_reaches_system_watchers_on_every_instance() {
     assert_eq!(elsewhere.json().await["type"], "subscribed");
 
     let message = json!({ "text": "maintenance at 02:00", "severity": 2, "tags": ["ops"] });
-    let refused = broadcast(&first, &alice.token, &json!({ "message": message })).await;
+    let refused = broadcast(first, &alice.token, &json!({ "message": message })).await;
     assert_eq!(refused.status(), 403, "only admins broadcast");
-    let sent = broadcast(&first, &admin_token(), &json!({ "message": message })).await;
+    let sent = broadcast(first, &admin_token(), &json!({ "message": message })).await;
     assert_eq!(sent.status(), 202);
 
     let over_sse = tokio::time::timeout(std::time::Duration::from_secs(30), sse.recv())

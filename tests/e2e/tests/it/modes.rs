@@ -87,3 +87,14 @@ pub async fn two_apis() -> (Api, Api) {
     first.database = Some(database);
     (first, second)
 }
+
+/// Two api instances in the durable mode (one database, no Redis), each running its
+/// own workers and relay; the first keeps the database.
+pub async fn two_durable_apis() -> (Api, Api) {
+    let database = imagegen_test_support::postgres().await;
+    let vars = [("DATABASE_URL", database.url.as_str())];
+    let mut first = start_with(&vars).await;
+    let second = start_with(&vars).await;
+    first.database = Some(database);
+    (first, second)
+}

@@ -31,6 +31,17 @@ fn users(listing: &Value) -> Vec<String> {
 #[tokio::test]
 async fn joins_and_leaves_reach_watchers_on_every_instance() {
     let (first, second) = crate::modes::two_apis().await;
+    joins_and_leaves_reach_both(&first, &second).await;
+}
+
+/// The durable mode carries presence through Postgres instead of Redis.
+#[tokio::test]
+async fn joins_and_leaves_reach_watchers_on_every_instance_without_redis() {
+    let (first, second) = crate::modes::two_durable_apis().await;
+    joins_and_leaves_reach_both(&first, &second).await;
+}
+
+async fn joins_and_leaves_reach_both(first: &Api, second: &Api) {
     let alice = user();
     let carol = colleague_of(&alice);
     let channel = format!("organization:{}", alice.org);
@@ -58,16 +69,12 @@ async fn joins_and_leaves_reach_watchers_on_every_instance() {
         json!({ "type": "join", "channel": channel, "user_id": carol.id.to_string() })
     );
 
-    let listing: Value = present(&first, &alice, &channel)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listing: Value = present(first, &alice, &channel).await.json().await.unwrap();
     let mut both = vec![alice.id.to_string(), carol.id.to_string()];
     both.sort();
     assert_eq!(users(&listing), both, "{listing}");
-    assert_eq!(present(&second, &user(), &channel).await.status(), 403);
-    assert_eq!(present(&first, &alice, "system").await.status(), 422);
+    assert_eq!(present(second, &user(), &channel).await.status(), 403);
+    assert_eq!(present(first, &alice, "system").await.status(), 422);
 
     joining
         .send(json!({ "type": "unsubscribe", "channel": channel }))
@@ -78,7 +85,7 @@ async fn joins_and_leaves_reach_watchers_on_every_instance() {
         left,
         json!({ "type": "leave", "channel": channel, "user_id": carol.id.to_string() })
     );
-    let listing: Value = present(&second, &carol, &channel)
+    let listing: Value = present(second, &carol, &channel)
         .await
         .json()
         .await
