@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Uri};
 use imagegen_application::Caller;
 use imagegen_bootstrap::Services;
 
@@ -20,8 +21,8 @@ pub struct CurrentSession {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn query_token(parts: &Parts) -> Option<String> {
-    let query = parts.uri.query()?;
+fn query_token(uri: &Uri) -> Option<String> {
+    let query = uri.query()?;
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key == "access_token")
         .map(|(_, value)| value.into_owned())
@@ -46,14 +47,23 @@ impl FromRequestParts<Arc<Services>> for CurrentSession {
         parts: &mut Parts,
         services: &Arc<Services>,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
+        Self::verify(&parts.headers, &parts.uri, services)
+    }
+}
+
+impl CurrentSession {
+    /// The caller whose token the request carries.
+    ///
+    /// # Errors
+    /// `Unauthorized` without a token, or with one that is invalid or expired.
+    pub fn verify(headers: &HeaderMap, uri: &Uri, services: &Services) -> Result<Self, ApiError> {
+        let header = headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         let token = header
-            .or_else(|| query_token(parts))
+            .or_else(|| query_token(uri))
             .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;
         services
             .tokens

@@ -7,9 +7,11 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod direct_sse;
 mod dto;
 mod error;
 mod json;
+mod replay;
 mod routes;
 mod serve;
 mod source;
@@ -134,7 +136,14 @@ impl Server {
     /// Serve errors from the listener.
     pub async fn serve(self) -> Result<(), BootstrapError> {
         let mut background = self.system.background;
-        serve::serve(self.listener, app(self.system.services), self.shutdown).await;
+        let services = self.system.services;
+        serve::serve(
+            self.listener,
+            app(services.clone()),
+            Some(services),
+            self.shutdown,
+        )
+        .await;
         tracing::info!("api stopped accepting requests; draining worker loops");
         let drained = tokio::time::timeout(DRAIN, async {
             while background.join_next().await.is_some() {}

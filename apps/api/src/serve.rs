@@ -3,7 +3,9 @@
 //! a cap on connections still awaiting their first request, the peer's address on
 //! every request (for per-source limits), upgrades (WebSocket), and a graceful
 //! shutdown that waits for open connections to finish. (An upgraded connection leaves
-//! hyper; its WebSocket task closes itself on shutdown.)
+//! hyper; its WebSocket task closes itself on shutdown.) Each connection's first
+//! request head is read here: an event stream is served on the socket directly
+//! (`direct_sse`), everything else by hyper.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,10 +17,14 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use imagegen_bootstrap::Services;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
+
+use crate::direct_sse;
+use crate::replay::Replay;
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,8 +59,14 @@ impl AwaitingRequest {
 }
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets open
-/// connections finish.
-pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
+/// connections finish. With `services`, event streams that open on a connection's
+/// first request are served on the socket directly.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    services: Option<Arc<Services>>,
+    shutdown: CancellationToken,
+) {
     let open = TaskTracker::new();
     let awaiting = Arc::new(AtomicUsize::new(0));
     // HTTP/1.1 only: the server-sent events need nothing more, and a protocol sniffer
@@ -91,12 +103,30 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                 .insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request)
         });
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .with_upgrades();
-        let shutdown = shutdown.clone();
+        let (builder, shutdown, services) = (builder.clone(), shutdown.clone(), services.clone());
         open.spawn(async move {
-            tokio::pin!(connection);
+            let mut stream = stream;
+            let mut read = Vec::new();
+            let head = tokio::select! {
+                () = shutdown.cancelled() => None,
+                head = tokio::time::timeout(HEADER_READ_TIMEOUT, direct_sse::read_head(&mut stream, &mut read)) => head.ok().and_then(Result::ok),
+            };
+            first_request.release();
+            // Silent, trickling, or gone before a whole request: closed.
+            let Some(events) = head else { return };
+            if let (Some(request), Some(services)) = (events, services)
+                && let Some(frames) = direct_sse::open(&services, &request).await
+            {
+                direct_sse::serve(stream, frames).await;
+                return;
+            }
+            // Boxed: its state is large, and the direct streams should not carry room
+            // for it in their tasks.
+            let mut connection = Box::pin(
+                builder
+                    .serve_connection(TokioIo::new(Replay::new(read, stream)), service)
+                    .with_upgrades(),
+            );
             let ended = tokio::select! {
                 ended = connection.as_mut() => ended,
                 () = shutdown.cancelled() => {
@@ -105,7 +135,6 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                     connection.await
                 }
             };
-            first_request.release();
             if let Err(error) = ended {
                 tracing::debug!(%error, "connection ended with an error");
             }

@@ -18,4 +18,4 @@ pub use access::authorize_channels;
 pub use hub::Hub;
 pub use presence::{PRESENCE_LEASE, PresenceTracker, has_presence};
 pub use session::{Delivery, session_events};
-pub use sse::sse_response;
+pub use sse::{frame, sse_frames};

@@ -1,67 +1,104 @@
-//! Events as server-sent events: `id:` the stream position, `event:` the event type,
-//! `data:` the JSON envelope.
+//! Events as server-sent events, framed as text once for whichever server writes them
+//! (hyper's body, or the api's direct path on the socket): `id:` the stream position,
+//! `event:` the event type, `data:` the JSON envelope; `retry:` first, a comment while
+//! idle, and a last word when the stream ends for a reason the client should act on.
 
-use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
-use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::{Stream, StreamExt};
+use tokio::time::{Interval, MissedTickBehavior};
 
 use crate::session::Delivery;
 
 /// How often an idle stream sends a comment, so proxies keep it open.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting (`retry:`).
-const RETRY: Duration = Duration::from_secs(2);
+pub const RETRY: Duration = Duration::from_secs(2);
 
-/// The SSE message for a delivery; presence joins and leaves are for WebSocket only.
-fn to_sse(delivery: Delivery) -> Option<Event> {
-    let event = match delivery {
-        Delivery::Event(event) => event,
+/// An SSE message of `event` with one `data:` line (JSON has no line breaks).
+fn message(id: Option<u64>, event: &str, data: &str) -> String {
+    let id = id.map(|id| format!("id: {id}\n")).unwrap_or_default();
+    format!("{id}event: {event}\ndata: {data}\n\n")
+}
+
+/// The SSE text of a delivery; presence joins and leaves are for WebSocket only.
+pub fn frame(delivery: &Delivery) -> Option<String> {
+    Some(match delivery {
+        Delivery::Event(event) => {
+            let data = serde_json::to_string(&event.envelope).ok()?;
+            message(Some(event.position.0), &event.envelope.event_type, &data)
+        }
         Delivery::Resync { pruned_through } => {
             let data = serde_json::json!({ "pruned_through": pruned_through.0 });
-            return Some(Event::default().event("resync").data(data.to_string()));
+            message(None, "resync", &data.to_string())
         }
         // The stream ends after it; a browser reconnects with its Last-Event-ID.
         Delivery::TooSlow { resume_after } => {
             let data = serde_json::json!({ "last_event_id": resume_after.0 });
-            return Some(Event::default().event("too_slow").data(data.to_string()));
+            message(None, "too_slow", &data.to_string())
         }
         // No `id:`: a broadcast is not a stream position, and a browser keeps its last
         // event id when a message has none.
         Delivery::Ephemeral { shared, .. } => {
-            let name = shared.ephemeral()?["event_type"].as_str()?.to_owned();
-            return Some(Event::default().event(name).data(shared.text()));
+            let name = shared.ephemeral()?["event_type"].as_str()?;
+            message(None, name, shared.text())
         }
-    };
-    let sse = Event::default()
-        .id(event.position.0.to_string())
-        .event(event.envelope.event_type.clone());
-    Some(match sse.json_data(&event.envelope) {
-        Ok(sse) => sse,
-        // An envelope is plain JSON; this cannot fail, but never drop the id.
-        Err(_) => Event::default()
-            .id(event.position.0.to_string())
-            .comment("unserializable event"),
     })
 }
 
-/// The SSE response for a session's events: first the reconnection delay, then the
-/// events; when the events end, `last_word` may name a final event: `reconnect` (the
-/// server is shutting down: come back, to another instance, with `Last-Event-ID`) or
-/// `token_expired` (come back with a fresh token).
-pub fn sse_response(
+type LastWord = Pin<Box<dyn Future<Output = Option<&'static str>> + Send>>;
+
+struct Frames<S> {
+    events: Pin<Box<S>>,
+    keep_alive: Interval,
+    /// `None` once said: the stream is over.
+    last_word: Option<LastWord>,
+    started: bool,
+}
+
+/// The SSE text of a session's events: first the reconnection delay, then the events,
+/// with a comment after every [`KEEP_ALIVE`] of silence; when the events end,
+/// `last_word` may name a final event: `reconnect` (the server is shutting down: come
+/// back, to another instance, with `Last-Event-ID`) or `token_expired` (come back with
+/// a fresh token).
+pub fn sse_frames(
     events: impl Stream<Item = Delivery> + Send + 'static,
-    last_word: impl std::future::Future<Output = Option<&'static str>> + Send + 'static,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let first = futures::stream::once(async { Ok(Event::default().retry(RETRY)) });
-    let last = futures::stream::once(last_word).filter_map(|word| async move {
-        word.map(|name| Ok(Event::default().event(name).data("{}")))
-    });
-    Sse::new(
-        first
-            .chain(events.filter_map(|delivery| async move { to_sse(delivery).map(Ok) }))
-            .chain(last),
-    )
-    .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    last_word: impl Future<Output = Option<&'static str>> + Send + 'static,
+) -> impl Stream<Item = String> + Send + 'static {
+    let mut keep_alive =
+        tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
+    keep_alive.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let frames = Frames {
+        events: Box::pin(events),
+        keep_alive,
+        last_word: Some(Box::pin(last_word)),
+        started: false,
+    };
+    futures::stream::unfold(frames, |mut frames| async move {
+        if !frames.started {
+            frames.started = true;
+            return Some((format!("retry: {}\n\n", RETRY.as_millis()), frames));
+        }
+        loop {
+            frames.last_word.as_ref()?;
+            tokio::select! {
+                biased;
+                delivery = frames.events.next() => match delivery {
+                    Some(delivery) => {
+                        if let Some(text) = frame(&delivery) {
+                            frames.keep_alive.reset();
+                            return Some((text, frames));
+                        }
+                    }
+                    None => {
+                        let word = frames.last_word.take()?.await?;
+                        return Some((message(None, word, "{}"), frames));
+                    }
+                },
+                _ = frames.keep_alive.tick() => return Some((":\n\n".to_owned(), frames)),
+            }
+        }
+    })
 }

@@ -2,19 +2,21 @@
 //! repeat; the caller's own user channel when none is given). `Last-Event-ID` (header,
 //! or `last_event_id` in the query) resumes after that stream position.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{authorize_channels, session_events, sse_response};
+use imagegen_realtime::{authorize_channels, session_events, sse_frames};
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
@@ -60,18 +62,50 @@ pub fn channels_of(
 
 async fn events(
     State(services): State<Arc<Services>>,
-    CurrentSession { caller, expires_at }: CurrentSession,
+    session: CurrentSession,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
-    let channels = channels_of(&uri, &caller)?;
+    let frames = open_stream(&services, session, &headers, &uri).await?;
+    let body = Body::from_stream(frames.map(Ok::<_, Infallible>));
+    Ok((STREAM_HEADERS, body))
+}
+
+/// The response headers of an event stream.
+pub const STREAM_HEADERS: [(HeaderName, HeaderValue); 3] = [
+    (
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    ),
+    // Proxies (nginx) must not buffer a stream, nor caches keep it.
+    (
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    ),
+    (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+];
+
+/// Checks an event stream request and opens its session: the SSE text to send, which
+/// ends at shutdown (`reconnect`) or when the token expires (`token_expired`). Shared
+/// by hyper's route and the direct path on the socket.
+///
+/// # Errors
+/// Bad channels or `Last-Event-ID` (422), a forbidden channel (403), a full instance
+/// (503), an unreachable store.
+pub async fn open_stream(
+    services: &Arc<Services>,
+    CurrentSession { caller, expires_at }: CurrentSession,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Result<impl Stream<Item = String> + Send + 'static, ApiError> {
+    let channels = channels_of(uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
-    let permit = crate::stream_cap::admit(&services)?;
+    let permit = crate::stream_cap::admit(services)?;
     let last_event_id = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-        .or_else(|| query_values(&uri, "last_event_id").next());
+        .or_else(|| query_values(uri, "last_event_id").next());
     let resume_after = last_event_id
         .map(|raw| raw.trim().parse::<u64>().map(StreamPosition))
         .transpose()
@@ -108,13 +142,5 @@ async fn events(
     });
     // Checked when the event stream has ended: names the reason, if it was one of these.
     let last_word = async move { futures::FutureExt::now_or_never(ended) };
-    let headers = [
-        // Proxies (nginx) must not buffer a stream, nor caches keep it.
-        (
-            HeaderName::from_static("x-accel-buffering"),
-            HeaderValue::from_static("no"),
-        ),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-    ];
-    Ok((headers, sse_response(stream, last_word)))
+    Ok(sse_frames(stream, last_word))
 }

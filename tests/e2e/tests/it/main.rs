@@ -12,6 +12,7 @@ mod callbacks;
 mod cancel;
 mod database_outage;
 mod distributed;
+mod direct_stream;
 mod edges;
 mod fallback;
 mod faults;

@@ -1,0 +1,138 @@
+//! The event stream served on the socket itself. hyper keeps an 8 KiB read buffer and
+//! an 8 KiB write buffer for the life of every HTTP/1.1 connection, most of what an
+//! idle stream would cost; so the server reads each connection's first request head
+//! itself (with `httparse`), and when it is a plain `GET /v1/events` that opens, it
+//! writes the stream directly, chunk by chunk, holding no buffer between events.
+//! Anything else, including a stream request that fails its checks, goes to hyper with
+//! the bytes already read, and gets the same answer it always did.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use futures::{Stream, StreamExt};
+use imagegen_bootstrap::Services;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::auth::CurrentSession;
+use crate::routes::events::{STREAM_HEADERS, open_stream};
+
+/// The largest request head read here; a larger one is hyper's to refuse.
+const MOST_HEAD_BYTES: usize = 16 * 1024;
+/// A client that takes longer than this to take one message is too slow: it is cut off
+/// and resumes with `Last-Event-ID`, rather than holding the server's memory.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request for the event stream, as read from the socket.
+pub struct EventsRequest {
+    uri: Uri,
+    headers: HeaderMap,
+}
+
+/// Reads one request head into `read`. `Some` when it asks for the event stream and
+/// nothing else (HTTP/1.1 `GET /v1/events`, no body, no upgrade, nothing after it);
+/// `None` for every other request, or bytes hyper should judge.
+///
+/// # Errors
+/// The connection failed or closed before a whole head arrived.
+pub async fn read_head(
+    stream: &mut TcpStream,
+    read: &mut Vec<u8>,
+) -> io::Result<Option<EventsRequest>> {
+    loop {
+        read.reserve(1024);
+        if stream.read_buf(read).await? == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let mut fields = [httparse::EMPTY_HEADER; 48];
+        let mut head = httparse::Request::new(&mut fields);
+        match head.parse(read) {
+            Ok(httparse::Status::Complete(length)) => {
+                return Ok((length == read.len())
+                    .then(|| events_request(&head))
+                    .flatten());
+            }
+            Ok(httparse::Status::Partial) if read.len() < MOST_HEAD_BYTES => {}
+            // Malformed, too many fields or too large: hyper answers it.
+            _ => return Ok(None),
+        }
+    }
+}
+
+fn events_request(head: &httparse::Request<'_, '_>) -> Option<EventsRequest> {
+    let uri: Uri = head.path?.parse().ok()?;
+    if head.method != Some("GET") || head.version != Some(1) || uri.path() != "/v1/events" {
+        return None;
+    }
+    let mut headers = HeaderMap::new();
+    for field in head.headers.iter() {
+        let name = HeaderName::from_bytes(field.name.as_bytes()).ok()?;
+        headers.append(name, HeaderValue::from_bytes(field.value).ok()?);
+    }
+    let has_body = headers.contains_key("transfer-encoding")
+        || headers
+            .get("content-length")
+            .is_some_and(|length| length.as_bytes() != b"0");
+    (!has_body && !headers.contains_key("upgrade")).then_some(EventsRequest { uri, headers })
+}
+
+/// Opens the stream if the request passes every check; `None` leaves the request to
+/// hyper, which checks it again and answers with the problem.
+pub async fn open(
+    services: &Arc<Services>,
+    request: &EventsRequest,
+) -> Option<impl Stream<Item = String> + Send + 'static> {
+    let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
+    open_stream(services, session, &request.headers, &request.uri)
+        .await
+        .ok()
+}
+
+/// Writes the response head and the stream's frames as chunks until the stream ends,
+/// the client goes away, or the client stops taking them.
+pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = String> + Send) {
+    let mut head = String::from("HTTP/1.1 200 OK\r\n");
+    for (name, value) in &STREAM_HEADERS {
+        head.push_str(&format!(
+            "{name}: {}\r\n",
+            value.to_str().unwrap_or_default()
+        ));
+    }
+    let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT");
+    head.push_str(&format!(
+        "date: {date}\r\ntransfer-encoding: chunked\r\n\r\n"
+    ));
+    let (mut reader, mut writer) = stream.split();
+    if writer.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    drop(head);
+    let mut frames = std::pin::pin!(frames);
+    // The client sends nothing more; a read only tells when it has gone.
+    let mut scratch = [0u8; 32];
+    loop {
+        let chunk = tokio::select! {
+            frame = frames.next() => match frame {
+                Some(frame) => format!("{:x}\r\n{frame}\r\n", frame.len()),
+                None => {
+                    let _ = tokio::time::timeout(Duration::from_secs(1), writer.write_all(b"0\r\n\r\n")).await;
+                    return;
+                }
+            },
+            read = reader.read(&mut scratch) => match read {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            },
+        };
+        match tokio::time::timeout(SEND_TIMEOUT, writer.write_all(chunk.as_bytes())).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return,
+            Err(_) => {
+                tracing::info!("event stream client too slow to read; closing");
+                return;
+            }
+        }
+    }
+}
