@@ -6,14 +6,15 @@
 //! Anything else, including a stream request that fails its checks, goes to hyper with
 //! the bytes already read, and gets the same answer it always did.
 
-use std::io;
+use std::io::{self, IoSlice, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use futures::{Stream, StreamExt};
 use imagegen_bootstrap::Services;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::auth::CurrentSession;
@@ -83,7 +84,7 @@ fn events_request(head: &httparse::Request<'_, '_>) -> Option<EventsRequest> {
 pub async fn open(
     services: &Arc<Services>,
     request: &EventsRequest,
-) -> Option<impl Stream<Item = String> + Send + 'static> {
+) -> Option<impl Stream<Item = Bytes> + Send + 'static> {
     let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
     open_stream(services, session, &request.headers, &request.uri)
         .await
@@ -92,7 +93,7 @@ pub async fn open(
 
 /// Writes the response head and the stream's frames as chunks until the stream ends,
 /// the client goes away, or the client stops taking them.
-pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = String> + Send) {
+pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = Bytes> + Send) {
     let mut head = String::from("HTTP/1.1 200 OK\r\n");
     for (name, value) in &STREAM_HEADERS {
         head.push_str(&format!(
@@ -113,9 +114,9 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = String> + S
     // The client sends nothing more; a read only tells when it has gone.
     let mut scratch = [0u8; 32];
     loop {
-        let chunk = tokio::select! {
+        let frame = tokio::select! {
             frame = frames.next() => match frame {
-                Some(frame) => format!("{:x}\r\n{frame}\r\n", frame.len()),
+                Some(frame) => frame,
                 None => {
                     let _ = tokio::time::timeout(Duration::from_secs(1), writer.write_all(b"0\r\n\r\n")).await;
                     return;
@@ -126,7 +127,7 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = String> + S
                 Ok(_) => continue,
             },
         };
-        match tokio::time::timeout(SEND_TIMEOUT, writer.write_all(chunk.as_bytes())).await {
+        match tokio::time::timeout(SEND_TIMEOUT, write_chunk(&mut writer, &frame)).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return,
             Err(_) => {
@@ -135,4 +136,28 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = String> + S
             }
         }
     }
+}
+
+/// Writes `frame` as one chunk (size, data, CRLF) without copying it.
+async fn write_chunk(writer: &mut (impl AsyncWrite + Unpin), frame: &[u8]) -> io::Result<()> {
+    let mut size = [0u8; 20];
+    let size_len = {
+        let mut rest = &mut size[..];
+        write!(rest, "{:x}\r\n", frame.len())?;
+        20 - rest.len()
+    };
+    let mut slices = [
+        IoSlice::new(&size[..size_len]),
+        IoSlice::new(frame),
+        IoSlice::new(b"\r\n"),
+    ];
+    let mut slices = &mut slices[..];
+    while !slices.is_empty() {
+        let written = writer.write_vectored(slices).await?;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut slices, written);
+    }
+    Ok(())
 }

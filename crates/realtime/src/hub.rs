@@ -127,12 +127,18 @@ impl Hub {
             }
         };
         let index = lock(&self.index);
-        let mut told = Vec::new();
-        for channel in &channels {
+        for (n, channel) in channels.iter().enumerate() {
             for (id, subscriber) in index.by_channel.get(channel).into_iter().flatten() {
-                // A subscriber of several of the event's channels gets it once.
-                if !told.contains(id) {
-                    told.push(*id);
+                // A subscriber of several of the event's channels gets it once: from
+                // the first of them (a lookup per earlier channel, so a broadcast to
+                // many watchers costs time in proportion to them, not its square).
+                let told = channels[..n].iter().any(|earlier| {
+                    index
+                        .by_channel
+                        .get(earlier)
+                        .is_some_and(|watchers| watchers.contains_key(id))
+                });
+                if !told {
                     subscriber.offer(&message);
                 }
             }

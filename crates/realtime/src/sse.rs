@@ -7,6 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use tokio::time::{Interval, MissedTickBehavior};
 
@@ -24,8 +25,13 @@ fn message(id: Option<u64>, event: &str, data: &str) -> String {
 }
 
 /// The SSE text of a delivery; presence joins and leaves are for WebSocket only.
-pub fn frame(delivery: &Delivery) -> Option<String> {
-    Some(match delivery {
+pub fn frame(delivery: &Delivery) -> Option<Bytes> {
+    if let Delivery::Ephemeral { shared, .. } = delivery {
+        // A broadcast reaches every connection on `system`: framed once for all.
+        let name = shared.ephemeral()?["event_type"].as_str()?;
+        return Some(shared.sse_framed(|| message(None, name, shared.text()).into()));
+    }
+    Some(Bytes::from(match delivery {
         Delivery::Event(event) => {
             let data = serde_json::to_string(&event.envelope).ok()?;
             message(Some(event.position.0), &event.envelope.event_type, &data)
@@ -39,65 +45,71 @@ pub fn frame(delivery: &Delivery) -> Option<String> {
             let data = serde_json::json!({ "last_event_id": resume_after.0 });
             message(None, "too_slow", &data.to_string())
         }
-        // No `id:`: a broadcast is not a stream position, and a browser keeps its last
-        // event id when a message has none.
-        Delivery::Ephemeral { shared, .. } => {
-            let name = shared.ephemeral()?["event_type"].as_str()?;
-            message(None, name, shared.text())
-        }
-    })
+        // No `id:` (above): a broadcast is not a stream position, and a browser keeps
+        // its last event id when a message has none.
+        Delivery::Ephemeral { .. } => return None,
+    }))
 }
 
-type LastWord = Pin<Box<dyn Future<Output = Option<&'static str>> + Send>>;
+type LastWord = Pin<Box<dyn Future<Output = &'static str> + Send>>;
 
 struct Frames<S> {
     events: Pin<Box<S>>,
     keep_alive: Interval,
+    /// Whether anything was sent since the last keep-alive tick.
+    sent: bool,
     /// `None` once said: the stream is over.
     last_word: Option<LastWord>,
     started: bool,
 }
 
 /// The SSE text of a session's events: first the reconnection delay, then the events,
-/// with a comment after every [`KEEP_ALIVE`] of silence; when the events end,
-/// `last_word` may name a final event: `reconnect` (the server is shutting down: come
-/// back, to another instance, with `Last-Event-ID`) or `token_expired` (come back with
-/// a fresh token).
+/// with a comment after a [`KEEP_ALIVE`] period without one. When `ends` completes,
+/// its word is the final event and the stream is over: `reconnect` (the server is
+/// shutting down: come back, to another instance, with `Last-Event-ID`) or
+/// `token_expired` (come back with a fresh token). When the events end first (a
+/// `resync` or `too_slow` said so), so does the stream.
 pub fn sse_frames(
     events: impl Stream<Item = Delivery> + Send + 'static,
-    last_word: impl Future<Output = Option<&'static str>> + Send + 'static,
-) -> impl Stream<Item = String> + Send + 'static {
+    ends: impl Future<Output = &'static str> + Send + 'static,
+) -> impl Stream<Item = Bytes> + Send + 'static {
     let mut keep_alive =
         tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
     keep_alive.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let frames = Frames {
         events: Box::pin(events),
         keep_alive,
-        last_word: Some(Box::pin(last_word)),
+        sent: false,
+        last_word: Some(Box::pin(ends)),
         started: false,
     };
     futures::stream::unfold(frames, |mut frames| async move {
         if !frames.started {
             frames.started = true;
-            return Some((format!("retry: {}\n\n", RETRY.as_millis()), frames));
+            let retry = format!("retry: {}\n\n", RETRY.as_millis());
+            return Some((Bytes::from(retry), frames));
         }
         loop {
-            frames.last_word.as_ref()?;
+            let ends = frames.last_word.as_mut()?;
             tokio::select! {
                 biased;
-                delivery = frames.events.next() => match delivery {
-                    Some(delivery) => {
-                        if let Some(text) = frame(&delivery) {
-                            frames.keep_alive.reset();
-                            return Some((text, frames));
-                        }
+                word = ends => {
+                    frames.last_word = None;
+                    return Some((message(None, word, "{}").into(), frames));
+                }
+                delivery = frames.events.next() => {
+                    let delivery = delivery?;
+                    if let Some(text) = frame(&delivery) {
+                        frames.sent = true;
+                        return Some((text, frames));
                     }
-                    None => {
-                        let word = frames.last_word.take()?.await?;
-                        return Some((message(None, word, "{}"), frames));
+                }
+                _ = frames.keep_alive.tick() => {
+                    // A comment only after a whole period of silence.
+                    if !std::mem::take(&mut frames.sent) {
+                        return Some((Bytes::from_static(b":\n\n"), frames));
                     }
-                },
-                _ = frames.keep_alive.tick() => return Some((":\n\n".to_owned(), frames)),
+                }
             }
         }
     })

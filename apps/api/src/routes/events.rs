@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::Uri;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
@@ -97,7 +97,7 @@ pub async fn open_stream(
     CurrentSession { caller, expires_at }: CurrentSession,
     headers: &HeaderMap,
     uri: &Uri,
-) -> Result<impl Stream<Item = String> + Send + 'static, ApiError> {
+) -> Result<impl Stream<Item = Bytes> + Send + 'static, ApiError> {
     let channels = channels_of(uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
     let permit = crate::stream_cap::admit(services)?;
@@ -122,25 +122,18 @@ pub async fn open_stream(
         resume_after,
     )
     .await?;
-    // The stream ends at shutdown or when the token expires, and says which.
+    // The stream ends at shutdown or when the token expires, and says which. The
+    // permit goes with it and returns when the stream is dropped.
     let shutdown = services.shutdown.clone();
     let left = (expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();
-    let end = tokio::time::sleep(left);
-    let ended = async move {
+    let ends = async move {
+        let _held = permit;
         tokio::select! {
             () = shutdown.cancelled() => "reconnect",
-            () = end => "token_expired",
+            () = tokio::time::sleep(left) => "token_expired",
         }
     };
-    let ended = futures::FutureExt::shared(ended);
-    // The permit goes with the stream and returns when it is dropped.
-    let stream = stream.take_until(ended.clone()).map(move |event| {
-        let _held = &permit;
-        event
-    });
-    // Checked when the event stream has ended: names the reason, if it was one of these.
-    let last_word = async move { futures::FutureExt::now_or_never(ended) };
-    Ok(sse_frames(stream, last_word))
+    Ok(sse_frames(stream, ends))
 }

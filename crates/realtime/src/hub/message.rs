@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use bytes::Bytes;
 use imagegen_application::ports::BusMessage;
 
 /// A bus message as the hub hands it out: one for every subscriber, its JSON text made
@@ -11,7 +12,8 @@ use imagegen_application::ports::BusMessage;
 pub struct HubMessage {
     pub bus: BusMessage,
     text: OnceLock<String>,
-    framed: OnceLock<String>,
+    framed: OnceLock<Bytes>,
+    sse: OnceLock<Bytes>,
 }
 
 impl std::fmt::Debug for HubMessage {
@@ -33,6 +35,7 @@ impl HubMessage {
             bus,
             text: OnceLock::new(),
             framed: OnceLock::new(),
+            sse: OnceLock::new(),
         }
     }
 
@@ -52,8 +55,15 @@ impl HubMessage {
         })
     }
 
-    /// A transport's framing of the message, made by `frame` the first time.
-    pub fn framed(&self, frame: impl FnOnce() -> String) -> &str {
-        self.framed.get_or_init(frame)
+    /// A transport's framing of the message (UTF-8 text), made by `frame` the first
+    /// time; each connection gets a reference to the same bytes, not a copy.
+    pub fn framed(&self, frame: impl FnOnce() -> String) -> Bytes {
+        self.framed.get_or_init(|| Bytes::from(frame())).clone()
+    }
+
+    /// The message as an SSE frame, made by `frame` the first time (WebSocket and SSE
+    /// connections may share a message, so each transport has its own).
+    pub fn sse_framed(&self, frame: impl FnOnce() -> Bytes) -> Bytes {
+        self.sse.get_or_init(frame).clone()
     }
 }

@@ -67,14 +67,20 @@ async fn a_first_request_for_the_stream_is_served_on_the_socket_as_chunked_sse()
     let text = String::from_utf8_lossy(&received).into_owned();
     let (response_head, _) = text.split_once("\r\n\r\n").unwrap();
     let response_head = response_head.to_ascii_lowercase();
-    assert!(response_head.starts_with("http/1.1 200 ok"), "{response_head}");
+    assert!(
+        response_head.starts_with("http/1.1 200 ok"),
+        "{response_head}"
+    );
     for header in [
         "content-type: text/event-stream",
         "cache-control: no-cache",
         "x-accel-buffering: no",
         "transfer-encoding: chunked",
     ] {
-        assert!(response_head.contains(header), "{header} in {response_head}");
+        assert!(
+            response_head.contains(header),
+            "{header} in {response_head}"
+        );
     }
 
     let created = api.create_ok(&alice, json!({ "prompt": "direct" })).await;
@@ -82,7 +88,10 @@ async fn a_first_request_for_the_stream_is_served_on_the_socket_as_chunked_sse()
     read_until(&mut stream, &mut received, "\n\n\r\n").await;
     let text = String::from_utf8_lossy(&received).into_owned();
     let body = dechunk(text.split_once("\r\n\r\n").unwrap().1);
-    let events: Vec<&str> = body.split("\n\n").filter(|m| m.starts_with("id: ")).collect();
+    let events: Vec<&str> = body
+        .split("\n\n")
+        .filter(|m| m.starts_with("id: "))
+        .collect();
     assert!(events.len() >= 3, "{body}");
     for (n, message) in events.iter().enumerate() {
         let lines: Vec<&str> = message.lines().collect();
@@ -100,7 +109,11 @@ async fn a_first_request_that_fails_its_checks_gets_the_problem_answer() {
     let api = start().await;
     let (alice, bob) = (user(), user());
     for (query, token, status) in [
-        (format!("channel=user:{}", alice.id), "not-a-token".to_owned(), 401),
+        (
+            format!("channel=user:{}", alice.id),
+            "not-a-token".to_owned(),
+            401,
+        ),
         (format!("channel=user:{}", bob.id), alice.token.clone(), 403),
         ("channel=nowhere:1".to_owned(), alice.token.clone(), 422),
     ] {

@@ -5,7 +5,7 @@
 //! From the server: `event` (the channel, the stream position and the same envelope as
 //! SSE's `data:`), `subscribed`, `unsubscribed`, `error` (a stable `code`), `pong`.
 
-use axum::extract::ws::{CloseFrame, Message};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use imagegen_realtime::Delivery;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -59,7 +59,8 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
                     json!({ "type": "event", "channel": channel, "data": message }).to_string()
                 }
             });
-            Message::Text(framed.to_owned().into())
+            // Made from a `String`, so always UTF-8; checked again, not copied.
+            Message::Text(Utf8Bytes::try_from(framed).unwrap_or_default())
         }
     }
 }
