@@ -69,13 +69,15 @@ async fn watch(
                 count(latency(&event.data, origin));
             })
             .await
+            .map(drop)
         }
         Transport::Ws => {
-            let what = ("/v1/ws", token, "system");
+            let what = ("/v1/ws", token, "system", None);
             crate::client::websocket(server, what, at, move |message| {
                 count(latency(&message["data"].to_string(), origin));
             })
             .await
+            .map(drop)
         }
     }
 }

@@ -101,8 +101,11 @@ pub enum Command {
     },
     /// Users watch their channels while generations run through the api.
     Watch {
-        #[arg(long)]
-        server: std::net::SocketAddr,
+        /// An api's address; repeat it for several instances: users connect to them in
+        /// turn, move to the next when a stream ends, and generations are created
+        /// through the first.
+        #[arg(long, required = true)]
+        server: Vec<std::net::SocketAddr>,
         #[arg(long, value_enum, default_value = "sse")]
         transport: idle::Transport,
         /// The api's IMAGEGEN_JWT_SECRET, to mint a token per user.
@@ -119,6 +122,6 @@ pub enum Command {
         sources: usize,
         /// The api's process id, for its CPU time.
         #[arg(long)]
-        pid: u32,
+        pid: Option<u32>,
     },
 }

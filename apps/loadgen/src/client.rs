@@ -1,13 +1,14 @@
 //! The client side shared by the streaming benchmarks: connections spread over the
 //! source addresses 127.0.0.1..=N (one address has too few ephemeral ports for tens of
 //! thousands of connections), an SSE stream or a subscribed WebSocket, each handing
-//! what it receives to a callback on a task of its own.
+//! what it receives to a callback on a task of its own, which ends with the stream.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::{TcpSocket, TcpStream};
+use tokio::task::JoinHandle;
 
 /// The source address of connection `n`.
 pub fn source(n: usize, sources: usize) -> Ipv4Addr {
@@ -34,7 +35,7 @@ pub async fn sse(
     token: &str,
     (n, sources): (usize, usize),
     mut on_event: impl FnMut(eventsource_stream::Event) + Send + 'static,
-) -> Result<(), String> {
+) -> Result<JoinHandle<()>, String> {
     let http = reqwest::Client::builder()
         .local_address(IpAddr::V4(source(n, sources)))
         .build()
@@ -49,35 +50,38 @@ pub async fn sse(
         return Err(format!("SSE refused: {}", response.status()));
     }
     let mut events = eventsource_stream::EventStream::new(response.bytes_stream());
-    tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         while let Some(Ok(event)) = events.next().await {
             on_event(event);
         }
-    });
-    Ok(())
+    }))
 }
 
-/// Opens a WebSocket at `path`, subscribes to `channel` and hands each JSON message to
-/// `on_message`.
+/// Opens a WebSocket at `path`, subscribes to `channel` (after position `since`, if
+/// given) and hands each JSON message to `on_message`.
 pub async fn websocket(
     server: SocketAddr,
-    (path, token, channel): (&str, &str, &str),
+    (path, token, channel, since): (&str, &str, &str, Option<u64>),
     (n, sources): (usize, usize),
     mut on_message: impl FnMut(Value) + Send + 'static,
-) -> Result<(), String> {
+) -> Result<JoinHandle<()>, String> {
     let stream = connect(server, n, sources).await?;
     let url = format!("ws://{server}{path}?access_token={token}");
     let (mut socket, _) = tokio_tungstenite::client_async(url, stream)
         .await
         .map_err(|e| e.to_string())?;
-    let subscribe = json!({ "type": "subscribe", "channel": channel }).to_string();
+    let subscribe = match since {
+        Some(since) => json!({ "type": "subscribe", "channel": channel, "since": since }),
+        None => json!({ "type": "subscribe", "channel": channel }),
+    }
+    .to_string();
     socket
         .send(tokio_tungstenite::tungstenite::Message::Text(
             subscribe.into(),
         ))
         .await
         .map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         while let Some(Ok(message)) = socket.next().await {
             let Ok(text) = message.to_text() else {
                 continue;
@@ -86,6 +90,5 @@ pub async fn websocket(
                 on_message(value);
             }
         }
-    });
-    Ok(())
+    }))
 }

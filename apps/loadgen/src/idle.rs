@@ -86,8 +86,10 @@ pub async fn run(idle: Idle) -> Result<serde_json::Value, String> {
                         open_sse(stream, &idle.path, token).await
                     }
                     Transport::Ws => {
-                        let what = (idle.path.as_str(), token, idle.channel.as_str());
-                        websocket(server, what, (n, idle.sources), |_| {}).await
+                        let what = (idle.path.as_str(), token, idle.channel.as_str(), None);
+                        websocket(server, what, (n, idle.sources), |_| {})
+                            .await
+                            .map(drop)
                     }
                 }
             }

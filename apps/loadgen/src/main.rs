@@ -112,7 +112,7 @@ async fn main() -> std::process::ExitCode {
             pid,
         } => {
             watch::run(watch::Watch {
-                server,
+                servers: server,
                 transport,
                 jwt_secret,
                 users,

@@ -6,6 +6,7 @@
 //! `IMAGEGEN_JWT_SECRET`.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,18 +14,21 @@ use serde_json::{Value, json};
 
 use crate::idle::Transport;
 use crate::stats::{Latencies, per_sec};
-use crate::watch_clients::{Received, open};
+use crate::watch_clients::{Received, Watcher, open};
 
 /// The parameters of one run.
 pub struct Watch {
-    pub server: SocketAddr,
+    /// Where users connect, in turn (they reconnect to the next when a stream ends);
+    /// generations are created through the first.
+    pub servers: Vec<SocketAddr>,
     pub transport: Transport,
     pub jwt_secret: String,
     pub users: usize,
     pub generations: usize,
     pub rate: u32,
     pub sources: usize,
-    pub pid: u32,
+    /// The api's process id, for its CPU time (one api only).
+    pub pid: Option<u32>,
 }
 
 /// A token for a new user with `role`: (user id, token).
@@ -60,25 +64,27 @@ pub fn cpu_seconds(pid: u32) -> Result<f64, String> {
 
 pub async fn run(watch: Watch) -> Result<Value, String> {
     let received: Received = Arc::new(Mutex::new(Vec::new()));
+    let reconnects = Arc::new(AtomicUsize::new(0));
+    let servers = Arc::new(watch.servers.clone());
+    let first = *servers.first().ok_or("give at least one --server")?;
     let mut tokens = Vec::with_capacity(watch.users);
     for n in 0..watch.users {
         let (user, token) = token(&watch.jwt_secret, "user")?;
-        open(
-            watch.server,
-            watch.transport,
+        let watcher = Watcher {
+            servers: servers.clone(),
+            transport: watch.transport,
             n,
-            watch.sources,
+            sources: watch.sources,
             user,
-            &token,
-            received.clone(),
-        )
-        .await?;
+            token: token.clone(),
+        };
+        open(watcher, received.clone(), reconnects.clone()).await?;
         tokens.push(token);
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let cpu_before = cpu_seconds(watch.pid)?;
+    let cpu_before = watch.pid.map(cpu_seconds).transpose()?;
     let http = reqwest::Client::new();
-    let url = format!("http://{}/v1/generations", watch.server);
+    let url = format!("http://{first}/v1/generations");
     let mut ids = Vec::with_capacity(watch.generations);
     let started = Instant::now();
     let mut tick =
@@ -111,7 +117,11 @@ pub async fn run(watch: Watch) -> Result<Value, String> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let cpu = cpu_seconds(watch.pid)? - cpu_before;
+    // None when no pid was given, or the api is gone (a run that killed it).
+    let cpu = match (watch.pid, cpu_before) {
+        (Some(pid), Some(before)) => cpu_seconds(pid).ok().map(|after| after - before),
+        _ => None,
+    };
     let summary = crate::watch_clients::summarize(&received, &ids);
     let latencies = Latencies::new(summary.latencies);
     Ok(json!({
@@ -127,6 +137,7 @@ pub async fn run(watch: Watch) -> Result<Value, String> {
         "latency_p90_ms": latencies.quantile(0.9),
         "latency_p99_ms": latencies.quantile(0.99),
         "latency_max_ms": latencies.quantile(1.0),
-        "api_cpu_us_per_delivered_event": (cpu * 1e6 / summary.delivered.max(1) as f64).round(),
+        "reconnects": reconnects.load(Ordering::Relaxed),
+        "api_cpu_us_per_delivered_event": cpu.map(|cpu| (cpu * 1e6 / summary.delivered.max(1) as f64).round()),
     }))
 }

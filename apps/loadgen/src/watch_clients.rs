@@ -1,12 +1,15 @@
 //! The watching side of `watch`: one connection per user, SSE (reqwest and
-//! `eventsource-stream`) or WebSocket, each recording every event it receives.
+//! `eventsource-stream`) or WebSocket, each recording every event it receives and
+//! reconnecting, where it left off, when its stream ends.
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio::task::JoinHandle;
 
 use crate::idle::Transport;
 
@@ -51,35 +54,83 @@ fn record(received: &Received, connection: usize, position: u64, envelope: &Valu
         .push(entry);
 }
 
-/// Opens connection `n` for `user` and records its events from then on.
+/// Who connection `n` is and where it may connect.
+pub struct Watcher {
+    pub servers: Arc<Vec<SocketAddr>>,
+    pub transport: Transport,
+    pub n: usize,
+    pub sources: usize,
+    pub user: uuid::Uuid,
+    pub token: String,
+}
+
+/// Opens connection `n` for its user (to server `n` of the list, in turn) and records
+/// its events from then on. When the stream ends (an api instance stopped or was
+/// killed) it reconnects, to the next server in turn, every 200 ms until one answers,
+/// resuming after the last position it received (`Last-Event-ID` or `since`; 0 before
+/// any: the users are new, so their channels hold only this run's events).
 pub async fn open(
-    server: SocketAddr,
-    transport: Transport,
-    n: usize,
-    sources: usize,
-    user: uuid::Uuid,
-    token: &str,
+    watcher: Watcher,
     received: Received,
+    reconnects: Arc<AtomicUsize>,
 ) -> Result<(), String> {
-    let channel = format!("user:{user}");
-    match transport {
+    let last = Arc::new(AtomicU64::new(0));
+    let mut reading = connect_once(&watcher, 0, None, &last, &received).await?;
+    tokio::spawn(async move {
+        let mut attempt = 0;
+        loop {
+            let _ = reading.await;
+            reconnects.fetch_add(1, Ordering::Relaxed);
+            reading = loop {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let since = Some(last.load(Ordering::Relaxed));
+                if let Ok(task) = connect_once(&watcher, attempt, since, &last, &received).await {
+                    break task;
+                }
+            };
+        }
+    });
+    Ok(())
+}
+
+/// One connection of `watcher` to its `attempt`-th server in turn.
+async fn connect_once(
+    watcher: &Watcher,
+    attempt: usize,
+    since: Option<u64>,
+    last: &Arc<AtomicU64>,
+    received: &Received,
+) -> Result<JoinHandle<()>, String> {
+    let server = watcher.servers[(watcher.n + attempt) % watcher.servers.len()];
+    let channel = format!("user:{}", watcher.user);
+    let (n, last, received) = (watcher.n, last.clone(), received.clone());
+    let on_event = move |position: u64, envelope: &Value| {
+        last.fetch_max(position, Ordering::Relaxed);
+        record(&received, n, position, envelope);
+    };
+    match watcher.transport {
         Transport::Sse => {
-            let path = format!("/v1/events?channel={channel}");
-            crate::client::sse(server, &path, token, (n, sources), move |event| {
+            let resume = since
+                .map(|p| format!("&last_event_id={p}"))
+                .unwrap_or_default();
+            let path = format!("/v1/events?channel={channel}{resume}");
+            let at = (n, watcher.sources);
+            crate::client::sse(server, &path, &watcher.token, at, move |event| {
                 if let (Ok(position), Ok(envelope)) = (
                     event.id.parse::<u64>(),
                     serde_json::from_str::<Value>(&event.data),
                 ) {
-                    record(&received, n, position, &envelope);
+                    on_event(position, &envelope);
                 }
             })
             .await
         }
         Transport::Ws => {
-            let what = ("/v1/ws", token, channel.as_str());
-            crate::client::websocket(server, what, (n, sources), move |message| {
+            let what = ("/v1/ws", watcher.token.as_str(), channel.as_str(), since);
+            crate::client::websocket(server, what, (n, watcher.sources), move |message| {
                 if let Some(position) = message["position"].as_u64() {
-                    record(&received, n, position, &message["data"]);
+                    on_event(position, &message["data"]);
                 }
             })
             .await
