@@ -5,7 +5,7 @@
 # generations created through :8081. After $kill_after seconds the api on :8082 is
 # killed with SIGKILL and started again 2 s later; its clients reconnect (to :8081, then
 # round again) resuming from their last position. Prints the load generator's line:
-# `lost` and `duplicated` must be 0.
+# `lost` and `duplicated` must be 0. `kill_after` 0 kills nothing (the baseline).
 #
 #   bench/kill-api-mid-stream.sh [users] [generations] [rate] [transport] [kill_after]
 set -euo pipefail
@@ -24,11 +24,13 @@ for n in 1 2; do start_worker "$n" >>"$base/worker.log" 2>&1; done
   --transport "$transport" --users "$users" --generations "$generations" --rate "$rate" \
   --jwt-secret "$jwt" > "$base/result.json" &
 load=$!
-sleep "$kill_after"
-echo "== killing the api on :8082 (pid ${api_pids[8082]}) with SIGKILL" >&2
-kill -9 "${api_pids[8082]}"
-sleep 2
-echo "== starting it again" >&2
-start_api 8082 >>"$base/api.log" 2>&1
+if [ "$kill_after" != 0 ]; then
+  sleep "$kill_after"
+  echo "== killing the api on :8082 (pid ${api_pids[8082]}) with SIGKILL" >&2
+  kill -9 "${api_pids[8082]}"
+  sleep 2
+  echo "== starting it again" >&2
+  start_api 8082 >>"$base/api.log" 2>&1
+fi
 wait "$load"
 cat "$base/result.json"
