@@ -3,6 +3,8 @@
 //! to each client's receipt, messages lost, and the server's CPU time per delivered
 //! message. Run against imagegen (`POST /admin/broadcast` with an admin token minted
 //! from `IMAGEGEN_JWT_SECRET`) or against `bench/sse-peer` (`--peer`, `POST /publish`).
+//! With `--processes K` the connections are spread over this process and K-1 helpers,
+//! so that the clients' own work shares fewer cores per process.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::broadcast_clients::{Clients, Samples, now_us, open, spawn_helper};
 use crate::idle::Transport;
 use crate::stats::Latencies;
 
@@ -25,80 +28,53 @@ pub struct Broadcast {
     pub messages: usize,
     pub sources: usize,
     pub pid: u32,
-}
-
-type Samples = Arc<std::sync::Mutex<Vec<Duration>>>;
-
-/// The send time carried in a message, as µs since `origin`.
-fn latency(data: &str, origin: Instant) -> Option<Duration> {
-    let value: Value = serde_json::from_str(data).ok()?;
-    let sent = value["payload"]["message"]["sent_us"]
-        .as_u64()
-        .or_else(|| value["sent_us"].as_u64())?;
-    let now = u64::try_from(origin.elapsed().as_micros()).ok()?;
-    Some(Duration::from_micros(now.saturating_sub(sent)))
-}
-
-async fn watch(
-    broadcast: &Broadcast,
-    n: usize,
-    token: &str,
-    origin: Instant,
-    samples: Samples,
-    got: Arc<AtomicUsize>,
-) -> Result<(), String> {
-    let server = broadcast.server;
-    let count = move |latency: Option<Duration>| {
-        if let Some(latency) = latency {
-            samples
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(latency);
-            got.fetch_add(1, Ordering::Relaxed);
-        }
-    };
-    let at = (n, broadcast.sources);
-    match broadcast.transport {
-        Transport::Sse => {
-            let path = if broadcast.peer {
-                "/events"
-            } else {
-                "/v1/events?channel=system"
-            };
-            crate::client::sse(server, path, token, at, move |event| {
-                count(latency(&event.data, origin));
-            })
-            .await
-            .map(drop)
-        }
-        Transport::Ws => {
-            let what = ("/v1/ws", token, "system", None);
-            crate::client::websocket(server, what, at, move |message| {
-                count(latency(&message["data"].to_string(), origin));
-            })
-            .await
-            .map(drop)
-        }
-    }
+    /// Processes holding the connections (this one and helpers).
+    pub processes: usize,
 }
 
 pub async fn run(broadcast: Broadcast) -> Result<Value, String> {
-    let origin = Instant::now();
     let samples: Samples = Arc::default();
     let got = Arc::new(AtomicUsize::new(0));
     let (user, admin) = (
         crate::watch::token(&broadcast.jwt_secret, "user")?.1,
         crate::watch::token(&broadcast.jwt_secret, "admin")?.1,
     );
-    for n in 0..broadcast.connections {
-        watch(&broadcast, n, &user, origin, samples.clone(), got.clone()).await?;
+    let clients = Clients {
+        server: broadcast.server,
+        transport: broadcast.transport,
+        peer: broadcast.peer,
+        token: user,
+        sources: broadcast.sources,
+    };
+    // This process holds the first share; helpers the others.
+    let processes = broadcast.processes.max(1);
+    let share = broadcast.connections.div_ceil(processes);
+    let mut helpers = Vec::new();
+    for part in 1..processes {
+        let range = (part * share).min(broadcast.connections)
+            ..((part + 1) * share).min(broadcast.connections);
+        helpers.push(spawn_helper(&clients, range).await?);
     }
+    open(
+        &clients,
+        0..share.min(broadcast.connections),
+        &samples,
+        &got,
+    )
+    .await?;
+    let received = || {
+        got.load(Ordering::Relaxed)
+            + helpers
+                .iter()
+                .map(|h| h.got.load(Ordering::Relaxed))
+                .sum::<usize>()
+    };
     tokio::time::sleep(Duration::from_secs(2)).await;
     let cpu_before = crate::watch::cpu_seconds(broadcast.pid)?;
     let http = reqwest::Client::new();
     for k in 0..broadcast.messages {
         let expected = (k + 1) * broadcast.connections;
-        let sent_us = u64::try_from(origin.elapsed().as_micros()).unwrap_or(0);
+        let sent_us = now_us();
         let request = if broadcast.peer {
             http.post(format!("http://{}/publish", broadcast.server))
                 .body(json!({ "sent_us": sent_us }).to_string())
@@ -110,22 +86,27 @@ pub async fn run(broadcast: Broadcast) -> Result<Value, String> {
         request.send().await.map_err(|e| e.to_string())?;
         // One at a time: the next goes when every client has this one, or after 5 s.
         let deadline = Instant::now() + Duration::from_secs(5);
-        while got.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
+        while received() < expected && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
+    let delivered = received();
     let cpu = crate::watch::cpu_seconds(broadcast.pid)? - cpu_before;
-    let delivered = got.load(Ordering::Relaxed);
-    let latencies = Latencies::new(std::mem::take(
+    let mut all = std::mem::take(
         &mut *samples
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner),
-    ));
+    );
+    for helper in helpers {
+        all.extend(helper.finish().await);
+    }
+    let latencies = Latencies::new(all);
     Ok(json!({
         "bench": "broadcast",
         "server": if broadcast.peer { "sse-peer" } else { "imagegen" },
         "transport": format!("{:?}", broadcast.transport).to_lowercase(),
         "connections": broadcast.connections,
+        "processes": processes,
         "messages": broadcast.messages,
         "delivered": delivered,
         "lost": (broadcast.connections * broadcast.messages).saturating_sub(delivered),

@@ -98,6 +98,27 @@ pub enum Command {
         sources: usize,
         #[arg(long)]
         pid: u32,
+        /// Processes holding the connections (this one and helpers).
+        #[arg(long, default_value_t = 1)]
+        processes: usize,
+    },
+    /// Part of a `broadcast --processes K` run: holds connections `from..to`.
+    #[command(hide = true)]
+    BroadcastHelper {
+        #[arg(long)]
+        server: std::net::SocketAddr,
+        #[arg(long, value_enum)]
+        transport: idle::Transport,
+        #[arg(long)]
+        peer: bool,
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        sources: usize,
+        #[arg(long)]
+        from: usize,
+        #[arg(long)]
+        to: usize,
     },
     /// Users watch their channels while generations run through the api.
     Watch {

@@ -14,6 +14,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 
 mod broadcast;
+mod broadcast_clients;
 mod cli;
 mod client;
 mod idle;
@@ -88,6 +89,7 @@ async fn main() -> std::process::ExitCode {
             messages,
             sources,
             pid,
+            processes,
         } => {
             broadcast::run(broadcast::Broadcast {
                 server,
@@ -98,8 +100,27 @@ async fn main() -> std::process::ExitCode {
                 messages,
                 sources,
                 pid,
+                processes,
             })
             .await
+        }
+        Command::BroadcastHelper {
+            server,
+            transport,
+            peer,
+            token,
+            sources,
+            from,
+            to,
+        } => {
+            let clients = broadcast_clients::Clients {
+                server,
+                transport,
+                peer,
+                token,
+                sources,
+            };
+            broadcast_clients::serve_as_helper(clients, from..to).await
         }
         Command::Watch {
             server,
