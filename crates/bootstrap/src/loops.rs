@@ -56,8 +56,9 @@ pub(crate) async fn start_loops(
             "IMAGEGEN_FETCH_ALLOW_PRIVATE=true: provider outputs may be fetched from private addresses; never in production"
         );
     }
+    // Each provider's webhooks have a route of their own, verified with its secrets.
     let webhook_base = format!(
-        "{}/webhooks/replicate",
+        "{}/webhooks/{name}",
         public_base_url.as_str().trim_end_matches('/')
     );
     // The polling fallback, for generations whose webhook is overdue.

@@ -9,6 +9,7 @@ use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, OperateQueues,
     ReceiveWebhook,
 };
+use imagegen_domain::ProviderName;
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_webhooks::Verifier;
 use tokio_util::sync::CancellationToken;
@@ -37,8 +38,9 @@ pub struct Services {
     /// Who watches which generation and organization channels.
     pub presence: PresenceTracker,
     pub images: Arc<dyn ImageStore>,
-    /// Replicate-protocol webhook signatures.
-    pub webhook_verifier: Verifier,
+    /// The provider whose webhooks this api takes (`/webhooks/{provider}/...`), and
+    /// the secrets that verify them: that provider's only.
+    pub webhook_provider: (ProviderName, Verifier),
     /// Webhook deliveries per sending address, checked before the signature.
     pub webhook_limits: (Arc<dyn RateLimiter>, Rate),
     pub tokens: JwtCodec,

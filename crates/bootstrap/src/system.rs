@@ -121,7 +121,7 @@ pub async fn start_system(
         hub,
         presence: PresenceTracker::new(state.presence, state.bus.clone()),
         images,
-        webhook_verifier: Verifier::new(provider.secrets),
+        webhook_provider: (provider.name, Verifier::new(provider.secrets)),
         webhook_limits: (
             state.limiter.clone(),
             Rate {

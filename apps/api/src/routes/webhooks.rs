@@ -1,6 +1,8 @@
-//! `POST /webhooks/replicate/{generation_id}`: limit per sending address, verify the
-//! signature on the raw bytes, parse, record once, queue, answer at once. The slow work
-//! happens in the worker.
+//! `POST /webhooks/{provider}/{generation_id}` (`replicate`, or `simulator` for the
+//! built-in one; both speak Replicate's protocol): limit per sending address, verify
+//! the signature on the raw bytes with that provider's secrets only, parse, record
+//! once, queue, answer at once. The slow work happens in the worker. A provider this
+//! api does not take webhooks for is not found.
 
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use imagegen_application::Error;
 use imagegen_application::ports::Decision;
 use imagegen_application::use_cases::WebhookReceipt;
 use imagegen_bootstrap::Services;
-use imagegen_domain::{GenerationId, ProviderName};
+use imagegen_domain::GenerationId;
 use imagegen_webhooks::{SignedHeaders, parse_prediction};
 use serde_json::{Value, json};
 
@@ -26,7 +28,7 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
-        .route("/webhooks/replicate/{generation_id}", post(replicate))
+        .route("/webhooks/{provider}/{generation_id}", post(replicate))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -40,10 +42,17 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
 async fn replicate(
     State(services): State<Arc<Services>>,
     Source(source): Source,
-    Path(generation_id): Path<String>,
+    Path((provider, generation_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    let (name, verifier) = &services.webhook_provider;
+    if provider != name.as_str() {
+        return Err(Error::NotFound {
+            what: "webhook provider",
+        }
+        .into());
+    }
     // Before the signature check, which is the expensive part of a flood.
     let (limiter, rate) = &services.webhook_limits;
     match limiter.take(&format!("webhook:{source}"), *rate).await {
@@ -64,7 +73,7 @@ async fn replicate(
         signature: header(&headers, "webhook-signature"),
     };
     let now = services.clock.now().timestamp();
-    if let Err(error) = services.webhook_verifier.verify(signed, &body, now) {
+    if let Err(error) = verifier.verify(signed, &body, now) {
         let id = imagegen_application::logged(signed.id);
         tracing::warn!(%error, webhook.id = %id, "webhook refused");
         return Err(ApiError::BadSignature(error.to_string()));
@@ -74,13 +83,7 @@ async fn replicate(
     let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let receipt = services
         .receive_webhook
-        .execute(
-            ProviderName::Replicate,
-            signed.id.to_owned(),
-            generation_id,
-            update,
-            value,
-        )
+        .execute(*name, signed.id.to_owned(), generation_id, update, value)
         .await?;
     let status = match receipt {
         WebhookReceipt::Queued => "queued",

@@ -15,7 +15,7 @@ pub struct SubmitGenerationHandler {
     repository: Arc<dyn GenerationRepository>,
     provider: Arc<dyn ImageProvider>,
     clock: Arc<dyn Clock>,
-    /// `{public base}/webhooks/replicate`; the generation id is appended.
+    /// `{public base}/webhooks/{provider}`; the generation id is appended.
     webhook_base: String,
 }
 

@@ -1,5 +1,8 @@
-//! The webhook endpoint: signatures on the raw body, malformed bodies, duplicates, and
-//! updates that would move a generation backwards.
+//! The webhook endpoint: signatures on the raw body, malformed bodies, duplicates,
+//! updates that would move a generation backwards, and one route per provider (the
+//! built-in simulator's generations are stamped `simulator` and their webhooks arrive
+//! at `/webhooks/simulator/...`, verified with its secrets; no other provider's route
+//! takes them).
 
 use chrono::Utc;
 use imagegen_webhooks::{WebhookSecret, sign};
@@ -31,7 +34,7 @@ fn signed(id: &str, body: &serde_json::Value) -> Delivery {
 
 async fn post(api: &Api, generation_id: &str, delivery: &Delivery) -> reqwest::Response {
     api.http
-        .post(format!("{}/webhooks/replicate/{generation_id}", api.base))
+        .post(format!("{}/webhooks/simulator/{generation_id}", api.base))
         .header("webhook-id", &delivery.id)
         .header("webhook-timestamp", delivery.timestamp.to_string())
         .header("webhook-signature", &delivery.signature)
@@ -62,7 +65,7 @@ async fn unsigned_mis_signed_and_stale_webhooks_are_refused_with_401() {
     let generation = uuid::Uuid::now_v7().to_string();
     let unsigned = api
         .http
-        .post(format!("{}/webhooks/replicate/{generation}", api.base))
+        .post(format!("{}/webhooks/simulator/{generation}", api.base))
         .header("content-type", "application/json")
         .body(prediction("p", "processing").to_string())
         .send()
@@ -164,5 +167,39 @@ async fn a_source_over_the_webhook_rate_gets_a_429_before_any_signature_check() 
         "limited before the signature was looked at"
     );
     assert!(refused.headers().contains_key("retry-after"));
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn webhooks_arrive_on_the_route_of_the_provider_stamped_on_the_generation() {
+    let api = start_with_secret().await;
+    let alice = user();
+    let mut events = api.watch_user(&alice).await;
+    let created = api.create_ok(&alice, json!({ "prompt": "stamped" })).await;
+    until(&mut events, "GenerationCompleted").await;
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(api.generation(&alice, id).await["provider"], "simulator");
+
+    // A delivery signed with the right secret, but on another provider's route.
+    let delivery = signed("msg_elsewhere", &prediction("p", "processing"));
+    let elsewhere = api
+        .http
+        .post(format!("{}/webhooks/replicate/{id}", api.base))
+        .header("webhook-id", &delivery.id)
+        .header("webhook-timestamp", delivery.timestamp.to_string())
+        .header("webhook-signature", &delivery.signature)
+        .body(delivery.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        elsewhere.status(),
+        404,
+        "this api takes no Replicate webhooks"
+    );
+    let problem: serde_json::Value = elsewhere.json().await.unwrap();
+    assert!(problem["detail"].is_string(), "{problem}");
+    // On its own route it is taken (a late duplicate of nothing: recorded, no move).
+    assert_eq!(post(&api, id, &delivery).await.status(), 200);
     api.stop().await;
 }
