@@ -33,8 +33,18 @@ fn signed(id: &str, body: &serde_json::Value) -> Delivery {
 }
 
 async fn post(api: &Api, generation_id: &str, delivery: &Delivery) -> reqwest::Response {
+    post_to(api, "simulator", generation_id, delivery).await
+}
+
+/// A delivery on the route of `provider`.
+async fn post_to(
+    api: &Api,
+    provider: &str,
+    generation_id: &str,
+    delivery: &Delivery,
+) -> reqwest::Response {
     api.http
-        .post(format!("{}/webhooks/simulator/{generation_id}", api.base))
+        .post(format!("{}/webhooks/{provider}/{generation_id}", api.base))
         .header("webhook-id", &delivery.id)
         .header("webhook-timestamp", delivery.timestamp.to_string())
         .header("webhook-signature", &delivery.signature)
@@ -182,16 +192,7 @@ async fn webhooks_arrive_on_the_route_of_the_provider_stamped_on_the_generation(
 
     // A delivery signed with the right secret, but on another provider's route.
     let delivery = signed("msg_elsewhere", &prediction("p", "processing"));
-    let elsewhere = api
-        .http
-        .post(format!("{}/webhooks/replicate/{id}", api.base))
-        .header("webhook-id", &delivery.id)
-        .header("webhook-timestamp", delivery.timestamp.to_string())
-        .header("webhook-signature", &delivery.signature)
-        .body(delivery.body.clone())
-        .send()
-        .await
-        .unwrap();
+    let elsewhere = post_to(&api, "replicate", id, &delivery).await;
     assert_eq!(
         elsewhere.status(),
         404,
