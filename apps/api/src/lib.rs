@@ -42,6 +42,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::images::router())
         .merge(routes::webhooks::router())
         .merge(routes::admin::router())
+        .merge(routes::providers::router())
         .merge(routes::broadcast::router())
         .fallback(json::not_found)
         .layer(

@@ -13,6 +13,7 @@
 
 pub mod caller;
 pub mod channel;
+pub mod counted_provider;
 pub mod error;
 pub mod jobs;
 pub mod logged;
@@ -21,5 +22,6 @@ pub mod use_cases;
 
 pub use caller::{Caller, Role};
 pub use channel::{Channel, ChannelParseError};
+pub use counted_provider::CountedProvider;
 pub use error::{Error, Result};
 pub use logged::logged;

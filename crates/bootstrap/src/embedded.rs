@@ -5,7 +5,7 @@ use std::sync::Arc;
 use imagegen_application::ports::Clock;
 use imagegen_memory::{
     MemoryEventBus, MemoryGenerationStore, MemoryIdempotencyKeys, MemoryJobQueue, MemoryPresence,
-    MemoryRateLimiter, MemoryWebhookInbox,
+    MemoryProviderCalls, MemoryRateLimiter, MemoryWebhookInbox,
 };
 
 use crate::state::StateAdapters;
@@ -17,6 +17,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
     StateAdapters {
         overdue: store.clone(),
         idempotency: Arc::new(MemoryIdempotencyKeys::default()),
+        provider_calls: Arc::new(MemoryProviderCalls::default()),
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use imagegen_application::CountedProvider;
 use imagegen_application::jobs::{
     ApplyProviderUpdateHandler, Cleanup, CleanupHandler, JobHandler, JobPayload, NotifyUserHandler,
     StoreImagesHandler, SubmitGenerationHandler,
@@ -50,6 +51,12 @@ pub(crate) async fn start_loops(
         simulator,
         allow_private,
     } = start_provider(&config.provider, shutdown, background).await?;
+    // Every call counted by reason: submissions, the polling fallback, cancellations.
+    let provider: Arc<dyn ImageProvider> = Arc::new(CountedProvider::new(
+        provider,
+        name,
+        state.provider_calls.clone(),
+    ));
     let allow_private = config.fetch_allow_private.unwrap_or(allow_private);
     if allow_private && simulator.is_none() {
         tracing::warn!(

@@ -7,7 +7,7 @@ use imagegen_application::ports::{
 };
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, OperateQueues,
-    ReceiveWebhook,
+    ProviderUsage, ReceiveWebhook,
 };
 use imagegen_domain::ProviderName;
 use imagegen_realtime::{Hub, PresenceTracker};
@@ -26,6 +26,7 @@ pub struct Services {
     pub receive_webhook: ReceiveWebhook,
     /// The admin api's queue operations.
     pub operate_queues: OperateQueues,
+    pub provider_usage: ProviderUsage,
     /// The admin api's system broadcasts.
     pub announce: Announce,
     /// For channel authorization.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use imagegen_application::ports::{
     Clock, EventBus, EventStore, GenerationRepository, IdempotencyKeys, JobOutbox, JobQueue,
-    OverdueGenerations, Presence, QueueAdmin, RateLimiter, WebhookInbox,
+    OverdueGenerations, Presence, ProviderCalls, QueueAdmin, RateLimiter, WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
 use imagegen_postgres::PgEphemeralBus;
@@ -36,6 +36,8 @@ pub(crate) struct StateAdapters {
     pub overdue: Arc<dyn OverdueGenerations>,
     /// `Idempotency-Key` on creation.
     pub idempotency: Arc<dyn IdempotencyKeys>,
+    /// Provider calls by reason: per process, or in Postgres for every process.
+    pub provider_calls: Arc<dyn ProviderCalls>,
 }
 
 /// The adapters of `config`'s mode.
@@ -57,6 +59,7 @@ pub(crate) async fn state_for(
             Ok(StateAdapters {
                 overdue: store.clone(),
                 idempotency: store.clone(),
+                provider_calls: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
@@ -98,6 +101,7 @@ pub(crate) async fn state_for(
             Ok(StateAdapters {
                 overdue: store.clone(),
                 idempotency: store.clone(),
+                provider_calls: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: queue.clone(),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, CreationLimits, GetGeneration, ListGenerations,
-    OperateQueues, ReceiveWebhook,
+    OperateQueues, ProviderUsage, ReceiveWebhook,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
@@ -114,6 +114,7 @@ pub async fn start_system(
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
+        provider_usage: ProviderUsage::new(state.provider_calls),
         announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,

@@ -10,6 +10,7 @@ mod image_store;
 mod job_queue;
 mod overdue;
 mod presence;
+mod provider_calls;
 mod rate_limiter;
 mod webhook_inbox;
 
@@ -19,6 +20,7 @@ pub use idempotency::MemoryIdempotencyKeys;
 pub use image_store::MemoryImageStore;
 pub use job_queue::MemoryJobQueue;
 pub use presence::MemoryPresence;
+pub use provider_calls::MemoryProviderCalls;
 pub use rate_limiter::MemoryRateLimiter;
 pub use webhook_inbox::MemoryWebhookInbox;
 

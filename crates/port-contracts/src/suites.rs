@@ -186,3 +186,17 @@ macro_rules! idempotency_tests {
         }
     };
 }
+
+/// The `ProviderCalls` suite. `$setup` gives `Arc<calls>`, counting from zero.
+#[macro_export]
+macro_rules! provider_calls_tests {
+    ($setup:expr) => {
+        mod provider_calls {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; provider_calls; calls => (&*calls); [
+                calls_count_per_provider_and_reason,
+            ]);
+        }
+    };
+}

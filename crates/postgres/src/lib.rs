@@ -33,6 +33,7 @@ mod jobs;
 mod outbox;
 mod overdue;
 mod presence;
+mod provider_calls;
 mod reserve;
 mod retention;
 mod rows;

@@ -8,6 +8,7 @@ pub mod health;
 pub mod images;
 pub mod long_poll;
 pub mod presence;
+pub mod providers;
 pub mod webhooks;
 pub mod ws;
 

@@ -13,6 +13,7 @@ mod job_outbox;
 mod job_queue;
 mod overdue;
 mod presence;
+mod provider_calls;
 mod queue_admin;
 mod rate_limiter;
 mod user_notifier;
@@ -33,6 +34,7 @@ pub use job_queue::{
 };
 pub use overdue::{MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, poll_backoff};
 pub use presence::{Presence, PresenceMember};
+pub use provider_calls::{CallCount, CallReason, ProviderCalls};
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use user_notifier::{Notice, UserNotifier};

@@ -9,6 +9,7 @@ mod get_generation;
 mod idempotent_create;
 mod list_generations;
 mod operate_queues;
+mod provider_usage;
 mod queue_throughput;
 mod receive_webhook;
 
@@ -20,5 +21,6 @@ pub use creation_limits::CreationLimits;
 pub use get_generation::GetGeneration;
 pub use list_generations::{GenerationPage, ListGenerations};
 pub use operate_queues::{OperateQueues, QueueOverview};
+pub use provider_usage::ProviderUsage;
 pub use queue_throughput::{THROUGHPUT_WINDOW, ThroughputWindow};
 pub use receive_webhook::{ReceiveWebhook, WebhookReceipt};

@@ -22,16 +22,7 @@ async fn concurrency_shown(api: &Api, token: &str, queue: &str) -> Value {
 
 /// One field of a queue in `GET /admin/queues`.
 pub(crate) async fn shown(api: &Api, token: &str, queue: &str, field: &str) -> Value {
-    let overview: Value = api
-        .http
-        .get(format!("{}/admin/queues", api.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let overview = api.get_json("/admin/queues", token).await;
     overview["queues"]
         .as_array()
         .unwrap()

@@ -48,6 +48,8 @@ async fn the_owner_cancels_a_running_generation_once_and_the_provider_is_told() 
         api.sim().stats().cancels == 1
     })
     .await;
+    let calls = crate::admin_providers::provider_calls(&api, "simulator").await;
+    assert_eq!(calls["cancel"], 1, "counted as a cancel: {calls}");
 }
 
 #[tokio::test]

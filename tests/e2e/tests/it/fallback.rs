@@ -25,6 +25,10 @@ async fn a_generation_whose_webhooks_are_all_lost_completes_by_polling() {
         stats.webhooks_sent == 0 && stats.gets > 0,
         "completed through polls: {stats:?}"
     );
+    // The admin api counts the same calls, the polls as `reconcile`.
+    let calls = crate::admin_providers::provider_calls(&api, "simulator").await;
+    assert_eq!(calls["create"], stats.creates, "{calls}");
+    assert_eq!(calls["reconcile"], stats.gets, "{calls}");
 }
 
 #[tokio::test]
@@ -42,4 +46,6 @@ async fn with_webhooks_flowing_the_provider_is_not_polled() {
         0,
         "zero polling calls on the happy path"
     );
+    let calls = crate::admin_providers::provider_calls(&api, "simulator").await;
+    assert_eq!(calls, json!({ "create": 1, "reconcile": 0, "cancel": 0 }));
 }

@@ -6,6 +6,7 @@
 mod access;
 mod admin;
 mod admin_concurrency;
+mod admin_providers;
 mod admin_throughput;
 mod broadcast;
 mod callbacks;

@@ -195,6 +195,18 @@ impl Api {
             .unwrap()
     }
 
+    /// `GET path` as the holder of `token`, its JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        response.json().await.unwrap()
+    }
+
     /// The counts of one of the api's queues.
     pub async fn queue_stats(
         &self,

@@ -1,0 +1,53 @@
+//! A provider whose every call is counted by reason (`create`, `reconcile`, `cancel`),
+//! wrapped around any adapter, so the count covers whatever calls it: submissions,
+//! the polling fallback, cancellations. A counter that cannot be written is logged and
+//! never fails the call.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use imagegen_domain::{ExternalId, ProviderName, ProviderUpdate};
+
+use crate::Result;
+use crate::ports::{CallReason, ImageProvider, PredictionRequest, ProviderCalls};
+
+/// `inner`, counting its calls under `name`.
+pub struct CountedProvider {
+    inner: Arc<dyn ImageProvider>,
+    name: ProviderName,
+    calls: Arc<dyn ProviderCalls>,
+}
+
+impl CountedProvider {
+    pub fn new(
+        inner: Arc<dyn ImageProvider>,
+        name: ProviderName,
+        calls: Arc<dyn ProviderCalls>,
+    ) -> Self {
+        Self { inner, name, calls }
+    }
+
+    async fn count(&self, reason: CallReason) {
+        if let Err(error) = self.calls.record(self.name, reason).await {
+            tracing::warn!(%error, provider = %self.name, reason = reason.as_str(), "a provider call was not counted");
+        }
+    }
+}
+
+#[async_trait]
+impl ImageProvider for CountedProvider {
+    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
+        self.count(CallReason::Create).await;
+        self.inner.submit(request).await
+    }
+
+    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
+        self.count(CallReason::Reconcile).await;
+        self.inner.fetch(external_id).await
+    }
+
+    async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
+        self.count(CallReason::Cancel).await;
+        self.inner.cancel(external_id).await
+    }
+}
