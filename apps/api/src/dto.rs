@@ -35,6 +35,8 @@ pub struct SettingsOut {
     pub negative_prompt: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_seconds: Option<u32>,
 }
 
 /// A generation as clients see it.
@@ -73,6 +75,7 @@ impl GenerationOut {
                 seed: settings.seed,
                 negative_prompt: settings.negative_prompt.clone(),
                 callback_url: settings.callback_url.as_ref().map(ToString::to_string),
+                deadline_seconds: settings.deadline_seconds,
             },
             provider: generation.provider().to_string(),
             external_id: generation.external_id().map(ToString::to_string),

@@ -21,6 +21,9 @@ pub const COUNT_RANGE: std::ops::RangeInclusive<u8> = 1..=4;
 pub const MAX_NEGATIVE_PROMPT_CHARS: usize = 2_000;
 /// The longest model reference, in characters.
 const MAX_MODEL_CHARS: usize = 200;
+/// How long a provider may run a generation before stopping it, in seconds (Replicate's
+/// `Cancel-After` takes at least 5 s).
+pub const DEADLINE_RANGE: std::ops::RangeInclusive<u32> = 5..=86_400;
 
 /// Width and height of the requested images, written `512x768`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +74,8 @@ pub struct SettingsInput {
     pub negative_prompt: Option<String>,
     /// Where to POST a signed notice when the generation finishes.
     pub callback_url: Option<String>,
+    /// Seconds after which the provider stops the generation (then `cancelled`).
+    pub deadline_seconds: Option<u32>,
 }
 
 /// Checked settings of one generation.
@@ -87,6 +92,9 @@ pub struct GenerationSettings {
     /// Told when the generation finishes (the `user-notifications` queue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<CallbackUrl>,
+    /// Seconds, within [`DEADLINE_RANGE`], after which the provider stops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_seconds: Option<u32>,
 }
 
 impl Default for GenerationSettings {
@@ -98,6 +106,7 @@ impl Default for GenerationSettings {
             seed: None,
             negative_prompt: None,
             callback_url: None,
+            deadline_seconds: None,
         }
     }
 }
@@ -115,6 +124,8 @@ pub enum SettingsError {
     NegativePromptTooLong,
     #[error(transparent)]
     CallbackUrl(#[from] CallbackUrlError),
+    #[error("deadline_seconds {0} is outside 5..=86400")]
+    Deadline(u32),
 }
 
 impl GenerationSettings {
@@ -140,7 +151,14 @@ impl GenerationSettings {
         {
             return Err(SettingsError::NegativePromptTooLong);
         }
+        if let Some(deadline) = input
+            .deadline_seconds
+            .filter(|d| !DEADLINE_RANGE.contains(d))
+        {
+            return Err(SettingsError::Deadline(deadline));
+        }
         Ok(Self {
+            deadline_seconds: input.deadline_seconds,
             model,
             size,
             count,
@@ -176,6 +194,17 @@ mod tests {
         assert!("32x512".parse::<ImageSize>().is_err());
         assert!("512x4096".parse::<ImageSize>().is_err());
         assert!("big".parse::<ImageSize>().is_err());
+    }
+
+    #[test]
+    fn a_deadline_must_be_from_5_seconds_to_a_day() {
+        for (deadline, ok) in [(4, false), (5, true), (86_400, true), (86_401, false)] {
+            let input = SettingsInput {
+                deadline_seconds: Some(deadline),
+                ..Default::default()
+            };
+            assert_eq!(GenerationSettings::parse(input).is_ok(), ok, "{deadline}");
+        }
     }
 
     #[test]

@@ -147,7 +147,12 @@ impl ImageProvider for ReplicateClient {
     #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
     async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
         let (url, body) = self.create_call(request);
-        let bytes = self.call(self.http.post(url).json(&body)).await?;
+        let mut create = self.http.post(url).json(&body);
+        // Replicate stops the prediction itself at the deadline (status `canceled`).
+        if let Some(deadline) = request.settings.deadline_seconds {
+            create = create.header("Cancel-After", format!("{deadline}s"));
+        }
+        let bytes = self.call(create).await?;
         Self::parse(&bytes)
     }
 

@@ -1,17 +1,73 @@
 //! One prediction's run: starting -> processing -> succeeded (or failed).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::Value;
 
 use crate::delivery;
+use crate::prediction::Prediction;
 use crate::render::render_png;
 use crate::state::SimState;
 
-/// Runs a prediction in the background; cancelling it stops the run.
-pub(crate) fn spawn(state: Arc<SimState>, id: String) {
+/// Runs a prediction in the background; cancelling it stops the run. With a deadline
+/// (the `Cancel-After` header), a prediction still running then is canceled.
+pub(crate) fn spawn(state: Arc<SimState>, id: String, cancel_after: Option<Duration>) {
+    if let Some(after) = cancel_after {
+        let (state, id) = (state.clone(), id.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            cancel(&state, &id);
+        });
+    }
     tokio::spawn(async move { run(&state, &id).await });
+}
+
+/// Cancels a prediction that has not ended (and sends its terminal webhook); the
+/// prediction as it is now, `None` for an unknown id.
+pub(crate) fn cancel(state: &Arc<SimState>, id: &str) -> Option<Prediction> {
+    let mut newly_canceled = false;
+    let prediction = state.update(id, |p| {
+        if !p.is_terminal() {
+            p.status = "canceled";
+            p.completed_at = Some(Utc::now());
+            newly_canceled = true;
+        }
+    })?;
+    if newly_canceled && prediction.wants("completed") {
+        let (state, copy) = (state.clone(), prediction.clone());
+        tokio::spawn(async move { delivery::send(&state, &copy, true).await });
+    }
+    Some(prediction)
+}
+
+/// A `Cancel-After` value: seconds (`90`), or amounts with units (`1h30m`, `5m`,
+/// `30s`, `500ms`), as Replicate takes them.
+pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        let amount: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        total += match &rest[..unit_len] {
+            "h" => Duration::from_secs(amount * 3600),
+            "m" => Duration::from_secs(amount * 60),
+            "s" => Duration::from_secs(amount),
+            "ms" => Duration::from_millis(amount),
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+    }
+    (total > Duration::ZERO).then_some(total)
 }
 
 async fn run(state: &SimState, id: &str) {
@@ -73,7 +129,7 @@ async fn run(state: &SimState, id: &str) {
 }
 
 /// Renders the outputs and returns their URLs.
-fn render_outputs(state: &SimState, prediction: &crate::prediction::Prediction) -> Vec<String> {
+fn render_outputs(state: &SimState, prediction: &Prediction) -> Vec<String> {
     let input = &prediction.input;
     let prompt = input["prompt"].as_str().unwrap_or_default();
     let dimension = |key: &str| {
@@ -101,4 +157,20 @@ fn render_outputs(state: &SimState, prediction: &crate::prediction::Prediction) 
             format!("{}/files/{}/{name}", state.config.public_url, prediction.id)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_after_reads_seconds_and_units() {
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5m"), Some(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1500ms"), Some(Duration::from_millis(1500)));
+        for bad in ["", "m", "5x", "-3s", "0s"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
 }

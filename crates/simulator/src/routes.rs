@@ -11,10 +11,10 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::lifecycle;
 use crate::prediction::{Prediction, new_id};
 use crate::state::SimState;
 use crate::stats::Stats;
-use crate::{delivery, lifecycle};
 
 type Shared = State<Arc<SimState>>;
 
@@ -166,7 +166,11 @@ fn create(
     let json = prediction.to_json(&state.config.public_url);
     let id = prediction.id.clone();
     state.insert(prediction);
-    lifecycle::spawn(state, id);
+    let cancel_after = headers
+        .get("cancel-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(lifecycle::parse_duration);
+    lifecycle::spawn(state, id, cancel_after);
     (StatusCode::CREATED, Json(json)).into_response()
 }
 
@@ -196,21 +200,10 @@ async fn cancel(State(state): Shared, headers: HeaderMap, Path(id): Path<String>
             "You did not pass an authentication token",
         );
     }
-    let mut newly_canceled = false;
-    let Some(prediction) = state.update(&id, |p| {
-        if !p.is_terminal() {
-            p.status = "canceled";
-            p.completed_at = Some(Utc::now());
-            newly_canceled = true;
-        }
-    }) else {
-        return problem(StatusCode::NOT_FOUND, "Not found.");
-    };
-    if newly_canceled && prediction.wants("completed") {
-        let (state, copy) = (state.clone(), prediction.clone());
-        tokio::spawn(async move { delivery::send(&state, &copy, true).await });
+    match lifecycle::cancel(&state, &id) {
+        Some(prediction) => Json(prediction.to_json(&state.config.public_url)).into_response(),
+        None => problem(StatusCode::NOT_FOUND, "Not found."),
     }
-    Json(prediction.to_json(&state.config.public_url)).into_response()
 }
 
 async fn secret(State(state): Shared, headers: HeaderMap) -> Response {

@@ -12,6 +12,7 @@ mod broadcast;
 mod callbacks;
 mod cancel;
 mod database_outage;
+mod deadline;
 mod direct_stream;
 mod distributed;
 mod edges;
