@@ -140,14 +140,19 @@ pub(crate) async fn start_loops(
 /// # Errors
 /// `IMAGEGEN_WEBHOOK_SECRETS` when the simulator is the provider and no secret is set:
 /// the workers' simulator signs its webhooks with it.
-pub(crate) fn provider_identity(config: &Config) -> Result<ProviderIdentity, BootstrapError> {
+pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentity, BootstrapError> {
     let (name, secrets) = match &config.provider {
         crate::ProviderChoice::Simulator {
             webhook_secrets, ..
         } => (ProviderName::Simulator, webhook_secrets.clone()),
         crate::ProviderChoice::Replicate {
-            webhook_secrets, ..
-        } => (ProviderName::Replicate, webhook_secrets.clone()),
+            base_url,
+            api_token,
+            webhook_secrets,
+        } => (
+            ProviderName::Replicate,
+            crate::provider_setup::replicate_secrets(base_url, api_token, webhook_secrets).await?,
+        ),
     };
     if secrets.is_empty() {
         return Err(BootstrapError::config(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use imagegen_application::ports::ImageProvider;
 use imagegen_domain::ProviderName;
-use imagegen_providers::{ReplicateClient, ReplicateConfig};
+use imagegen_providers::{REPLICATE_CREATES_PER_MINUTE, ReplicateClient, ReplicateConfig};
 use imagegen_simulator::{Simulator, SimulatorConfig};
 use imagegen_webhooks::WebhookSecret;
 use rand::RngCore;
@@ -39,13 +39,40 @@ pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
 fn replicate_client(
     base_url: String,
     api_token: SecretString,
-) -> Result<Arc<dyn ImageProvider>, BootstrapError> {
+) -> Result<Arc<ReplicateClient>, BootstrapError> {
     let config = ReplicateConfig {
         base_url,
         api_token,
         timeout: Duration::from_secs(30),
+        creates_per_minute: REPLICATE_CREATES_PER_MINUTE,
     };
     Ok(Arc::new(ReplicateClient::new(config)?))
+}
+
+/// The secrets that verify Replicate's webhooks: those configured, else Replicate's
+/// own signing secret, fetched once now.
+///
+/// # Errors
+/// `IMAGEGEN_WEBHOOK_SECRETS` named when it is unset and the fetch fails.
+pub(crate) async fn replicate_secrets(
+    base_url: &url::Url,
+    api_token: &SecretString,
+    configured: &[WebhookSecret],
+) -> Result<Vec<WebhookSecret>, BootstrapError> {
+    if !configured.is_empty() {
+        return Ok(configured.to_vec());
+    }
+    let client = replicate_client(base_url.to_string(), api_token.clone())?;
+    let secret = client.webhook_secret().await.map_err(|e| {
+        BootstrapError::config(
+            "IMAGEGEN_WEBHOOK_SECRETS",
+            format!("is unset, and Replicate's signing secret could not be fetched: {e}"),
+        )
+    })?;
+    tracing::info!(
+        "IMAGEGEN_WEBHOOK_SECRETS is unset: using Replicate's signing secret, fetched once"
+    );
+    Ok(vec![secret])
 }
 
 /// Starts the chosen provider; the simulator's server joins `background`.
@@ -111,13 +138,8 @@ pub(crate) async fn start_provider(
             webhook_secrets,
         } => {
             let client = replicate_client(base_url.to_string(), api_token.clone())?;
-            (
-                client,
-                ProviderName::Replicate,
-                webhook_secrets.clone(),
-                None,
-                false,
-            )
+            let secrets = replicate_secrets(base_url, api_token, webhook_secrets).await?;
+            (client, ProviderName::Replicate, secrets, None, false)
         }
     };
     Ok(ProviderSetup {

@@ -73,7 +73,7 @@ pub async fn start_system(
         )
         .await?
     } else {
-        provider_identity(config)?
+        provider_identity(config).await?
     };
     let hub = Hub::start(state.bus.clone(), shutdown.clone())
         .await

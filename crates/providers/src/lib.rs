@@ -3,6 +3,7 @@
 //! - [`replicate`]: Replicate's predictions API (also spoken by the simulator).
 #![forbid(unsafe_code)]
 
+mod bucket;
 pub mod replicate;
 
-pub use replicate::{ReplicateClient, ReplicateConfig};
+pub use replicate::{REPLICATE_CREATES_PER_MINUTE, ReplicateClient, ReplicateConfig};

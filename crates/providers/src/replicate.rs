@@ -6,11 +6,13 @@ use async_trait::async_trait;
 use imagegen_application::ports::{ImageProvider, PredictionRequest};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, ProviderUpdate};
-use imagegen_webhooks::parse_prediction;
+use imagegen_webhooks::{WebhookSecret, parse_prediction};
 use reqwest::StatusCode;
 use reqwest::header::RETRY_AFTER;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
+
+use crate::bucket::TokenBucket;
 
 /// Where and how to reach Replicate.
 #[derive(Debug, Clone)]
@@ -20,13 +22,22 @@ pub struct ReplicateConfig {
     pub api_token: SecretString,
     /// Per request.
     pub timeout: Duration,
+    /// Prediction creates a minute this client makes at most (Replicate allows
+    /// [`REPLICATE_CREATES_PER_MINUTE`]).
+    pub creates_per_minute: u32,
 }
+
+/// Replicate's limit on prediction creates, per minute.
+pub const REPLICATE_CREATES_PER_MINUTE: u32 = 600;
+/// How long a submission waits for the client-side limit before the job is retried.
+const MOST_CREATE_WAIT: Duration = Duration::from_secs(5);
 
 /// The Replicate client.
 pub struct ReplicateClient {
     http: reqwest::Client,
     base_url: String,
     api_token: SecretString,
+    creates: TokenBucket,
 }
 
 impl ReplicateClient {
@@ -46,6 +57,7 @@ impl ReplicateClient {
             http,
             base_url,
             api_token: config.api_token,
+            creates: TokenBucket::per_minute(config.creates_per_minute),
         })
     }
 
@@ -121,6 +133,49 @@ impl ReplicateClient {
         }
     }
 
+    /// Replicate's signing secret for webhooks (`GET /webhooks/default/secret`), for a
+    /// deployment that does not configure its own; fetch it once and keep it.
+    ///
+    /// # Errors
+    /// As the other calls; a key that is not a `whsec_` secret is `ProviderRejected`.
+    pub async fn webhook_secret(&self) -> Result<WebhookSecret> {
+        let url = format!("{}/webhooks/default/secret", self.base_url);
+        let body: Value =
+            serde_json::from_slice(&self.call(self.http.get(url)).await?).map_err(|e| {
+                Error::ProviderRejected {
+                    message: format!("unreadable webhook secret: {e}"),
+                }
+            })?;
+        WebhookSecret::parse(body["key"].as_str().unwrap_or_default()).map_err(|e| {
+            Error::ProviderRejected {
+                message: format!("Replicate's webhook secret: {e}"),
+            }
+        })
+    }
+
+    /// Takes a create from the client-side limit, waiting up to [`MOST_CREATE_WAIT`];
+    /// past it the submission is retried later (a transient error with the wait).
+    async fn wait_for_create(&self) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + MOST_CREATE_WAIT;
+        loop {
+            match self.creates.take_at(std::time::Instant::now()) {
+                Ok(()) => return Ok(()),
+                Err(wait) if tokio::time::Instant::now() + wait <= deadline => {
+                    tokio::time::sleep(wait).await;
+                }
+                Err(wait) => {
+                    return Err(Error::ProviderUnavailable {
+                        message: format!(
+                            "over the client-side limit of {} creates a minute",
+                            (self.creates.capacity()) as u32
+                        ),
+                        retry_after: Some(wait),
+                    });
+                }
+            }
+        }
+    }
+
     fn parse(body: &[u8]) -> Result<ProviderUpdate> {
         parse_prediction(body).map_err(|e| Error::ProviderRejected {
             message: format!("unreadable prediction: {e}"),
@@ -146,6 +201,7 @@ fn without_url(error: &reqwest::Error) -> String {
 impl ImageProvider for ReplicateClient {
     #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
     async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
+        self.wait_for_create().await?;
         let (url, body) = self.create_call(request);
         let mut create = self.http.post(url).json(&body);
         // Replicate stops the prediction itself at the deadline (status `canceled`).

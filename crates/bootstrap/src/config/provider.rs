@@ -82,13 +82,12 @@ pub(super) fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
             "is required with IMAGEGEN_PROVIDER=replicate",
         )
     })?;
-    let secrets = vars.get("IMAGEGEN_WEBHOOK_SECRETS").ok_or_else(|| {
-        BootstrapError::config(
-            "IMAGEGEN_WEBHOOK_SECRETS",
-            "is required with IMAGEGEN_PROVIDER=replicate",
-        )
-    })?;
-    let webhook_secrets = webhook_secrets(secrets)?;
+    // Unset: Replicate's own signing secret is fetched once at start.
+    let webhook_secrets = vars
+        .get("IMAGEGEN_WEBHOOK_SECRETS")
+        .map(webhook_secrets)
+        .transpose()?
+        .unwrap_or_default();
     Ok(ProviderChoice::Replicate {
         base_url: parse_url(
             vars.get("IMAGEGEN_REPLICATE_BASE_URL")

@@ -53,6 +53,25 @@ fn replicate_needs_a_token_and_valid_webhook_secrets() {
 }
 
 #[test]
+fn replicate_without_webhook_secrets_fetches_its_own() {
+    let config = config(&[
+        ("IMAGEGEN_PROVIDER", "replicate"),
+        ("IMAGEGEN_REPLICATE_API_TOKEN", "r8_x"),
+    ])
+    .unwrap();
+    let ProviderChoice::Replicate {
+        webhook_secrets, ..
+    } = config.provider
+    else {
+        panic!("replicate expected")
+    };
+    assert!(
+        webhook_secrets.is_empty(),
+        "none configured: fetched at start"
+    );
+}
+
+#[test]
 fn simulator_faults_are_read_by_name() {
     let config = config(&[("IMAGEGEN_SIM_FAULTS", "duplicate_webhook=1")]).unwrap();
     let ProviderChoice::Simulator { faults, .. } = config.provider else {

@@ -132,6 +132,7 @@ async fn an_unreachable_provider_is_transient() {
         base_url: "http://127.0.0.1:9/v1".into(),
         api_token: "r8_x".to_owned().into(),
         timeout: std::time::Duration::from_secs(2),
+        creates_per_minute: 600,
     })
     .unwrap();
     let err = client
@@ -139,4 +140,36 @@ async fn an_unreachable_provider_is_transient() {
         .await
         .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
+}
+
+#[tokio::test]
+async fn creates_past_the_client_side_limit_are_retried_later_without_reaching_the_provider() {
+    let h = harness(Faults::default()).await;
+    let client = imagegen_providers::ReplicateClient::new(imagegen_providers::ReplicateConfig {
+        base_url: format!("{}/v1", h.sim_url),
+        api_token: "r8_x".to_owned().into(),
+        timeout: std::time::Duration::from_secs(2),
+        creates_per_minute: 2,
+    })
+    .unwrap();
+    for _ in 0..2 {
+        client
+            .submit(&request(&h.webhook_url, "a/b"))
+            .await
+            .unwrap();
+    }
+    // The next token is 30 s away: longer than a submission waits.
+    let err = client
+        .submit(&request(&h.webhook_url, "a/b"))
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    match err {
+        imagegen_application::Error::ProviderUnavailable {
+            retry_after: Some(after),
+            ..
+        } => assert!(after > std::time::Duration::from_secs(25), "{after:?}"),
+        other => panic!("a retry time expected: {other:?}"),
+    }
+    assert_eq!(h.simulator.stats().creates, 2, "the third never left");
 }

@@ -73,6 +73,7 @@ pub async fn harness(faults: Faults) -> Harness {
         base_url: format!("{sim_url}/v1"),
         api_token: "r8_test".to_owned().into(),
         timeout: Duration::from_secs(10),
+        creates_per_minute: imagegen_providers::REPLICATE_CREATES_PER_MINUTE,
     })
     .unwrap();
     Harness {
