@@ -125,16 +125,21 @@ async fn a_server_error_is_transient() {
     assert!(err.is_transient(), "{err:?}");
 }
 
+/// A client of `base_url` making at most `creates_per_minute` creates a minute.
+fn client_of(base_url: String, creates_per_minute: u32) -> imagegen_providers::ReplicateClient {
+    imagegen_providers::ReplicateClient::new(imagegen_providers::ReplicateConfig {
+        base_url,
+        api_token: "r8_x".to_owned().into(),
+        timeout: std::time::Duration::from_secs(2),
+        creates_per_minute,
+    })
+    .unwrap()
+}
+
 #[tokio::test]
 async fn an_unreachable_provider_is_transient() {
     let h = harness(Faults::default()).await;
-    let client = imagegen_providers::ReplicateClient::new(imagegen_providers::ReplicateConfig {
-        base_url: "http://127.0.0.1:9/v1".into(),
-        api_token: "r8_x".to_owned().into(),
-        timeout: std::time::Duration::from_secs(2),
-        creates_per_minute: 600,
-    })
-    .unwrap();
+    let client = client_of("http://127.0.0.1:9/v1".into(), 600);
     let err = client
         .submit(&request(&h.webhook_url, "a/b"))
         .await
@@ -145,13 +150,7 @@ async fn an_unreachable_provider_is_transient() {
 #[tokio::test]
 async fn creates_past_the_client_side_limit_are_retried_later_without_reaching_the_provider() {
     let h = harness(Faults::default()).await;
-    let client = imagegen_providers::ReplicateClient::new(imagegen_providers::ReplicateConfig {
-        base_url: format!("{}/v1", h.sim_url),
-        api_token: "r8_x".to_owned().into(),
-        timeout: std::time::Duration::from_secs(2),
-        creates_per_minute: 2,
-    })
-    .unwrap();
+    let client = client_of(format!("{}/v1", h.sim_url), 2);
     for _ in 0..2 {
         client
             .submit(&request(&h.webhook_url, "a/b"))
