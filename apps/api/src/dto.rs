@@ -37,6 +37,8 @@ pub struct SettingsOut {
     pub callback_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
 }
 
 /// A generation as clients see it.
@@ -76,6 +78,7 @@ impl GenerationOut {
                 negative_prompt: settings.negative_prompt.clone(),
                 callback_url: settings.callback_url.as_ref().map(ToString::to_string),
                 deadline_seconds: settings.deadline_seconds,
+                deployment: settings.deployment.clone(),
             },
             provider: generation.provider().to_string(),
             external_id: generation.external_id().map(ToString::to_string),

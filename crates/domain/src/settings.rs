@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::callback::{CallbackUrl, CallbackUrlError};
 
 mod model;
-use model::check_model;
+use model::{check_deployment, check_model};
 
 /// The model used when the request names none.
 pub const DEFAULT_MODEL: &str = "black-forest-labs/flux-schnell";
@@ -76,6 +76,8 @@ pub struct SettingsInput {
     pub callback_url: Option<String>,
     /// Seconds after which the provider stops the generation (then `cancelled`).
     pub deadline_seconds: Option<u32>,
+    /// `owner/name` of a Replicate deployment to run it on, instead of a model.
+    pub deployment: Option<String>,
 }
 
 /// Checked settings of one generation.
@@ -95,6 +97,9 @@ pub struct GenerationSettings {
     /// Seconds, within [`DEADLINE_RANGE`], after which the provider stops it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_seconds: Option<u32>,
+    /// `owner/name` of the deployment that runs it (its model is the deployment's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
 }
 
 impl Default for GenerationSettings {
@@ -107,6 +112,7 @@ impl Default for GenerationSettings {
             negative_prompt: None,
             callback_url: None,
             deadline_seconds: None,
+            deployment: None,
         }
     }
 }
@@ -126,12 +132,20 @@ pub enum SettingsError {
     CallbackUrl(#[from] CallbackUrlError),
     #[error("deadline_seconds {0} is outside 5..=86400")]
     Deadline(u32),
+    #[error("deployment `{0}` is not `owner/name`")]
+    Deployment(String),
+    #[error("give a model or a deployment, not both")]
+    ModelAndDeployment,
 }
 
 impl GenerationSettings {
     /// Applies defaults and checks every setting.
     pub fn parse(input: SettingsInput) -> Result<Self, SettingsError> {
         let defaults = Self::default();
+        if input.model.is_some() && input.deployment.is_some() {
+            return Err(SettingsError::ModelAndDeployment);
+        }
+        let deployment = input.deployment.map(check_deployment).transpose()?;
         let model = match input.model {
             Some(model) => check_model(model)?,
             None => defaults.model,
@@ -158,6 +172,7 @@ impl GenerationSettings {
             return Err(SettingsError::Deadline(deadline));
         }
         Ok(Self {
+            deployment,
             deadline_seconds: input.deadline_seconds,
             model,
             size,

@@ -61,7 +61,8 @@ impl ReplicateClient {
         })
     }
 
-    /// The create URL and body for a request: official models by name, others by version.
+    /// The create URL and body for a request: a deployment by name, official models by
+    /// name, others by version.
     fn create_call(&self, request: &PredictionRequest) -> (String, Value) {
         let settings = &request.settings;
         let mut input = json!({
@@ -82,12 +83,16 @@ impl ReplicateClient {
             "webhook": request.webhook_url,
             "webhook_events_filter": ["start", "completed"],
         });
-        let url = match settings.model.split_once(':') {
-            Some(_) => {
+        // The three create forms: a deployment, a version, an official model.
+        let url = match (&settings.deployment, settings.model.split_once(':')) {
+            (Some(deployment), _) => {
+                format!("{}/deployments/{deployment}/predictions", self.base_url)
+            }
+            (None, Some(_)) => {
                 body["version"] = json!(settings.model);
                 format!("{}/predictions", self.base_url)
             }
-            None => format!("{}/models/{}/predictions", self.base_url, settings.model),
+            (None, None) => format!("{}/models/{}/predictions", self.base_url, settings.model),
         };
         (url, body)
     }

@@ -25,6 +25,10 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
             "/v1/models/{owner}/{name}/predictions",
             post(create_for_model),
         )
+        .route(
+            "/v1/deployments/{owner}/{name}/predictions",
+            post(create_for_deployment),
+        )
         .route("/v1/predictions/{id}", get(get_prediction))
         .route("/v1/predictions/{id}/cancel", post(cancel))
         .route("/v1/webhooks/default/secret", get(secret))
@@ -93,17 +97,31 @@ async fn create_for_model(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let parsed = match parse_create(&body) {
-        Ok(parsed) => parsed,
-        Err(response) => return response,
-    };
-    create(
-        state,
-        &headers,
-        parsed,
-        format!("{owner}/{name}"),
-        "hidden".to_owned(),
-    )
+    match parse_create(&body) {
+        Ok(parsed) => create(
+            state,
+            &headers,
+            parsed,
+            format!("{owner}/{name}"),
+            "hidden".into(),
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn create_for_deployment(
+    State(state): Shared,
+    Path((owner, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    match parse_create(&body) {
+        Ok(parsed) => {
+            let model = format!("deployments/{owner}/{name}");
+            create(state, &headers, parsed, model, "deployment".to_owned())
+        }
+        Err(response) => response,
+    }
 }
 
 fn create(

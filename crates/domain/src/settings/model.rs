@@ -2,6 +2,17 @@
 
 use super::{MAX_MODEL_CHARS, SettingsError};
 
+/// `owner/name` of a deployment: the model's form without a version.
+pub(super) fn check_deployment(deployment: String) -> Result<String, SettingsError> {
+    if deployment.contains(':') {
+        return Err(SettingsError::Deployment(deployment));
+    }
+    check_model(deployment).map_err(|e| match e {
+        SettingsError::Model(text) => SettingsError::Deployment(text),
+        other => other,
+    })
+}
+
 /// `owner/name` or `owner/name:<64 hex>`, each of owner and name starting with a letter
 /// or digit, then letters, digits, `-`, `_` and `.`: the provider's own character set,
 /// so a model can never be `.`, `..` or anything else that changes a URL path.
@@ -33,6 +44,26 @@ pub(super) fn check_model(model: String) -> Result<String, SettingsError> {
 #[cfg(test)]
 mod tests {
     use crate::settings::{GenerationSettings, SettingsInput};
+
+    #[test]
+    fn a_deployment_is_an_owner_and_a_name_without_a_model_beside_it() {
+        let parse = |deployment: &str, model: Option<&str>| {
+            GenerationSettings::parse(SettingsInput {
+                deployment: Some(deployment.into()),
+                model: model.map(Into::into),
+                ..Default::default()
+            })
+        };
+        let settings = parse("acme/flux-prod", None).unwrap();
+        assert_eq!(settings.deployment.as_deref(), Some("acme/flux-prod"));
+        for bad in ["flux", "a/..", &format!("a/b:{}", "ab".repeat(32))] {
+            assert!(parse(bad, None).is_err(), "{bad}");
+        }
+        assert!(
+            parse("acme/flux-prod", Some("a/b")).is_err(),
+            "one or the other"
+        );
+    }
 
     #[test]
     fn a_model_must_name_an_owner_and_a_name() {

@@ -172,3 +172,25 @@ async fn creates_past_the_client_side_limit_are_retried_later_without_reaching_t
     }
     assert_eq!(h.simulator.stats().creates, 2, "the third never left");
 }
+
+#[tokio::test]
+async fn a_deployment_is_created_on_its_own_route() {
+    let h = harness(Faults::default()).await;
+    let mut request = request(&h.webhook_url, "a/b");
+    request.settings.deployment = Some("acme/flux-prod".into());
+    let started = h.client.submit(&request).await.unwrap();
+    assert_eq!(started.status, imagegen_domain::ProviderStatus::Starting);
+    let fetched: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/v1/predictions/{}",
+            h.sim_url, started.external_id
+        ))
+        .bearer_auth("r8_x")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched["model"], "deployments/acme/flux-prod", "{fetched}");
+}
