@@ -43,6 +43,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::webhooks::router())
         .merge(routes::admin::router())
         .merge(routes::providers::router())
+        .merge(routes::delivery::router())
         .merge(routes::broadcast::router())
         .fallback(json::not_found)
         .layer(

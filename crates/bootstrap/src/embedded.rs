@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use imagegen_application::ports::Clock;
 use imagegen_memory::{
-    MemoryEventBus, MemoryGenerationStore, MemoryIdempotencyKeys, MemoryJobQueue, MemoryPresence,
-    MemoryProviderCalls, MemoryRateLimiter, MemoryWebhookInbox,
+    MemoryDeliveryPolicies, MemoryEventBus, MemoryGenerationStore, MemoryIdempotencyKeys,
+    MemoryJobQueue, MemoryPresence, MemoryProviderCalls, MemoryRateLimiter, MemoryWebhookInbox,
 };
 
 use crate::state::StateAdapters;
@@ -18,6 +18,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         overdue: store.clone(),
         idempotency: Arc::new(MemoryIdempotencyKeys::default()),
         provider_calls: Arc::new(MemoryProviderCalls::default()),
+        delivery: Arc::new(MemoryDeliveryPolicies::default()),
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),

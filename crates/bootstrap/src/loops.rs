@@ -77,7 +77,8 @@ pub(crate) async fn start_loops(
         clock.clone(),
         ReconcilerConfig {
             overdue_after: reconcile_after,
-            every: (reconcile_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(5)),
+            // At least every second: polled delivery modes are due every 2 s.
+            every: (reconcile_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(1)),
             batch: 100,
         },
     );

@@ -6,8 +6,8 @@ use imagegen_application::ports::{
     Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter,
 };
 use imagegen_application::use_cases::{
-    Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, OperateQueues,
-    ProviderUsage, ReceiveWebhook,
+    Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, ManageDelivery,
+    OperateQueues, ProviderUsage, ReceiveWebhook,
 };
 use imagegen_domain::ProviderName;
 use imagegen_realtime::{Hub, PresenceTracker};
@@ -27,6 +27,7 @@ pub struct Services {
     /// The admin api's queue operations.
     pub operate_queues: OperateQueues,
     pub provider_usage: ProviderUsage,
+    pub manage_delivery: ManageDelivery,
     /// The admin api's system broadcasts.
     pub announce: Announce,
     /// For channel authorization.

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventBus, EventStore, GenerationRepository, IdempotencyKeys, JobOutbox, JobQueue,
-    OverdueGenerations, Presence, ProviderCalls, QueueAdmin, RateLimiter, WebhookInbox,
+    Clock, DeliveryPolicies, EventBus, EventStore, GenerationRepository, IdempotencyKeys,
+    JobOutbox, JobQueue, OverdueGenerations, Presence, ProviderCalls, QueueAdmin, RateLimiter,
+    WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
 use imagegen_postgres::PgEphemeralBus;
@@ -38,6 +39,8 @@ pub(crate) struct StateAdapters {
     pub idempotency: Arc<dyn IdempotencyKeys>,
     /// Provider calls by reason: per process, or in Postgres for every process.
     pub provider_calls: Arc<dyn ProviderCalls>,
+    /// The delivery policy (the rollout): per process, or in Postgres.
+    pub delivery: Arc<dyn DeliveryPolicies>,
 }
 
 /// The adapters of `config`'s mode.
@@ -60,6 +63,7 @@ pub(crate) async fn state_for(
                 overdue: store.clone(),
                 idempotency: store.clone(),
                 provider_calls: store.clone(),
+                delivery: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
@@ -102,6 +106,7 @@ pub(crate) async fn state_for(
                 overdue: store.clone(),
                 idempotency: store.clone(),
                 provider_calls: store.clone(),
+                delivery: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: queue.clone(),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, CreationLimits, GetGeneration, ListGenerations,
-    OperateQueues, ProviderUsage, ReceiveWebhook,
+    ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
@@ -108,13 +108,15 @@ pub async fn start_system(
             },
             max_in_flight: config.limits.max_in_flight,
         })
-        .with_idempotency(state.idempotency.clone()),
+        .with_idempotency(state.idempotency.clone())
+        .with_delivery(state.delivery.clone()),
         get_generation: GetGeneration::new(state.repository.clone()),
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
+        manage_delivery: ManageDelivery::new(state.delivery.clone()),
         announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,

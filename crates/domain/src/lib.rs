@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod callback;
+pub mod delivery;
 pub mod events;
 pub mod generation;
 pub mod ids;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod status;
 
 pub use callback::{CallbackUrl, CallbackUrlError};
+pub use delivery::{DeliveryPolicy, DeliveryPolicyError, rollout_bucket};
 pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};
 pub use generation::{
     FailureReason, Generation, GenerationError, GenerationSnapshot, NewGeneration, RestoreError,

@@ -3,8 +3,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use imagegen_application::Result;
-use imagegen_application::ports::{OverdueGeneration, OverdueGenerations, poll_backoff};
-use imagegen_domain::GenerationStatus;
+use imagegen_application::ports::{
+    OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS, poll_backoff,
+};
+use imagegen_domain::{DeliveryMode, GenerationStatus};
 
 use crate::MemoryGenerationStore;
 use crate::lock;
@@ -27,12 +29,15 @@ impl OverdueGenerations for MemoryGenerationStore {
                     GenerationStatus::Starting | GenerationStatus::Processing
                 )
             })
-            .filter(|g| g.updated_at() < quiet_since)
-            .filter_map(|g| Some((g.id(), g.external_id()?.clone(), g.updated_at())))
+            .filter(|g| g.updated_at() < quiet_since || g.delivery_mode() != DeliveryMode::Webhook)
+            .filter_map(|g| {
+                let polled = g.delivery_mode() != DeliveryMode::Webhook;
+                Some((g.id(), g.external_id()?.clone(), g.updated_at(), polled))
+            })
             .collect();
-        due.sort_by_key(|(_, _, updated)| *updated);
+        due.sort_by_key(|(_, _, updated, _)| *updated);
         let mut claimed = Vec::new();
-        for (id, external_id, _) in due {
+        for (id, external_id, _, polled) in due {
             if claimed.len() >= limit {
                 break;
             }
@@ -41,7 +46,11 @@ impl OverdueGenerations for MemoryGenerationStore {
                 continue;
             }
             let attempt = attempts + 1;
-            let after = chrono::Duration::from_std(poll_backoff(attempt)).unwrap_or_default();
+            let after = if polled {
+                chrono::Duration::seconds(POLLED_EVERY_SECS as i64)
+            } else {
+                chrono::Duration::from_std(poll_backoff(attempt)).unwrap_or_default()
+            };
             state.polls.insert(id, (attempt, now + after));
             claimed.push(OverdueGeneration {
                 id,

@@ -12,7 +12,7 @@ fn request(webhook_url: &str) -> PredictionRequest {
         generation_id: GenerationId::new(),
         prompt: Prompt::parse("a contract test").unwrap(),
         settings: GenerationSettings::default(),
-        webhook_url: webhook_url.to_owned(),
+        webhook_url: Some(webhook_url.to_owned()),
     }
 }
 

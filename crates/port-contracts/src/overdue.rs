@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use imagegen_application::ports::{GenerationRepository, OverdueGenerations};
-use imagegen_domain::{ExternalId, Generation, GenerationId, ProviderStatus, ProviderUpdate};
+use imagegen_domain::{
+    DeliveryMode, ExternalId, Generation, GenerationId, NewGeneration, ProviderStatus,
+    ProviderUpdate,
+};
 
 use crate::fixtures::{generation, now};
 
@@ -13,7 +16,29 @@ async fn waiting(
     at: DateTime<Utc>,
     status: Option<ProviderStatus>,
 ) -> GenerationId {
-    let mut g: Generation = generation();
+    waiting_in(store, at, status, DeliveryMode::Webhook).await
+}
+
+/// As [`waiting`], with its delivery mode.
+async fn waiting_in(
+    store: &(impl GenerationRepository + OverdueGenerations),
+    at: DateTime<Utc>,
+    status: Option<ProviderStatus>,
+    mode: DeliveryMode,
+) -> GenerationId {
+    let template = generation();
+    let mut g = Generation::create(
+        NewGeneration {
+            id: template.id(),
+            user_id: template.user_id(),
+            organization_id: template.organization_id(),
+            prompt: template.prompt().clone(),
+            settings: template.settings().clone(),
+            provider: template.provider(),
+            delivery_mode: mode,
+        },
+        template.created_at(),
+    );
     store.create(&g, &[]).await.unwrap();
     let external_id = ExternalId::parse(format!("pred-{}", g.id())).unwrap();
     g.record_submission(external_id.clone(), at).unwrap();
@@ -78,4 +103,38 @@ pub async fn quiet_waiting_generations_are_claimed_once_per_backoff(
         [(older, 2)]
     );
     assert_eq!(second[0].external_id.to_string(), format!("pred-{older}"));
+}
+
+pub async fn polled_generations_are_claimed_from_their_submission_every_two_seconds(
+    store: &(impl GenerationRepository + OverdueGenerations),
+) {
+    let now = now();
+    let polled = waiting_in(store, now, None, DeliveryMode::Polling).await;
+    let dual = waiting_in(store, now, None, DeliveryMode::Dual).await;
+    let _webhook = waiting(store, now, None).await;
+    let quiet_since = now - Duration::minutes(1);
+
+    let mut first: Vec<_> = store
+        .claim_overdue(quiet_since, now, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    first.sort();
+    let mut expected = vec![polled, dual];
+    expected.sort();
+    assert_eq!(first, expected, "polled at once; the webhook one waits");
+    let soon = now + Duration::seconds(1);
+    assert!(
+        store
+            .claim_overdue(quiet_since, soon, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let next = now + Duration::seconds(2);
+    let second = store.claim_overdue(quiet_since, next, 10).await.unwrap();
+    assert_eq!(second.len(), 2, "every 2 s, not after a backoff");
+    assert!(second.iter().all(|o| o.attempt == 2));
 }

@@ -45,6 +45,7 @@ macro_rules! generation_store_tests {
             ]);
             $crate::__contract_rules!($setup; overdue; (store, _queue) => (&*store); [
                 quiet_waiting_generations_are_claimed_once_per_backoff,
+                polled_generations_are_claimed_from_their_submission_every_two_seconds,
             ]);
             $crate::__contract_rules!($setup; generation_jobs; (store, queue) => (&*store, &*queue); [
                 a_create_queues_its_jobs_with_it,
@@ -196,6 +197,20 @@ macro_rules! provider_calls_tests {
             use super::*;
             $crate::__contract_rules!($setup; provider_calls; calls => (&*calls); [
                 calls_count_per_provider_and_reason,
+            ]);
+        }
+    };
+}
+
+/// The `DeliveryPolicies` suite. `$setup` gives `Arc<policies>`, with none set.
+#[macro_export]
+macro_rules! delivery_policies_tests {
+    ($setup:expr) => {
+        mod delivery_policies {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; delivery_policies; policies => (&*policies); [
+                the_last_policy_set_is_in_force,
             ]);
         }
     };

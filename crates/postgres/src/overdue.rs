@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_application::ports::{MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations};
+use imagegen_application::ports::{
+    MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS,
+};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, GenerationId};
 use uuid::Uuid;
@@ -20,14 +22,17 @@ impl OverdueGenerations for PgStore {
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<OverdueGeneration>> {
-        // The pause after poll n is 15 s * 2^(n-1), capped (see `poll_backoff`).
+        // The pause after poll n is 15 s * 2^(n-1), capped (see `poll_backoff`); the
+        // polled delivery modes are polled every `POLLED_EVERY_SECS` from the start.
         let rows: Vec<(Uuid, String, i32)> = sqlx::query_as(
             "UPDATE image_generations g \
              SET poll_attempts = g.poll_attempts + 1, \
-                 next_poll_at = $2 + make_interval(secs => LEAST(15 * power(2, g.poll_attempts), $4)) \
+                 next_poll_at = $2 + make_interval(secs => CASE WHEN g.delivery_mode = 'webhook' \
+                     THEN LEAST(15 * power(2, g.poll_attempts), $4) ELSE $5 END) \
              FROM (SELECT id FROM image_generations \
                    WHERE status IN ('starting', 'processing') AND external_id IS NOT NULL \
-                     AND updated_at < $1 AND (next_poll_at IS NULL OR next_poll_at <= $2) \
+                     AND (updated_at < $1 OR delivery_mode <> 'webhook') \
+                     AND (next_poll_at IS NULL OR next_poll_at <= $2) \
                    ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) due \
              WHERE g.id = due.id \
              RETURNING g.id, g.external_id, g.poll_attempts",
@@ -36,6 +41,7 @@ impl OverdueGenerations for PgStore {
         .bind(now)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .bind(MOST_POLL_BACKOFF_SECS as f64)
+        .bind(POLLED_EVERY_SECS as f64)
         .fetch_all(&self.pool)
         .await
         .map_err(unavailable)?;

@@ -78,11 +78,12 @@ impl ReplicateClient {
         if let Some(negative) = &settings.negative_prompt {
             input["negative_prompt"] = json!(negative);
         }
-        let mut body = json!({
-            "input": input,
-            "webhook": request.webhook_url,
-            "webhook_events_filter": ["start", "completed"],
-        });
+        let mut body = json!({ "input": input });
+        // A polled generation asks for no webhook.
+        if let Some(webhook) = &request.webhook_url {
+            body["webhook"] = json!(webhook);
+            body["webhook_events_filter"] = json!(["start", "completed"]);
+        }
         // The three create forms: a deployment, a version, an official model.
         let url = match (&settings.deployment, settings.model.split_once(':')) {
             (Some(deployment), _) => {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod broadcast;
+pub mod delivery;
 pub mod events;
 pub mod generations;
 pub mod health;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_domain::{FailureReason, GenerationError, GenerationStatus};
+use imagegen_domain::{DeliveryMode, FailureReason, GenerationError, GenerationStatus};
 
 use super::{CancelPrediction, JobHandler, JobPayload, SubmitGeneration};
 use crate::ports::{Clock, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName};
@@ -63,7 +63,9 @@ impl JobHandler for SubmitGenerationHandler {
             generation_id: id,
             prompt: generation.prompt().clone(),
             settings: generation.settings().clone(),
-            webhook_url: format!("{}/{id}", self.webhook_base),
+            // Polled generations ask for no webhook; dual ones get both.
+            webhook_url: (generation.delivery_mode() != DeliveryMode::Polling)
+                .then(|| format!("{}/{id}", self.webhook_base)),
         };
         let clock = &self.clock;
         match self.provider.submit(&request).await {

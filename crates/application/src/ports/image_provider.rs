@@ -11,8 +11,9 @@ pub struct PredictionRequest {
     pub generation_id: GenerationId,
     pub prompt: Prompt,
     pub settings: GenerationSettings,
-    /// Where the provider sends its webhooks for this generation.
-    pub webhook_url: String,
+    /// Where the provider sends its webhooks for this generation; `None` when it is
+    /// polled instead (its delivery mode is `polling`).
+    pub webhook_url: Option<String>,
 }
 
 /// A provider's prediction API.

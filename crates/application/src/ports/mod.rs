@@ -2,6 +2,7 @@
 //! `Arc<dyn Port>`, and documents the errors an adapter must return.
 
 mod clock;
+mod delivery_policies;
 mod event_bus;
 mod event_store;
 mod generation_repository;
@@ -20,6 +21,7 @@ mod user_notifier;
 mod webhook_inbox;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use delivery_policies::DeliveryPolicies;
 pub use event_bus::{BusMessage, EventBus, EventSubscription};
 pub use event_store::{EventStore, StoredEvent, StreamPosition};
 pub use generation_repository::{GenerationRepository, expected_version};
@@ -32,7 +34,9 @@ pub use job_queue::{
     CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
     QueueName, QueueStats,
 };
-pub use overdue::{MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, poll_backoff};
+pub use overdue::{
+    MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS, poll_backoff,
+};
 pub use presence::{Presence, PresenceMember};
 pub use provider_calls::{CallCount, CallReason, ProviderCalls};
 pub use queue_admin::QueueAdmin;

@@ -19,6 +19,10 @@ pub struct OverdueGeneration {
 /// provider keeps a prediction (Replicate), so a poll always finds it.
 pub const MOST_POLL_BACKOFF_SECS: u64 = 300;
 
+/// How often a generation whose delivery mode is `polling` or `dual` is polled, from
+/// its submission on: the polling baseline of Replicate's own demo apps (2-3 s).
+pub const POLLED_EVERY_SECS: u64 = 2;
+
 /// The pause after poll number `attempt` (1 after the first): 15 s, doubling, capped.
 pub fn poll_backoff(attempt: u32) -> std::time::Duration {
     let secs = 15u64.saturating_mul(2u64.saturating_pow(attempt.saturating_sub(1)));
@@ -29,10 +33,11 @@ pub fn poll_backoff(attempt: u32) -> std::time::Duration {
 #[async_trait]
 pub trait OverdueGenerations: Send + Sync {
     /// Claims up to `limit` generations that have a prediction at the provider, are
-    /// `starting` or `processing`, have not moved since `quiet_since`, and whose next
-    /// poll is due at `now`. Each claimed one's next poll moves to
-    /// `now + poll_backoff(attempt)`, so workers doing this at once poll each
-    /// generation once. Errors: `Unavailable`.
+    /// `starting` or `processing`, have not moved since `quiet_since` (or are polled by
+    /// their delivery mode, `polling` or `dual`, whatever their last move), and whose
+    /// next poll is due at `now`. Each claimed one's next poll moves to
+    /// `now + poll_backoff(attempt)` (`POLLED_EVERY_SECS` for the polled modes), so
+    /// workers doing this at once poll each generation once. Errors: `Unavailable`.
     async fn claim_overdue(
         &self,
         quiet_since: DateTime<Utc>,

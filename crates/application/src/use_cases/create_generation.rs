@@ -11,7 +11,7 @@ use imagegen_domain::{
 use super::CreationLimits;
 use super::idempotent_create::KeyOutcome;
 use crate::jobs::{JobPayload, SubmitGeneration};
-use crate::ports::{Clock, GenerationRepository, IdempotencyKeys};
+use crate::ports::{Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys};
 use crate::{Caller, Error, Result};
 
 /// What the user asked for, not yet validated.
@@ -30,6 +30,8 @@ pub struct CreateGeneration {
     provider: ProviderName,
     limits: Option<CreationLimits>,
     pub(super) idempotency: Option<Arc<dyn IdempotencyKeys>>,
+    /// Who gets webhooks, polling or both; without it, webhooks for everyone.
+    delivery: Option<Arc<dyn DeliveryPolicies>>,
 }
 
 impl CreateGeneration {
@@ -44,7 +46,15 @@ impl CreateGeneration {
             provider,
             limits: None,
             idempotency: None,
+            delivery: None,
         }
+    }
+
+    /// Stamps each generation with the delivery mode `policies` give its user.
+    #[must_use]
+    pub fn with_delivery(mut self, policies: Arc<dyn DeliveryPolicies>) -> Self {
+        self.delivery = Some(policies);
+        self
     }
 
     /// Honours `Idempotency-Key` with `keys`.
@@ -90,6 +100,10 @@ impl CreateGeneration {
             limits.check(caller, self.repository.as_ref()).await?;
         }
         tracing::Span::current().record("generation.id", tracing::field::display(id));
+        let delivery_mode = match &self.delivery {
+            Some(policies) => policies.current().await?.mode_for(caller.user_id),
+            None => DeliveryMode::Webhook,
+        };
         let generation = Generation::create(
             NewGeneration {
                 id,
@@ -98,7 +112,7 @@ impl CreateGeneration {
                 prompt,
                 settings,
                 provider: self.provider,
-                delivery_mode: DeliveryMode::Webhook,
+                delivery_mode,
             },
             self.clock.now(),
         );
@@ -114,7 +128,7 @@ impl CreateGeneration {
             }
             saved => saved?,
         }
-        tracing::info!(provider = %self.provider, "generation created");
+        tracing::info!(provider = %self.provider, ?delivery_mode, "generation created");
         Ok(generation)
     }
 }

@@ -24,7 +24,7 @@ fn request(webhook_url: &str, model: &str) -> PredictionRequest {
         generation_id: GenerationId::new(),
         prompt: Prompt::parse("a red fox").unwrap(),
         settings,
-        webhook_url: webhook_url.to_owned(),
+        webhook_url: Some(webhook_url.to_owned()),
     }
 }
 

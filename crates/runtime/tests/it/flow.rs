@@ -52,9 +52,9 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         .expect_submit()
         .times(1)
         .withf(|request| {
-            request
-                .webhook_url
-                .ends_with(&format!("/webhooks/replicate/{}", request.generation_id))
+            request.webhook_url.as_deref().is_some_and(|url| {
+                url.ends_with(&format!("/webhooks/replicate/{}", request.generation_id))
+            })
         })
         .returning(|_| Ok(update(ProviderStatus::Starting)));
     provider.expect_fetch().never();

@@ -13,6 +13,7 @@ mod callbacks;
 mod cancel;
 mod database_outage;
 mod deadline;
+mod delivery;
 mod direct_stream;
 mod distributed;
 mod edges;
