@@ -28,4 +28,15 @@ impl Caller {
             || generation.user_id() == self.user_id
             || generation.organization_id() == self.organization_id
     }
+
+    /// Lets admins through; anyone else is `Forbidden`, told that `what` is for admins.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins.
+    pub fn admin_only(&self, what: &str) -> crate::Result<()> {
+        match self.role {
+            Role::Admin => Ok(()),
+            _ => Err(crate::Error::Forbidden(format!("{what} are for admins"))),
+        }
+    }
 }

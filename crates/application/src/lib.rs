@@ -14,6 +14,7 @@
 pub mod caller;
 pub mod channel;
 pub mod counted_provider;
+pub mod dual_check;
 pub mod error;
 pub mod jobs;
 pub mod logged;

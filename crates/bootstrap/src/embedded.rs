@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use imagegen_application::ports::Clock;
 use imagegen_memory::{
-    MemoryDeliveryPolicies, MemoryEventBus, MemoryGenerationStore, MemoryIdempotencyKeys,
-    MemoryJobQueue, MemoryPresence, MemoryProviderCalls, MemoryRateLimiter, MemoryWebhookInbox,
+    MemoryDeliveryChecks, MemoryDeliveryPolicies, MemoryEventBus, MemoryGenerationStore,
+    MemoryIdempotencyKeys, MemoryJobQueue, MemoryPresence, MemoryProviderCalls, MemoryRateLimiter,
+    MemoryWebhookInbox,
 };
 
 use crate::state::StateAdapters;
@@ -19,6 +20,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         idempotency: Arc::new(MemoryIdempotencyKeys::default()),
         provider_calls: Arc::new(MemoryProviderCalls::default()),
         delivery: Arc::new(MemoryDeliveryPolicies::default()),
+        checks: Arc::new(MemoryDeliveryChecks::default()),
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),

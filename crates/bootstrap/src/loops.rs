@@ -183,17 +183,14 @@ fn handlers(
     })?);
     let repository = &state.repository;
     Ok(vec![
-        Arc::new(SubmitGenerationHandler::new(
-            repository.clone(),
-            provider,
-            clock.clone(),
-            webhook_base,
-        )),
-        Arc::new(ApplyProviderUpdateHandler::new(
-            repository.clone(),
-            state.inbox.clone(),
-            clock.clone(),
-        )),
+        Arc::new(
+            SubmitGenerationHandler::new(repository.clone(), provider, clock.clone(), webhook_base)
+                .with_checks(state.checks.clone()),
+        ),
+        Arc::new(
+            ApplyProviderUpdateHandler::new(repository.clone(), state.inbox.clone(), clock.clone())
+                .with_checks(state.checks.clone()),
+        ),
         Arc::new(StoreImagesHandler::new(
             repository.clone(),
             fetcher,

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, DeliveryPolicies, EventBus, EventStore, GenerationRepository, IdempotencyKeys,
-    JobOutbox, JobQueue, OverdueGenerations, Presence, ProviderCalls, QueueAdmin, RateLimiter,
-    WebhookInbox,
+    Clock, DeliveryChecks, DeliveryPolicies, EventBus, EventStore, GenerationRepository,
+    IdempotencyKeys, JobOutbox, JobQueue, OverdueGenerations, Presence, ProviderCalls, QueueAdmin,
+    RateLimiter, WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
 use imagegen_postgres::PgEphemeralBus;
@@ -41,6 +41,8 @@ pub(crate) struct StateAdapters {
     pub provider_calls: Arc<dyn ProviderCalls>,
     /// The delivery policy (the rollout): per process, or in Postgres.
     pub delivery: Arc<dyn DeliveryPolicies>,
+    /// The dual mode's observations and mismatches: per process, or in Postgres.
+    pub checks: Arc<dyn DeliveryChecks>,
 }
 
 /// The adapters of `config`'s mode.
@@ -64,6 +66,7 @@ pub(crate) async fn state_for(
                 idempotency: store.clone(),
                 provider_calls: store.clone(),
                 delivery: store.clone(),
+                checks: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
@@ -107,6 +110,7 @@ pub(crate) async fn state_for(
                 idempotency: store.clone(),
                 provider_calls: store.clone(),
                 delivery: store.clone(),
+                checks: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: queue.clone(),

@@ -116,7 +116,7 @@ pub async fn start_system(
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
-        manage_delivery: ManageDelivery::new(state.delivery.clone()),
+        manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone()),
         announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,

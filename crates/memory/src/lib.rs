@@ -3,6 +3,7 @@
 //! optimistic concurrency, leases, idempotent enqueue) within one process.
 #![forbid(unsafe_code)]
 
+mod delivery_checks;
 mod delivery_policies;
 mod event_bus;
 mod generation_store;
@@ -15,6 +16,7 @@ mod provider_calls;
 mod rate_limiter;
 mod webhook_inbox;
 
+pub use delivery_checks::MemoryDeliveryChecks;
 pub use delivery_policies::MemoryDeliveryPolicies;
 pub use event_bus::MemoryEventBus;
 pub use generation_store::MemoryGenerationStore;

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod delivery_checks;
 pub mod delivery_policies;
 pub mod event_bus;
 pub mod event_retention;

@@ -215,3 +215,17 @@ macro_rules! delivery_policies_tests {
         }
     };
 }
+
+/// The `DeliveryChecks` suite. `$setup` gives `Arc<checks>`, empty.
+#[macro_export]
+macro_rules! delivery_checks_tests {
+    ($setup:expr) => {
+        mod delivery_checks {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; delivery_checks; checks => (&*checks); [
+                each_path_sees_the_others_first_end_and_mismatches_count_once,
+            ]);
+        }
+    };
+}

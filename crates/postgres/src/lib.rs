@@ -23,6 +23,7 @@
 
 mod admin;
 mod bus;
+mod delivery_checks;
 mod delivery_policy;
 mod error;
 mod events;

@@ -1,7 +1,8 @@
 //! `GET /admin/delivery` and `PUT /admin/delivery`: the delivery policy, which users'
 //! new generations get webhooks, both paths (`dual`) or polling: `{"mode",
 //! "percentage", "user_overrides": {user id: mode}, "global_override": mode | null}`.
-//! Admins only; a bad policy is a 422 and changes nothing.
+//! Admins only; a bad policy is a 422 and changes nothing. `GET
+//! /admin/delivery/mismatches`: where the two paths of `dual` generations disagreed.
 
 use std::sync::Arc;
 
@@ -10,13 +11,37 @@ use axum::routing::get;
 use axum::{Json, Router};
 use imagegen_bootstrap::Services;
 use imagegen_domain::DeliveryPolicy;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::ApiError;
 use crate::auth::CurrentUser;
-use crate::json::AppJson;
+use crate::json::{AppJson, AppQuery};
 
 pub fn router() -> Router<Arc<Services>> {
-    Router::new().route("/admin/delivery", get(current).put(replace))
+    Router::new()
+        .route("/admin/delivery", get(current).put(replace))
+        .route("/admin/delivery/mismatches", get(mismatches))
+}
+
+#[derive(Debug, Deserialize)]
+struct Page {
+    limit: Option<usize>,
+}
+
+/// `{"total": n, "mismatches": [{"generation_id", "kind": "status" | "outputs" |
+/// "timing", "webhook": what it saw, "poll": what it saw, "recorded_at"}]}`, newest
+/// first (`limit` 50, at most 500).
+async fn mismatches(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    AppQuery(page): AppQuery<Page>,
+) -> Result<Json<Value>, ApiError> {
+    let (mismatches, total) = services
+        .manage_delivery
+        .mismatches(&caller, page.limit.unwrap_or(50))
+        .await?;
+    Ok(Json(json!({ "total": total, "mismatches": mismatches })))
 }
 
 async fn current(

@@ -4,10 +4,14 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_domain::{GenerationError, GenerationStatus};
+use imagegen_domain::{DeliveryMode, GenerationError, GenerationStatus};
 
-use super::{ApplyProviderUpdate, JobHandler, JobPayload, StoreImages};
-use crate::ports::{Clock, GenerationRepository, InboxState, Job, QueueName, WebhookInbox};
+use super::{ApplyProviderUpdate, JobHandler, JobPayload, StoreImages, VerifyByPoll};
+use crate::dual_check::observe_end;
+use crate::ports::{
+    Clock, DeliveryChecks, GenerationRepository, InboxState, Job, QueueName, UpdateSource,
+    WebhookInbox,
+};
 use crate::use_cases::change_generation_with_jobs;
 use crate::{Error, Result};
 
@@ -16,6 +20,8 @@ pub struct ApplyProviderUpdateHandler {
     repository: Arc<dyn GenerationRepository>,
     inbox: Arc<dyn WebhookInbox>,
     clock: Arc<dyn Clock>,
+    /// Where `dual` generations' two paths are compared, when set.
+    checks: Option<Arc<dyn DeliveryChecks>>,
 }
 
 impl ApplyProviderUpdateHandler {
@@ -28,7 +34,15 @@ impl ApplyProviderUpdateHandler {
             repository,
             inbox,
             clock,
+            checks: None,
         }
+    }
+
+    /// Compares what the webhooks and the polls of `dual` generations saw, in `checks`.
+    #[must_use]
+    pub fn with_checks(mut self, checks: Arc<dyn DeliveryChecks>) -> Self {
+        self.checks = Some(checks);
+        self
     }
 }
 
@@ -52,12 +66,28 @@ impl JobHandler for ApplyProviderUpdateHandler {
             self.repository.as_ref(),
             id,
             |g| g.apply_provider_update(&payload.update, now),
-            |g| match g.status() {
-                GenerationStatus::Storing => Ok(vec![StoreImages { generation_id: id }.to_job()?]),
-                _ => Ok(Vec::new()),
+            |g| {
+                let mut jobs = match g.status() {
+                    GenerationStatus::Storing => vec![StoreImages { generation_id: id }.to_job()?],
+                    _ => Vec::new(),
+                };
+                // A `dual` generation's webhook reported the end: the poll's view, too.
+                if g.delivery_mode() == DeliveryMode::Dual
+                    && payload.source() == UpdateSource::Webhook
+                    && (g.status().is_terminal() || g.status() == GenerationStatus::Storing)
+                {
+                    jobs.push(
+                        VerifyByPoll {
+                            verify_prediction_of: id,
+                        }
+                        .to_job()?,
+                    );
+                }
+                Ok(jobs)
             },
         )
         .await;
+        let dual = matches!(&changed, Ok((g, _)) if g.delivery_mode() == DeliveryMode::Dual);
         match changed {
             Ok((_, Some(event))) => {
                 tracing::info!(event.r#type = event.event_type(), status = %event.status(), "generation moved");
@@ -67,6 +97,13 @@ impl JobHandler for ApplyProviderUpdateHandler {
                 tracing::warn!(%error, "update for another prediction ignored");
             }
             Err(error) => return Err(error),
+        }
+        if let Some(checks) = self.checks.as_deref().filter(|_| dual) {
+            let source = payload.source();
+            // The check never holds up the update.
+            if let Err(error) = observe_end(checks, (id, source), &payload.update, now).await {
+                tracing::warn!(%error, "the dual-mode check was not recorded");
+            }
         }
         match self
             .inbox

@@ -7,6 +7,7 @@ mod notify_user;
 mod payloads;
 mod store_images;
 mod submit_generation;
+mod verify_by_poll;
 
 use async_trait::async_trait;
 
@@ -15,6 +16,7 @@ pub use cleanup::{Cleanup, CleanupHandler};
 pub use notify_user::NotifyUserHandler;
 pub use payloads::{
     ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, StoreImages, SubmitGeneration,
+    VerifyByPoll,
 };
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;

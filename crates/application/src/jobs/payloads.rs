@@ -4,7 +4,7 @@ use imagegen_domain::{GenerationId, ProviderName, ProviderUpdate};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{Job, NewJob, QueueName};
+use crate::ports::{Job, NewJob, QueueName, UpdateSource};
 use crate::{Error, Result};
 
 /// A typed job payload.
@@ -57,6 +57,22 @@ impl JobPayload for CancelPrediction {
     }
 }
 
+/// Poll a `dual` generation's prediction once its webhook reported the end, so the
+/// consistency check has both paths' view (on the `provider-submissions` queue; told
+/// apart by its field name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyByPoll {
+    pub verify_prediction_of: GenerationId,
+}
+
+impl JobPayload for VerifyByPoll {
+    const QUEUE: QueueName = QueueName::ProviderSubmissions;
+    fn idempotency_key(&self) -> String {
+        format!("verify:{}", self.verify_prediction_of)
+    }
+}
+
 /// Apply a verified provider update (from a webhook) to its generation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyProviderUpdate {
@@ -64,6 +80,17 @@ pub struct ApplyProviderUpdate {
     pub webhook_id: String,
     pub generation_id: GenerationId,
     pub update: ProviderUpdate,
+}
+
+impl ApplyProviderUpdate {
+    /// The reconciler's updates carry a `poll:` id; the rest came by webhook.
+    pub fn source(&self) -> UpdateSource {
+        if self.webhook_id.starts_with("poll:") {
+            UpdateSource::Poll
+        } else {
+            UpdateSource::Webhook
+        }
+    }
 }
 
 impl JobPayload for ApplyProviderUpdate {

@@ -5,18 +5,22 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{DeliveryMode, FailureReason, GenerationError, GenerationStatus};
 
-use super::{CancelPrediction, JobHandler, JobPayload, SubmitGeneration};
-use crate::ports::{Clock, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName};
+use super::{CancelPrediction, JobHandler, JobPayload, SubmitGeneration, VerifyByPoll};
+use crate::ports::{
+    Clock, DeliveryChecks, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName,
+};
 use crate::use_cases::change_generation;
 use crate::{Error, Result};
 
 /// Runs `provider-submissions` jobs.
 pub struct SubmitGenerationHandler {
-    repository: Arc<dyn GenerationRepository>,
-    provider: Arc<dyn ImageProvider>,
-    clock: Arc<dyn Clock>,
+    pub(super) repository: Arc<dyn GenerationRepository>,
+    pub(super) provider: Arc<dyn ImageProvider>,
+    pub(super) clock: Arc<dyn Clock>,
     /// `{public base}/webhooks/{provider}`; the generation id is appended.
     webhook_base: String,
+    /// Where `dual` generations' polled ends are compared, when set.
+    pub(super) checks: Option<Arc<dyn DeliveryChecks>>,
 }
 
 impl SubmitGenerationHandler {
@@ -32,7 +36,15 @@ impl SubmitGenerationHandler {
             provider,
             clock,
             webhook_base,
+            checks: None,
         }
+    }
+
+    /// Runs the `dual` mode's verification polls, recording into `checks`.
+    #[must_use]
+    pub fn with_checks(mut self, checks: Arc<dyn DeliveryChecks>) -> Self {
+        self.checks = Some(checks);
+        self
     }
 }
 
@@ -49,6 +61,12 @@ impl JobHandler for SubmitGenerationHandler {
         }) = serde_json::from_value(job.payload.clone())
         {
             return self.cancel(cancel_prediction_of).await;
+        }
+        if let Ok(VerifyByPoll {
+            verify_prediction_of,
+        }) = serde_json::from_value(job.payload.clone())
+        {
+            return self.verify_by_poll(verify_prediction_of).await;
         }
         let SubmitGeneration { generation_id: id } = SubmitGeneration::from_job(job)?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));

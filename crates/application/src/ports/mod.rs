@@ -2,6 +2,7 @@
 //! `Arc<dyn Port>`, and documents the errors an adapter must return.
 
 mod clock;
+mod delivery_checks;
 mod delivery_policies;
 mod event_bus;
 mod event_store;
@@ -21,6 +22,7 @@ mod user_notifier;
 mod webhook_inbox;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use delivery_checks::{DeliveryChecks, Mismatch, MismatchKind, Observation, UpdateSource};
 pub use delivery_policies::DeliveryPolicies;
 pub use event_bus::{BusMessage, EventBus, EventSubscription};
 pub use event_store::{EventStore, StoredEvent, StreamPosition};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use crate::ports::{Clock, EventBus};
-use crate::{Caller, Error, Result, Role};
+use crate::{Caller, Error, Result};
 
 /// The largest message, in bytes of JSON.
 pub const MAX_ANNOUNCEMENT_BYTES: usize = 16 * 1024;
@@ -30,9 +30,7 @@ impl Announce {
     /// when the bus cannot be reached.
     #[tracing::instrument(name = "announce", skip_all, fields(user.id = %caller.user_id))]
     pub async fn execute(&self, caller: &Caller, message: Value) -> Result<Value> {
-        if caller.role != Role::Admin {
-            return Err(Error::Forbidden("broadcasts are for admins".into()));
-        }
+        caller.admin_only("broadcasts")?;
         if message.to_string().len() > MAX_ANNOUNCEMENT_BYTES {
             return Err(Error::Invalid(format!(
                 "the message is larger than {MAX_ANNOUNCEMENT_BYTES} bytes"

@@ -5,24 +5,28 @@ use std::sync::Arc;
 
 use imagegen_domain::DeliveryPolicy;
 
-use crate::ports::DeliveryPolicies;
-use crate::{Caller, Error, Result, Role};
+use crate::ports::{DeliveryChecks, DeliveryPolicies, Mismatch};
+use crate::{Caller, Error, Result};
 
 /// Reads and sets the policy. Admins only.
 pub struct ManageDelivery {
     policies: Arc<dyn DeliveryPolicies>,
-}
-
-fn admins_only(caller: &Caller) -> Result<()> {
-    match caller.role {
-        Role::Admin => Ok(()),
-        _ => Err(Error::Forbidden("the delivery policy is for admins".into())),
-    }
+    checks: Arc<dyn DeliveryChecks>,
 }
 
 impl ManageDelivery {
-    pub fn new(policies: Arc<dyn DeliveryPolicies>) -> Self {
-        Self { policies }
+    pub fn new(policies: Arc<dyn DeliveryPolicies>, checks: Arc<dyn DeliveryChecks>) -> Self {
+        Self { policies, checks }
+    }
+
+    /// The newest mismatches between the webhooks and the polls of `dual` generations,
+    /// and how many there are in all.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Unavailable`.
+    pub async fn mismatches(&self, caller: &Caller, limit: usize) -> Result<(Vec<Mismatch>, u64)> {
+        caller.admin_only("the delivery settings")?;
+        self.checks.mismatches(limit.clamp(1, 500)).await
     }
 
     /// The policy in force.
@@ -30,7 +34,7 @@ impl ManageDelivery {
     /// # Errors
     /// `Forbidden` for non-admins; `Unavailable`.
     pub async fn current(&self, caller: &Caller) -> Result<DeliveryPolicy> {
-        admins_only(caller)?;
+        caller.admin_only("the delivery settings")?;
         self.policies.current().await
     }
 
@@ -41,7 +45,7 @@ impl ManageDelivery {
     /// `Unavailable`.
     #[tracing::instrument(name = "set_delivery_policy", skip_all, fields(user.id = %caller.user_id))]
     pub async fn replace(&self, caller: &Caller, policy: DeliveryPolicy) -> Result<DeliveryPolicy> {
-        admins_only(caller)?;
+        caller.admin_only("the delivery settings")?;
         let policy = policy.check().map_err(|e| Error::Invalid(e.to_string()))?;
         self.policies.replace(&policy).await?;
         tracing::info!(

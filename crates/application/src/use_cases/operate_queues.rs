@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::queue_throughput::ThroughputWindow;
 use crate::ports::{Clock, DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
-use crate::{Caller, Error, Result, Role};
+use crate::{Caller, Error, Result};
 
 /// One queue's state, as the admin api shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,13 +27,6 @@ pub struct OperateQueues {
     admin: Arc<dyn QueueAdmin>,
     clock: Arc<dyn Clock>,
     throughput: ThroughputWindow,
-}
-
-fn admins_only(caller: &Caller) -> Result<()> {
-    match caller.role {
-        Role::Admin => Ok(()),
-        _ => Err(Error::Forbidden("the queues are for admins".into())),
-    }
 }
 
 impl OperateQueues {
@@ -64,7 +57,7 @@ impl OperateQueues {
     /// # Errors
     /// `Forbidden` for non-admins; `Unavailable`.
     pub async fn overview(&self, caller: &Caller) -> Result<Vec<QueueOverview>> {
-        admins_only(caller)?;
+        caller.admin_only("the queues")?;
         let mut queues = Vec::with_capacity(QueueName::ALL.len());
         for queue in QueueName::ALL {
             let stats = self.admin.counts(queue).await?;
@@ -87,7 +80,7 @@ impl OperateQueues {
     /// `Forbidden` for non-admins; `Unavailable`.
     #[tracing::instrument(name = "pause_queue", skip(self, caller), fields(user.id = %caller.user_id))]
     pub async fn set_paused(&self, caller: &Caller, queue: QueueName, paused: bool) -> Result<()> {
-        admins_only(caller)?;
+        caller.admin_only("the queues")?;
         if paused {
             self.admin.pause(queue).await?;
         } else {
@@ -109,7 +102,7 @@ impl OperateQueues {
         queue: QueueName,
         concurrency: Option<u32>,
     ) -> Result<()> {
-        admins_only(caller)?;
+        caller.admin_only("the queues")?;
         if concurrency.is_some_and(|n| !(1..=MOST_CONCURRENCY).contains(&n)) {
             return Err(Error::Invalid(format!(
                 "concurrency must be from 1 to {MOST_CONCURRENCY}, or null for the workers' own setting"
@@ -130,7 +123,7 @@ impl OperateQueues {
         queue: QueueName,
         limit: usize,
     ) -> Result<Vec<DeadLetter>> {
-        admins_only(caller)?;
+        caller.admin_only("the queues")?;
         self.admin.dead(queue, limit.clamp(1, 500)).await
     }
 
@@ -140,7 +133,7 @@ impl OperateQueues {
     /// `Forbidden` for non-admins; `NotFound`; `Unavailable`.
     #[tracing::instrument(name = "retry_dead_letter", skip(self, caller), fields(user.id = %caller.user_id))]
     pub async fn retry(&self, caller: &Caller, queue: QueueName, id: JobId) -> Result<()> {
-        admins_only(caller)?;
+        caller.admin_only("the queues")?;
         self.admin.retry_dead(queue, id).await?;
         tracing::info!(job.queue = %queue, job.id = %id, "dead letter retried by an admin");
         Ok(())

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::ports::{CallCount, ProviderCalls};
-use crate::{Caller, Error, Result, Role};
+use crate::{Caller, Result};
 
 /// Reads the provider call counters. Admins only.
 pub struct ProviderUsage {
@@ -21,9 +21,7 @@ impl ProviderUsage {
     /// # Errors
     /// `Forbidden` for non-admins; `Unavailable`.
     pub async fn counts(&self, caller: &Caller) -> Result<Vec<CallCount>> {
-        if caller.role != Role::Admin {
-            return Err(Error::Forbidden("provider usage is for admins".into()));
-        }
+        caller.admin_only("provider call counts")?;
         self.calls.counts().await
     }
 }

@@ -12,14 +12,14 @@ use imagegen_application::ports::QueueName;
 
 use crate::support::{Api, WEBHOOK_SECRET, eventually_async, start_with_secret, until, user};
 
-struct Delivery {
+pub(crate) struct Delivery {
     id: String,
     timestamp: i64,
     signature: String,
     body: String,
 }
 
-fn signed(id: &str, body: &serde_json::Value) -> Delivery {
+pub(crate) fn signed(id: &str, body: &serde_json::Value) -> Delivery {
     let body = body.to_string();
     let timestamp = Utc::now().timestamp();
     let secret = WebhookSecret::parse(WEBHOOK_SECRET).unwrap();
@@ -37,7 +37,7 @@ async fn post(api: &Api, generation_id: &str, delivery: &Delivery) -> reqwest::R
 }
 
 /// A delivery on the route of `provider`.
-async fn post_to(
+pub(crate) async fn post_to(
     api: &Api,
     provider: &str,
     generation_id: &str,
@@ -65,7 +65,7 @@ pub async fn post_signed(
     post(api, generation_id, &signed(webhook_id, body)).await
 }
 
-fn prediction(id: &str, status: &str) -> serde_json::Value {
+pub(crate) fn prediction(id: &str, status: &str) -> serde_json::Value {
     json!({ "id": id, "status": status, "output": null, "error": "forged", "input": {} })
 }
 
