@@ -6,7 +6,7 @@ use imagegen_application::ports::Clock;
 use imagegen_memory::{
     MemoryDeliveryChecks, MemoryDeliveryPolicies, MemoryEventBus, MemoryGenerationStore,
     MemoryIdempotencyKeys, MemoryJobQueue, MemoryPresence, MemoryProviderCalls, MemoryRateLimiter,
-    MemoryWebhookInbox,
+    MemoryWebhookHealth, MemoryWebhookInbox,
 };
 
 use crate::state::StateAdapters;
@@ -21,6 +21,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         provider_calls: Arc::new(MemoryProviderCalls::default()),
         delivery: Arc::new(MemoryDeliveryPolicies::default()),
         checks: Arc::new(MemoryDeliveryChecks::default()),
+        health: Arc::new(MemoryWebhookHealth::default()),
         repository: store.clone(),
         events: store,
         inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),

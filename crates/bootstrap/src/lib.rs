@@ -18,6 +18,7 @@ pub mod config;
 pub mod durable;
 mod embedded;
 mod error;
+mod fallback;
 mod loops;
 mod provider_setup;
 pub mod services;

@@ -81,8 +81,12 @@ pub(crate) async fn start_loops(
             every: (reconcile_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(1)),
             batch: 100,
         },
-    );
+    )
+    .with_health(state.health.clone());
     background.spawn(reconciler.run(shutdown.clone()));
+    // The automatic fallback: webhooks failing move new generations to polling.
+    let fallback = crate::fallback::fallback(config, state, clock.clone());
+    background.spawn(crate::fallback::run(fallback, shutdown.clone()));
     let mut handlers = handlers(state, provider, allow_private, images, clock, webhook_base)?;
     let callback_secret = config.workers.callback_secret.clone();
     if callback_secret.is_none() {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter,
+    Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter, WebhookHealth,
 };
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, ManageDelivery,
@@ -28,6 +28,8 @@ pub struct Services {
     pub operate_queues: OperateQueues,
     pub provider_usage: ProviderUsage,
     pub manage_delivery: ManageDelivery,
+    /// Webhook outcomes, for the automatic fallback.
+    pub webhook_health: Arc<dyn WebhookHealth>,
     /// The admin api's system broadcasts.
     pub announce: Announce,
     /// For channel authorization.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use imagegen_application::ports::{
     Clock, DeliveryChecks, DeliveryPolicies, EventBus, EventStore, GenerationRepository,
     IdempotencyKeys, JobOutbox, JobQueue, OverdueGenerations, Presence, ProviderCalls, QueueAdmin,
-    RateLimiter, WebhookInbox,
+    RateLimiter, WebhookHealth, WebhookInbox,
 };
 use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
 use imagegen_postgres::PgEphemeralBus;
@@ -43,6 +43,8 @@ pub(crate) struct StateAdapters {
     pub delivery: Arc<dyn DeliveryPolicies>,
     /// The dual mode's observations and mismatches: per process, or in Postgres.
     pub checks: Arc<dyn DeliveryChecks>,
+    /// Webhook outcomes and the automatic fallback's breaker: per process, or Postgres.
+    pub health: Arc<dyn WebhookHealth>,
 }
 
 /// The adapters of `config`'s mode.
@@ -67,6 +69,7 @@ pub(crate) async fn state_for(
                 provider_calls: store.clone(),
                 delivery: store.clone(),
                 checks: store.clone(),
+                health: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: store.clone(),
@@ -111,6 +114,7 @@ pub(crate) async fn state_for(
                 provider_calls: store.clone(),
                 delivery: store.clone(),
                 checks: store.clone(),
+                health: store.clone(),
                 repository: store.clone(),
                 events: store.clone(),
                 queue: queue.clone(),

@@ -94,6 +94,7 @@ pub async fn start_system(
     }
     let tokens = JwtCodec::new(&jwt_secret);
     let dev_token = generated.then(|| tokens.dev_token()).transpose()?;
+    let fallback = crate::fallback::fallback(config, &state, clock.clone());
     let services = Services {
         create_generation: CreateGeneration::new(
             state.repository.clone(),
@@ -109,14 +110,17 @@ pub async fn start_system(
             max_in_flight: config.limits.max_in_flight,
         })
         .with_idempotency(state.idempotency.clone())
-        .with_delivery(state.delivery.clone()),
+        .with_delivery(state.delivery.clone())
+        .with_fallback(state.health.clone()),
         get_generation: GetGeneration::new(state.repository.clone()),
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
-        manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone()),
+        manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone())
+            .with_fallback(fallback),
+        webhook_health: state.health.clone(),
         announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,

@@ -11,6 +11,7 @@
 //! - [`events`]: domain events and their stored envelope.
 #![forbid(unsafe_code)]
 
+pub mod breaker;
 pub mod callback;
 pub mod delivery;
 pub mod events;
@@ -22,6 +23,7 @@ pub mod provider_update;
 pub mod settings;
 pub mod status;
 
+pub use breaker::{Breaker, BreakerRules, BreakerState, Tally};
 pub use callback::{CallbackUrl, CallbackUrlError};
 pub use delivery::{DeliveryPolicy, DeliveryPolicyError, rollout_bucket};
 pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};

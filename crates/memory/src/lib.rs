@@ -14,6 +14,7 @@ mod overdue;
 mod presence;
 mod provider_calls;
 mod rate_limiter;
+mod webhook_health;
 mod webhook_inbox;
 
 pub use delivery_checks::MemoryDeliveryChecks;
@@ -26,6 +27,7 @@ pub use job_queue::MemoryJobQueue;
 pub use presence::MemoryPresence;
 pub use provider_calls::MemoryProviderCalls;
 pub use rate_limiter::MemoryRateLimiter;
+pub use webhook_health::MemoryWebhookHealth;
 pub use webhook_inbox::MemoryWebhookInbox;
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every

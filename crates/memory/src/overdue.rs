@@ -31,13 +31,18 @@ impl OverdueGenerations for MemoryGenerationStore {
             })
             .filter(|g| g.updated_at() < quiet_since || g.delivery_mode() != DeliveryMode::Webhook)
             .filter_map(|g| {
-                let polled = g.delivery_mode() != DeliveryMode::Webhook;
-                Some((g.id(), g.external_id()?.clone(), g.updated_at(), polled))
+                Some((
+                    g.id(),
+                    g.external_id()?.clone(),
+                    g.updated_at(),
+                    g.delivery_mode(),
+                ))
             })
             .collect();
         due.sort_by_key(|(_, _, updated, _)| *updated);
         let mut claimed = Vec::new();
-        for (id, external_id, _, polled) in due {
+        for (id, external_id, _, delivery_mode) in due {
+            let polled = delivery_mode != DeliveryMode::Webhook;
             if claimed.len() >= limit {
                 break;
             }
@@ -56,6 +61,7 @@ impl OverdueGenerations for MemoryGenerationStore {
                 id,
                 external_id,
                 attempt,
+                delivery_mode,
             });
         }
         Ok(claimed)

@@ -21,6 +21,7 @@ pub mod presence;
 pub mod provider_calls;
 pub mod queue_admin;
 pub mod rate_limiter;
+pub mod webhook_health;
 pub mod webhook_inbox;
 
 pub mod fixtures;

@@ -229,3 +229,17 @@ macro_rules! delivery_checks_tests {
         }
     };
 }
+
+/// The `WebhookHealth` suite. `$setup` gives `Arc<health>`, empty.
+#[macro_export]
+macro_rules! webhook_health_tests {
+    ($setup:expr) => {
+        mod webhook_health {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; webhook_health; health => (&*health); [
+                outcomes_tally_from_a_time_and_the_breaker_keeps_its_state,
+            ]);
+        }
+    };
+}

@@ -41,6 +41,7 @@ mod retention;
 mod rows;
 mod store;
 mod wakeups;
+mod webhook_health;
 
 pub use bus::{MOST_EPHEMERAL_BYTES, PgEphemeralBus};
 pub use error::PostgresError;

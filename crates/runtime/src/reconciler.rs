@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use imagegen_application::Result;
 use imagegen_application::jobs::{ApplyProviderUpdate, JobPayload};
-use imagegen_application::ports::{Clock, ImageProvider, JobQueue, OverdueGenerations};
-use imagegen_domain::ProviderName;
+use imagegen_application::ports::{
+    Clock, ImageProvider, JobQueue, OverdueGenerations, WebhookHealth, WebhookOutcome,
+};
+use imagegen_domain::{DeliveryMode, ProviderName};
 use tokio_util::sync::CancellationToken;
 
 /// How the fallback runs.
@@ -32,9 +34,18 @@ pub struct Reconciler {
     queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
     config: ReconcilerConfig,
+    /// Where an overdue webhook is counted as a failure (the automatic fallback).
+    health: Option<Arc<dyn WebhookHealth>>,
 }
 
 impl Reconciler {
+    /// Counts each overdue webhook as a failed one in `health`.
+    #[must_use]
+    pub fn with_health(mut self, health: Arc<dyn WebhookHealth>) -> Self {
+        self.health = Some(health);
+        self
+    }
+
     pub fn new(
         overdue: Arc<dyn OverdueGenerations>,
         (provider, provider_name): (Arc<dyn ImageProvider>, ProviderName),
@@ -49,6 +60,7 @@ impl Reconciler {
             queue,
             clock,
             config,
+            health: None,
         }
     }
 
@@ -84,6 +96,13 @@ impl Reconciler {
         for generation in due {
             let span = tracing::info_span!("reconcile", generation.id = %generation.id, attempt = generation.attempt);
             let _entered = span.enter();
+            // A webhook that never came counts against webhook health, once.
+            if let Some(health) = self.health.as_deref().filter(|_| {
+                generation.attempt == 1 && generation.delivery_mode == DeliveryMode::Webhook
+            }) && let Err(error) = health.record(WebhookOutcome::Failed, now).await
+            {
+                tracing::warn!(%error, "an overdue webhook was not counted");
+            }
             let update = match self.provider.fetch(&generation.external_id).await {
                 Ok(update) => update,
                 Err(error) => {

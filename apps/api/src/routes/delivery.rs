@@ -44,11 +44,20 @@ async fn mismatches(
     Ok(Json(json!({ "total": total, "mismatches": mismatches })))
 }
 
+/// The policy, and beside it `automatic` (the fallback's breaker: `state` closed,
+/// open or half_open, `since`) and `health` (webhooks delivered and failed in the
+/// window it judges).
 async fn current(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<DeliveryPolicy>, ApiError> {
-    Ok(Json(services.manage_delivery.current(&caller).await?))
+) -> Result<Json<Value>, ApiError> {
+    let policy = services.manage_delivery.current(&caller).await?;
+    let mut shown = serde_json::to_value(policy).unwrap_or_default();
+    if let Some((breaker, tally)) = services.manage_delivery.automatic(&caller).await? {
+        shown["automatic"] = json!(breaker);
+        shown["health"] = json!(tally);
+    }
+    Ok(Json(shown))
 }
 
 async fn replace(

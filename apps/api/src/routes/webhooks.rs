@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Json, Router};
 use imagegen_application::Error;
-use imagegen_application::ports::Decision;
+use imagegen_application::ports::{Decision, WebhookOutcome};
 use imagegen_application::use_cases::WebhookReceipt;
 use imagegen_bootstrap::Services;
 use imagegen_domain::GenerationId;
@@ -37,6 +37,14 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
+}
+
+/// Counts a webhook's outcome for the automatic fallback; never fails the request.
+async fn count(services: &Services, outcome: WebhookOutcome) {
+    let now = services.clock.now();
+    if let Err(error) = services.webhook_health.record(outcome, now).await {
+        tracing::warn!(%error, "a webhook outcome was not counted");
+    }
 }
 
 async fn replicate(
@@ -76,6 +84,7 @@ async fn replicate(
     if let Err(error) = verifier.verify(signed, &body, now) {
         let id = imagegen_application::logged(signed.id);
         tracing::warn!(%error, webhook.id = %id, "webhook refused");
+        count(&services, WebhookOutcome::Failed).await;
         return Err(ApiError::BadSignature(error.to_string()));
     }
     let update = parse_prediction(&body)
@@ -85,6 +94,7 @@ async fn replicate(
         .receive_webhook
         .execute(*name, signed.id.to_owned(), generation_id, update, value)
         .await?;
+    count(&services, WebhookOutcome::Delivered).await;
     let status = match receipt {
         WebhookReceipt::Queued => "queued",
         WebhookReceipt::Duplicate => "duplicate",

@@ -19,6 +19,7 @@ mod provider_calls;
 mod queue_admin;
 mod rate_limiter;
 mod user_notifier;
+mod webhook_health;
 mod webhook_inbox;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -44,6 +45,7 @@ pub use provider_calls::{CallCount, CallReason, ProviderCalls};
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use user_notifier::{Notice, UserNotifier};
+pub use webhook_health::{WebhookHealth, WebhookOutcome};
 pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
 
 #[cfg(feature = "mock")]

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_domain::{ExternalId, GenerationId};
+use imagegen_domain::{DeliveryMode, ExternalId, GenerationId};
 
 use crate::Result;
 
@@ -13,6 +13,8 @@ pub struct OverdueGeneration {
     pub external_id: ExternalId,
     /// 1 for its first poll.
     pub attempt: u32,
+    /// `webhook`: polled because its webhook is overdue; otherwise polled by design.
+    pub delivery_mode: DeliveryMode,
 }
 
 /// The longest pause between two polls of one generation: well inside the hour a

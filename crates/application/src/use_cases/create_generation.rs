@@ -4,14 +4,14 @@
 use std::sync::Arc;
 
 use imagegen_domain::{
-    DeliveryMode, Generation, GenerationId, GenerationSettings, NewGeneration, Prompt,
-    ProviderName, SettingsInput,
+    BreakerRules, DeliveryMode, Generation, GenerationId, GenerationSettings, NewGeneration,
+    Prompt, ProviderName, SettingsInput,
 };
 
 use super::CreationLimits;
 use super::idempotent_create::KeyOutcome;
 use crate::jobs::{JobPayload, SubmitGeneration};
-use crate::ports::{Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys};
+use crate::ports::{Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys, WebhookHealth};
 use crate::{Caller, Error, Result};
 
 /// What the user asked for, not yet validated.
@@ -32,6 +32,8 @@ pub struct CreateGeneration {
     pub(super) idempotency: Option<Arc<dyn IdempotencyKeys>>,
     /// Who gets webhooks, polling or both; without it, webhooks for everyone.
     delivery: Option<Arc<dyn DeliveryPolicies>>,
+    /// The automatic fallback's breaker, over the policy, when set.
+    fallback: Option<Arc<dyn WebhookHealth>>,
 }
 
 impl CreateGeneration {
@@ -47,7 +49,15 @@ impl CreateGeneration {
             limits: None,
             idempotency: None,
             delivery: None,
+            fallback: None,
         }
+    }
+
+    /// Lets the automatic fallback's breaker (in `health`) take webhooks away.
+    #[must_use]
+    pub fn with_fallback(mut self, health: Arc<dyn WebhookHealth>) -> Self {
+        self.fallback = Some(health);
+        self
     }
 
     /// Stamps each generation with the delivery mode `policies` give its user.
@@ -69,6 +79,22 @@ impl CreateGeneration {
     pub fn with_limits(mut self, limits: CreationLimits) -> Self {
         self.limits = Some(limits);
         self
+    }
+
+    /// The mode the policy and the breaker give the caller's new generation.
+    async fn delivery_mode(&self, caller: &Caller) -> Result<DeliveryMode> {
+        let Some(policies) = &self.delivery else {
+            return Ok(DeliveryMode::Webhook);
+        };
+        let policy = policies.current().await?;
+        let breaker = match &self.fallback {
+            Some(health) => health.breaker().await?,
+            None => None,
+        };
+        Ok(match breaker {
+            Some(breaker) => breaker.mode_for(&policy, caller.user_id, &BreakerRules::default()),
+            None => policy.mode_for(caller.user_id),
+        })
     }
 
     /// Validates the command and saves a pending generation with its submission job.
@@ -100,10 +126,7 @@ impl CreateGeneration {
             limits.check(caller, self.repository.as_ref()).await?;
         }
         tracing::Span::current().record("generation.id", tracing::field::display(id));
-        let delivery_mode = match &self.delivery {
-            Some(policies) => policies.current().await?.mode_for(caller.user_id),
-            None => DeliveryMode::Webhook,
-        };
+        let delivery_mode = self.delivery_mode(caller).await?;
         let generation = Generation::create(
             NewGeneration {
                 id,

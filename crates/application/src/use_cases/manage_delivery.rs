@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use imagegen_domain::DeliveryPolicy;
+use imagegen_domain::{Breaker, DeliveryPolicy, Tally};
+
+use super::WebhookFallback;
 
 use crate::ports::{DeliveryChecks, DeliveryPolicies, Mismatch};
 use crate::{Caller, Error, Result};
@@ -12,11 +14,36 @@ use crate::{Caller, Error, Result};
 pub struct ManageDelivery {
     policies: Arc<dyn DeliveryPolicies>,
     checks: Arc<dyn DeliveryChecks>,
+    fallback: Option<WebhookFallback>,
 }
 
 impl ManageDelivery {
     pub fn new(policies: Arc<dyn DeliveryPolicies>, checks: Arc<dyn DeliveryChecks>) -> Self {
-        Self { policies, checks }
+        Self {
+            policies,
+            checks,
+            fallback: None,
+        }
+    }
+
+    /// Shows the automatic fallback's state beside the policy.
+    #[must_use]
+    pub fn with_fallback(mut self, fallback: WebhookFallback) -> Self {
+        self.fallback = Some(fallback);
+        self
+    }
+
+    /// The automatic fallback's breaker and the webhook outcomes it judges by; `None`
+    /// without a fallback.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins; `Unavailable`.
+    pub async fn automatic(&self, caller: &Caller) -> Result<Option<(Breaker, Tally)>> {
+        caller.admin_only("the delivery settings")?;
+        match &self.fallback {
+            Some(fallback) => fallback.state().await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// The newest mismatches between the webhooks and the polls of `dual` generations,

@@ -34,6 +34,9 @@ pub struct WorkerSettings {
     /// A generation that has not moved for this long is polled at its provider
     /// (`IMAGEGEN_RECONCILE_AFTER_SECS`): the webhook is overdue.
     pub reconcile_after: Duration,
+    /// How long the automatic fallback polls before it probes webhooks again
+    /// (`IMAGEGEN_FALLBACK_COOL_DOWN_SECS`).
+    pub fallback_cool_down: Duration,
     /// Signs the notices sent to users' callback URLs (`IMAGEGEN_CALLBACK_SECRET`,
     /// `whsec_<base64>`); notices go unsigned without it.
     pub callback_secret: Option<WebhookSecret>,
@@ -88,6 +91,11 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
         reconcile_after: Duration::from_secs(
             positive(vars, "IMAGEGEN_RECONCILE_AFTER_SECS", "120")? as u64,
         ),
+        fallback_cool_down: Duration::from_secs(positive(
+            vars,
+            "IMAGEGEN_FALLBACK_COOL_DOWN_SECS",
+            "60",
+        )? as u64),
         listen: vars
             .get("IMAGEGEN_WORKER_LISTEN")
             .map(|v| {

@@ -24,6 +24,7 @@ contract::event_bus_tests!(Arc::new(MemoryEventBus::new()));
 contract::presence_tests!(Arc::new(imagegen_memory::MemoryPresence::default()));
 contract::idempotency_tests!(Arc::new(imagegen_memory::MemoryIdempotencyKeys::default()));
 contract::rate_limiter_tests!(limiter());
+contract::webhook_health_tests!(Arc::new(imagegen_memory::MemoryWebhookHealth::default()));
 contract::delivery_checks_tests!(Arc::new(imagegen_memory::MemoryDeliveryChecks::default()));
 contract::delivery_policies_tests!(Arc::new(imagegen_memory::MemoryDeliveryPolicies::default()));
 contract::provider_calls_tests!(Arc::new(imagegen_memory::MemoryProviderCalls::default()));

@@ -52,6 +52,7 @@ contract::generation_store_tests!(store_and_queue().await);
 contract::queue_admin_tests!(test_store().await);
 contract::idempotency_tests!(test_store().await);
 contract::presence_tests!(test_store().await);
+contract::webhook_health_tests!(test_store().await);
 contract::delivery_checks_tests!(test_store().await);
 contract::delivery_policies_tests!(test_store().await);
 contract::provider_calls_tests!(test_store().await);

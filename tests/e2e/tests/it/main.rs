@@ -18,6 +18,7 @@ mod direct_stream;
 mod distributed;
 mod edges;
 mod fallback;
+mod fallback_auto;
 mod faults;
 mod faults_fallback;
 mod flow;

@@ -15,7 +15,7 @@ use crate::support::{Api, WEBHOOK_SECRET, eventually_async, start_with_secret, u
 pub(crate) struct Delivery {
     id: String,
     timestamp: i64,
-    signature: String,
+    pub(crate) signature: String,
     body: String,
 }
 
