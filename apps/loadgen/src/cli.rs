@@ -145,4 +145,19 @@ pub enum Command {
         #[arg(long)]
         pid: Option<u32>,
     },
+    /// Provider calls per generation in one delivery mode (sets the api's policy).
+    Delivery {
+        #[arg(long)]
+        server: std::net::SocketAddr,
+        /// `webhook`, `dual` or `polling`, for everyone.
+        #[arg(long)]
+        mode: String,
+        #[arg(long, env = "IMAGEGEN_JWT_SECRET")]
+        jwt_secret: String,
+        #[arg(long, default_value_t = 100)]
+        generations: usize,
+        /// Generations created per second.
+        #[arg(long, default_value_t = 10)]
+        rate: u32,
+    },
 }

@@ -8,6 +8,7 @@
 //! - `broadcast`: system broadcasts to N connections, against imagegen or the peer.
 //! - `watch`: users watch their channels while generations run; delivery latency, lost
 //!   and duplicated events, api CPU per delivered event.
+//! - `delivery`: provider calls per generation in a delivery mode.
 
 use clap::Parser;
 
@@ -17,6 +18,7 @@ mod broadcast;
 mod broadcast_clients;
 mod cli;
 mod client;
+mod delivery;
 mod idle;
 mod queue;
 mod replay;
@@ -121,6 +123,22 @@ async fn main() -> std::process::ExitCode {
                 sources,
             };
             broadcast_clients::serve_as_helper(clients, from..to).await
+        }
+        Command::Delivery {
+            server,
+            mode,
+            jwt_secret,
+            generations,
+            rate,
+        } => {
+            let run = delivery::Delivery {
+                server,
+                mode,
+                jwt_secret,
+                generations,
+                rate,
+            };
+            delivery::run(run).await
         }
         Command::Watch {
             server,
