@@ -7,7 +7,7 @@ use imagegen_application::ports::{
 };
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, ManageDelivery,
-    OperateQueues, ProviderUsage, ReceiveWebhook,
+    OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
 };
 use imagegen_domain::ProviderName;
 use imagegen_realtime::{Hub, PresenceTracker};
@@ -27,6 +27,8 @@ pub struct Services {
     /// The admin api's queue operations.
     pub operate_queues: OperateQueues,
     pub provider_usage: ProviderUsage,
+    /// A webhook round trip through the provider in use.
+    pub test_provider: TestProvider,
     pub manage_delivery: ManageDelivery,
     /// Webhook outcomes, for the automatic fallback.
     pub webhook_health: Arc<dyn WebhookHealth>,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, CreationLimits, GetGeneration, ListGenerations,
-    ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook,
+    ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
@@ -118,6 +118,7 @@ pub async fn start_system(
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
+        test_provider: TestProvider::new(provider.name),
         manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone())
             .with_fallback(fallback),
         webhook_health: state.health.clone(),

@@ -1,21 +1,55 @@
 //! `GET /admin/providers`: the calls imagegen made to each provider, by reason
-//! (`create`, `reconcile`: the polling fallback, `cancel`). Admins only.
+//! (`create`, `reconcile`: the polling fallback, `cancel`); `POST
+//! /admin/providers/{name}/test`: a webhook round trip through it. Admins only.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::routing::get;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use imagegen_application::Error;
 use imagegen_application::ports::CallReason;
+use imagegen_application::use_cases::WebhookTestReport;
 use imagegen_bootstrap::Services;
+use imagegen_domain::ProviderName;
 use serde_json::{Value, json};
 
 use crate::ApiError;
 use crate::auth::CurrentUser;
 
 pub fn router() -> Router<Arc<Services>> {
-    Router::new().route("/admin/providers", get(usage))
+    Router::new()
+        .route("/admin/providers", get(usage))
+        .route("/admin/providers/{name}/test", post(test))
+}
+
+/// A webhook round trip through the provider `name`: a small generation in webhook
+/// mode, and the wait (30 s at most) for the provider's webhook to move it. `200` with
+/// `{"provider", "ok", "generation_id", "round_trip_ms", "status", "detail"}` either
+/// way; `404` for a provider not in use.
+async fn test(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    Path(name): Path<String>,
+) -> Result<Json<WebhookTestReport>, ApiError> {
+    let provider: ProviderName = name.parse().map_err(|_| Error::NotFound {
+        what: "provider in use",
+    })?;
+    let tester = &services.test_provider;
+    let started = Instant::now();
+    let id = tester
+        .start(&caller, provider, &services.create_generation)
+        .await?;
+    loop {
+        let seen = tester.moved(id, &services.create_generation).await?;
+        if seen.1 || started.elapsed() >= tester.wait() {
+            return Ok(Json(tester.report(id, seen, started.elapsed())));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn usage(

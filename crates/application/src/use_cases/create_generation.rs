@@ -109,6 +109,20 @@ impl CreateGeneration {
         caller: &Caller,
         command: CreateGenerationCommand,
     ) -> Result<Generation> {
+        self.execute_in(caller, command, None).await
+    }
+
+    /// As [`CreateGeneration::execute`], in `mode` whatever the policy says (a
+    /// provider's webhook test needs a webhook).
+    ///
+    /// # Errors
+    /// As [`CreateGeneration::execute`].
+    pub async fn execute_in(
+        &self,
+        caller: &Caller,
+        command: CreateGenerationCommand,
+        mode: Option<DeliveryMode>,
+    ) -> Result<Generation> {
         let prompt = Prompt::parse(&command.prompt)?;
         let settings = GenerationSettings::parse(command.settings.clone())?;
         let mut id = GenerationId::new();
@@ -126,7 +140,10 @@ impl CreateGeneration {
             limits.check(caller, self.repository.as_ref()).await?;
         }
         tracing::Span::current().record("generation.id", tracing::field::display(id));
-        let delivery_mode = self.delivery_mode(caller).await?;
+        let delivery_mode = match mode {
+            Some(mode) => mode,
+            None => self.delivery_mode(caller).await?,
+        };
         let generation = Generation::create(
             NewGeneration {
                 id,

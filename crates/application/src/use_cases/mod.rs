@@ -13,6 +13,7 @@ mod operate_queues;
 mod provider_usage;
 mod queue_throughput;
 mod receive_webhook;
+mod test_provider;
 mod webhook_fallback;
 
 pub use announce::{Announce, MAX_ANNOUNCEMENT_BYTES};
@@ -27,4 +28,5 @@ pub use operate_queues::{OperateQueues, QueueOverview};
 pub use provider_usage::ProviderUsage;
 pub use queue_throughput::{THROUGHPUT_WINDOW, ThroughputWindow};
 pub use receive_webhook::{ReceiveWebhook, WebhookReceipt};
+pub use test_provider::{TestProvider, WebhookTestReport};
 pub use webhook_fallback::WebhookFallback;

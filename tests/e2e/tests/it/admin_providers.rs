@@ -48,3 +48,37 @@ async fn provider_calls_are_counted_by_reason_for_admins() {
     );
     assert_eq!(stats.creates, 2);
 }
+
+async fn test_provider(api: &Api, name: &str, token: &str) -> reqwest::Response {
+    api.http
+        .post(format!("{}/admin/providers/{name}/test", api.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_tests_the_providers_webhooks_with_a_real_round_trip() {
+    let api = start_with_secret().await;
+    let report: Value = test_provider(&api, "simulator", &admin_token())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["ok"], true, "{report}");
+    assert!(report["round_trip_ms"].as_u64().is_some(), "{report}");
+    assert!(api.sim().stats().webhooks_sent > 0, "a real webhook");
+    for (name, status) in [("replicate", 404), ("nowhere", 404)] {
+        assert_eq!(
+            test_provider(&api, name, &admin_token()).await.status(),
+            status,
+            "{name}"
+        );
+    }
+    let user = user();
+    assert_eq!(
+        test_provider(&api, "simulator", &user.token).await.status(),
+        403
+    );
+}
