@@ -86,7 +86,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
     }
 }
 
-pub use crate::waiting::eventually_async;
+pub use crate::waiting::{eventually_async, until};
 
 /// One SSE message.
 #[derive(Debug, Clone)]
@@ -238,24 +238,4 @@ pub fn assert_once_in_order(seen: &[Message], generation: &str) {
         sequences, expected,
         "each event of {generation} once, in order"
     );
-}
-
-/// Receives messages until one has `event_type`, with a deadline.
-pub async fn until(
-    events: &mut tokio::sync::mpsc::UnboundedReceiver<Message>,
-    event_type: &str,
-) -> Vec<Message> {
-    let mut seen = Vec::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let message = tokio::time::timeout_at(deadline, events.recv())
-            .await
-            .unwrap_or_else(|_| panic!("no {event_type} within 30 s; saw {seen:?}"))
-            .expect("stream ended");
-        let done = message.event == event_type;
-        seen.push(message);
-        if done {
-            return seen;
-        }
-    }
 }

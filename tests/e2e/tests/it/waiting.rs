@@ -20,3 +20,23 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Receives messages until one has `event_type`, with a deadline.
+pub async fn until(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<crate::support::Message>,
+    event_type: &str,
+) -> Vec<crate::support::Message> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let message = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no {event_type} within 30 s; saw {seen:?}"))
+            .expect("stream ended");
+        let done = message.event == event_type;
+        seen.push(message);
+        if done {
+            return seen;
+        }
+    }
+}
