@@ -97,16 +97,7 @@ async fn create_for_model(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    match parse_create(&body) {
-        Ok(parsed) => create(
-            state,
-            &headers,
-            parsed,
-            format!("{owner}/{name}"),
-            "hidden".into(),
-        ),
-        Err(response) => response,
-    }
+    create_named(state, &headers, &body, format!("{owner}/{name}"))
 }
 
 async fn create_for_deployment(
@@ -115,11 +106,18 @@ async fn create_for_deployment(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    match parse_create(&body) {
-        Ok(parsed) => {
-            let model = format!("deployments/{owner}/{name}");
-            create(state, &headers, parsed, model, "deployment".to_owned())
-        }
+    create_named(
+        state,
+        &headers,
+        &body,
+        format!("deployments/{owner}/{name}"),
+    )
+}
+
+/// A create whose model the route names (an official model, a deployment).
+fn create_named(state: Arc<SimState>, headers: &HeaderMap, body: &[u8], model: String) -> Response {
+    match parse_create(body) {
+        Ok(parsed) => create(state, headers, parsed, model, "hidden".into()),
         Err(response) => response,
     }
 }
