@@ -51,6 +51,10 @@ pub enum Command {
         /// Jobs the runner leases ahead of its slots while handlers are fast.
         #[arg(long, default_value_t = imagegen_runtime::RunnerConfig::default().read_ahead)]
         read_ahead: usize,
+        /// Producer tasks (default: as many as `concurrency`); more producers than
+        /// slots make the run consumer-bound.
+        #[arg(long)]
+        producers: Option<usize>,
     },
     /// Hold idle event streams against a running server: its memory per connection.
     Idle {

@@ -48,6 +48,7 @@ async fn main() -> std::process::ExitCode {
             concurrency,
             paced,
             read_ahead,
+            producers,
         } => {
             let (database, redis) = (database_url.as_deref(), redis_url.as_deref());
             let shape = queue::Shape {
@@ -55,6 +56,7 @@ async fn main() -> std::process::ExitCode {
                 concurrency,
                 paced,
                 read_ahead,
+                producers,
             };
             queue::run(database, redis, shape).await
         }

@@ -136,6 +136,8 @@ pub struct Shape {
     pub concurrency: usize,
     pub paced: Option<u32>,
     pub read_ahead: usize,
+    /// Producer tasks; `None`: as many as `concurrency`.
+    pub producers: Option<usize>,
 }
 
 pub async fn run(
@@ -148,6 +150,7 @@ pub async fn run(
         concurrency,
         paced,
         read_ahead,
+        producers,
     } = shape;
     let (store, backend) = open_queue(database_url, redis_url, concurrency).await?;
     let clock = (
@@ -170,7 +173,8 @@ pub async fn run(
     let runner = JobRunner::new(store.clone(), vec![recorder.clone()], config);
     let running = tokio::spawn(runner.run(recorder.finished.clone()));
     let started = Instant::now();
-    let enqueue_elapsed = produce(store.clone(), jobs, concurrency, paced, clock).await?;
+    let producers = producers.unwrap_or(concurrency);
+    let enqueue_elapsed = produce(store.clone(), jobs, producers, paced, clock).await?;
     recorder.finished.cancelled().await;
     let elapsed = started.elapsed();
     running.await.map_err(|e| e.to_string())?;
@@ -186,6 +190,7 @@ pub async fn run(
         "backend": backend,
         "jobs": jobs,
         "concurrency": concurrency,
+        "producers": producers,
         "paced": paced,
         "read_ahead": read_ahead,
         "enqueue_per_sec": per_sec(jobs, enqueue_elapsed),

@@ -101,6 +101,7 @@ pub(crate) async fn start_loops(
         concurrency: config.workers.concurrency,
         per_queue: config.workers.per_queue.clone(),
         lease: config.workers.job_lease,
+        read_ahead: config.workers.read_ahead,
         ..RunnerConfig::default()
     };
     // Old webhook deliveries and old events are deleted once an hour.

@@ -41,7 +41,9 @@ pub struct RunnerConfig {
     /// How often the runner reads the concurrency an operator set (the admin api).
     pub settings_every: Duration,
     /// Jobs of a queue leased ahead of its slots while its handlers are fast (a few
-    /// ms), so a slot's next job is there when it finishes; 0 turns it off.
+    /// ms), so a slot's next job is there when it finishes; 0 (the default) turns it
+    /// off. It pays where a round trip to the queue is long (a Redis across a network);
+    /// on one 2-core machine it measured no gain (docs/performance.md).
     pub read_ahead: usize,
 }
 
@@ -53,7 +55,7 @@ impl Default for RunnerConfig {
             lease: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(30),
             settings_every: Duration::from_secs(2),
-            read_ahead: 16,
+            read_ahead: 0,
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct WorkerSettings {
     pub per_queue: HashMap<QueueName, usize>,
     /// How long a job stays leased without a heartbeat (`IMAGEGEN_JOB_LEASE_SECS`).
     pub job_lease: Duration,
+    /// Jobs a queue's runner leases ahead of its slots while handlers are fast
+    /// (`IMAGEGEN_WORKER_READ_AHEAD`, 0: off).
+    pub read_ahead: usize,
     /// The api runs the loops in the distributed mode too (`IMAGEGEN_API_RUN_WORKERS`).
     pub api_run_workers: bool,
     /// Where `imagegen-worker` serves `/healthz` and `/readyz`
@@ -81,6 +84,11 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
         concurrency: positive(vars, "IMAGEGEN_WORKER_CONCURRENCY", "8")?,
         per_queue,
         job_lease: Duration::from_secs(lease_secs as u64),
+        read_ahead: parse(
+            vars.get("IMAGEGEN_WORKER_READ_AHEAD").unwrap_or("0"),
+            "IMAGEGEN_WORKER_READ_AHEAD",
+            "a whole number",
+        )?,
         api_run_workers: vars
             .get("IMAGEGEN_API_RUN_WORKERS")
             .map(|v| parse(v, "IMAGEGEN_API_RUN_WORKERS", "true or false"))
