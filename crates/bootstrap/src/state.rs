@@ -63,24 +63,17 @@ pub(crate) async fn state_for(
             // Events reach each instance through its own relay; broadcasts and
             // presence through the database.
             let bus = PgEphemeralBus::new(&store, Arc::new(MemoryEventBus::new()));
-            Ok(StateAdapters {
-                overdue: store.clone(),
-                idempotency: store.clone(),
-                provider_calls: store.clone(),
-                delivery: store.clone(),
-                checks: store.clone(),
-                health: store.clone(),
-                repository: store.clone(),
-                events: store.clone(),
+            let limiter = Arc::new(MemoryRateLimiter::with_clock(clock.clone()));
+            let jobs = JobsAndShared {
                 queue: store.clone(),
                 admin: store.clone(),
-                presence: store.clone(),
-                inbox: store,
                 outbox: None,
                 bus: Arc::new(bus),
                 shared_bus: false,
-                limiter: Arc::new(MemoryRateLimiter::with_clock(clock.clone())),
-            })
+                presence: store.clone(),
+                limiter,
+            };
+            Ok(on_postgres(store, jobs))
         }
         Mode::Distributed => {
             let store = Arc::new(
@@ -108,24 +101,50 @@ pub(crate) async fn state_for(
                 RedisRateLimiter::new(url.expose_secret(), &options).map_err(redis_error)?;
             let presence =
                 RedisPresence::new(url.expose_secret(), &options).map_err(redis_error)?;
-            Ok(StateAdapters {
-                overdue: store.clone(),
-                idempotency: store.clone(),
-                provider_calls: store.clone(),
-                delivery: store.clone(),
-                checks: store.clone(),
-                health: store.clone(),
-                repository: store.clone(),
-                events: store.clone(),
+            let jobs = JobsAndShared {
                 queue: queue.clone(),
                 admin: queue,
-                inbox: store.clone(),
-                outbox: Some(store),
+                outbox: Some(store.clone()),
                 bus: Arc::new(bus),
                 shared_bus: true,
                 presence: Arc::new(presence),
                 limiter: Arc::new(limiter.with_clock(clock)),
-            })
+            };
+            Ok(on_postgres(store, jobs))
         }
+    }
+}
+
+/// What the durable and distributed modes hold apart from Postgres's own ports.
+struct JobsAndShared {
+    queue: Arc<dyn JobQueue>,
+    admin: Arc<dyn QueueAdmin>,
+    outbox: Option<Arc<dyn JobOutbox>>,
+    bus: Arc<dyn EventBus>,
+    shared_bus: bool,
+    presence: Arc<dyn Presence>,
+    limiter: Arc<dyn RateLimiter>,
+}
+
+/// The ports Postgres holds in both modes (one store: a move, its events and its jobs
+/// commit together), beside `jobs`.
+fn on_postgres(store: Arc<imagegen_postgres::PgStore>, jobs: JobsAndShared) -> StateAdapters {
+    StateAdapters {
+        overdue: store.clone(),
+        idempotency: store.clone(),
+        provider_calls: store.clone(),
+        delivery: store.clone(),
+        checks: store.clone(),
+        health: store.clone(),
+        repository: store.clone(),
+        events: store.clone(),
+        inbox: store,
+        queue: jobs.queue,
+        admin: jobs.admin,
+        outbox: jobs.outbox,
+        bus: jobs.bus,
+        shared_bus: jobs.shared_bus,
+        presence: jobs.presence,
+        limiter: jobs.limiter,
     }
 }
