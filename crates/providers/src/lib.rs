@@ -1,9 +1,16 @@
 //! HTTP clients for image providers, implementing the `ImageProvider` port.
 //!
 //! - [`replicate`]: Replicate's predictions API (also spoken by the simulator).
+//! - [`openai`]: OpenAI's Responses API with the `image_generation` tool (the
+//!   simulator speaks it too); [`openai_outputs`] resolves its base64 images.
 #![forbid(unsafe_code)]
 
 mod bucket;
+mod http;
+pub mod openai;
+pub mod openai_outputs;
 pub mod replicate;
 
+pub use openai::{DEFAULT_OPENAI_MODEL, OpenAiClient, OpenAiConfig};
+pub use openai_outputs::ProviderOutputs;
 pub use replicate::{REPLICATE_CREATES_PER_MINUTE, ReplicateClient, ReplicateConfig};

@@ -7,12 +7,11 @@ use imagegen_application::ports::{ImageProvider, PredictionRequest};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, ProviderUpdate};
 use imagegen_webhooks::{WebhookSecret, parse_prediction};
-use reqwest::StatusCode;
-use reqwest::header::RETRY_AFTER;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use crate::bucket::TokenBucket;
+use crate::http::ProviderHttp;
 
 /// Where and how to reach Replicate.
 #[derive(Debug, Clone)]
@@ -34,9 +33,8 @@ const MOST_CREATE_WAIT: Duration = Duration::from_secs(5);
 
 /// The Replicate client.
 pub struct ReplicateClient {
-    http: reqwest::Client,
+    http: ProviderHttp,
     base_url: String,
-    api_token: SecretString,
     creates: TokenBucket,
 }
 
@@ -46,17 +44,14 @@ impl ReplicateClient {
     /// # Errors
     /// `Unexpected` when the HTTP client cannot be built (no TLS roots, for example).
     pub fn new(config: ReplicateConfig) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(5))
-            .user_agent(concat!("imagegen/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::unexpected("building the Replicate HTTP client", e))?;
+        // Replicate's errors: `{"detail": ..., "title": ..., "status": ...}`.
+        let http = ProviderHttp::new("Replicate", config.api_token, config.timeout, |v| {
+            v["detail"].as_str()
+        })?;
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         Ok(Self {
             http,
             base_url,
-            api_token: config.api_token,
             creates: TokenBucket::per_minute(config.creates_per_minute),
         })
     }
@@ -98,47 +93,6 @@ impl ReplicateClient {
         (url, body)
     }
 
-    async fn call(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>> {
-        let response = request
-            .bearer_auth(self.api_token.expose_secret())
-            .send()
-            .await
-            .map_err(|e| Error::ProviderUnavailable {
-                message: without_url(&e),
-                retry_after: None,
-            })?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| Error::ProviderUnavailable {
-                message: without_url(&e),
-                retry_after: None,
-            })?;
-        if status.is_success() {
-            return Ok(body.to_vec());
-        }
-        let detail = serde_json::from_slice::<Value>(&body)
-            .ok()
-            .and_then(|v| v["detail"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
-        let message = format!("Replicate answered {status}: {detail}");
-        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            Err(Error::ProviderUnavailable {
-                message,
-                retry_after,
-            })
-        } else {
-            Err(Error::ProviderRejected { message })
-        }
-    }
-
     /// Replicate's signing secret for webhooks (`GET /webhooks/default/secret`), for a
     /// deployment that does not configure its own; fetch it once and keep it.
     ///
@@ -146,12 +100,10 @@ impl ReplicateClient {
     /// As the other calls; a key that is not a `whsec_` secret is `ProviderRejected`.
     pub async fn webhook_secret(&self) -> Result<WebhookSecret> {
         let url = format!("{}/webhooks/default/secret", self.base_url);
-        let body: Value =
-            serde_json::from_slice(&self.call(self.http.get(url)).await?).map_err(|e| {
-                Error::ProviderRejected {
-                    message: format!("unreadable webhook secret: {e}"),
-                }
-            })?;
+        let body: Value = serde_json::from_slice(&self.http.call(self.http.http.get(url)).await?)
+            .map_err(|e| Error::ProviderRejected {
+            message: format!("unreadable webhook secret: {e}"),
+        })?;
         WebhookSecret::parse(body["key"].as_str().unwrap_or_default()).map_err(|e| {
             Error::ProviderRejected {
                 message: format!("Replicate's webhook secret: {e}"),
@@ -189,42 +141,28 @@ impl ReplicateClient {
     }
 }
 
-/// A short message for a transport error, without the request URL.
-fn without_url(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    let cause =
-        std::error::Error::source(error).map_or_else(|| error.to_string(), ToString::to_string);
-    format!("Replicate {kind}: {cause}")
-}
-
 #[async_trait]
 impl ImageProvider for ReplicateClient {
     #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
     async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
         self.wait_for_create().await?;
         let (url, body) = self.create_call(request);
-        let mut create = self.http.post(url).json(&body);
+        let mut create = self.http.http.post(url).json(&body);
         // Replicate stops the prediction itself at the deadline (status `canceled`).
         if let Some(deadline) = request.settings.deadline_seconds {
             create = create.header("Cancel-After", format!("{deadline}s"));
         }
-        let bytes = self.call(create).await?;
+        let bytes = self.http.call(create).await?;
         Self::parse(&bytes)
     }
 
     async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
         let url = format!("{}/predictions/{external_id}", self.base_url);
-        Self::parse(&self.call(self.http.get(url)).await?)
+        Self::parse(&self.http.call(self.http.http.get(url)).await?)
     }
 
     async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
         let url = format!("{}/predictions/{external_id}/cancel", self.base_url);
-        self.call(self.http.post(url)).await.map(drop)
+        self.http.call(self.http.http.post(url)).await.map(drop)
     }
 }

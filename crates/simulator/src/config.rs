@@ -86,6 +86,8 @@ pub struct SimulatorConfig {
     /// From `processing` to the end.
     pub run_time: Duration,
     pub faults: Faults,
+    /// Where OpenAI's webhooks go: one project-level endpoint (`None`: none are sent).
+    pub openai_webhook_url: Option<String>,
 }
 
 impl SimulatorConfig {
@@ -97,6 +99,7 @@ impl SimulatorConfig {
             start_delay: Duration::from_millis(200),
             run_time: Duration::from_millis(600),
             faults: Faults::default(),
+            openai_webhook_url: None,
         }
     }
 }

@@ -1,11 +1,11 @@
-//! Sends signed webhooks, as Replicate does: only the terminal one is retried.
+//! Sends signed webhooks, as Replicate and OpenAI do: only the terminal one is retried.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use imagegen_webhooks::{WebhookSecret, sign};
 
-use crate::prediction::{Prediction, new_id};
+use crate::prediction::{Prediction, Protocol, new_id};
 use crate::state::SimState;
 use crate::stats::Stats;
 
@@ -27,7 +27,12 @@ pub(crate) async fn send(state: &SimState, prediction: &Prediction, terminal: bo
     if state.roll(faults.delay_webhook) {
         tokio::time::sleep(faults.delay).await;
     }
-    let body = match serde_json::to_vec(&prediction.to_json(&state.config.public_url)) {
+    // Replicate's webhook carries the prediction; OpenAI's only names the response.
+    let json = match prediction.protocol {
+        Protocol::Replicate => prediction.to_json(&state.config.public_url),
+        Protocol::OpenAi => crate::openai_objects::event_json(prediction),
+    };
+    let body = match serde_json::to_vec(&json) {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "cannot serialize a prediction");

@@ -1,14 +1,15 @@
-//! A Replicate-compatible fake image provider, with fault injection.
+//! A Replicate- and OpenAI-compatible fake image provider, with fault injection.
 //!
 //! It serves the endpoints a Replicate client uses (create, get, cancel, the webhook
-//! signing secret), runs each prediction through `starting -> processing ->
+//! signing secret) and OpenAI's Responses endpoints (background `image_generation`:
+//! create, get, cancel, webhooks to one project-level URL), runs each prediction through `starting -> processing ->
 //! succeeded`, renders real PNGs that depend on the prompt and seed, and sends
 //! Standard-Webhooks-signed webhooks. Faults (dropped, duplicated, delayed, reordered or
 //! mis-signed webhooks, 5xx and 429 on create, failed predictions) are off by default.
 //!
 //! # Layout
 //! - [`config`]: timings and fault probabilities.
-//! - `routes`: the HTTP endpoints; `lifecycle`: a prediction's run;
+//! - `routes`: the HTTP endpoints (`openai`: OpenAI's); `lifecycle`: a prediction's run;
 //!   `delivery`: webhook sending; `render`: the images; `prediction`: the object.
 //! - [`stats`]: counts of calls by kind, served at `GET /sim/stats`.
 #![forbid(unsafe_code)]
@@ -16,6 +17,8 @@
 pub mod config;
 mod delivery;
 mod lifecycle;
+mod openai;
+mod openai_objects;
 mod prediction;
 mod render;
 mod routes;

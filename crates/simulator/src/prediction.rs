@@ -5,9 +5,19 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 use serde_json::{Value, json};
 
+/// Whose API a prediction was made through; its JSON and webhooks follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    /// Replicate's predictions.
+    Replicate,
+    /// OpenAI's Responses in background mode, with the `image_generation` tool.
+    OpenAi,
+}
+
 /// One prediction as the simulator keeps it.
 #[derive(Debug, Clone)]
 pub(crate) struct Prediction {
+    pub protocol: Protocol,
     pub id: String,
     pub model: String,
     pub version: String,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::lifecycle;
-use crate::prediction::{Prediction, new_id};
+use crate::prediction::{Prediction, Protocol, new_id};
 use crate::state::SimState;
 use crate::stats::Stats;
 
@@ -34,6 +34,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/v1/webhooks/default/secret", get(secret))
         .route("/files/{id}/{name}", get(file))
         .route("/sim/stats", get(stats))
+        .merge(crate::openai::router())
         .with_state(state)
 }
 
@@ -43,7 +44,7 @@ fn problem(status: StatusCode, detail: &str) -> Response {
         .into_response()
 }
 
-fn authorized(headers: &HeaderMap) -> bool {
+pub(crate) fn authorized(headers: &HeaderMap) -> bool {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -162,6 +163,7 @@ fn create(
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "input.prompt is required");
     }
     let prediction = Prediction {
+        protocol: Protocol::Replicate,
         id: new_id(),
         model,
         version,

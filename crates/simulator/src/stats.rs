@@ -17,6 +17,9 @@ pub struct Stats {
     pub webhooks_dropped: AtomicU64,
     pub webhooks_duplicated: AtomicU64,
     pub webhooks_reordered: AtomicU64,
+    pub openai_creates: AtomicU64,
+    pub openai_gets: AtomicU64,
+    pub openai_cancels: AtomicU64,
 }
 
 /// A copy of the counters, as served at `GET /sim/stats`.
@@ -39,6 +42,15 @@ pub struct StatsSnapshot {
     /// Start webhooks held back until after the terminal one (the reorder fault).
     #[serde(default)]
     pub webhooks_reordered: u64,
+    /// OpenAI's `POST /v1/responses`, counted apart from Replicate's creates.
+    #[serde(default)]
+    pub openai_creates: u64,
+    /// OpenAI's `GET /v1/responses/{id}`.
+    #[serde(default)]
+    pub openai_gets: u64,
+    /// OpenAI's `POST /v1/responses/{id}/cancel`.
+    #[serde(default)]
+    pub openai_cancels: u64,
 }
 
 impl Stats {
@@ -60,6 +72,9 @@ impl Stats {
             webhooks_dropped: read(&self.webhooks_dropped),
             webhooks_duplicated: read(&self.webhooks_duplicated),
             webhooks_reordered: read(&self.webhooks_reordered),
+            openai_creates: read(&self.openai_creates),
+            openai_gets: read(&self.openai_gets),
+            openai_cancels: read(&self.openai_cancels),
         }
     }
 }
