@@ -19,6 +19,7 @@ pub mod error;
 pub mod jobs;
 pub mod logged;
 pub mod ports;
+pub mod providers;
 pub mod use_cases;
 
 pub use caller::{Caller, Role};
@@ -26,3 +27,4 @@ pub use channel::{Channel, ChannelParseError};
 pub use counted_provider::CountedProvider;
 pub use error::{Error, Result};
 pub use logged::logged;
+pub use providers::{EnabledProviders, Providers};

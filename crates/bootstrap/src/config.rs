@@ -56,7 +56,11 @@ pub struct Config {
     pub public_base_url: Option<Url>,
     /// Where images are stored; a fresh temporary directory when unset.
     pub data_dir: Option<PathBuf>,
+    /// The default provider (`IMAGEGEN_PROVIDER`).
     pub provider: ProviderChoice,
+    /// The other providers configured (credentials set): generations may ask for
+    /// them with `settings.provider`.
+    pub other_providers: Vec<ProviderChoice>,
     /// The worker loops: concurrency, leases, where they run.
     pub workers: WorkerSettings,
     /// Per-user creation limits.
@@ -153,22 +157,14 @@ impl Config {
                 "needs DATABASE_URL too: the distributed mode keeps its state in Postgres",
             ));
         }
-        let provider = match get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
-            "simulator" => provider::simulator(&vars)?,
-            "replicate" => provider::replicate(&vars)?,
-            other => {
-                return Err(BootstrapError::config(
-                    "IMAGEGEN_PROVIDER",
-                    format!("`{other}` is not simulator or replicate"),
-                ));
-            }
-        };
+        let (provider, other_providers) = provider::providers(&vars)?;
         Ok(Self {
             listen,
             jwt_secret,
             public_base_url,
             data_dir: get("IMAGEGEN_DATA_DIR").map(PathBuf::from),
             provider,
+            other_providers,
             workers,
             limits,
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),

@@ -6,13 +6,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use imagegen_application::CountedProvider;
 use imagegen_application::jobs::{
     ApplyProviderUpdateHandler, Cleanup, CleanupHandler, JobHandler, JobPayload, NotifyUserHandler,
     StoreImagesHandler, SubmitGenerationHandler,
 };
-use imagegen_application::ports::{Clock, ImageProvider};
+use imagegen_application::ports::Clock;
+use imagegen_application::{CountedProvider, EnabledProviders, Providers};
 use imagegen_domain::ProviderName;
+use imagegen_providers::{OpenAiClient, ProviderOutputs};
 use imagegen_runtime::{
     JobRunner, OutboxDispatcher, OutboxRelay, Reconciler, ReconcilerConfig, RunnerConfig, schedule,
 };
@@ -27,10 +28,11 @@ use crate::provider_setup::{ProviderSetup, start_provider};
 use crate::state::StateAdapters;
 use crate::{BootstrapError, Config};
 
-/// What the started provider is, for the api's use cases and webhook verification.
+/// What the enabled providers are, for the api's use cases and webhook verification.
 pub(crate) struct ProviderIdentity {
-    pub name: ProviderName,
-    pub secrets: Vec<WebhookSecret>,
+    pub enabled: EnabledProviders,
+    /// The secrets that verify each provider's webhooks.
+    pub secrets: Vec<(ProviderName, Vec<WebhookSecret>)>,
     pub simulator: Option<(Simulator, SocketAddr)>,
 }
 
@@ -44,19 +46,22 @@ pub(crate) async fn start_loops(
     shutdown: &CancellationToken,
     background: &mut JoinSet<()>,
 ) -> Result<ProviderIdentity, BootstrapError> {
-    let ProviderSetup {
-        provider,
-        name,
-        secrets,
-        simulator,
-        allow_private,
-    } = start_provider(&config.provider, shutdown, background).await?;
-    // Every call counted by reason: submissions, the polling fallback, cancellations.
-    let provider: Arc<dyn ImageProvider> = Arc::new(CountedProvider::new(
-        provider,
-        name,
-        state.provider_calls.clone(),
-    ));
+    let mut providers = Providers::none();
+    let mut enabled = EnabledProviders::only(config.provider.name());
+    let (mut secrets, mut simulator, mut openai, mut allow_private) =
+        (Vec::new(), None, None, false);
+    for choice in std::iter::once(&config.provider).chain(&config.other_providers) {
+        let setup: ProviderSetup = start_provider(choice, shutdown, background).await?;
+        // Every call counted by reason: submissions, the polling fallback, cancellations.
+        let counted =
+            CountedProvider::new(setup.provider, setup.name, state.provider_calls.clone());
+        providers = providers.with(setup.name, Arc::new(counted));
+        enabled = enabled.and(setup.name);
+        secrets.push((setup.name, setup.secrets));
+        allow_private |= setup.allow_private;
+        simulator = simulator.or(setup.simulator);
+        openai = openai.or(setup.openai);
+    }
     let allow_private = config.fetch_allow_private.unwrap_or(allow_private);
     if allow_private && simulator.is_none() {
         tracing::warn!(
@@ -65,14 +70,14 @@ pub(crate) async fn start_loops(
     }
     // Each provider's webhooks have a route of their own, verified with its secrets.
     let webhook_base = format!(
-        "{}/webhooks/{name}",
+        "{}/webhooks",
         public_base_url.as_str().trim_end_matches('/')
     );
     // The polling fallback, for generations whose webhook is overdue.
     let reconcile_after = config.workers.reconcile_after;
     let reconciler = Reconciler::new(
         state.overdue.clone(),
-        (provider.clone(), name),
+        providers.clone(),
         state.queue.clone(),
         clock.clone(),
         ReconcilerConfig {
@@ -87,7 +92,8 @@ pub(crate) async fn start_loops(
     // The automatic fallback: webhooks failing move new generations to polling.
     let fallback = crate::fallback::fallback(config, state, clock.clone());
     background.spawn(crate::fallback::run(fallback, shutdown.clone()));
-    let mut handlers = handlers(state, provider, allow_private, images, clock, webhook_base)?;
+    let outputs = (allow_private, openai);
+    let mut handlers = handlers(state, providers, outputs, images, clock, webhook_base)?;
     let callback_secret = config.workers.callback_secret.clone();
     if callback_secret.is_none() {
         tracing::warn!("IMAGEGEN_CALLBACK_SECRET is not set: notices to callback URLs go unsigned");
@@ -135,40 +141,49 @@ pub(crate) async fn start_loops(
     };
     background.spawn(relay.run(shutdown.clone()));
     Ok(ProviderIdentity {
-        name,
+        enabled,
         secrets,
         simulator,
     })
 }
 
-/// The provider as the api knows it when the loops run in other processes.
+/// The providers as the api knows them when the loops run in other processes.
 ///
 /// # Errors
 /// `IMAGEGEN_WEBHOOK_SECRETS` when the simulator is the provider and no secret is set:
 /// the workers' simulator signs its webhooks with it.
 pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentity, BootstrapError> {
-    let (name, secrets) = match &config.provider {
-        crate::ProviderChoice::Simulator {
-            webhook_secrets, ..
-        } => (ProviderName::Simulator, webhook_secrets.clone()),
-        crate::ProviderChoice::Replicate {
-            base_url,
-            api_token,
-            webhook_secrets,
-        } => (
-            ProviderName::Replicate,
-            crate::provider_setup::replicate_secrets(base_url, api_token, webhook_secrets).await?,
-        ),
-    };
-    if secrets.is_empty() {
-        return Err(BootstrapError::config(
-            "IMAGEGEN_WEBHOOK_SECRETS",
-            "must be set when the workers run in other processes (they sign or receive webhooks with it)",
-        ));
+    let mut enabled = EnabledProviders::only(config.provider.name());
+    let mut all = Vec::new();
+    for choice in std::iter::once(&config.provider).chain(&config.other_providers) {
+        let secrets = match choice {
+            crate::ProviderChoice::Simulator {
+                webhook_secrets, ..
+            }
+            | crate::ProviderChoice::OpenAi {
+                webhook_secrets, ..
+            } => webhook_secrets.clone(),
+            crate::ProviderChoice::Replicate {
+                base_url,
+                api_token,
+                webhook_secrets,
+            } => {
+                crate::provider_setup::replicate_secrets(base_url, api_token, webhook_secrets)
+                    .await?
+            }
+        };
+        if secrets.is_empty() {
+            return Err(BootstrapError::config(
+                "IMAGEGEN_WEBHOOK_SECRETS",
+                "must be set when the workers run in other processes (they sign or receive webhooks with it)",
+            ));
+        }
+        enabled = enabled.and(choice.name());
+        all.push((choice.name(), secrets));
     }
     Ok(ProviderIdentity {
-        name,
-        secrets,
+        enabled,
+        secrets: all,
         simulator: None,
     })
 }
@@ -176,25 +191,33 @@ pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentit
 /// The job handlers of every queue the runner serves.
 fn handlers(
     state: &StateAdapters,
-    provider: Arc<dyn ImageProvider>,
-    allow_private: bool,
+    providers: Providers,
+    (allow_private, openai): (bool, Option<Arc<OpenAiClient>>),
     images: Arc<LocalDiskImageStore>,
     clock: &Arc<dyn Clock>,
     webhook_base: String,
 ) -> Result<Vec<Arc<dyn JobHandler>>, BootstrapError> {
-    let fetcher = Arc::new(SafeImageFetcher::new(FetchPolicy {
+    let urls = Arc::new(SafeImageFetcher::new(FetchPolicy {
         allow_private,
         ..FetchPolicy::default()
     })?);
+    // OpenAI's images are read from its responses, the others downloaded.
+    let fetcher = Arc::new(ProviderOutputs::new(urls, openai));
     let repository = &state.repository;
     Ok(vec![
         Arc::new(
-            SubmitGenerationHandler::new(repository.clone(), provider, clock.clone(), webhook_base)
-                .with_checks(state.checks.clone()),
+            SubmitGenerationHandler::new(
+                repository.clone(),
+                providers.clone(),
+                clock.clone(),
+                webhook_base,
+            )
+            .with_checks(state.checks.clone()),
         ),
         Arc::new(
             ApplyProviderUpdateHandler::new(repository.clone(), state.inbox.clone(), clock.clone())
-                .with_checks(state.checks.clone()),
+                .with_checks(state.checks.clone())
+                .with_providers(providers),
         ),
         Arc::new(StoreImagesHandler::new(
             repository.clone(),

@@ -1,5 +1,5 @@
-//! The provider of the embedded mode: the in-process simulator (its own listener, its
-//! webhook secret) or Replicate, behind the Replicate client.
+//! The providers' clients: the in-process simulator (its own listener, its webhook
+//! secret) or Replicate behind the Replicate client, and OpenAI's.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use imagegen_application::ports::ImageProvider;
 use imagegen_domain::ProviderName;
-use imagegen_providers::{REPLICATE_CREATES_PER_MINUTE, ReplicateClient, ReplicateConfig};
+use imagegen_providers::{
+    OpenAiClient, OpenAiConfig, REPLICATE_CREATES_PER_MINUTE, ReplicateClient, ReplicateConfig,
+};
 use imagegen_simulator::{Simulator, SimulatorConfig};
 use imagegen_webhooks::WebhookSecret;
 use rand::RngCore;
@@ -28,6 +30,8 @@ pub(crate) struct ProviderSetup {
     /// Whether fetching outputs from private addresses is allowed (the simulator's
     /// files are on 127.0.0.1).
     pub allow_private: bool,
+    /// OpenAI's client, which also reads its images (they are not at URLs).
+    pub openai: Option<Arc<OpenAiClient>>,
 }
 
 pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
@@ -81,6 +85,7 @@ pub(crate) async fn start_provider(
     shutdown: &CancellationToken,
     background: &mut JoinSet<()>,
 ) -> Result<ProviderSetup, BootstrapError> {
+    let mut openai = None;
     let (provider, name, secrets, simulator, allow_private) = match choice {
         ProviderChoice::Simulator {
             start_delay,
@@ -125,7 +130,7 @@ pub(crate) async fn start_provider(
                 SecretString::from("r8_simulator"),
             )?;
             (
-                client,
+                client as Arc<dyn ImageProvider>,
                 ProviderName::Simulator,
                 secrets,
                 Some((simulator, addr)),
@@ -139,7 +144,35 @@ pub(crate) async fn start_provider(
         } => {
             let client = replicate_client(base_url.to_string(), api_token.clone())?;
             let secrets = replicate_secrets(base_url, api_token, webhook_secrets).await?;
-            (client, ProviderName::Replicate, secrets, None, false)
+            (
+                client as Arc<dyn ImageProvider>,
+                ProviderName::Replicate,
+                secrets,
+                None,
+                false,
+            )
+        }
+        ProviderChoice::OpenAi {
+            base_url,
+            api_key,
+            webhook_secrets,
+            model,
+        } => {
+            let client = Arc::new(OpenAiClient::new(OpenAiConfig {
+                base_url: base_url.to_string(),
+                api_key: api_key.clone(),
+                model: model.clone(),
+                timeout: Duration::from_secs(30),
+            })?);
+            openai = Some(client.clone());
+            let secrets = webhook_secrets.clone();
+            (
+                client as Arc<dyn ImageProvider>,
+                ProviderName::OpenAi,
+                secrets,
+                None,
+                false,
+            )
         }
     };
     Ok(ProviderSetup {
@@ -148,5 +181,6 @@ pub(crate) async fn start_provider(
         secrets,
         simulator,
         allow_private,
+        openai,
     })
 }

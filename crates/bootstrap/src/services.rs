@@ -46,7 +46,7 @@ pub struct Services {
     pub images: Arc<dyn ImageStore>,
     /// The provider whose webhooks this api takes (`/webhooks/{provider}/...`), and
     /// the secrets that verify them: that provider's only.
-    pub webhook_provider: (ProviderName, Verifier),
+    pub webhook_verifiers: Vec<(ProviderName, Verifier)>,
     /// Webhook deliveries per sending address, checked before the signature.
     pub webhook_limits: (Arc<dyn RateLimiter>, Rate),
     pub tokens: JwtCodec,

@@ -99,8 +99,9 @@ pub async fn start_system(
         create_generation: CreateGeneration::new(
             state.repository.clone(),
             clock.clone(),
-            provider.name,
+            provider.enabled.default_name(),
         )
+        .with_providers(provider.enabled.clone())
         .with_limits(CreationLimits {
             limiter: state.limiter.clone(),
             rate: Rate {
@@ -118,7 +119,7 @@ pub async fn start_system(
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
-        test_provider: TestProvider::new(provider.name),
+        test_provider: TestProvider::new(provider.enabled.clone()),
         manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone())
             .with_fallback(fallback),
         webhook_health: state.health.clone(),
@@ -129,7 +130,9 @@ pub async fn start_system(
         hub,
         presence: PresenceTracker::new(state.presence, state.bus.clone()),
         images,
-        webhook_provider: (provider.name, Verifier::new(provider.secrets)),
+        webhook_verifiers: (provider.secrets.into_iter())
+            .map(|(name, secrets)| (name, Verifier::new(secrets)))
+            .collect(),
         webhook_limits: (
             state.limiter.clone(),
             Rate {

@@ -34,5 +34,7 @@ pub use ids::{ExternalId, GenerationId, ImageId, OrganizationId, UserId};
 pub use image::StoredImage;
 pub use prompt::{Prompt, PromptError};
 pub use provider_update::{ProviderName, ProviderStatus, ProviderUpdate, UnknownProvider};
-pub use settings::{GenerationSettings, ImageSize, SettingsError, SettingsInput};
+pub use settings::{
+    GenerationSettings, ImageSize, OPENAI_IMAGE_MODEL, OPENAI_SIZES, SettingsError, SettingsInput,
+};
 pub use status::{DeliveryMode, GenerationStatus};

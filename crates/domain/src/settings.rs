@@ -6,8 +6,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ProviderName;
 use crate::callback::{CallbackUrl, CallbackUrlError};
 
+mod for_provider;
+pub use for_provider::{OPENAI_IMAGE_MODEL, OPENAI_SIZES};
 mod model;
 use model::{check_deployment, check_model};
 
@@ -78,6 +81,9 @@ pub struct SettingsInput {
     pub deadline_seconds: Option<u32>,
     /// `owner/name` of a Replicate deployment to run it on, instead of a model.
     pub deployment: Option<String>,
+    /// Who makes it (`replicate`, `openai`, `simulator`): the deployment's default
+    /// when absent. Stamped on the generation, not kept among its settings.
+    pub provider: Option<String>,
 }
 
 /// Checked settings of one generation.
@@ -136,6 +142,19 @@ pub enum SettingsError {
     Deployment(String),
     #[error("give a model or a deployment, not both")]
     ModelAndDeployment,
+    #[error("provider `{given}` is not enabled here (enabled: {enabled})")]
+    Provider { given: String, enabled: String },
+    #[error("`{setting}` does not apply to {provider}")]
+    NotForProvider {
+        setting: &'static str,
+        provider: ProviderName,
+    },
+    #[error("size `{given}` is not one {provider} makes ({supported})")]
+    SizeForProvider {
+        given: String,
+        provider: ProviderName,
+        supported: String,
+    },
 }
 
 impl GenerationSettings {

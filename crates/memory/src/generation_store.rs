@@ -10,7 +10,7 @@ use imagegen_application::ports::{
     EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition, expected_version,
 };
 use imagegen_application::{Channel, Error, Result};
-use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
+use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 use tokio::sync::watch;
 
 use crate::{MemoryJobQueue, lock};
@@ -119,6 +119,19 @@ impl GenerationRepository for MemoryGenerationStore {
         };
         self.latest.send_replace(latest);
         Ok(())
+    }
+
+    async fn find_by_external_id(
+        &self,
+        provider: ProviderName,
+        external_id: &ExternalId,
+    ) -> Result<Option<GenerationId>> {
+        let state = lock(&self.state);
+        Ok(state
+            .generations
+            .values()
+            .find(|g| g.provider() == provider && g.external_id() == Some(external_id))
+            .map(Generation::id))
     }
 
     async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {

@@ -35,13 +35,13 @@ impl OverdueGenerations for MemoryGenerationStore {
                     g.id(),
                     g.external_id()?.clone(),
                     g.updated_at(),
-                    g.delivery_mode(),
+                    (g.delivery_mode(), g.provider()),
                 ))
             })
             .collect();
         due.sort_by_key(|(_, _, updated, _)| *updated);
         let mut claimed = Vec::new();
-        for (id, external_id, _, delivery_mode) in due {
+        for (id, external_id, _, (delivery_mode, provider)) in due {
             let polled = delivery_mode != DeliveryMode::Webhook;
             if claimed.len() >= limit {
                 break;
@@ -62,6 +62,7 @@ impl OverdueGenerations for MemoryGenerationStore {
                 external_id,
                 attempt,
                 delivery_mode,
+                provider,
             });
         }
         Ok(claimed)

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use imagegen_application::ports::{GenerationRepository, OverdueGenerations};
 use imagegen_domain::{
-    DeliveryMode, ExternalId, Generation, GenerationId, NewGeneration, ProviderStatus,
-    ProviderUpdate,
+    DeliveryMode, ExternalId, Generation, GenerationId, NewGeneration, ProviderName,
+    ProviderStatus, ProviderUpdate,
 };
 
 use crate::fixtures::{generation, now};
@@ -137,4 +137,37 @@ pub async fn polled_generations_are_claimed_from_their_submission_every_two_seco
     let second = store.claim_overdue(quiet_since, next, 10).await.unwrap();
     assert_eq!(second.len(), 2, "every 2 s, not after a backoff");
     assert!(second.iter().all(|o| o.attempt == 2));
+}
+
+pub async fn a_generation_is_found_by_its_providers_prediction_id(
+    store: &(impl GenerationRepository + OverdueGenerations),
+) {
+    let id = waiting(store, now(), None).await;
+    let provider = generation().provider();
+    let external_id = ExternalId::parse(format!("pred-{id}")).unwrap();
+    assert_eq!(
+        store
+            .find_by_external_id(provider, &external_id)
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    let other = if provider == ProviderName::OpenAi {
+        ProviderName::Replicate
+    } else {
+        ProviderName::OpenAi
+    };
+    assert_eq!(
+        store
+            .find_by_external_id(other, &external_id)
+            .await
+            .unwrap(),
+        None,
+        "another provider's id space"
+    );
+    let unknown = ExternalId::parse("pred-unknown").unwrap();
+    assert_eq!(
+        store.find_by_external_id(provider, &unknown).await.unwrap(),
+        None
+    );
 }

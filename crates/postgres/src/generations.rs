@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use imagegen_application::ports::{GenerationRepository, NewJob, expected_version};
 use imagegen_application::{Error, Result};
-use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
+use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 use sqlx::PgConnection;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
@@ -163,6 +163,22 @@ impl GenerationRepository for PgStore {
                 Err(error)
             }
         }
+    }
+
+    async fn find_by_external_id(
+        &self,
+        provider: ProviderName,
+        external_id: &ExternalId,
+    ) -> Result<Option<GenerationId>> {
+        let id: Option<uuid::Uuid> = sqlx::query_scalar(
+            "SELECT id FROM image_generations WHERE provider = $1 AND external_id = $2",
+        )
+        .bind(enum_text(&provider)?)
+        .bind(external_id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(id.map(GenerationId::from_uuid))
     }
 
     async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {

@@ -7,12 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use imagegen_application::Result;
 use imagegen_application::jobs::{ApplyProviderUpdate, JobPayload};
 use imagegen_application::ports::{
-    Clock, ImageProvider, JobQueue, OverdueGenerations, WebhookHealth, WebhookOutcome,
+    Clock, JobQueue, OverdueGenerations, WebhookHealth, WebhookOutcome,
 };
-use imagegen_domain::{DeliveryMode, ProviderName};
+use imagegen_application::{Providers, Result};
+use imagegen_domain::DeliveryMode;
 use tokio_util::sync::CancellationToken;
 
 /// How the fallback runs.
@@ -29,8 +29,7 @@ pub struct ReconcilerConfig {
 /// Polls overdue generations' predictions.
 pub struct Reconciler {
     overdue: Arc<dyn OverdueGenerations>,
-    provider: Arc<dyn ImageProvider>,
-    provider_name: ProviderName,
+    providers: Providers,
     queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
     config: ReconcilerConfig,
@@ -48,15 +47,14 @@ impl Reconciler {
 
     pub fn new(
         overdue: Arc<dyn OverdueGenerations>,
-        (provider, provider_name): (Arc<dyn ImageProvider>, ProviderName),
+        providers: impl Into<Providers>,
         queue: Arc<dyn JobQueue>,
         clock: Arc<dyn Clock>,
         config: ReconcilerConfig,
     ) -> Self {
         Self {
             overdue,
-            provider,
-            provider_name,
+            providers: providers.into(),
             queue,
             clock,
             config,
@@ -103,7 +101,11 @@ impl Reconciler {
             {
                 tracing::warn!(%error, "an overdue webhook was not counted");
             }
-            let update = match self.provider.fetch(&generation.external_id).await {
+            let polled = match self.providers.get(generation.provider) {
+                Ok(provider) => provider.fetch(&generation.external_id).await,
+                Err(error) => Err(error),
+            };
+            let update = match polled {
                 Ok(update) => update,
                 Err(error) => {
                     tracing::warn!(%error, "could not poll an overdue generation; it is polled again later");
@@ -112,7 +114,7 @@ impl Reconciler {
             };
             // One job per state seen: repeated polls of one state queue nothing more.
             let job = ApplyProviderUpdate {
-                provider: self.provider_name,
+                provider: generation.provider,
                 webhook_id: format!("poll:{}:{:?}", generation.external_id, update.status),
                 generation_id: generation.id,
                 update,

@@ -46,7 +46,7 @@ async fn test(
     loop {
         let seen = tester.moved(id, &services.create_generation).await?;
         if seen.1 || started.elapsed() >= tester.wait() {
-            return Ok(Json(tester.report(id, seen, started.elapsed())));
+            return Ok(Json(tester.report((provider, id), seen, started.elapsed())));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -6,22 +6,26 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{DeliveryMode, GenerationError, GenerationStatus};
 
-use super::{ApplyProviderUpdate, JobHandler, JobPayload, StoreImages, VerifyByPoll};
+use super::{
+    ApplyProviderUpdate, JobHandler, JobPayload, ResolveProviderEvent, StoreImages, VerifyByPoll,
+};
 use crate::dual_check::observe_end;
 use crate::ports::{
     Clock, DeliveryChecks, GenerationRepository, InboxState, Job, QueueName, UpdateSource,
     WebhookInbox,
 };
 use crate::use_cases::change_generation_with_jobs;
-use crate::{Error, Result};
+use crate::{Error, Providers, Result};
 
 /// Runs `generation-webhooks` jobs.
 pub struct ApplyProviderUpdateHandler {
-    repository: Arc<dyn GenerationRepository>,
-    inbox: Arc<dyn WebhookInbox>,
+    pub(super) repository: Arc<dyn GenerationRepository>,
+    pub(super) inbox: Arc<dyn WebhookInbox>,
     clock: Arc<dyn Clock>,
     /// Where `dual` generations' two paths are compared, when set.
     checks: Option<Arc<dyn DeliveryChecks>>,
+    /// Reads the objects that events name only by id (OpenAI's), when set.
+    pub(super) providers: Option<Providers>,
 }
 
 impl ApplyProviderUpdateHandler {
@@ -35,7 +39,15 @@ impl ApplyProviderUpdateHandler {
             inbox,
             clock,
             checks: None,
+            providers: None,
         }
+    }
+
+    /// Resolves events that name only the provider's object with `providers`.
+    #[must_use]
+    pub fn with_providers(mut self, providers: Providers) -> Self {
+        self.providers = Some(providers);
+        self
     }
 
     /// Compares what the webhooks and the polls of `dual` generations saw, in `checks`.
@@ -54,7 +66,16 @@ impl JobHandler for ApplyProviderUpdateHandler {
 
     #[tracing::instrument(name = "apply_provider_update", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
-        let payload = ApplyProviderUpdate::from_job(job)?;
+        if let Ok(event) = serde_json::from_value::<ResolveProviderEvent>(job.payload.clone()) {
+            return self.resolve(event).await;
+        }
+        self.apply(ApplyProviderUpdate::from_job(job)?).await
+    }
+}
+
+impl ApplyProviderUpdateHandler {
+    /// Applies one update: one event per move, the image copy queued with a success.
+    pub(super) async fn apply(&self, payload: ApplyProviderUpdate) -> Result<()> {
         let id = payload.generation_id;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         if let Some(text) = &payload.update.error {

@@ -5,6 +5,7 @@ mod apply_provider_update;
 mod cleanup;
 mod notify_user;
 mod payloads;
+mod resolve_provider_event;
 mod store_images;
 mod submit_generation;
 mod verify_by_poll;
@@ -15,8 +16,8 @@ pub use apply_provider_update::ApplyProviderUpdateHandler;
 pub use cleanup::{Cleanup, CleanupHandler};
 pub use notify_user::NotifyUserHandler;
 pub use payloads::{
-    ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, StoreImages, SubmitGeneration,
-    VerifyByPoll,
+    ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, ResolveProviderEvent,
+    StoreImages, SubmitGeneration, VerifyByPoll,
 };
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;

@@ -1,6 +1,6 @@
 //! The payloads of queued jobs, with their queue and idempotency key.
 
-use imagegen_domain::{GenerationId, ProviderName, ProviderUpdate};
+use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,24 @@ impl JobPayload for ApplyProviderUpdate {
     const QUEUE: QueueName = QueueName::GenerationWebhooks;
     fn idempotency_key(&self) -> String {
         format!("webhook:{}:{}", self.provider, self.webhook_id)
+    }
+}
+
+/// Find the generation of a provider event that names only the provider's object
+/// (OpenAI's webhooks), read the object, and apply what it says (on the
+/// `generation-webhooks` queue, beside updates; told apart by its field name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveProviderEvent {
+    pub resolve_event_of: ExternalId,
+    pub provider: ProviderName,
+    pub webhook_id: String,
+}
+
+impl JobPayload for ResolveProviderEvent {
+    const QUEUE: QueueName = QueueName::GenerationWebhooks;
+    fn idempotency_key(&self) -> String {
+        format!("resolve:{}:{}", self.provider, self.webhook_id)
     }
 }
 

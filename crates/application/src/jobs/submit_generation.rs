@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use imagegen_domain::{DeliveryMode, FailureReason, GenerationError, GenerationStatus};
 
 use super::{CancelPrediction, JobHandler, JobPayload, SubmitGeneration, VerifyByPoll};
+use crate::Providers;
 use crate::ports::{
-    Clock, DeliveryChecks, GenerationRepository, ImageProvider, Job, PredictionRequest, QueueName,
+    Clock, DeliveryChecks, GenerationRepository, Job, PredictionRequest, QueueName,
 };
 use crate::use_cases::change_generation;
 use crate::{Error, Result};
@@ -15,9 +16,10 @@ use crate::{Error, Result};
 /// Runs `provider-submissions` jobs.
 pub struct SubmitGenerationHandler {
     pub(super) repository: Arc<dyn GenerationRepository>,
-    pub(super) provider: Arc<dyn ImageProvider>,
+    /// The client of each generation's provider.
+    pub(super) providers: Providers,
     pub(super) clock: Arc<dyn Clock>,
-    /// `{public base}/webhooks/{provider}`; the generation id is appended.
+    /// `{public base}/webhooks`; the provider's name and the generation id follow.
     webhook_base: String,
     /// Where `dual` generations' polled ends are compared, when set.
     pub(super) checks: Option<Arc<dyn DeliveryChecks>>,
@@ -26,14 +28,14 @@ pub struct SubmitGenerationHandler {
 impl SubmitGenerationHandler {
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
-        provider: Arc<dyn ImageProvider>,
+        providers: impl Into<Providers>,
         clock: Arc<dyn Clock>,
         webhook_base: impl Into<String>,
     ) -> Self {
         let webhook_base = webhook_base.into().trim_end_matches('/').to_owned();
         Self {
             repository,
-            provider,
+            providers: providers.into(),
             clock,
             webhook_base,
             checks: None,
@@ -83,10 +85,11 @@ impl JobHandler for SubmitGenerationHandler {
             settings: generation.settings().clone(),
             // Polled generations ask for no webhook; dual ones get both.
             webhook_url: (generation.delivery_mode() != DeliveryMode::Polling)
-                .then(|| format!("{}/{id}", self.webhook_base)),
+                .then(|| format!("{}/{}/{id}", self.webhook_base, generation.provider())),
         };
         let clock = &self.clock;
-        match self.provider.submit(&request).await {
+        let provider = self.providers.get(generation.provider())?;
+        match provider.submit(&request).await {
             Ok(update) => {
                 let external_id = update.external_id.clone();
                 let recorded = change_generation(self.repository.as_ref(), id, |g| {
@@ -103,14 +106,14 @@ impl JobHandler for SubmitGenerationHandler {
                     // Cancelled while our call was on its way: nobody wants this prediction.
                     Err(Error::Domain(GenerationError::Terminal(_))) => {
                         tracing::info!(external.id = %external_id, "the generation ended meanwhile; cancelling its prediction");
-                        if let Err(error) = self.provider.cancel(&external_id).await {
+                        if let Err(error) = provider.cancel(&external_id).await {
                             tracing::warn!(%error, "could not cancel the unwanted prediction");
                         }
                         Ok(())
                     }
                     Err(Error::Domain(GenerationError::ExternalIdMismatch { .. })) => {
                         tracing::warn!(external.id = %external_id, "another delivery submitted first; cancelling the duplicate prediction");
-                        if let Err(error) = self.provider.cancel(&external_id).await {
+                        if let Err(error) = provider.cancel(&external_id).await {
                             tracing::warn!(%error, "could not cancel the duplicate prediction");
                         }
                         Ok(())
@@ -150,10 +153,13 @@ impl SubmitGenerationHandler {
     /// prediction already ended) is fine; one that cannot be reached is tried again.
     async fn cancel(&self, id: imagegen_domain::GenerationId) -> Result<()> {
         let generation = self.repository.get(id).await?;
-        let Some(external_id) = generation.as_ref().and_then(|g| g.external_id()) else {
+        let Some((external_id, provider)) = generation
+            .as_ref()
+            .and_then(|g| Some((g.external_id()?, g.provider())))
+        else {
             return Ok(());
         };
-        match self.provider.cancel(external_id).await {
+        match self.providers.get(provider)?.cancel(external_id).await {
             Err(error) if error.is_transient() => Err(error),
             Err(error) => {
                 tracing::info!(%error, "the provider would not cancel; the prediction has ended");

@@ -17,10 +17,13 @@ impl SubmitGenerationHandler {
             return Ok(());
         };
         let generation = self.repository.get(id).await?;
-        let Some(external_id) = generation.as_ref().and_then(|g| g.external_id()) else {
+        let Some((external_id, provider)) = generation
+            .as_ref()
+            .and_then(|g| Some((g.external_id()?, g.provider())))
+        else {
             return Ok(());
         };
-        let update = self.provider.fetch(external_id).await?;
+        let update = self.providers.get(provider)?.fetch(external_id).await?;
         if matches!(
             update.status,
             ProviderStatus::Starting | ProviderStatus::Processing

@@ -2,7 +2,7 @@
 //! and the jobs their moves cause.
 
 use async_trait::async_trait;
-use imagegen_domain::{EventEnvelope, Generation, GenerationId, UserId};
+use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 
 use super::NewJob;
 use crate::{Error, Result};
@@ -63,6 +63,17 @@ pub trait GenerationRepository: Send + Sync {
         events: &[EventEnvelope],
         jobs: &[NewJob],
     ) -> Result<()>;
+
+    /// The generation whose prediction at `provider` is `external_id`: how a webhook
+    /// that names only the provider's object (OpenAI's) finds its generation.
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
+    async fn find_by_external_id(
+        &self,
+        provider: ProviderName,
+        external_id: &ExternalId,
+    ) -> Result<Option<GenerationId>>;
 
     /// How many of a user's generations have not ended (the in-flight limit).
     ///

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_domain::{DeliveryMode, ExternalId, GenerationId};
+use imagegen_domain::{DeliveryMode, ExternalId, GenerationId, ProviderName};
 
 use crate::Result;
 
@@ -15,6 +15,8 @@ pub struct OverdueGeneration {
     pub attempt: u32,
     /// `webhook`: polled because its webhook is overdue; otherwise polled by design.
     pub delivery_mode: DeliveryMode,
+    /// Where it runs: polled there.
+    pub provider: ProviderName,
 }
 
 /// The longest pause between two polls of one generation: well inside the hour a

@@ -12,7 +12,7 @@ use super::CreationLimits;
 use super::idempotent_create::KeyOutcome;
 use crate::jobs::{JobPayload, SubmitGeneration};
 use crate::ports::{Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys, WebhookHealth};
-use crate::{Caller, Error, Result};
+use crate::{Caller, EnabledProviders, Error, Result};
 
 /// What the user asked for, not yet validated.
 #[derive(Debug, Clone, Default)]
@@ -27,7 +27,7 @@ pub struct CreateGenerationCommand {
 pub struct CreateGeneration {
     pub(super) repository: Arc<dyn GenerationRepository>,
     pub(super) clock: Arc<dyn Clock>,
-    provider: ProviderName,
+    providers: EnabledProviders,
     limits: Option<CreationLimits>,
     pub(super) idempotency: Option<Arc<dyn IdempotencyKeys>>,
     /// Who gets webhooks, polling or both; without it, webhooks for everyone.
@@ -45,12 +45,19 @@ impl CreateGeneration {
         Self {
             repository,
             clock,
-            provider,
+            providers: EnabledProviders::only(provider),
             limits: None,
             idempotency: None,
             delivery: None,
             fallback: None,
         }
+    }
+
+    /// Lets generations ask for any of `providers` (`settings.provider`).
+    #[must_use]
+    pub fn with_providers(mut self, providers: EnabledProviders) -> Self {
+        self.providers = providers;
+        self
     }
 
     /// Lets the automatic fallback's breaker (in `health`) take webhooks away.
@@ -124,7 +131,10 @@ impl CreateGeneration {
         mode: Option<DeliveryMode>,
     ) -> Result<Generation> {
         let prompt = Prompt::parse(&command.prompt)?;
-        let settings = GenerationSettings::parse(command.settings.clone())?;
+        let provider = self
+            .providers
+            .choose(command.settings.provider.as_deref())?;
+        let settings = GenerationSettings::parse_for(provider, command.settings.clone())?;
         let mut id = GenerationId::new();
         if let Some(key) = &command.idempotency_key {
             match self.claim_key(caller, &command, key, id).await? {
@@ -151,7 +161,7 @@ impl CreateGeneration {
                 organization_id: caller.organization_id,
                 prompt,
                 settings,
-                provider: self.provider,
+                provider,
                 delivery_mode,
             },
             self.clock.now(),
@@ -168,7 +178,7 @@ impl CreateGeneration {
             }
             saved => saved?,
         }
-        tracing::info!(provider = %self.provider, ?delivery_mode, "generation created");
+        tracing::info!(%provider, ?delivery_mode, "generation created");
         Ok(generation)
     }
 }

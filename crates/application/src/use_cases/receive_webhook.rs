@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use imagegen_domain::{GenerationId, ProviderName, ProviderUpdate};
+use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
 
 use crate::Result;
-use crate::jobs::{ApplyProviderUpdate, JobPayload};
-use crate::ports::{Clock, WebhookDelivery, WebhookInbox};
+use crate::jobs::{ApplyProviderUpdate, JobPayload, ResolveProviderEvent};
+use crate::ports::{Clock, NewJob, WebhookDelivery, WebhookInbox};
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,44 @@ impl ReceiveWebhook {
             received_at: self.clock.now(),
             body,
         };
+        self.record(delivery, job, status).await
+    }
+
+    /// Records an event that names only the provider's object (OpenAI's), with the job
+    /// that finds its generation and reads the object.
+    ///
+    /// # Errors
+    /// As [`ReceiveWebhook::execute`].
+    #[tracing::instrument(name = "receive_webhook_event", skip_all, fields(external.id = %external_id, webhook.id = %crate::logged(&webhook_id)))]
+    pub async fn execute_event(
+        &self,
+        provider: ProviderName,
+        webhook_id: String,
+        external_id: ExternalId,
+        body: serde_json::Value,
+    ) -> Result<WebhookReceipt> {
+        let job = ResolveProviderEvent {
+            resolve_event_of: external_id,
+            provider,
+            webhook_id: webhook_id.clone(),
+        }
+        .to_job()?;
+        let delivery = WebhookDelivery {
+            provider,
+            webhook_id,
+            generation_id: None,
+            received_at: self.clock.now(),
+            body,
+        };
+        self.record(delivery, job, "event").await
+    }
+
+    async fn record(
+        &self,
+        delivery: WebhookDelivery,
+        job: NewJob,
+        status: impl std::fmt::Debug,
+    ) -> Result<WebhookReceipt> {
         let entry = self.inbox.record(delivery, job).await?;
         if !entry.first_seen {
             tracing::info!("duplicate webhook acknowledged");

@@ -5,11 +5,13 @@
 
 use std::time::Duration;
 
-use imagegen_domain::{DeliveryMode, GenerationId, GenerationStatus, ProviderName, SettingsInput};
+use imagegen_domain::{
+    DeliveryMode, GenerationId, GenerationStatus, OPENAI_SIZES, ProviderName, SettingsInput,
+};
 use serde::Serialize;
 
 use super::{CreateGeneration, CreateGenerationCommand};
-use crate::{Caller, Error, Result};
+use crate::{Caller, EnabledProviders, Error, Result};
 
 /// What the test saw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,15 +28,15 @@ pub struct WebhookTestReport {
 
 /// Runs webhook round trips through the configured provider.
 pub struct TestProvider {
-    provider: ProviderName,
+    providers: EnabledProviders,
     wait: Duration,
 }
 
 impl TestProvider {
-    /// Tests `provider` (the one this deployment uses), waiting up to 30 s.
-    pub fn new(provider: ProviderName) -> Self {
+    /// Tests any of `providers` (those this deployment has), waiting up to 30 s.
+    pub fn new(providers: EnabledProviders) -> Self {
         Self {
-            provider,
+            providers,
             wait: Duration::from_secs(30),
         }
     }
@@ -58,7 +60,7 @@ impl TestProvider {
         create: &CreateGeneration,
     ) -> Result<GenerationId> {
         caller.admin_only("provider tests")?;
-        if provider != self.provider {
+        if !self.providers.names().any(|enabled| enabled == provider) {
             return Err(Error::NotFound {
                 what: "provider in use",
             });
@@ -66,7 +68,16 @@ impl TestProvider {
         let command = CreateGenerationCommand {
             prompt: "imagegen webhook test".into(),
             settings: SettingsInput {
-                size: Some("64x64".into()),
+                // The smallest image the provider makes.
+                size: Some(
+                    if provider == ProviderName::OpenAi {
+                        OPENAI_SIZES[0]
+                    } else {
+                        "64x64"
+                    }
+                    .into(),
+                ),
+                provider: Some(provider.as_str().into()),
                 ..SettingsInput::default()
             },
             idempotency_key: None,
@@ -98,7 +109,7 @@ impl TestProvider {
     /// What a test that waited `waited` saw.
     pub fn report(
         &self,
-        id: GenerationId,
+        (provider, id): (ProviderName, GenerationId),
         (status, moved): (GenerationStatus, bool),
         waited: Duration,
     ) -> WebhookTestReport {
@@ -114,7 +125,7 @@ impl TestProvider {
             )
         };
         WebhookTestReport {
-            provider: self.provider,
+            provider,
             ok: moved,
             generation_id: id.to_string(),
             round_trip_ms,
@@ -135,10 +146,11 @@ mod tests {
 
     #[test]
     fn a_test_that_saw_no_webhook_says_what_to_check() {
-        let tester = TestProvider::new(ProviderName::Replicate).with_wait(Duration::from_secs(5));
+        let tester = TestProvider::new(EnabledProviders::only(ProviderName::Replicate))
+            .with_wait(Duration::from_secs(5));
         let id = GenerationId::new();
         let failed = tester.report(
-            id,
+            (ProviderName::Replicate, id),
             (GenerationStatus::Starting, false),
             Duration::from_secs(5),
         );
@@ -150,7 +162,7 @@ mod tests {
             failed.detail
         );
         let passed = tester.report(
-            id,
+            (ProviderName::Replicate, id),
             (GenerationStatus::Processing, true),
             Duration::from_millis(420),
         );

@@ -27,6 +27,90 @@ pub enum ProviderChoice {
         api_token: SecretString,
         webhook_secrets: Vec<WebhookSecret>,
     },
+    /// OpenAI's Responses API with the image tool.
+    OpenAi {
+        base_url: Url,
+        api_key: SecretString,
+        /// Verify the project's webhook endpoint (`/webhooks/openai`).
+        webhook_secrets: Vec<WebhookSecret>,
+        /// The Responses model that calls the image tool.
+        model: String,
+    },
+}
+
+impl ProviderChoice {
+    /// The name generations are stamped with.
+    pub fn name(&self) -> imagegen_domain::ProviderName {
+        use imagegen_domain::ProviderName;
+        match self {
+            Self::Simulator { .. } => ProviderName::Simulator,
+            Self::Replicate { .. } => ProviderName::Replicate,
+            Self::OpenAi { .. } => ProviderName::OpenAi,
+        }
+    }
+}
+
+/// The default provider (`IMAGEGEN_PROVIDER`) and the others configured beside it: a
+/// provider is enabled when its credentials are set.
+pub(super) fn providers(
+    vars: &Vars,
+) -> Result<(ProviderChoice, Vec<ProviderChoice>), BootstrapError> {
+    let default = match vars.get("IMAGEGEN_PROVIDER").unwrap_or("simulator") {
+        "simulator" => simulator(vars)?,
+        "replicate" => replicate(vars)?,
+        "openai" => openai(vars)?,
+        other => {
+            return Err(BootstrapError::config(
+                "IMAGEGEN_PROVIDER",
+                format!("`{other}` is not simulator, replicate or openai"),
+            ));
+        }
+    };
+    let mut others = Vec::new();
+    if vars.get("IMAGEGEN_REPLICATE_API_TOKEN").is_some()
+        && !matches!(default, ProviderChoice::Replicate { .. })
+    {
+        others.push(replicate(vars)?);
+    }
+    if vars.get("IMAGEGEN_OPENAI_API_KEY").is_some()
+        && !matches!(default, ProviderChoice::OpenAi { .. })
+    {
+        others.push(openai(vars)?);
+    }
+    Ok((default, others))
+}
+
+pub(super) fn openai(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
+    let api_key = vars.get("IMAGEGEN_OPENAI_API_KEY").ok_or_else(|| {
+        BootstrapError::config(
+            "IMAGEGEN_OPENAI_API_KEY",
+            "is required with IMAGEGEN_PROVIDER=openai",
+        )
+    })?;
+    // OpenAI has no per-request webhook: its project endpoint's secret must be known.
+    let webhook_secrets = vars
+        .get("IMAGEGEN_OPENAI_WEBHOOK_SECRETS")
+        .map(|list| webhook_secrets(list, "IMAGEGEN_OPENAI_WEBHOOK_SECRETS"))
+        .transpose()?
+        .ok_or_else(|| {
+            BootstrapError::config(
+                "IMAGEGEN_OPENAI_WEBHOOK_SECRETS",
+                "is required with IMAGEGEN_OPENAI_API_KEY: the secret of the project's webhook endpoint (POST {public base}/webhooks/openai)",
+            )
+        })?;
+    Ok(ProviderChoice::OpenAi {
+        base_url: parse_url(
+            vars.get("IMAGEGEN_OPENAI_BASE_URL")
+                .unwrap_or("https://api.openai.com/v1"),
+            "IMAGEGEN_OPENAI_BASE_URL",
+        )?,
+        api_key: SecretString::from(api_key.to_owned()),
+        webhook_secrets,
+        model: vars
+            .get("IMAGEGEN_OPENAI_MODEL")
+            .unwrap_or(imagegen_providers::DEFAULT_OPENAI_MODEL)
+            .to_owned(),
+    })
 }
 
 fn millis(vars: &Vars, variable: &'static str, default: &str) -> Result<Duration, BootstrapError> {
@@ -50,27 +134,26 @@ pub(super) fn simulator(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
         faults,
         webhook_secrets: vars
             .get("IMAGEGEN_WEBHOOK_SECRETS")
-            .map(webhook_secrets)
+            .map(|list| webhook_secrets(list, "IMAGEGEN_WEBHOOK_SECRETS"))
             .transpose()?
             .unwrap_or_default(),
     })
 }
 
-/// Space- or comma-separated `whsec_` secrets, at least one.
-fn webhook_secrets(list: &str) -> Result<Vec<WebhookSecret>, BootstrapError> {
+/// Space- or comma-separated `whsec_` secrets in `variable`, at least one.
+fn webhook_secrets(
+    list: &str,
+    variable: &'static str,
+) -> Result<Vec<WebhookSecret>, BootstrapError> {
     let secrets = list
         .split([' ', ','])
         .filter(|s| !s.is_empty())
         .map(|s| {
-            WebhookSecret::parse(s)
-                .map_err(|e| BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string()))
+            WebhookSecret::parse(s).map_err(|e| BootstrapError::config(variable, e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     if secrets.is_empty() {
-        return Err(BootstrapError::config(
-            "IMAGEGEN_WEBHOOK_SECRETS",
-            "names no secret",
-        ));
+        return Err(BootstrapError::config(variable, "names no secret"));
     }
     Ok(secrets)
 }
@@ -85,7 +168,7 @@ pub(super) fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
     // Unset: Replicate's own signing secret is fetched once at start.
     let webhook_secrets = vars
         .get("IMAGEGEN_WEBHOOK_SECRETS")
-        .map(webhook_secrets)
+        .map(|list| webhook_secrets(list, "IMAGEGEN_WEBHOOK_SECRETS"))
         .transpose()?
         .unwrap_or_default();
     Ok(ProviderChoice::Replicate {
