@@ -1,5 +1,7 @@
 //! `imagegen-provider-sim`: the simulator as a standalone server. It speaks Replicate's
-//! HTTP API, so any Replicate client can point its base URL at it.
+//! HTTP API, so any Replicate client can point its base URL at it, and OpenAI's
+//! Responses endpoints (background `image_generation`), with webhooks to
+//! `SIM_OPENAI_WEBHOOK_URL`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -47,6 +49,10 @@ struct Args {
     /// Probability of answering a create with 429.
     #[arg(long, env = "SIM_CREATE_429", default_value_t = 0.0)]
     create_rate_limited: f64,
+    /// Where OpenAI's webhooks go (one project-level endpoint, for example
+    /// http://127.0.0.1:8080/webhooks/openai); none are sent when unset.
+    #[arg(long, env = "SIM_OPENAI_WEBHOOK_URL")]
+    openai_webhook_url: Option<String>,
     /// Probability of a prediction failing.
     #[arg(long, env = "SIM_FAIL_PREDICTION", default_value_t = 0.0)]
     fail_prediction: f64,
@@ -84,6 +90,7 @@ async fn main() -> std::process::ExitCode {
     let mut config = SimulatorConfig::new(public_url, secret);
     config.start_delay = Duration::from_millis(args.start_delay_ms);
     config.run_time = Duration::from_millis(args.run_ms);
+    config.openai_webhook_url = args.openai_webhook_url.clone();
     config.faults = Faults {
         drop_webhook: args.drop_webhook,
         duplicate_webhook: args.duplicate_webhook,

@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 33] = [
+pub const VARIABLES: [&str; 37] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -20,6 +20,10 @@ pub const VARIABLES: [&str; 33] = [
     "IMAGEGEN_WEBHOOK_SECRETS",
     "IMAGEGEN_REPLICATE_API_TOKEN",
     "IMAGEGEN_REPLICATE_BASE_URL",
+    "IMAGEGEN_OPENAI_API_KEY",
+    "IMAGEGEN_OPENAI_BASE_URL",
+    "IMAGEGEN_OPENAI_WEBHOOK_SECRETS",
+    "IMAGEGEN_OPENAI_MODEL",
     "IMAGEGEN_WORKER_CONCURRENCY",
     "IMAGEGEN_SIM_START_DELAY_MS",
     "IMAGEGEN_SIM_RUN_MS",

@@ -4,6 +4,7 @@
 mod binary;
 mod crash_recovery;
 mod durable_binary;
+mod openai_provider;
 mod replicate_provider;
 
 use std::process::Child;

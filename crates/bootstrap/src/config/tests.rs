@@ -114,3 +114,31 @@ fn a_queue_can_have_its_own_concurrency() {
         "{err}"
     );
 }
+
+#[test]
+fn openai_is_enabled_beside_the_default_by_its_key_and_needs_its_webhook_secret() {
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let both = config(&[
+        ("IMAGEGEN_OPENAI_API_KEY", "sk-x"),
+        ("IMAGEGEN_OPENAI_WEBHOOK_SECRETS", secret),
+    ])
+    .unwrap();
+    assert!(matches!(both.provider, ProviderChoice::Simulator { .. }));
+    let names: Vec<_> = both
+        .other_providers
+        .iter()
+        .map(ProviderChoice::name)
+        .collect();
+    assert_eq!(names, [imagegen_domain::ProviderName::OpenAi]);
+    let err = config(&[("IMAGEGEN_OPENAI_API_KEY", "sk-x")]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("IMAGEGEN_OPENAI_WEBHOOK_SECRETS:"),
+        "{err}"
+    );
+    let err = config(&[("IMAGEGEN_PROVIDER", "openai")]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("IMAGEGEN_OPENAI_API_KEY:"),
+        "{err}"
+    );
+}
