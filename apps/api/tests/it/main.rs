@@ -78,15 +78,19 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// The status code of GET /healthz, over a plain TCP connection.
+/// The status code of GET /healthz, over a plain TCP connection; 0 when the
+/// connection fails or is reset (a process still starting, or stopping).
 pub fn healthz_status(port: u16) -> u16 {
     use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .unwrap();
     let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let answered = std::net::TcpStream::connect(("127.0.0.1", port)).and_then(|mut stream| {
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        stream.read_to_string(&mut response)
+    });
+    if answered.is_err() {
+        return 0;
+    }
     response
         .split(' ')
         .nth(1)

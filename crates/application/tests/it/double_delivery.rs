@@ -65,7 +65,7 @@ async fn two_deliveries_of_one_submission_record_one_prediction_and_cancel_the_o
         store.clone(),
         provider.clone(),
         Arc::new(SystemClock),
-        "http://x/webhooks/replicate",
+        "http://x/webhooks",
     ));
     queue
         .enqueue(SubmitGeneration { generation_id: id }.to_job().unwrap())

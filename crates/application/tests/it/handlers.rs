@@ -188,7 +188,7 @@ async fn a_submission_job_delivered_twice_calls_the_provider_once() {
         store.clone(),
         Arc::new(provider),
         Arc::new(SystemClock),
-        "http://x/webhooks/replicate",
+        "http://x/webhooks",
     );
     for _ in 0..2 {
         enqueue(&queue, &SubmitGeneration { generation_id: id }, 8).await;

@@ -39,7 +39,7 @@ async fn a_providers_retry_after_sets_the_retry_time_and_a_rejection_fails_the_g
         store.clone(),
         Arc::new(provider),
         clock.clone(),
-        "http://api/webhooks/replicate",
+        "http://api/webhooks",
     ));
     let runner = JobRunner::new(queue.clone(), vec![handler], RunnerConfig::default())
         .with_clock(clock.clone());

@@ -53,7 +53,7 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         .times(1)
         .withf(|request| {
             request.webhook_url.as_deref().is_some_and(|url| {
-                url.ends_with(&format!("/webhooks/replicate/{}", request.generation_id))
+                url.ends_with(&format!("/webhooks/simulator/{}", request.generation_id))
             })
         })
         .returning(|_| Ok(update(ProviderStatus::Starting)));
@@ -72,7 +72,7 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
             store.clone(),
             Arc::new(provider),
             clock.clone(),
-            "http://api/webhooks/replicate",
+            "http://api/webhooks",
         )),
         Arc::new(ApplyProviderUpdateHandler::new(
             store.clone(),
