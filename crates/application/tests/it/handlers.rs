@@ -38,6 +38,19 @@ pub fn update(external: &str, status: ProviderStatus) -> ProviderUpdate {
 
 /// A saved generation, moved by `updates`.
 pub async fn saved(store: &MemoryGenerationStore, updates: &[ProviderStatus]) -> GenerationId {
+    saved_with(store, updates, DeliveryMode::Webhook).await
+}
+
+/// A generation in `mode`, submitted as prediction `p1`.
+pub async fn saved_in(store: &MemoryGenerationStore, mode: DeliveryMode) -> GenerationId {
+    saved_with(store, &[ProviderStatus::Starting], mode).await
+}
+
+async fn saved_with(
+    store: &MemoryGenerationStore,
+    updates: &[ProviderStatus],
+    delivery_mode: DeliveryMode,
+) -> GenerationId {
     let who = caller();
     let mut generation = Generation::create(
         NewGeneration {
@@ -47,7 +60,7 @@ pub async fn saved(store: &MemoryGenerationStore, updates: &[ProviderStatus]) ->
             prompt: Prompt::parse("x").unwrap(),
             settings: GenerationSettings::default(),
             provider: ProviderName::Simulator,
-            delivery_mode: DeliveryMode::Webhook,
+            delivery_mode,
         },
         Utc::now(),
     );

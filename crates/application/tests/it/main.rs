@@ -9,6 +9,7 @@ mod handlers;
 mod limits;
 mod notify_user;
 mod prediction_ids;
+mod provider_events;
 mod read_generations;
 mod receive_webhook;
 
