@@ -46,7 +46,10 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
     tokio::pin!(expiry);
     let mut heartbeat =
         tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
-    let shutdown = services.shutdown.clone();
+    // Made once: a fresh `cancelled()` on every wake would register with the token,
+    // shared by every connection, each time.
+    let shutdown = services.shutdown.clone().cancelled_owned();
+    tokio::pin!(shutdown);
     let member = PresenceMember {
         connection_id: uuid::Uuid::new_v4(),
         user_id: session.caller.user_id,
@@ -93,7 +96,7 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                 let _ = sink.send(protocol::close(protocol::CLOSE_TOKEN_EXPIRED, "token expired")).await;
                 break;
             }
-            () = shutdown.cancelled() => {
+            () = &mut shutdown => {
                 let _ = sink.send(protocol::close(protocol::CLOSE_SERVICE_RESTART, "service restart")).await;
                 break;
             }
