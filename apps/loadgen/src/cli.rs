@@ -55,6 +55,9 @@ pub enum Command {
         /// slots make the run consumer-bound.
         #[arg(long)]
         producers: Option<usize>,
+        /// Enqueue every job before the runner starts and time the processing alone.
+        #[arg(long)]
+        prefill: bool,
     },
     /// Hold idle event streams against a running server: its memory per connection.
     Idle {

@@ -49,6 +49,7 @@ async fn main() -> std::process::ExitCode {
             paced,
             read_ahead,
             producers,
+            prefill,
         } => {
             let (database, redis) = (database_url.as_deref(), redis_url.as_deref());
             let shape = queue::Shape {
@@ -57,6 +58,7 @@ async fn main() -> std::process::ExitCode {
                 paced,
                 read_ahead,
                 producers,
+                prefill,
             };
             queue::run(database, redis, shape).await
         }

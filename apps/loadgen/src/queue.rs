@@ -1,7 +1,8 @@
 //! `queue`: no-op jobs (`{"generationId": uuid, "n": i}`) through the Postgres or the
 //! Redis job queue. Producers enqueue (as fast as they can with `concurrency` tasks, or
 //! `--paced` jobs per second); the worker's `JobRunner` with `concurrency` slots runs
-//! them (a no-op handler). Latency: enqueue -> handler start.
+//! them (a no-op handler). Latency: enqueue -> handler start. With `--prefill` every
+//! job is enqueued first and the processing is timed alone.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -136,8 +137,11 @@ pub struct Shape {
     pub concurrency: usize,
     pub paced: Option<u32>,
     pub read_ahead: usize,
-    /// Producer tasks; `None`: as many as `concurrency`.
+    /// Producer tasks; `None`: as many as `concurrency` (16 with `prefill`).
     pub producers: Option<usize>,
+    /// Enqueue every job before the runner starts, and time the processing alone
+    /// (BullMQ's published rates are measured so, with a bulk add first).
+    pub prefill: bool,
 }
 
 pub async fn run(
@@ -151,6 +155,7 @@ pub async fn run(
         paced,
         read_ahead,
         producers,
+        prefill,
     } = shape;
     let (store, backend) = open_queue(database_url, redis_url, concurrency).await?;
     let clock = (
@@ -171,10 +176,17 @@ pub async fn run(
         ..RunnerConfig::default()
     };
     let runner = JobRunner::new(store.clone(), vec![recorder.clone()], config);
-    let running = tokio::spawn(runner.run(recorder.finished.clone()));
-    let started = Instant::now();
-    let producers = producers.unwrap_or(concurrency);
-    let enqueue_elapsed = produce(store.clone(), jobs, producers, paced, clock).await?;
+    let producers = producers.unwrap_or(if prefill { 16 } else { concurrency });
+    let (running, started, enqueue_elapsed) = if prefill {
+        let enqueue_elapsed = produce(store.clone(), jobs, producers, paced, clock).await?;
+        let running = tokio::spawn(runner.run(recorder.finished.clone()));
+        (running, Instant::now(), enqueue_elapsed)
+    } else {
+        let running = tokio::spawn(runner.run(recorder.finished.clone()));
+        let started = Instant::now();
+        let enqueue_elapsed = produce(store.clone(), jobs, producers, paced, clock).await?;
+        (running, started, enqueue_elapsed)
+    };
     recorder.finished.cancelled().await;
     let elapsed = started.elapsed();
     running.await.map_err(|e| e.to_string())?;
@@ -193,6 +205,7 @@ pub async fn run(
         "producers": producers,
         "paced": paced,
         "read_ahead": read_ahead,
+        "prefill": prefill,
         "enqueue_per_sec": per_sec(jobs, enqueue_elapsed),
         "process_per_sec": per_sec(jobs, elapsed),
         "p50_ms": latencies.quantile(0.5),

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use crate::pool::Pool;
 use async_trait::async_trait;
-use deadpool_redis::Pool;
 use futures::StreamExt;
 use imagegen_application::Result;
 use imagegen_application::ports::{BusMessage, EventBus, EventSubscription, StoredEvent};

@@ -10,7 +10,7 @@ pub enum RedisError {
     InvalidUrl(#[source] redis::RedisError),
     /// The pool could not be built.
     #[error("cannot build the Redis pool: {0}")]
-    Pool(#[from] deadpool_redis::CreatePoolError),
+    Pool(String),
 }
 
 /// A Redis failure as a port error: `Unavailable`, with its source.

@@ -1,9 +1,17 @@
 //! Connection settings: a pool for commands, with timeouts so that a Redis outage is a
 //! prompt `Unavailable`, never a hang.
+//!
+//! The pool hands out multiplexed connections and takes them back without a round
+//! trip: deadpool-redis's own manager sends `UNWATCH` and `PING` at every checkout,
+//! which doubled the round trips of a job's completion. Instead a connection that saw a
+//! connection-level error (I/O, timeout, dropped) marks itself broken and is replaced
+//! at its next checkout; one that only saw a command error (a script's reply) is kept.
 
 use std::time::Duration;
 
-use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts};
+use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use redis::aio::{ConnectionLike, MultiplexedConnection};
+use redis::{AsyncConnectionConfig, Cmd, Pipeline, RedisFuture, RedisResult, Value};
 
 use crate::RedisError;
 
@@ -12,7 +20,8 @@ use crate::RedisError;
 pub struct RedisOptions {
     /// Pooled connections for commands (blocking reads and subscriptions get their own).
     pub max_connections: usize,
-    /// How long a caller waits for a pooled connection, or for a new one to connect.
+    /// How long a caller waits for a pooled connection, for a new one to connect, or
+    /// for a command's answer.
     pub timeout: Duration,
     /// Prefixes every key and channel, so that deployments (and tests) can share one
     /// server.
@@ -29,17 +38,136 @@ impl Default for RedisOptions {
     }
 }
 
+/// Makes the pool's connections; recycles them by their own account of their health.
+pub(crate) struct Commands {
+    client: redis::Client,
+    config: AsyncConnectionConfig,
+}
+
+/// A pooled connection that remembers whether its link failed.
+pub(crate) struct PooledConnection {
+    inner: MultiplexedConnection,
+    broken: bool,
+}
+
+impl PooledConnection {
+    fn note<T>(&mut self, result: &RedisResult<T>) {
+        if let Err(error) = result {
+            self.broken |= error.is_io_error()
+                || error.is_timeout()
+                || error.is_connection_dropped()
+                || error.is_unrecoverable_error();
+        }
+    }
+}
+
+impl ConnectionLike for PooledConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let result = self.inner.req_packed_command(cmd).await;
+            self.note(&result);
+            result
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let result = self
+                .inner
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            self.note(&result);
+            result
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+}
+
+impl managed::Manager for Commands {
+    type Type = PooledConnection;
+    type Error = redis::RedisError;
+
+    async fn create(&self) -> Result<PooledConnection, redis::RedisError> {
+        let inner = (self.client)
+            .get_multiplexed_async_connection_with_config(&self.config)
+            .await?;
+        Ok(PooledConnection {
+            inner,
+            broken: false,
+        })
+    }
+
+    async fn recycle(
+        &self,
+        connection: &mut PooledConnection,
+        _: &Metrics,
+    ) -> RecycleResult<redis::RedisError> {
+        if connection.broken {
+            return Err(RecycleError::message("its connection to Redis failed"));
+        }
+        Ok(())
+    }
+}
+
+/// The command pool.
+#[derive(Clone)]
+pub(crate) struct Pool(managed::Pool<Commands>);
+
+impl Pool {
+    /// A connection: an idle one, else a new one, within the pool's timeouts.
+    pub(crate) async fn get(&self) -> Result<Connection, managed::PoolError<redis::RedisError>> {
+        self.0.get().await.map(Connection)
+    }
+}
+
+/// A connection taken from the pool; it goes back when dropped.
+pub(crate) struct Connection(managed::Object<Commands>);
+
+impl ConnectionLike for Connection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        self.0.req_packed_command(cmd)
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        self.0.req_packed_commands(pipeline, offset, count)
+    }
+
+    fn get_db(&self) -> i64 {
+        self.0.get_db()
+    }
+}
+
 /// A pool for `url`.
 pub(crate) fn pool(url: &str, options: &RedisOptions) -> Result<Pool, RedisError> {
-    let mut config = Config::from_url(url);
-    config.pool = Some(PoolConfig {
-        max_size: options.max_connections.max(1),
-        timeouts: Timeouts {
-            wait: Some(options.timeout),
-            create: Some(options.timeout),
-            recycle: Some(options.timeout),
-        },
-        ..PoolConfig::default()
-    });
-    Ok(config.create_pool(Some(Runtime::Tokio1))?)
+    let manager = Commands {
+        client: redis::Client::open(url).map_err(RedisError::InvalidUrl)?,
+        config: AsyncConnectionConfig::new()
+            .set_connection_timeout(options.timeout)
+            .set_response_timeout(options.timeout),
+    };
+    let timeouts = managed::Timeouts {
+        wait: Some(options.timeout),
+        create: Some(options.timeout),
+        recycle: Some(options.timeout),
+    };
+    let pool = managed::Pool::builder(manager)
+        .max_size(options.max_connections.max(1))
+        .timeouts(timeouts)
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| RedisError::Pool(e.to_string()))?;
+    Ok(Pool(pool))
 }

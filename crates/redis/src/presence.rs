@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use crate::pool::Pool;
 use async_trait::async_trait;
-use deadpool_redis::Pool;
 use imagegen_application::ports::{Clock, Presence, PresenceMember, SystemClock};
 use imagegen_application::{Channel, Error, Result};
 use imagegen_domain::UserId;

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
+use crate::pool::Pool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use deadpool_redis::Pool;
 use imagegen_application::ports::{
     Clock, CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
     QueueName, QueueStats, SystemClock,
@@ -71,7 +71,7 @@ impl RedisJobQueue {
         self
     }
 
-    pub(crate) async fn connection(&self) -> Result<deadpool_redis::Connection> {
+    pub(crate) async fn connection(&self) -> Result<crate::pool::Connection> {
         self.pool.get().await.map_err(unavailable)
     }
 

@@ -4,8 +4,8 @@
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use crate::pool::Pool;
 use async_trait::async_trait;
-use deadpool_redis::Pool;
 use imagegen_application::Result;
 use imagegen_application::ports::{Clock, Decision, Rate, RateLimiter, SystemClock};
 use redis::Script;

@@ -9,11 +9,14 @@ local lost, completed = {}, 0
 for i = 0, n - 1 do
   local id, token = ARGV[4 + 2 * i], ARGV[5 + 2 * i]
   local job = b .. ':job:' .. id
-  if redis.call('HGET', job, 'token') ~= token or not redis.call('ZSCORE', b .. ':leased', id) then
+  -- A job holds a token only while leased: reclaiming, failing and completing it
+  -- remove the token, so a matching token is a held lease.
+  local h = redis.call('HMGET', job, 'token', 'key')
+  if h[1] ~= token then
     lost[#lost + 1] = id
   else
     redis.call('ZREM', b .. ':leased', id)
-    local key = redis.call('HGET', job, 'key')
+    local key = h[2]
     redis.call('DEL', job)
     if key and key ~= '' then redis.call('DEL', b .. ':key:' .. key) end
     completed = completed + 1

@@ -21,7 +21,7 @@ if tonumber(ARGV[5]) > tonumber(ARGV[7]) then
   redis.call('ZADD', b .. ':delayed', ARGV[5], id)
 else
   redis.call('ZADD', b .. ':ready', score, id)
-  redis.call('LPUSH', b .. ':wake', 1)
-  redis.call('LTRIM', b .. ':wake', 0, 0)
+  -- Wake a waiting worker; the list holds one token at most.
+  if redis.call('EXISTS', b .. ':wake') == 0 then redis.call('LPUSH', b .. ':wake', 1) end
 end
 return {1, id}

@@ -23,16 +23,16 @@ local function reserve(b, now, until_ms, tokens)
   for i = 1, #top, 2 do
     local id, token = top[i], tokens[#taken + 1]
     local job = b .. ':job:' .. id
-    local attempts = redis.call('HINCRBY', job, 'attempts', 1)
-    redis.call('HSET', job, 'token', token)
+    local h = redis.call('HMGET', job, 'payload', 'max_attempts', 'attempts')
+    local attempts = tostring(tonumber(h[3]) + 1)
+    redis.call('HSET', job, 'token', token, 'attempts', attempts)
     redis.call('ZADD', b .. ':leased', until_ms, id)
-    local h = redis.call('HMGET', job, 'payload', 'max_attempts')
     taken[#taken + 1] = {id, h[1], attempts, h[2], token}
   end
-  if #taken > 0 and redis.call('ZCARD', b .. ':ready') > 0 then
-    -- More are ready: wake another waiting worker.
+  -- More are ready: wake another waiting worker (the list holds one token at most).
+  if #taken > 0 and redis.call('EXISTS', b .. ':wake') == 0
+      and redis.call('ZCARD', b .. ':ready') > 0 then
     redis.call('LPUSH', b .. ':wake', 1)
-    redis.call('LTRIM', b .. ':wake', 0, 0)
   end
   return taken
 end

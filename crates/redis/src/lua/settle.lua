@@ -10,7 +10,8 @@
 -- 'dead'.
 local b, id, token, action, now = KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local job = b .. ':job:' .. id
-if redis.call('HGET', job, 'token') ~= token or not redis.call('ZSCORE', b .. ':leased', id) then
+-- A job holds a token only while leased (reclaiming, failing and completing remove it).
+if redis.call('HGET', job, 'token') ~= token then
   return 'lost'
 end
 if action == 'extend' then
