@@ -33,7 +33,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// The realtime bus on Redis.
 pub struct RedisEventBus {
     pool: Pool,
-    client: redis::Client,
+    /// Where subscriptions connect, tried in turn (a cluster's seed nodes).
+    subscribers: Vec<redis::Client>,
     channel: String,
 }
 
@@ -43,23 +44,47 @@ impl RedisEventBus {
     /// # Errors
     /// [`RedisError`] when the URL is invalid or the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
+        let target = crate::target::Target::parse(url, options.timeout)?;
         Ok(Self {
-            pool: crate::pool::pool(url, options)?,
-            client: redis::Client::open(url).map_err(RedisError::InvalidUrl)?,
+            pool: crate::pool::pool(&target, options)?,
+            subscribers: target.subscribers(),
             channel: format!("{}events", options.prefix),
         })
     }
 
-    async fn listen(client: &redis::Client, channel: &str) -> redis::RedisResult<PubSubStream> {
-        let mut pubsub = client.get_async_pubsub().await?;
-        pubsub.subscribe(channel).await?;
-        Ok(pubsub.into_on_message())
+    /// Subscribes through the first of `clients` that answers, from `first` on: a
+    /// cluster delivers a message to subscribers on every node, so any node will do.
+    async fn listen(
+        clients: &[redis::Client],
+        first: usize,
+        channel: &str,
+    ) -> redis::RedisResult<PubSubStream> {
+        let mut last_error = None;
+        for client in clients.iter().cycle().skip(first).take(clients.len()) {
+            let subscribed = async {
+                let mut pubsub = client.get_async_pubsub().await?;
+                pubsub.subscribe(channel).await?;
+                Ok::<_, redis::RedisError>(pubsub.into_on_message())
+            };
+            match subscribed.await {
+                Ok(messages) => return Ok(messages),
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            redis::RedisError::from((
+                redis::ErrorKind::ClientError,
+                "no Redis address to subscribe on",
+            ))
+        }))
     }
 }
 
 /// A subscription: its message stream while connected, and how to reconnect.
 struct Subscription {
-    client: redis::Client,
+    clients: Vec<redis::Client>,
+    /// Where the next resubscription starts: after a lost node, the next one.
+    attempt: usize,
     channel: String,
     messages: Option<PubSubStream>,
     backoff: Duration,
@@ -69,7 +94,8 @@ impl Subscription {
     async fn next(&mut self) -> BusMessage {
         loop {
             let Some(messages) = self.messages.as_mut() else {
-                match RedisEventBus::listen(&self.client, &self.channel).await {
+                self.attempt += 1;
+                match RedisEventBus::listen(&self.clients, self.attempt, &self.channel).await {
                     Ok(messages) => {
                         self.messages = Some(messages);
                         self.backoff = FIRST_BACKOFF;
@@ -139,11 +165,12 @@ impl EventBus for RedisEventBus {
 
     async fn subscribe(&self) -> Result<EventSubscription> {
         // Subscribed before this returns: everything published afterwards arrives.
-        let messages = Self::listen(&self.client, &self.channel)
+        let messages = Self::listen(&self.subscribers, 0, &self.channel)
             .await
             .map_err(unavailable)?;
         let subscription = Subscription {
-            client: self.client.clone(),
+            clients: self.subscribers.clone(),
+            attempt: 0,
             channel: self.channel.clone(),
             messages: Some(messages),
             backoff: FIRST_BACKOFF,

@@ -23,6 +23,7 @@ mod queue;
 mod rate_limiter;
 mod scripts;
 mod take;
+mod target;
 mod waiting;
 
 pub use bus::RedisEventBus;

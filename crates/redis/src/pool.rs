@@ -10,10 +10,11 @@
 use std::time::Duration;
 
 use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
-use redis::aio::{ConnectionLike, MultiplexedConnection};
-use redis::{AsyncConnectionConfig, Cmd, Pipeline, RedisFuture, RedisResult, Value};
+use redis::aio::ConnectionLike;
+use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
 
 use crate::RedisError;
+use crate::target::{Link, Target};
 
 /// How the adapters connect.
 #[derive(Debug, Clone)]
@@ -40,13 +41,13 @@ impl Default for RedisOptions {
 
 /// Makes the pool's connections; recycles them by their own account of their health.
 pub(crate) struct Commands {
-    client: redis::Client,
-    config: AsyncConnectionConfig,
+    target: Target,
+    timeout: Duration,
 }
 
 /// A pooled connection that remembers whether its link failed.
 pub(crate) struct PooledConnection {
-    inner: MultiplexedConnection,
+    inner: Link,
     broken: bool,
 }
 
@@ -96,9 +97,7 @@ impl managed::Manager for Commands {
     type Error = redis::RedisError;
 
     async fn create(&self) -> Result<PooledConnection, redis::RedisError> {
-        let inner = (self.client)
-            .get_multiplexed_async_connection_with_config(&self.config)
-            .await?;
+        let inner = self.target.commands(self.timeout).await?;
         Ok(PooledConnection {
             inner,
             broken: false,
@@ -150,13 +149,11 @@ impl ConnectionLike for Connection {
     }
 }
 
-/// A pool for `url`.
-pub(crate) fn pool(url: &str, options: &RedisOptions) -> Result<Pool, RedisError> {
+/// A pool for `target`.
+pub(crate) fn pool(target: &Target, options: &RedisOptions) -> Result<Pool, RedisError> {
     let manager = Commands {
-        client: redis::Client::open(url).map_err(RedisError::InvalidUrl)?,
-        config: AsyncConnectionConfig::new()
-            .set_connection_timeout(options.timeout)
-            .set_response_timeout(options.timeout),
+        target: target.clone(),
+        timeout: options.timeout,
     };
     let timeouts = managed::Timeouts {
         wait: Some(options.timeout),

@@ -26,13 +26,13 @@ use crate::{RedisError, RedisOptions};
 /// The job queue on Redis.
 pub struct RedisJobQueue {
     pub(crate) pool: Pool,
-    pub(crate) client: redis::Client,
+    pub(crate) target: crate::target::Target,
     pub(crate) prefix: String,
     pub(crate) clock: Arc<dyn Clock>,
     /// Which of a worker's queues `reserve` tries first, in turn.
     pub(crate) rotation: AtomicUsize,
     /// Connections for blocking waits, never pooled ones, reused between waits.
-    pub(crate) blocking: std::sync::Mutex<Vec<redis::aio::MultiplexedConnection>>,
+    pub(crate) blocking: std::sync::Mutex<Vec<crate::target::Link>>,
 }
 
 pub(crate) fn ms(at: DateTime<Utc>) -> String {
@@ -49,9 +49,10 @@ impl RedisJobQueue {
     /// # Errors
     /// [`RedisError`] when the URL is invalid or the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
+        let target = crate::target::Target::parse(url, options.timeout)?;
         Ok(Self {
-            pool: crate::pool::pool(url, options)?,
-            client: redis::Client::open(url).map_err(RedisError::InvalidUrl)?,
+            pool: crate::pool::pool(&target, options)?,
+            target,
             prefix: options.prefix.clone(),
             clock: Arc::new(SystemClock),
             rotation: AtomicUsize::new(0),

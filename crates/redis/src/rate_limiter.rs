@@ -29,7 +29,10 @@ impl RedisRateLimiter {
     /// [`RedisError`] when the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
         Ok(Self {
-            pool: crate::pool::pool(url, options)?,
+            pool: crate::pool::pool(
+                &crate::target::Target::parse(url, options.timeout)?,
+                options,
+            )?,
             prefix: format!("{}rate:", options.prefix),
             clock: Arc::new(SystemClock),
         })

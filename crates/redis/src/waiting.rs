@@ -43,11 +43,7 @@ impl RedisJobQueue {
         let idle = crate::lock(&self.blocking).pop();
         let mut connection = match idle {
             Some(connection) => connection,
-            None => self
-                .client
-                .get_multiplexed_async_connection()
-                .await
-                .map_err(unavailable)?,
+            None => self.target.blocking().await.map_err(unavailable)?,
         };
         let mut brpop = redis::cmd("BRPOP");
         brpop

@@ -29,7 +29,7 @@ mod redis_cluster;
 pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
 pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
-pub use redis_cluster::cluster_mode_redis;
+pub use redis_cluster::{cluster_mode_redis, redis_cluster};
 
 /// Runs `cleanup` (a shell command) once this test process has exited: throwaway
 /// servers stop and their files go, however the tests end.

@@ -13,6 +13,75 @@ use crate::TestRedis;
 use crate::redis::{HOW_TO_GET_ONE, start_on};
 
 static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
+static CLUSTER: OnceLock<Result<String, String>> = OnceLock::new();
+
+/// The process's three-node Redis Cluster, started on first use, its slots split in
+/// thirds, with a fresh prefix. Its URL lists the three nodes, comma-separated, as a
+/// deployment names a cluster: commands must be routed to the node owning their slot.
+///
+/// # Panics
+/// When the nodes cannot be started, with a message that says how to get Redis.
+pub fn redis_cluster() -> TestRedis {
+    // Test processes start at once and may pick the same free ports; a clash makes
+    // one of them find a node it does not own, and it starts again elsewhere.
+    let url = CLUSTER
+        .get_or_init(|| {
+            (1..5)
+                .map(|_| three_nodes())
+                .find(Result::is_ok)
+                .unwrap_or_else(three_nodes)
+        })
+        .as_ref()
+        .unwrap_or_else(|message| panic!("{message}\n{HOW_TO_GET_ONE}"));
+    TestRedis {
+        url: url.clone(),
+        prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
+    }
+}
+
+fn three_nodes() -> Result<String, String> {
+    let mut urls = Vec::new();
+    for _ in 0..3 {
+        let config = std::env::temp_dir().join(format!(
+            "imagegen-nodes-{}.conf",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let config = config.display().to_string();
+        let args = ["--cluster-enabled", "yes", "--cluster-config-file", &config];
+        urls.push(start_on(cluster_port()?, &args)?);
+    }
+    let mut nodes = Vec::new();
+    for url in &urls {
+        let address = url.trim_start_matches("redis://");
+        let stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        nodes.push((address.to_owned(), BufReader::new(stream)));
+    }
+    let (first, others) = nodes.split_at_mut(1);
+    for (address, _) in others.iter() {
+        let (host, port) = address.split_once(':').unwrap_or((address, ""));
+        command(&mut first[0].1, &format!("CLUSTER MEET {host} {port}"))?;
+    }
+    for (i, (_, node)) in nodes.iter_mut().enumerate() {
+        let (from, to) = (i * 16384 / 3, (i + 1) * 16384 / 3 - 1);
+        let reply = command(node, &format!("CLUSTER ADDSLOTSRANGE {from} {to}"))?;
+        if !reply.starts_with("+OK") {
+            return Err(format!("CLUSTER ADDSLOTSRANGE answered {reply}"));
+        }
+    }
+    for _ in 0..1000 {
+        let mut ready = true;
+        for (_, node) in &mut nodes {
+            let info = command(node, "CLUSTER INFO")?;
+            ready &= info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3");
+        }
+        if ready {
+            return Ok(urls.join(","));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err("the three-node Redis Cluster never reported cluster_state:ok".to_owned())
+}
 
 /// The process's cluster-mode Redis, started on first use, with a fresh prefix.
 ///
@@ -44,7 +113,8 @@ pub fn cluster_mode_redis() -> TestRedis {
 /// free and the port at most 55,535.
 fn cluster_port() -> Result<u16, String> {
     let free = |port: u16| TcpListener::bind(("127.0.0.1", port)).is_ok();
-    let seed = u16::try_from(std::process::id() % 30_000).unwrap_or(0);
+    // Random, not the process id: test processes have neighbouring ids.
+    let seed = u16::try_from(uuid::Uuid::new_v4().as_u128() % 30_000).unwrap_or(0);
     (0..30_000u16)
         .map(|i| 20_000 + (seed + i) % 30_000)
         .find(|&port| free(port) && free(port + 10_000))

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bus;
+mod cluster;
 
 use std::sync::Arc;
 
@@ -54,7 +55,13 @@ pub fn presence() -> Arc<imagegen_redis::RedisPresence> {
 
 /// A rate limiter on a driven clock, under a prefix of its own.
 pub fn limiter() -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {
-    let redis = imagegen_test_support::redis();
+    limiter_on(imagegen_test_support::redis())
+}
+
+/// A rate limiter on `redis`, on a driven clock.
+pub fn limiter_on(
+    redis: imagegen_test_support::TestRedis,
+) -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {
     let options = RedisOptions {
         prefix: redis.prefix,
         ..RedisOptions::default()
@@ -85,12 +92,7 @@ mod on_a_cluster_node {
     }
 
     pub fn limiter() -> (Arc<RedisRateLimiter>, Arc<ManualClock>) {
-        let (url, options) = options(imagegen_test_support::cluster_mode_redis());
-        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let limiter = RedisRateLimiter::new(&url, &options)
-            .unwrap()
-            .with_clock(clock.clone());
-        (Arc::new(limiter), clock)
+        super::limiter_on(imagegen_test_support::cluster_mode_redis())
     }
 
     contract::queue_admin_tests!(queue());

@@ -33,3 +33,20 @@ async fn a_generation_made_through_the_api_is_processed_by_a_separate_worker() {
     while worker.join_next().await.is_some() {}
     api.stop().await;
 }
+
+/// The same on a three-node Redis Cluster (`REDIS_URL` lists its nodes): jobs, events
+/// and limits are routed to the node that owns each queue's slot.
+#[tokio::test]
+async fn the_distributed_mode_runs_on_a_redis_cluster() {
+    let cluster = imagegen_test_support::redis_cluster();
+    let (api, mut worker, stop_worker) = crate::modes::start_distributed_on(&cluster, 200).await;
+    let bob = user();
+    let mut events = api.watch_user(&bob).await;
+    let created = api.create_ok(&bob, json!({ "prompt": "many nodes" })).await;
+    let id = created["id"].as_str().unwrap();
+    let seen = until(&mut events, "GenerationCompleted").await;
+    assert_once_in_order(&seen, id);
+    stop_worker.cancel();
+    while worker.join_next().await.is_some() {}
+    api.stop().await;
+}
