@@ -67,7 +67,12 @@ pub async fn websocket(
 ) -> Result<JoinHandle<()>, String> {
     let stream = connect(server, n, sources).await?;
     let url = format!("ws://{server}{path}?access_token={token}");
-    let (mut socket, _) = tokio_tungstenite::client_async(url, stream)
+    // Small buffers, as the server's: tungstenite's default 128 KiB read buffer per
+    // connection costs the load generator memory and cache across 10,000 clients.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0);
+    let (mut socket, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config))
         .await
         .map_err(|e| e.to_string())?;
     let subscribe = match since {
