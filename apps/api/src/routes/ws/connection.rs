@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
-use futures::{SinkExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use imagegen_application::Channel;
 use imagegen_application::ports::{PresenceMember, StreamPosition};
 use imagegen_bootstrap::Services;
@@ -38,14 +38,15 @@ struct Connection {
 }
 
 pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSession) {
-    let (mut sink, mut incoming) = socket.split();
+    // Not split: sends happen between waits, so one half-lock per wake is saved.
+    let mut socket = socket;
     let left = (session.expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();
-    let expiry = tokio::time::sleep(left);
-    tokio::pin!(expiry);
-    let mut heartbeat =
-        tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let expires = tokio::time::Instant::now() + left;
+    // One timer for both the next ping and the token's expiry, whichever comes first.
+    let alarm = tokio::time::sleep_until(expires.min(tokio::time::Instant::now() + PING_EVERY));
+    tokio::pin!(alarm);
     // Made once: a fresh `cancelled()` on every wake would register with the token,
     // shared by every connection, each time.
     let shutdown = services.shutdown.clone().cancelled_owned();
@@ -63,7 +64,7 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
     tracing::debug!(user.id = %connection.session.caller.user_id, "websocket opened");
     loop {
         let outgoing = tokio::select! {
-            frame = incoming.next() => match frame {
+            frame = socket.recv() => match frame {
                 Some(Ok(Message::Text(text))) => Some(connection.command(&text).await),
                 Some(Ok(Message::Binary(_))) => Some(protocol::error("invalid_message", "messages are JSON text", None)),
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
@@ -80,9 +81,9 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                     Some(slow @ Delivery::TooSlow { .. }) => {
                         // Where to resume, then the close; neither may hold us long.
                         let word = protocol::event(&channel, &slow);
-                        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(word)).await;
+                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(word)).await;
                         let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow; resubscribe with since");
-                        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
+                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
                         break;
                     }
                     Some(event) => protocol::event(&channel, &event),
@@ -92,27 +93,29 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                     }
                 })
             }
-            () = &mut expiry => {
-                let _ = sink.send(protocol::close(protocol::CLOSE_TOKEN_EXPIRED, "token expired")).await;
-                break;
-            }
             () = &mut shutdown => {
-                let _ = sink.send(protocol::close(protocol::CLOSE_SERVICE_RESTART, "service restart")).await;
+                let _ = socket.send(protocol::close(protocol::CLOSE_SERVICE_RESTART, "service restart")).await;
                 break;
             }
-            _ = heartbeat.tick() => {
+            () = &mut alarm => {
+                if alarm.deadline() >= expires {
+                    let _ = socket.send(protocol::close(protocol::CLOSE_TOKEN_EXPIRED, "token expired")).await;
+                    break;
+                }
+                let now = tokio::time::Instant::now();
+                alarm.as_mut().reset(expires.min(now + PING_EVERY));
                 connection.presence.renew(&connection.names()).await;
                 Some(Message::Ping(Default::default()))
             }
         };
         if let Some(message) = outgoing {
-            match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
+            match tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => break,
                 Err(_) => {
                     tracing::info!("websocket client too slow; closing");
                     let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow");
-                    let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
+                    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
                     break;
                 }
             }
