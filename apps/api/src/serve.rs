@@ -93,6 +93,11 @@ pub async fn serve(
             drop(stream);
             continue;
         }
+        // Events are small writes that should leave at once: without this, a second
+        // write waits for the first one's ACK, which a client may delay by 40 ms.
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot turn off Nagle's algorithm on a connection");
+        }
         let first_request = Arc::new(AwaitingRequest::new(awaiting.clone()));
         let app = app.clone();
         let arrived = first_request.clone();

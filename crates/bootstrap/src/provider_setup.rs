@@ -40,15 +40,25 @@ pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
     bytes
 }
 
+/// A client under Replicate's create limit; the simulator's has none (it is not
+/// Replicate, and its `create_rate_limited` fault says `429` when a test wants one).
 fn replicate_client(
     base_url: String,
     api_token: SecretString,
+) -> Result<Arc<ReplicateClient>, BootstrapError> {
+    client_with_limit(base_url, api_token, REPLICATE_CREATES_PER_MINUTE)
+}
+
+fn client_with_limit(
+    base_url: String,
+    api_token: SecretString,
+    creates_per_minute: u32,
 ) -> Result<Arc<ReplicateClient>, BootstrapError> {
     let config = ReplicateConfig {
         base_url,
         api_token,
         timeout: Duration::from_secs(30),
-        creates_per_minute: REPLICATE_CREATES_PER_MINUTE,
+        creates_per_minute,
     };
     Ok(Arc::new(ReplicateClient::new(config)?))
 }
@@ -125,9 +135,10 @@ pub(crate) async fn start_provider(
                     tracing::error!(%error, "simulator stopped");
                 }
             });
-            let client = replicate_client(
+            let client = client_with_limit(
                 format!("http://{addr}/v1"),
                 SecretString::from("r8_simulator"),
+                u32::MAX,
             )?;
             (
                 client as Arc<dyn ImageProvider>,
@@ -183,4 +194,52 @@ pub(crate) async fn start_provider(
         allow_private,
         openai,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imagegen_application::ports::PredictionRequest;
+    use imagegen_domain::{GenerationId, GenerationSettings, Prompt};
+
+    /// Replicate's 600 creates a minute do not throttle the in-process simulator:
+    /// embedded mode runs hundreds of generations a second through it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_simulator_takes_more_creates_than_replicates_limit_at_once() {
+        let choice = ProviderChoice::Simulator {
+            start_delay: Duration::from_secs(60),
+            run_time: Duration::from_secs(60),
+            faults: imagegen_simulator::Faults::default(),
+            webhook_secrets: Vec::new(),
+        };
+        let (shutdown, mut background) = (CancellationToken::new(), JoinSet::new());
+        let setup = start_provider(&choice, &shutdown, &mut background)
+            .await
+            .unwrap();
+        let mut creates = JoinSet::new();
+        for _ in 0..REPLICATE_CREATES_PER_MINUTE + 50 {
+            let provider = setup.provider.clone();
+            creates.spawn(async move {
+                let request = PredictionRequest {
+                    generation_id: GenerationId::new(),
+                    prompt: Prompt::parse("many").unwrap(),
+                    settings: GenerationSettings::default(),
+                    webhook_url: None,
+                };
+                provider.submit(&request).await
+            });
+        }
+        let all = async move {
+            let mut answers = Vec::new();
+            while let Some(answer) = creates.join_next().await {
+                answers.push(answer);
+            }
+            answers
+        };
+        let answers = tokio::time::timeout(Duration::from_secs(4), all)
+            .await
+            .expect("no create waited for a client-side limit");
+        assert!(answers.into_iter().all(|answer| answer.unwrap().is_ok()));
+        shutdown.cancel();
+    }
 }
