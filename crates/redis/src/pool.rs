@@ -62,36 +62,6 @@ impl PooledConnection {
     }
 }
 
-impl ConnectionLike for PooledConnection {
-    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        Box::pin(async move {
-            let result = self.inner.req_packed_command(cmd).await;
-            self.note(&result);
-            result
-        })
-    }
-
-    fn req_packed_commands<'a>(
-        &'a mut self,
-        pipeline: &'a Pipeline,
-        offset: usize,
-        count: usize,
-    ) -> RedisFuture<'a, Vec<Value>> {
-        Box::pin(async move {
-            let result = self
-                .inner
-                .req_packed_commands(pipeline, offset, count)
-                .await;
-            self.note(&result);
-            result
-        })
-    }
-
-    fn get_db(&self) -> i64 {
-        self.inner.get_db()
-    }
-}
-
 impl managed::Manager for Commands {
     type Type = PooledConnection;
     type Error = redis::RedisError;
@@ -130,9 +100,15 @@ impl Pool {
 /// A connection taken from the pool; it goes back when dropped.
 pub(crate) struct Connection(managed::Object<Commands>);
 
+/// Commands go over the link, and a connection-level failure is noted for recycling.
 impl ConnectionLike for Connection {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        self.0.req_packed_command(cmd)
+        Box::pin(async move {
+            let pooled = &mut *self.0;
+            let result = pooled.inner.req_packed_command(cmd).await;
+            pooled.note(&result);
+            result
+        })
     }
 
     fn req_packed_commands<'a>(
@@ -141,11 +117,18 @@ impl ConnectionLike for Connection {
         offset: usize,
         count: usize,
     ) -> RedisFuture<'a, Vec<Value>> {
-        self.0.req_packed_commands(pipeline, offset, count)
+        Box::pin(async move {
+            let pooled = &mut *self.0;
+            let result = (pooled.inner)
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            pooled.note(&result);
+            result
+        })
     }
 
     fn get_db(&self) -> i64 {
-        self.0.get_db()
+        self.0.inner.get_db()
     }
 }
 
