@@ -11,7 +11,7 @@ use imagegen_application::jobs::{
     StoreImagesHandler, SubmitGenerationHandler,
 };
 use imagegen_application::ports::Clock;
-use imagegen_application::{CountedProvider, EnabledProviders, Providers};
+use imagegen_application::{CountedProvider, Providers};
 use imagegen_domain::ProviderName;
 use imagegen_providers::{OpenAiClient, ProviderOutputs};
 use imagegen_runtime::{
@@ -28,9 +28,8 @@ use crate::provider_setup::{ProviderSetup, start_provider};
 use crate::state::StateAdapters;
 use crate::{BootstrapError, Config};
 
-/// What the enabled providers are, for the api's use cases and webhook verification.
+/// What the api needs of the providers: how to verify their webhooks.
 pub(crate) struct ProviderIdentity {
-    pub enabled: EnabledProviders,
     /// The secrets that verify each provider's webhooks.
     pub secrets: Vec<(ProviderName, Vec<WebhookSecret>)>,
     pub simulator: Option<(Simulator, SocketAddr)>,
@@ -47,16 +46,14 @@ pub(crate) async fn start_loops(
     background: &mut JoinSet<()>,
 ) -> Result<ProviderIdentity, BootstrapError> {
     let mut providers = Providers::none();
-    let mut enabled = EnabledProviders::only(config.provider.name());
     let (mut secrets, mut simulator, mut openai, mut allow_private) =
         (Vec::new(), None, None, false);
-    for choice in std::iter::once(&config.provider).chain(&config.other_providers) {
+    for choice in config.providers() {
         let setup: ProviderSetup = start_provider(choice, shutdown, background).await?;
         // Every call counted by reason: submissions, the polling fallback, cancellations.
         let counted =
             CountedProvider::new(setup.provider, setup.name, state.provider_calls.clone());
         providers = providers.with(setup.name, Arc::new(counted));
-        enabled = enabled.and(setup.name);
         secrets.push((setup.name, setup.secrets));
         allow_private |= setup.allow_private;
         simulator = simulator.or(setup.simulator);
@@ -140,11 +137,7 @@ pub(crate) async fn start_loops(
         OutboxRelay::for_this_process(state.events.clone(), state.bus.clone()).await?
     };
     background.spawn(relay.run(shutdown.clone()));
-    Ok(ProviderIdentity {
-        enabled,
-        secrets,
-        simulator,
-    })
+    Ok(ProviderIdentity { secrets, simulator })
 }
 
 /// The providers as the api knows them when the loops run in other processes.
@@ -153,9 +146,8 @@ pub(crate) async fn start_loops(
 /// `IMAGEGEN_WEBHOOK_SECRETS` when the simulator is the provider and no secret is set:
 /// the workers' simulator signs its webhooks with it.
 pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentity, BootstrapError> {
-    let mut enabled = EnabledProviders::only(config.provider.name());
     let mut all = Vec::new();
-    for choice in std::iter::once(&config.provider).chain(&config.other_providers) {
+    for choice in config.providers() {
         let secrets = match choice {
             crate::ProviderChoice::Simulator {
                 webhook_secrets, ..
@@ -178,11 +170,9 @@ pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentit
                 "must be set when the workers run in other processes (they sign or receive webhooks with it)",
             ));
         }
-        enabled = enabled.and(choice.name());
         all.push((choice.name(), secrets));
     }
     Ok(ProviderIdentity {
-        enabled,
         secrets: all,
         simulator: None,
     })

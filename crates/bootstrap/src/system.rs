@@ -99,9 +99,9 @@ pub async fn start_system(
         create_generation: CreateGeneration::new(
             state.repository.clone(),
             clock.clone(),
-            provider.enabled.default_name(),
+            config.provider.name(),
         )
-        .with_providers(provider.enabled.clone())
+        .with_providers(config.enabled_providers())
         .with_limits(CreationLimits {
             limiter: state.limiter.clone(),
             rate: Rate {
@@ -119,7 +119,7 @@ pub async fn start_system(
         receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
-        test_provider: TestProvider::new(provider.enabled.clone()),
+        test_provider: TestProvider::new(config.enabled_providers()),
         manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone())
             .with_fallback(fallback),
         webhook_health: state.health.clone(),

@@ -181,3 +181,17 @@ pub(super) fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
         webhook_secrets,
     })
 }
+
+impl super::Config {
+    /// Every configured provider, the default first.
+    pub fn providers(&self) -> impl Iterator<Item = &ProviderChoice> {
+        std::iter::once(&self.provider).chain(&self.other_providers)
+    }
+
+    /// The names generations may ask for with `settings.provider`, and the default.
+    pub fn enabled_providers(&self) -> imagegen_application::EnabledProviders {
+        let default = imagegen_application::EnabledProviders::only(self.provider.name());
+        self.providers()
+            .fold(default, |enabled, choice| enabled.and(choice.name()))
+    }
+}
