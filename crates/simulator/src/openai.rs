@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::lifecycle;
@@ -50,26 +49,6 @@ fn unauthorized() -> Response {
         "You didn't provide an API key.",
         None,
     )
-}
-
-/// The create's faults, as on Replicate's create.
-fn injected_fault(state: &SimState) -> Option<Response> {
-    if state.roll(state.config.faults.create_rate_limited) {
-        let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Rate limit reached.", None);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        return Some(response);
-    }
-    state
-        .roll(state.config.faults.create_server_error)
-        .then(|| {
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "simulated server error (fault injection)",
-                None,
-            )
-        })
 }
 
 /// What a create asks for.
@@ -145,7 +124,16 @@ async fn create(State(state): Shared, headers: HeaderMap, body: axum::body::Byte
     if !authorized(&headers) {
         return unauthorized();
     }
-    if let Some(response) = injected_fault(&state) {
+    if let Some(status) = state.create_fault() {
+        let message = match status {
+            StatusCode::TOO_MANY_REQUESTS => "Rate limit reached.",
+            _ => "simulated server error (fault injection)",
+        };
+        let mut response = error(status, message, None);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let retry = header::HeaderValue::from_static("1");
+            response.headers_mut().insert(header::RETRY_AFTER, retry);
+        }
         return response;
     }
     let CreateRequest {
@@ -158,24 +146,16 @@ async fn create(State(state): Shared, headers: HeaderMap, body: axum::body::Byte
         Ok(read) => read,
         Err(response) => return response,
     };
-    let prediction = Prediction {
-        protocol: Protocol::OpenAi,
-        id: format!("resp_{}", new_id()),
-        model,
-        version: String::new(),
-        input: json!({ "prompt": prompt, "width": width, "height": height, "num_outputs": 1,
-                       "metadata": metadata, "tools": tools }),
-        status: "starting",
-        output: Value::Null,
-        error: None,
-        logs: String::new(),
-        created_at: Utc::now(),
-        started_at: None,
-        completed_at: None,
-        // One project-level endpoint for every response; terminal events only.
-        webhook: state.config.openai_webhook_url.clone(),
-        webhook_events_filter: vec!["completed".into()],
-    };
+    let input = json!({ "prompt": prompt, "width": width, "height": height, "num_outputs": 1,
+                        "metadata": metadata, "tools": tools });
+    // One project-level endpoint for every response; terminal events only.
+    let webhook = state.config.openai_webhook_url.clone();
+    let prediction = Prediction::starting(
+        (Protocol::OpenAi, format!("resp_{}", new_id())),
+        (model, String::new()),
+        input,
+        (webhook, vec!["completed".into()]),
+    );
     let json = response_json(&state, &prediction);
     let id = prediction.id.clone();
     state.insert(prediction);

@@ -49,6 +49,31 @@ fn time(t: Option<DateTime<Utc>>) -> Value {
 }
 
 impl Prediction {
+    /// A prediction just created: `starting`, nothing run, no output yet.
+    pub fn starting(
+        (protocol, id): (Protocol, String),
+        (model, version): (String, String),
+        input: Value,
+        (webhook, webhook_events_filter): (Option<String>, Vec<String>),
+    ) -> Self {
+        Self {
+            protocol,
+            id,
+            model,
+            version,
+            input,
+            status: "starting",
+            output: Value::Null,
+            error: None,
+            logs: String::new(),
+            created_at: chrono::Utc::now(),
+            started_at: None,
+            completed_at: None,
+            webhook,
+            webhook_events_filter,
+        }
+    }
+
     pub fn is_terminal(&self) -> bool {
         matches!(self.status, "succeeded" | "failed" | "canceled" | "aborted")
     }

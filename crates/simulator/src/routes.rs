@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -137,21 +136,19 @@ fn create(
             "You did not pass an authentication token",
         );
     }
-    if state.roll(state.config.faults.create_rate_limited) {
-        let mut response = problem(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Request was throttled. Expected available in 1 second.",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        return response;
-    }
-    if state.roll(state.config.faults.create_server_error) {
-        return problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "simulated server error (fault injection)",
-        );
+    match state.create_fault() {
+        Some(StatusCode::TOO_MANY_REQUESTS) => {
+            let mut response = problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Request was throttled. Expected available in 1 second.",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            return response;
+        }
+        Some(status) => return problem(status, "simulated server error (fault injection)"),
+        None => {}
     }
     let Some(input) = body.input.filter(Value::is_object) else {
         return problem(
@@ -162,25 +159,16 @@ fn create(
     if !input["prompt"].is_string() {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "input.prompt is required");
     }
-    let prediction = Prediction {
-        protocol: Protocol::Replicate,
-        id: new_id(),
-        model,
-        version,
+    // Replicate's default filter: new outputs and the end.
+    let filter = body
+        .webhook_events_filter
+        .unwrap_or_else(|| vec!["output".into(), "completed".into()]);
+    let prediction = Prediction::starting(
+        (Protocol::Replicate, new_id()),
+        (model, version),
         input,
-        status: "starting",
-        output: Value::Null,
-        error: None,
-        logs: String::new(),
-        created_at: Utc::now(),
-        started_at: None,
-        completed_at: None,
-        webhook: body.webhook,
-        // Replicate's default: new outputs and the end.
-        webhook_events_filter: body
-            .webhook_events_filter
-            .unwrap_or_else(|| vec!["output".into(), "completed".into()]),
-    };
+        (body.webhook, filter),
+    );
     let json = prediction.to_json(&state.config.public_url);
     let id = prediction.id.clone();
     state.insert(prediction);

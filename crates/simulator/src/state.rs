@@ -43,6 +43,17 @@ impl SimState {
         p > 0.0 && rand::thread_rng().gen_bool(p.min(1.0))
     }
 
+    /// The create faults, rolled once per create: `429` (answered with `Retry-After: 1`)
+    /// or `500`, each protocol in its own error shape.
+    pub fn create_fault(&self) -> Option<axum::http::StatusCode> {
+        let faults = &self.config.faults;
+        if self.roll(faults.create_rate_limited) {
+            return Some(axum::http::StatusCode::TOO_MANY_REQUESTS);
+        }
+        self.roll(faults.create_server_error)
+            .then_some(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     pub fn insert(&self, prediction: Prediction) {
         lock(&self.predictions).insert(prediction.id.clone(), prediction);
     }
