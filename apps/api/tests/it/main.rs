@@ -44,6 +44,30 @@ pub async fn simulator(
     (simulator, url)
 }
 
+/// The JWT secret of the process tests that start an api on a provider.
+pub const PROCESS_JWT_SECRET: &str = "process-test-secret-process-test-secret";
+
+/// A user's SSE events, as a stream, from the api at `base`.
+pub type UserEvents = eventsource_stream::EventStream<
+    std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+>;
+
+/// A new user (token signed with [`PROCESS_JWT_SECRET`]) watching its own channel on
+/// the api at `base`: its token and its open event stream.
+pub async fn watching_user(base: &str) -> (String, UserEvents) {
+    let (caller, token) = user_token(PROCESS_JWT_SECRET);
+    let events = reqwest::Client::new()
+        .get(format!("{base}/v1/events?channel=user:{}", caller.user_id))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), 200);
+    let bytes: std::pin::Pin<Box<dyn futures::Stream<Item = _> + Send>> =
+        Box::pin(events.bytes_stream());
+    (token, eventsource_stream::EventStream::new(bytes))
+}
+
 /// A new user and a five-minute token for it, signed with `jwt_secret`.
 pub fn user_token(jwt_secret: &str) -> (imagegen_application::Caller, String) {
     let caller = imagegen_application::Caller {

@@ -13,17 +13,12 @@ use imagegen_webhooks::{WebhookSecret, sign};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use crate::{Running, WEBHOOK_SECRET, free_port, until_healthy};
-
-const JWT_SECRET: &str = "process-test-secret-process-test-secret";
+use crate::{
+    PROCESS_JWT_SECRET as JWT_SECRET, Running, UserEvents, WEBHOOK_SECRET, free_port, until_healthy,
+};
 
 /// Reads events until each of `ids` has completed; none may fail.
-async fn all_completed(
-    events: &mut (
-             impl futures::Stream<Item = Result<eventsource_stream::Event, impl std::fmt::Debug>> + Unpin
-         ),
-    ids: &[&str],
-) {
+async fn all_completed(events: &mut UserEvents, ids: &[&str]) {
     let mut done = std::collections::HashSet::<&str>::new();
     while done.len() < ids.len() {
         let event = tokio::time::timeout(Duration::from_secs(30), events.next())
@@ -70,15 +65,8 @@ async fn a_generation_asks_for_openai_and_completes_through_its_event_beside_rep
     );
     until_healthy(port).await;
 
-    let (caller, token) = crate::user_token(JWT_SECRET);
+    let (token, mut events) = crate::watching_user(&base).await;
     let http = reqwest::Client::new();
-    let stream = http
-        .get(format!("{base}/v1/events?channel=user:{}", caller.user_id))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let mut events = eventsource_stream::EventStream::new(stream.bytes_stream());
     let create = |body: Value| {
         http.post(format!("{base}/v1/generations"))
             .bearer_auth(&token)

@@ -9,9 +9,9 @@ use std::time::Duration;
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::{Running, WEBHOOK_SECRET, free_port, simulator, until_healthy};
-
-const JWT_SECRET: &str = "process-test-secret-process-test-secret";
+use crate::{
+    PROCESS_JWT_SECRET as JWT_SECRET, Running, WEBHOOK_SECRET, free_port, simulator, until_healthy,
+};
 
 #[tokio::test]
 async fn one_provider_call_and_webhooks_complete_a_generation_without_polling() {
@@ -57,16 +57,8 @@ async fn a_generation_through_replicate(
     let base = format!("http://127.0.0.1:{port}");
     until_healthy(port).await;
 
-    let (caller, token) = crate::user_token(JWT_SECRET);
+    let (token, mut events) = crate::watching_user(&base).await;
     let http = reqwest::Client::new();
-    let events = http
-        .get(format!("{base}/v1/events?channel=user:{}", caller.user_id))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(events.status(), 200);
-    let mut events = eventsource_stream::EventStream::new(events.bytes_stream());
 
     let created: serde_json::Value = http
         .post(format!("{base}/v1/generations"))
