@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use imagegen_application::Providers;
 use imagegen_application::jobs::{JobHandler, JobPayload, ResolveProviderEvent};
-use imagegen_application::ports::{MockImageProvider, QueueName};
-use imagegen_domain::{ExternalId, GenerationStatus, ProviderName, ProviderStatus};
+use imagegen_application::ports::{GenerationRepository, MockImageProvider, QueueName};
+use imagegen_domain::{
+    ExternalId, Generation, GenerationId, GenerationStatus, ProviderName, ProviderStatus,
+};
 use imagegen_memory::{MemoryGenerationStore, MemoryJobQueue};
 
 use crate::handlers::{apply_handler, enqueue, saved, update};
@@ -32,20 +34,34 @@ fn reading(status: ProviderStatus, times: usize) -> Providers {
     Providers::none().with(ProviderName::Simulator, Arc::new(provider))
 }
 
+fn stores() -> (Arc<MemoryGenerationStore>, Arc<MemoryJobQueue>) {
+    let queue = Arc::new(MemoryJobQueue::new());
+    (Arc::new(MemoryGenerationStore::new(queue.clone())), queue)
+}
+
+/// Queues an event naming prediction `p1` and runs it, reading with `providers`.
+async fn resolve_p1(
+    (store, queue): &(Arc<MemoryGenerationStore>, Arc<MemoryJobQueue>),
+    providers: Providers,
+) -> imagegen_application::Result<()> {
+    let handler = apply_handler(store, queue).with_providers(providers);
+    enqueue(queue, &event("p1"), 3).await;
+    let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
+    handler.handle(&job).await
+}
+
+async fn generation(store: &MemoryGenerationStore, id: GenerationId) -> Generation {
+    GenerationRepository::get(store, id).await.unwrap().unwrap()
+}
+
 #[tokio::test]
 async fn an_event_is_resolved_by_the_prediction_id_and_applied() {
-    let queue = Arc::new(MemoryJobQueue::new());
-    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
-    let id = saved(&store, &[ProviderStatus::Starting]).await;
-    let handler =
-        apply_handler(&store, &queue).with_providers(reading(ProviderStatus::Succeeded, 1));
-    enqueue(&queue, &event("p1"), 3).await;
-    let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
-    handler.handle(&job).await.unwrap();
-    let generation = imagegen_application::ports::GenerationRepository::get(store.as_ref(), id)
+    let stores = stores();
+    let id = saved(&stores.0, &[ProviderStatus::Starting]).await;
+    resolve_p1(&stores, reading(ProviderStatus::Succeeded, 1))
         .await
-        .unwrap()
         .unwrap();
+    let generation = generation(&stores.0, id).await;
     assert_eq!(
         generation.status(),
         GenerationStatus::Storing,
@@ -56,31 +72,24 @@ async fn an_event_is_resolved_by_the_prediction_id_and_applied() {
 
 #[tokio::test]
 async fn an_event_before_the_prediction_id_is_recorded_is_tried_again_without_a_call() {
-    let queue = Arc::new(MemoryJobQueue::new());
-    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
-    let _pending = saved(&store, &[]).await;
-    let handler =
-        apply_handler(&store, &queue).with_providers(reading(ProviderStatus::Succeeded, 0));
-    enqueue(&queue, &event("p1"), 3).await;
-    let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
-    let error = handler.handle(&job).await.unwrap_err();
+    let stores = stores();
+    let _pending = saved(&stores.0, &[]).await;
+    let error = resolve_p1(&stores, reading(ProviderStatus::Succeeded, 0))
+        .await
+        .unwrap_err();
     assert!(error.is_transient(), "retried with backoff: {error}");
 }
 
 #[tokio::test]
 async fn a_polled_generations_event_is_left_to_its_polls() {
-    let queue = Arc::new(MemoryJobQueue::new());
-    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
-    let id = crate::handlers::saved_in(&store, imagegen_domain::DeliveryMode::Polling).await;
-    let handler =
-        apply_handler(&store, &queue).with_providers(reading(ProviderStatus::Succeeded, 0));
-    enqueue(&queue, &event("p1"), 3).await;
-    let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
-    handler.handle(&job).await.unwrap();
-    let generation = imagegen_application::ports::GenerationRepository::get(store.as_ref(), id)
+    let stores = stores();
+    let id = crate::handlers::saved_in(&stores.0, imagegen_domain::DeliveryMode::Polling).await;
+    resolve_p1(&stores, reading(ProviderStatus::Succeeded, 0))
         .await
-        .unwrap()
         .unwrap();
-    assert_eq!(generation.status(), GenerationStatus::Starting);
+    assert_eq!(
+        generation(&stores.0, id).await.status(),
+        GenerationStatus::Starting
+    );
     assert!(JobPayload::idempotency_key(&event("p1")).starts_with("resolve:simulator:"));
 }
