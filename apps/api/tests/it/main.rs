@@ -81,11 +81,18 @@ pub fn user_token(jwt_secret: &str) -> (imagegen_application::Caller, String) {
     (caller, token)
 }
 
-/// Waits until the api on `port` answers /healthz, failing the test after 30 s.
+/// Waits until the api on `port` answers /healthz, failing the test after 30 s. The
+/// probe never blocks the test's runtime: a simulator served on it may be what the
+/// api is waiting for at start (its webhook secret).
 pub async fn until_healthy(port: u16) {
-    for _ in 0..1200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() && healthz_status(port) == 200
-        {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while tokio::time::Instant::now() < deadline {
+        if http.get(&url).send().await.is_ok_and(|r| r.status() == 200) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
