@@ -1,4 +1,5 @@
-//! A provider whose every call is counted by reason (`create`, `reconcile`, `cancel`),
+//! A provider whose every call is counted by reason (`create`, `reconcile`, `cancel`,
+//! `event`),
 //! wrapped around any adapter, so the count covers whatever calls it: submissions,
 //! the polling fallback, cancellations. A counter that cannot be written is logged and
 //! never fails the call.
@@ -16,6 +17,9 @@ pub struct CountedProvider {
     inner: Arc<dyn ImageProvider>,
     name: ProviderName,
     calls: Arc<dyn ProviderCalls>,
+    /// What a read is counted as: `reconcile`, or `event` for the reads that webhook
+    /// events ask for.
+    fetch_reason: CallReason,
 }
 
 impl CountedProvider {
@@ -24,7 +28,19 @@ impl CountedProvider {
         name: ProviderName,
         calls: Arc<dyn ProviderCalls>,
     ) -> Self {
-        Self { inner, name, calls }
+        Self {
+            inner,
+            name,
+            calls,
+            fetch_reason: CallReason::Reconcile,
+        }
+    }
+
+    /// Counts reads as `reason` instead of `reconcile`.
+    #[must_use]
+    pub fn counting_fetches_as(mut self, reason: CallReason) -> Self {
+        self.fetch_reason = reason;
+        self
     }
 
     async fn count(&self, reason: CallReason) {
@@ -42,7 +58,7 @@ impl ImageProvider for CountedProvider {
     }
 
     async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
-        self.count(CallReason::Reconcile).await;
+        self.count(self.fetch_reason).await;
         self.inner.fetch(external_id).await
     }
 

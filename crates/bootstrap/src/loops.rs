@@ -10,7 +10,7 @@ use imagegen_application::jobs::{
     ApplyProviderUpdateHandler, Cleanup, CleanupHandler, JobHandler, JobPayload, NotifyUserHandler,
     StoreImagesHandler, SubmitGenerationHandler,
 };
-use imagegen_application::ports::Clock;
+use imagegen_application::ports::{CallReason, Clock};
 use imagegen_application::{CountedProvider, Providers};
 use imagegen_domain::ProviderName;
 use imagegen_providers::{OpenAiClient, ProviderOutputs};
@@ -45,15 +45,17 @@ pub(crate) async fn start_loops(
     shutdown: &CancellationToken,
     background: &mut JoinSet<()>,
 ) -> Result<ProviderIdentity, BootstrapError> {
-    let mut providers = Providers::none();
+    // Every call counted by reason; the reads webhook events ask for apart from polls.
+    let (mut providers, mut event_readers) = (Providers::none(), Providers::none());
     let (mut secrets, mut simulator, mut openai, mut allow_private) =
         (Vec::new(), None, None, false);
     for choice in config.providers() {
         let setup: ProviderSetup = start_provider(choice, shutdown, background).await?;
-        // Every call counted by reason: submissions, the polling fallback, cancellations.
         let counted =
-            CountedProvider::new(setup.provider, setup.name, state.provider_calls.clone());
-        providers = providers.with(setup.name, Arc::new(counted));
+            |provider| CountedProvider::new(provider, setup.name, state.provider_calls.clone());
+        let reader = counted(setup.provider.clone()).counting_fetches_as(CallReason::Event);
+        event_readers = event_readers.with(setup.name, Arc::new(reader));
+        providers = providers.with(setup.name, Arc::new(counted(setup.provider)));
         secrets.push((setup.name, setup.secrets));
         allow_private |= setup.allow_private;
         simulator = simulator.or(setup.simulator);
@@ -90,7 +92,8 @@ pub(crate) async fn start_loops(
     let fallback = crate::fallback::fallback(config, state, clock.clone());
     background.spawn(crate::fallback::run(fallback, shutdown.clone()));
     let outputs = (allow_private, openai);
-    let mut handlers = handlers(state, providers, outputs, images, clock, webhook_base)?;
+    let registries = (providers, event_readers);
+    let mut handlers = handlers(state, registries, outputs, images, clock, webhook_base)?;
     let callback_secret = config.workers.callback_secret.clone();
     if callback_secret.is_none() {
         tracing::warn!("IMAGEGEN_CALLBACK_SECRET is not set: notices to callback URLs go unsigned");
@@ -181,7 +184,7 @@ pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentit
 /// The job handlers of every queue the runner serves.
 fn handlers(
     state: &StateAdapters,
-    providers: Providers,
+    (providers, event_readers): (Providers, Providers),
     (allow_private, openai): (bool, Option<Arc<OpenAiClient>>),
     images: Arc<LocalDiskImageStore>,
     clock: &Arc<dyn Clock>,
@@ -207,7 +210,7 @@ fn handlers(
         Arc::new(
             ApplyProviderUpdateHandler::new(repository.clone(), state.inbox.clone(), clock.clone())
                 .with_checks(state.checks.clone())
-                .with_providers(providers),
+                .with_providers(event_readers),
         ),
         Arc::new(StoreImagesHandler::new(
             repository.clone(),

@@ -1,5 +1,6 @@
 //! `GET /admin/providers`: the calls imagegen made to each provider, by reason
-//! (`create`, `reconcile`: the polling fallback, `cancel`); `POST
+//! (`create`, `reconcile`: the polling fallback, `cancel`, `event`: a read a webhook
+//! event asked for); `POST
 //! /admin/providers/{name}/test`: a webhook round trip through it. Admins only.
 
 use std::collections::BTreeMap;

@@ -151,6 +151,29 @@ async fn a_generation_asks_for_openai_and_completes_through_its_event_beside_rep
         "the response read for its state, then for its image"
     );
     assert_eq!(stats.gets, 0, "no polling");
+    // The api counts the same: OpenAI's read for its event is not a poll.
+    let mut admin = crate::user_token(JWT_SECRET).0;
+    admin.role = imagegen_application::Role::Admin;
+    let admin = imagegen_bootstrap::JwtCodec::new(JWT_SECRET.as_bytes())
+        .issue(&admin, chrono::Duration::minutes(5))
+        .unwrap();
+    let usage: Value = (http
+        .get(format!("{base}/admin/providers"))
+        .bearer_auth(&admin))
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let openai_calls = (usage["providers"].as_array().unwrap().iter())
+        .find(|p| p["name"] == "openai")
+        .map(|p| p["calls"].clone());
+    assert_eq!(
+        openai_calls,
+        Some(json!({ "create": 1, "reconcile": 0, "cancel": 0, "event": 1 })),
+        "{usage}"
+    );
 
     // Events about anything but responses are acknowledged; unsigned ones refused.
     let body = br#"{"object":"event","id":"evt_x","type":"batch.completed","created_at":1,"data":{"id":"batch_1"}}"#;

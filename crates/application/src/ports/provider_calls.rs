@@ -16,17 +16,21 @@ pub enum CallReason {
     Reconcile,
     /// Stopping a prediction.
     Cancel,
+    /// Reading the object a webhook event names (OpenAI's events carry no result):
+    /// part of the webhook path, not polling.
+    Event,
 }
 
 impl CallReason {
-    pub const ALL: [Self; 3] = [Self::Create, Self::Reconcile, Self::Cancel];
+    pub const ALL: [Self; 4] = [Self::Create, Self::Reconcile, Self::Cancel, Self::Event];
 
-    /// The wire name (`create`, `reconcile`, `cancel`).
+    /// The wire name (`create`, `reconcile`, `cancel`, `event`).
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Create => "create",
             Self::Reconcile => "reconcile",
             Self::Cancel => "cancel",
+            Self::Event => "event",
         }
     }
 

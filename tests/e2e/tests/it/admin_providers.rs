@@ -44,7 +44,7 @@ async fn provider_calls_are_counted_by_reason_for_admins() {
     let stats = api.sim().stats();
     assert_eq!(
         provider_calls(&api, "simulator").await,
-        json!({ "create": stats.creates, "reconcile": stats.gets, "cancel": stats.cancels })
+        json!({ "create": stats.creates, "reconcile": stats.gets, "cancel": stats.cancels, "event": 0 })
     );
     assert_eq!(stats.creates, 2);
 }

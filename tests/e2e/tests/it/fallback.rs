@@ -47,5 +47,8 @@ async fn with_webhooks_flowing_the_provider_is_not_polled() {
         "zero polling calls on the happy path"
     );
     let calls = crate::admin_providers::provider_calls(&api, "simulator").await;
-    assert_eq!(calls, json!({ "create": 1, "reconcile": 0, "cancel": 0 }));
+    assert_eq!(
+        calls,
+        json!({ "create": 1, "reconcile": 0, "cancel": 0, "event": 0 })
+    );
 }
