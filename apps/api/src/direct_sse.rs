@@ -6,7 +6,7 @@
 //! Anything else, including a stream request that fails its checks, goes to hyper with
 //! the bytes already read, and gets the same answer it always did.
 
-use std::io::{self, IoSlice, Write};
+use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +14,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use futures::{Stream, StreamExt};
 use imagegen_bootstrap::Services;
-use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use imagegen_realtime::Framing;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::auth::CurrentSession;
@@ -86,13 +87,19 @@ pub async fn open(
     request: &EventsRequest,
 ) -> Option<impl Stream<Item = Bytes> + Send + 'static> {
     let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
-    open_stream(services, session, &request.headers, &request.uri)
-        .await
-        .ok()
+    open_stream(
+        services,
+        session,
+        &request.headers,
+        &request.uri,
+        Framing::Chunked,
+    )
+    .await
+    .ok()
 }
 
-/// Writes the response head and the stream's frames as chunks until the stream ends,
-/// the client goes away, or the client stops taking them.
+/// Writes the response head and the stream's frames (HTTP/1.1 chunks already) until
+/// the stream ends, the client goes away, or the client stops taking them.
 pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = Bytes> + Send) {
     let mut head = String::from("HTTP/1.1 200 OK\r\n");
     for (name, value) in &STREAM_HEADERS {
@@ -127,7 +134,17 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = Bytes> + Se
                 Ok(_) => continue,
             },
         };
-        match tokio::time::timeout(SEND_TIMEOUT, write_chunk(&mut writer, &frame)).await {
+        // Most frames fit in the socket's buffer: written at once, with no timer.
+        let written = match writer.try_write(&frame) {
+            Ok(written) => written,
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => 0,
+            Err(_) => return,
+        };
+        if written == frame.len() {
+            continue;
+        }
+        let rest = &frame[written..];
+        match tokio::time::timeout(SEND_TIMEOUT, writer.write_all(rest)).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return,
             Err(_) => {
@@ -136,28 +153,4 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = Bytes> + Se
             }
         }
     }
-}
-
-/// Writes `frame` as one chunk (size, data, CRLF) without copying it.
-async fn write_chunk(writer: &mut (impl AsyncWrite + Unpin), frame: &[u8]) -> io::Result<()> {
-    let mut size = [0u8; 20];
-    let size_len = {
-        let mut rest = &mut size[..];
-        write!(rest, "{:x}\r\n", frame.len())?;
-        20 - rest.len()
-    };
-    let mut slices = [
-        IoSlice::new(&size[..size_len]),
-        IoSlice::new(frame),
-        IoSlice::new(b"\r\n"),
-    ];
-    let mut slices = &mut slices[..];
-    while !slices.is_empty() {
-        let written = writer.write_vectored(slices).await?;
-        if written == 0 {
-            return Err(io::ErrorKind::WriteZero.into());
-        }
-        IoSlice::advance_slices(&mut slices, written);
-    }
-    Ok(())
 }

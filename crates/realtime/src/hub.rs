@@ -10,11 +10,12 @@ use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 
 use futures::StreamExt;
+use futures::task::AtomicWaker;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
-use tokio::sync::Notify;
 
 mod message;
 pub use message::HubMessage;
@@ -25,13 +26,18 @@ const QUEUE: usize = 64;
 
 type Subscribers = HashMap<u64, Arc<Subscriber>>;
 
-/// One subscriber's queue, and whether it missed messages. A plain queue and a
-/// `Notify` rather than a channel: an idle subscriber then costs about a hundred bytes
-/// (the queue allocates only when a message waits).
+/// Queue room a subscriber keeps between bursts: enough for an event's few messages, so
+/// a delivery costs no allocation, and little for an idle connection.
+const KEPT_ROOM: usize = 4;
+
+/// One subscriber's queue, and whether it missed messages. A plain queue and one
+/// waker rather than a channel or a `Notify`: an idle subscriber then costs about a
+/// hundred bytes, and a delivery takes no lock but the queue's (one connection reads
+/// each subscription, so one waker is enough).
 #[derive(Default)]
 struct Subscriber {
     queue: Mutex<VecDeque<Arc<HubMessage>>>,
-    ready: Notify,
+    ready: AtomicWaker,
     lagged: AtomicBool,
 }
 
@@ -45,15 +51,15 @@ impl Subscriber {
                 queue.push_back(message.clone());
             }
         }
-        self.ready.notify_one();
+        self.ready.wake();
     }
 
     fn take(&self) -> Option<Arc<HubMessage>> {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let message = queue.pop_front();
-        if queue.is_empty() && queue.capacity() > 0 {
-            // Give back what a burst needed; idle connections hold nothing.
-            *queue = VecDeque::new();
+        if queue.is_empty() && queue.capacity() > KEPT_ROOM {
+            // Give back what a burst needed.
+            queue.shrink_to(KEPT_ROOM);
         }
         message
     }
@@ -183,16 +189,24 @@ impl HubSubscription {
 
     /// The next message, or `Overflowed` when some were missed (the queue was full).
     pub async fn recv(&mut self) -> Option<Received> {
-        loop {
-            if self.take_overflow() {
-                return Some(Received::Overflowed);
-            }
-            if let Some(message) = self.subscriber.take() {
-                return Some(Received::Message(message));
-            }
-            // A message offered since the check left a permit: this returns at once.
-            self.subscriber.ready.notified().await;
+        Some(std::future::poll_fn(|cx| self.poll_recv(cx)).await)
+    }
+
+    /// Polls for the next message, or `Overflowed` when some were missed.
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Received> {
+        if let Some(received) = self.try_recv() {
+            return Poll::Ready(received);
         }
+        self.subscriber.ready.register(cx.waker());
+        // A message offered between the look and the registration woke no one: look again.
+        self.try_recv().map_or(Poll::Pending, Poll::Ready)
+    }
+
+    fn try_recv(&mut self) -> Option<Received> {
+        if self.take_overflow() {
+            return Some(Received::Overflowed);
+        }
+        self.subscriber.take().map(Received::Message)
     }
 }
 

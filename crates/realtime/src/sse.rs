@@ -18,20 +18,44 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting (`retry:`).
 pub const RETRY: Duration = Duration::from_secs(2);
 
+/// How frames are wrapped for the server that writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// SSE text, for a server that frames the body itself (hyper).
+    Plain,
+    /// Each frame as one HTTP/1.1 chunk (size, text, CRLF), for a server that writes
+    /// the body on the socket: one write per frame, and a broadcast's chunk is made
+    /// once for every connection.
+    Chunked,
+}
+
+impl Framing {
+    fn wrap(self, text: &str) -> Bytes {
+        match self {
+            Self::Plain => Bytes::copy_from_slice(text.as_bytes()),
+            Self::Chunked => format!("{:x}\r\n{text}\r\n", text.len()).into(),
+        }
+    }
+}
+
 /// An SSE message of `event` with one `data:` line (JSON has no line breaks).
 fn message(id: Option<u64>, event: &str, data: &str) -> String {
     let id = id.map(|id| format!("id: {id}\n")).unwrap_or_default();
     format!("{id}event: {event}\ndata: {data}\n\n")
 }
 
-/// The SSE text of a delivery; presence joins and leaves are for WebSocket only.
-pub fn frame(delivery: &Delivery) -> Option<Bytes> {
+/// The SSE text of a delivery, wrapped as `framing` says; presence joins and leaves
+/// are for WebSocket only.
+pub fn frame(delivery: &Delivery, framing: Framing) -> Option<Bytes> {
     if let Delivery::Ephemeral { shared, .. } = delivery {
         // A broadcast reaches every connection on `system`: framed once for all.
-        let name = shared.ephemeral()?["event_type"].as_str()?;
-        return Some(shared.sse_framed(|| message(None, name, shared.text()).into()));
+        let framed = shared.sse_framed(framing == Framing::Chunked, || {
+            let name = shared.ephemeral()?["event_type"].as_str()?;
+            Some(framing.wrap(&message(None, name, shared.text())))
+        });
+        return framed;
     }
-    Some(Bytes::from(match delivery {
+    Some(framing.wrap(&match delivery {
         Delivery::Event(event) => {
             let data = serde_json::to_string(&event.envelope).ok()?;
             message(Some(event.position.0), &event.envelope.event_type, &data)
@@ -61,6 +85,7 @@ struct Frames<S> {
     /// `None` once said: the stream is over.
     last_word: Option<LastWord>,
     started: bool,
+    framing: Framing,
 }
 
 /// The SSE text of a session's events: first the reconnection delay, then the events,
@@ -68,10 +93,12 @@ struct Frames<S> {
 /// its word is the final event and the stream is over: `reconnect` (the server is
 /// shutting down: come back, to another instance, with `Last-Event-ID`) or
 /// `token_expired` (come back with a fresh token). When the events end first (a
-/// `resync` or `too_slow` said so), so does the stream.
+/// `resync` or `too_slow` said so), so does the stream. Each frame is wrapped as
+/// `framing` says (the end of a chunked body is the writer's to send).
 pub fn sse_frames(
     events: impl Stream<Item = Delivery> + Send + 'static,
     ends: impl Future<Output = &'static str> + Send + 'static,
+    framing: Framing,
 ) -> impl Stream<Item = Bytes> + Send + 'static {
     let mut keep_alive =
         tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
@@ -82,12 +109,13 @@ pub fn sse_frames(
         sent: false,
         last_word: Some(Box::pin(ends)),
         started: false,
+        framing,
     };
     futures::stream::unfold(frames, |mut frames| async move {
         if !frames.started {
             frames.started = true;
             let retry = format!("retry: {}\n\n", RETRY.as_millis());
-            return Some((Bytes::from(retry), frames));
+            return Some((frames.framing.wrap(&retry), frames));
         }
         loop {
             let ends = frames.last_word.as_mut()?;
@@ -95,11 +123,12 @@ pub fn sse_frames(
                 biased;
                 word = ends => {
                     frames.last_word = None;
-                    return Some((message(None, word, "{}").into(), frames));
+                    let word = frames.framing.wrap(&message(None, word, "{}"));
+                    return Some((word, frames));
                 }
                 delivery = frames.events.next() => {
                     let delivery = delivery?;
-                    if let Some(text) = frame(&delivery) {
+                    if let Some(text) = frame(&delivery, frames.framing) {
                         frames.sent = true;
                         return Some((text, frames));
                     }
@@ -107,7 +136,7 @@ pub fn sse_frames(
                 _ = frames.keep_alive.tick() => {
                     // A comment only after a whole period of silence.
                     if !std::mem::take(&mut frames.sent) {
-                        return Some((Bytes::from_static(b":\n\n"), frames));
+                        return Some((frames.framing.wrap(":\n\n"), frames));
                     }
                 }
             }

@@ -16,7 +16,7 @@ use futures::{Stream, StreamExt};
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{authorize_channels, session_events, sse_frames};
+use imagegen_realtime::{Framing, authorize_channels, session_events, sse_frames};
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
@@ -66,7 +66,7 @@ async fn events(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
-    let frames = open_stream(&services, session, &headers, &uri).await?;
+    let frames = open_stream(&services, session, &headers, &uri, Framing::Plain).await?;
     let body = Body::from_stream(frames.map(Ok::<_, Infallible>));
     Ok((STREAM_HEADERS, body))
 }
@@ -87,7 +87,7 @@ pub const STREAM_HEADERS: [(HeaderName, HeaderValue); 3] = [
 
 /// Checks an event stream request and opens its session: the SSE text to send, which
 /// ends at shutdown (`reconnect`) or when the token expires (`token_expired`). Shared
-/// by hyper's route and the direct path on the socket.
+/// by hyper's route and the direct path on the socket, each with its `framing`.
 ///
 /// # Errors
 /// Bad channels or `Last-Event-ID` (422), a forbidden channel (403), a full instance
@@ -97,6 +97,7 @@ pub async fn open_stream(
     CurrentSession { caller, expires_at }: CurrentSession,
     headers: &HeaderMap,
     uri: &Uri,
+    framing: Framing,
 ) -> Result<impl Stream<Item = Bytes> + Send + 'static, ApiError> {
     let channels = channels_of(uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
@@ -124,7 +125,9 @@ pub async fn open_stream(
     .await?;
     // The stream ends at shutdown or when the token expires, and says which. The
     // permit goes with it and returns when the stream is dropped.
-    let shutdown = services.shutdown.clone();
+    // A token of its own: it is looked at on every wake, and the shared one's lock
+    // would be taken by every stream of the instance.
+    let shutdown = services.shutdown.child_token();
     let left = (expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();
@@ -135,5 +138,5 @@ pub async fn open_stream(
             () = tokio::time::sleep(left) => "token_expired",
         }
     };
-    Ok(sse_frames(stream, ends))
+    Ok(sse_frames(stream, ends, framing))
 }

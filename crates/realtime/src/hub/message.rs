@@ -13,7 +13,8 @@ pub struct HubMessage {
     pub bus: BusMessage,
     text: OnceLock<String>,
     framed: OnceLock<Bytes>,
-    sse: OnceLock<Bytes>,
+    /// SSE frames: plain, and as HTTP/1.1 chunks.
+    sse: [OnceLock<Option<Bytes>>; 2],
 }
 
 impl std::fmt::Debug for HubMessage {
@@ -35,7 +36,7 @@ impl HubMessage {
             bus,
             text: OnceLock::new(),
             framed: OnceLock::new(),
-            sse: OnceLock::new(),
+            sse: [OnceLock::new(), OnceLock::new()],
         }
     }
 
@@ -61,9 +62,14 @@ impl HubMessage {
         self.framed.get_or_init(|| Bytes::from(frame())).clone()
     }
 
-    /// The message as an SSE frame, made by `frame` the first time (WebSocket and SSE
-    /// connections may share a message, so each transport has its own).
-    pub fn sse_framed(&self, frame: impl FnOnce() -> Bytes) -> Bytes {
-        self.sse.get_or_init(frame).clone()
+    /// The message as an SSE frame (`chunked`: as an HTTP/1.1 chunk), made by `frame`
+    /// the first time (WebSocket and SSE connections may share a message, so each
+    /// framing has its own); `None` when it has none.
+    pub fn sse_framed(
+        &self,
+        chunked: bool,
+        frame: impl FnOnce() -> Option<Bytes>,
+    ) -> Option<Bytes> {
+        self.sse[usize::from(chunked)].get_or_init(frame).clone()
     }
 }
