@@ -96,6 +96,11 @@ async fn another_users_channel_and_bad_messages_get_stable_error_codes() {
             "not_subscribed",
         ),
         (json!({ "type": "shout" }), "invalid_message"),
+        // Longer than the server's read buffer: read in pieces, answered as one.
+        (
+            json!({ "type": "subscribe", "channel": format!("user:{}", "x".repeat(4000)) }),
+            "invalid_channel",
+        ),
     ];
     for (message, code) in cases {
         ws.send(message.clone()).await;

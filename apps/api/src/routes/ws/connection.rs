@@ -47,9 +47,9 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
     // One timer for both the next ping and the token's expiry, whichever comes first.
     let alarm = tokio::time::sleep_until(expires.min(tokio::time::Instant::now() + PING_EVERY));
     tokio::pin!(alarm);
-    // Made once: a fresh `cancelled()` on every wake would register with the token,
-    // shared by every connection, each time.
-    let shutdown = services.shutdown.clone().cancelled_owned();
+    // Made once, from a token of its own: it is looked at on every wake, and the shared
+    // token's lock would be taken by every connection of the instance.
+    let shutdown = services.shutdown.child_token().cancelled_owned();
     tokio::pin!(shutdown);
     let member = PresenceMember {
         connection_id: uuid::Uuid::new_v4(),
@@ -108,21 +108,34 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                 Some(Message::Ping(Default::default()))
             }
         };
-        if let Some(message) = outgoing {
-            match tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(_)) => break,
-                Err(_) => {
-                    tracing::info!("websocket client too slow; closing");
-                    let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow");
-                    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
-                    break;
-                }
-            }
+        if let Some(message) = outgoing
+            && !send(&mut socket, message).await
+        {
+            break;
         }
     }
     connection.presence.leave_all(&connection.names()).await;
     tracing::debug!("websocket closed");
+}
+
+/// Sends `message`; `false` when the connection is over (it failed, or the client
+/// took longer than [`SEND_TIMEOUT`] and was told it is too slow). A send that finishes
+/// at once, as most do, arms no timer.
+async fn send(socket: &mut WebSocket, message: Message) -> bool {
+    {
+        let mut sending = std::pin::pin!(socket.send(message));
+        let sent = match futures::poll!(sending.as_mut()) {
+            std::task::Poll::Ready(sent) => Some(sent),
+            std::task::Poll::Pending => tokio::time::timeout(SEND_TIMEOUT, sending).await.ok(),
+        };
+        if let Some(sent) = sent {
+            return sent.is_ok();
+        }
+    }
+    tracing::info!("websocket client too slow; closing");
+    let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow");
+    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
+    false
 }
 
 impl Connection {

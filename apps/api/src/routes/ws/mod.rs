@@ -19,8 +19,10 @@ use imagegen_bootstrap::Services;
 
 use crate::auth::CurrentSession;
 
-/// Bytes read from the socket at a time.
-const READ_BUFFER: usize = 2 * 1024;
+/// Bytes read from the socket at a time. Small: a client sends short JSON commands
+/// (a longer one is read in several pieces), and tungstenite zeroes this much of its
+/// buffer each time it looks for input, which is on every wake of the connection.
+const READ_BUFFER: usize = 256;
 /// Bytes written before a flush.
 const WRITE_BUFFER: usize = 2 * 1024;
 /// Bytes a connection may have waiting to be written before sends fail.
