@@ -2,9 +2,10 @@
 //! an 8 KiB write buffer for the life of every HTTP/1.1 connection, most of what an
 //! idle stream would cost; so the server reads each connection's first request head
 //! itself (with `httparse`), and when it is a plain `GET /v1/events` that opens, it
-//! writes the stream directly, chunk by chunk, holding no buffer between events.
-//! Anything else, including a stream request that fails its checks, goes to hyper with
-//! the bytes already read, and gets the same answer it always did.
+//! writes the stream directly, chunk by chunk, holding no buffer between events (a
+//! `GET /v1/ws` upgrade is likewise taken by `routes::ws::serve_direct`). Anything
+//! else, including a request that fails its checks, goes to hyper with the bytes
+//! already read, and gets the same answer it always did.
 
 use std::io;
 use std::sync::Arc;
@@ -27,22 +28,24 @@ const MOST_HEAD_BYTES: usize = 16 * 1024;
 /// and resumes with `Last-Event-ID`, rather than holding the server's memory.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A request for the event stream, as read from the socket.
-pub struct EventsRequest {
-    uri: Uri,
-    headers: HeaderMap,
+/// A request for a stream, as read from the socket.
+pub struct DirectRequest {
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    /// `GET /v1/ws` with an upgrade; else `GET /v1/events` without one.
+    pub websocket: bool,
 }
 
-/// Reads one request head into `read`. `Some` when it asks for the event stream and
-/// nothing else (HTTP/1.1 `GET /v1/events`, no body, no upgrade, nothing after it);
-/// `None` for every other request, or bytes hyper should judge.
+/// Reads one request head into `read`. `Some` when it asks for a stream and nothing
+/// else (HTTP/1.1 `GET /v1/events` without an upgrade, or `GET /v1/ws` with one; no
+/// body, nothing after it); `None` for every other request, or bytes hyper should judge.
 ///
 /// # Errors
 /// The connection failed or closed before a whole head arrived.
 pub async fn read_head(
     stream: &mut TcpStream,
     read: &mut Vec<u8>,
-) -> io::Result<Option<EventsRequest>> {
+) -> io::Result<Option<DirectRequest>> {
     loop {
         read.reserve(1024);
         if stream.read_buf(read).await? == 0 {
@@ -53,7 +56,7 @@ pub async fn read_head(
         match head.parse(read) {
             Ok(httparse::Status::Complete(length)) => {
                 return Ok((length == read.len())
-                    .then(|| events_request(&head))
+                    .then(|| direct_request(&head))
                     .flatten());
             }
             Ok(httparse::Status::Partial) if read.len() < MOST_HEAD_BYTES => {}
@@ -63,11 +66,16 @@ pub async fn read_head(
     }
 }
 
-fn events_request(head: &httparse::Request<'_, '_>) -> Option<EventsRequest> {
+fn direct_request(head: &httparse::Request<'_, '_>) -> Option<DirectRequest> {
     let uri: Uri = head.path?.parse().ok()?;
-    if head.method != Some("GET") || head.version != Some(1) || uri.path() != "/v1/events" {
+    if head.method != Some("GET") || head.version != Some(1) {
         return None;
     }
+    let websocket = match uri.path() {
+        "/v1/events" => false,
+        "/v1/ws" => true,
+        _ => return None,
+    };
     let mut headers = HeaderMap::new();
     for field in head.headers.iter() {
         let name = HeaderName::from_bytes(field.name.as_bytes()).ok()?;
@@ -77,14 +85,19 @@ fn events_request(head: &httparse::Request<'_, '_>) -> Option<EventsRequest> {
         || headers
             .get("content-length")
             .is_some_and(|length| length.as_bytes() != b"0");
-    (!has_body && !headers.contains_key("upgrade")).then_some(EventsRequest { uri, headers })
+    let upgrade = headers.contains_key("upgrade");
+    (!has_body && upgrade == websocket).then_some(DirectRequest {
+        uri,
+        headers,
+        websocket,
+    })
 }
 
 /// Opens the stream if the request passes every check; `None` leaves the request to
 /// hyper, which checks it again and answers with the problem.
 pub async fn open(
     services: &Arc<Services>,
-    request: &EventsRequest,
+    request: &DirectRequest,
 ) -> Option<impl Stream<Item = Bytes> + Send + 'static> {
     let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
     open_stream(

@@ -4,8 +4,8 @@
 //! every request (for per-source limits), upgrades (WebSocket), and a graceful
 //! shutdown that waits for open connections to finish. (An upgraded connection leaves
 //! hyper; its WebSocket task closes itself on shutdown.) Each connection's first
-//! request head is read here: an event stream is served on the socket directly
-//! (`direct_sse`), everything else by hyper.
+//! request head is read here: an event stream or a WebSocket is served on the socket
+//! directly (`direct_sse`, `routes::ws`), everything else by hyper.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,8 +23,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
-use crate::direct_sse;
 use crate::replay::Replay;
+use crate::{direct_sse, routes};
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -118,12 +118,17 @@ pub async fn serve(
             };
             first_request.release();
             // Silent, trickling, or gone before a whole request: closed.
-            let Some(events) = head else { return };
-            if let (Some(request), Some(services)) = (events, services)
-                && let Some(frames) = direct_sse::open(&services, &request).await
-            {
-                direct_sse::serve(stream, frames).await;
-                return;
+            let Some(direct) = head else { return };
+            if let (Some(request), Some(services)) = (direct, services) {
+                if request.websocket {
+                    match routes::ws::serve_direct(stream, services, &request.headers, &request.uri).await {
+                        Ok(()) => return,
+                        Err(refused) => stream = refused,
+                    }
+                } else if let Some(frames) = direct_sse::open(&services, &request).await {
+                    direct_sse::serve(stream, frames).await;
+                    return;
+                }
             }
             // Boxed: its state is large, and the direct streams should not carry room
             // for it in their tasks.

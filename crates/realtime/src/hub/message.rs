@@ -56,10 +56,10 @@ impl HubMessage {
         })
     }
 
-    /// A transport's framing of the message (UTF-8 text), made by `frame` the first
-    /// time; each connection gets a reference to the same bytes, not a copy.
-    pub fn framed(&self, frame: impl FnOnce() -> String) -> Bytes {
-        self.framed.get_or_init(|| Bytes::from(frame())).clone()
+    /// A transport's framing of the message, made by `frame` the first time; each
+    /// connection gets a reference to the same bytes, not a copy.
+    pub fn framed(&self, frame: impl FnOnce() -> Bytes) -> Bytes {
+        self.framed.get_or_init(frame).clone()
     }
 
     /// The message as an SSE frame (`chunked`: as an HTTP/1.1 chunk), made by `frame`

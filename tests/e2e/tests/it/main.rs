@@ -40,3 +40,4 @@ mod webhooks;
 mod ws;
 mod ws_client;
 mod ws_instances;
+mod ws_upgrade;

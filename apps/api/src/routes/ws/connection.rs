@@ -7,25 +7,25 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
-use futures::{Stream, StreamExt};
+use futures::{SinkExt, Stream, StreamExt};
 use imagegen_application::Channel;
 use imagegen_application::ports::{PresenceMember, StreamPosition};
 use imagegen_bootstrap::Services;
 use imagegen_realtime::{Delivery, authorize_channels, session_events};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_stream::StreamMap;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
 
 use super::presence::PresenceHandle;
 use super::protocol::{self, ClientMessage};
+use super::sending::{Outgoing, send};
 use crate::auth::CurrentSession;
 
 /// The most channels one connection may watch at once, as for SSE.
 const MAX_CHANNELS: usize = 32;
 /// A ping this often keeps proxies from closing an idle connection.
 const PING_EVERY: Duration = Duration::from_secs(15);
-/// A client that takes longer than this to take one message is too slow: it is cut
-/// off and resumes with `since`, rather than holding events in our memory.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A subscription's events; `None` once its session ended (the store is unreachable).
 type Events = Pin<Box<dyn Stream<Item = Option<Delivery>> + Send>>;
@@ -37,7 +37,11 @@ struct Connection {
     presence: PresenceHandle,
 }
 
-pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSession) {
+/// Serves one WebSocket, over the socket itself or hyper's upgraded connection.
+pub async fn run<S>(socket: WebSocketStream<S>, services: Arc<Services>, session: CurrentSession)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
     // Not split: sends happen between waits, so one half-lock per wake is saved.
     let mut socket = socket;
     let left = (session.expires_at - chrono::Utc::now())
@@ -64,9 +68,9 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
     tracing::debug!(user.id = %connection.session.caller.user_id, "websocket opened");
     loop {
         let outgoing = tokio::select! {
-            frame = socket.recv() => match frame {
-                Some(Ok(Message::Text(text))) => Some(connection.command(&text).await),
-                Some(Ok(Message::Binary(_))) => Some(protocol::error("invalid_message", "messages are JSON text", None)),
+            frame = socket.next() => match frame {
+                Some(Ok(Message::Text(text))) => Some(connection.command(&text).await.into()),
+                Some(Ok(Message::Binary(_))) => Some(protocol::error("invalid_message", "messages are JSON text", None).into()),
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 Some(Ok(_)) => None,
             },
@@ -76,7 +80,7 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                         // The subscription is over: the client re-fetches, then subscribes anew.
                         connection.subscriptions.remove(&channel);
                         connection.presence.leave(&channel).await;
-                        protocol::event(&channel, &resync)
+                        protocol::event(&channel, &resync).into()
                     }
                     Some(slow @ Delivery::TooSlow { .. }) => {
                         // Where to resume, then the close; neither may hold us long.
@@ -86,10 +90,14 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                         let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
                         break;
                     }
-                    Some(event) => protocol::event(&channel, &event),
+                    // A broadcast or presence: the same frame for every connection.
+                    Some(event) => match protocol::shared_frame(&channel, &event) {
+                        Some(frame) => Outgoing::Frame(frame),
+                        None => protocol::event(&channel, &event).into(),
+                    },
                     None => {
                         connection.subscriptions.remove(&channel);
-                        protocol::error("unavailable", "the events cannot be read now; subscribe again with since", Some(&channel))
+                        protocol::error("unavailable", "the events cannot be read now; subscribe again with since", Some(&channel)).into()
                     }
                 })
             }
@@ -105,7 +113,7 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
                 let now = tokio::time::Instant::now();
                 alarm.as_mut().reset(expires.min(now + PING_EVERY));
                 connection.presence.renew(&connection.names()).await;
-                Some(Message::Ping(Default::default()))
+                Some(Message::Ping(Default::default()).into())
             }
         };
         if let Some(message) = outgoing
@@ -116,26 +124,6 @@ pub async fn run(socket: WebSocket, services: Arc<Services>, session: CurrentSes
     }
     connection.presence.leave_all(&connection.names()).await;
     tracing::debug!("websocket closed");
-}
-
-/// Sends `message`; `false` when the connection is over (it failed, or the client
-/// took longer than [`SEND_TIMEOUT`] and was told it is too slow). A send that finishes
-/// at once, as most do, arms no timer.
-async fn send(socket: &mut WebSocket, message: Message) -> bool {
-    {
-        let mut sending = std::pin::pin!(socket.send(message));
-        let sent = match futures::poll!(sending.as_mut()) {
-            std::task::Poll::Ready(sent) => Some(sent),
-            std::task::Poll::Pending => tokio::time::timeout(SEND_TIMEOUT, sending).await.ok(),
-        };
-        if let Some(sent) = sent {
-            return sent.is_ok();
-        }
-    }
-    tracing::info!("websocket client too slow; closing");
-    let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow");
-    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
-    false
 }
 
 impl Connection {

@@ -1,34 +1,34 @@
 //! `GET /v1/ws`: the WebSocket transport beside SSE. One connection subscribes to and
 //! unsubscribes from channels as it goes; each subscription is a realtime session
 //! (backlog after `since`, then live, no gap, no duplicate), authorized from the token
-//! at each subscribe. Buffers are small (a few KiB, not tungstenite's 128 KiB), since
-//! most connections idle.
+//! at each subscribe. Buffers are small (a few hundred bytes, not tungstenite's
+//! 128 KiB), since most connections idle. A connection's first request is upgraded on
+//! the socket directly (`direct_sse` reads it); one that comes later on a kept-alive
+//! connection through hyper's upgrade; either way the same connection loop runs.
 
 mod connection;
+mod handshake;
 mod presence;
 mod protocol;
+mod sending;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::extract::ws::WebSocketUpgrade;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
+use hyper_util::rt::TokioIo;
 use imagegen_bootstrap::Services;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::Role;
 
+use crate::ApiError;
 use crate::auth::CurrentSession;
-
-/// Bytes read from the socket at a time. Small: a client sends short JSON commands
-/// (a longer one is read in several pieces), and tungstenite zeroes this much of its
-/// buffer each time it looks for input, which is on every wake of the connection.
-const READ_BUFFER: usize = 256;
-/// Bytes written before a flush.
-const WRITE_BUFFER: usize = 2 * 1024;
-/// Bytes a connection may have waiting to be written before sends fail.
-const MAX_WRITE_BUFFER: usize = 256 * 1024;
-/// The largest message a client may send (they are small JSON commands).
-const MAX_MESSAGE: usize = 16 * 1024;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/ws", get(upgrade))
@@ -37,17 +37,70 @@ pub fn router() -> Router<Arc<Services>> {
 async fn upgrade(
     State(services): State<Arc<Services>>,
     session: CurrentSession,
-    upgrade: WebSocketUpgrade,
-) -> Result<Response, crate::ApiError> {
+    mut request: Request,
+) -> Result<Response, ApiError> {
+    let Some(accept) = handshake::accept_key(request.headers()) else {
+        return Err(ApiError::bad_request(
+            "not_a_websocket_upgrade",
+            "expected a WebSocket upgrade (Connection: upgrade, Upgrade: websocket, \
+             Sec-WebSocket-Version: 13, Sec-WebSocket-Key)",
+        ));
+    };
     let permit = crate::stream_cap::admit(&services)?;
-    Ok(upgrade
-        .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(WRITE_BUFFER)
-        .max_write_buffer_size(MAX_WRITE_BUFFER)
-        .max_message_size(MAX_MESSAGE)
-        .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| async move {
-            connection::run(socket, services, session).await;
-            drop(permit);
-        }))
+    let upgraded = hyper::upgrade::on(&mut request);
+    tokio::spawn(async move {
+        match upgraded.await {
+            Ok(upgraded) => {
+                let io = TokioIo::new(upgraded);
+                let socket =
+                    WebSocketStream::from_raw_socket(io, Role::Server, Some(handshake::config()))
+                        .await;
+                connection::run(socket, services, session).await;
+            }
+            Err(error) => tracing::debug!(%error, "websocket upgrade failed"),
+        }
+        drop(permit);
+    });
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = response.headers_mut();
+    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    if let Ok(accept) = HeaderValue::from_str(&accept) {
+        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    Ok(response)
+}
+
+/// Upgrades a connection's first request on the socket itself, without hyper's
+/// buffers or its upgrade's layers; `Err` gives the socket back when the request
+/// fails a check (hyper answers it, with the problem).
+///
+/// # Errors
+/// The stream, when the caller may not open a WebSocket here.
+pub async fn serve_direct(
+    mut stream: TcpStream,
+    services: Arc<Services>,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+) -> Result<(), TcpStream> {
+    let checked = (
+        CurrentSession::verify(headers, uri, &services),
+        handshake::accept_key(headers),
+    );
+    let (Ok(session), Some(accept)) = checked else {
+        return Err(stream);
+    };
+    let Ok(permit) = crate::stream_cap::admit(&services) else {
+        return Err(stream);
+    };
+    let head = handshake::switching_protocols(&accept);
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return Ok(());
+    }
+    let socket =
+        WebSocketStream::from_raw_socket(stream, Role::Server, Some(handshake::config())).await;
+    connection::run(socket, services, session).await;
+    drop(permit);
+    Ok(())
 }

@@ -5,10 +5,14 @@
 //! From the server: `event` (the channel, the stream position and the same envelope as
 //! SSE's `data:`), `subscribed`, `unsubscribed`, `error` (a stable `code`), `pong`.
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use bytes::Bytes;
 use imagegen_realtime::Delivery;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 /// Close code when the token expired: reconnect with a fresh token.
 pub const CLOSE_TOKEN_EXPIRED: u16 = 4001;
@@ -50,19 +54,34 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "channel": channel,
             "since": resume_after.0,
         })),
-        // A presence join or leave is sent as it is; a broadcast as an event. Either is
-        // framed once for every connection.
-        Delivery::Ephemeral { shared, .. } => {
-            let framed = shared.framed(|| match delivery.ephemeral_message() {
-                Some(message) if message.get("type").is_some() => message.to_string(),
-                message => {
-                    json!({ "type": "event", "channel": channel, "data": message }).to_string()
-                }
-            });
+        // The text of the frame shared by every connection (see `shared_frame`).
+        Delivery::Ephemeral { .. } => {
+            let frame = shared_frame(channel, delivery).unwrap_or_default();
+            let text = frame.slice(super::sending::frame_header(&frame)..);
             // Made from a `String`, so always UTF-8; checked again, not copied.
-            Message::Text(Utf8Bytes::try_from(framed).unwrap_or_default())
+            Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
         }
     }
+}
+
+/// An ephemeral delivery as a whole WebSocket frame (server frames are not masked, so
+/// every connection sends the same bytes): a presence join or leave as it is, a
+/// broadcast as an event. Made once per message, by the first connection that sends
+/// it; `None` for other deliveries.
+pub fn shared_frame(channel: &str, delivery: &Delivery) -> Option<Bytes> {
+    let Delivery::Ephemeral { shared, .. } = delivery else {
+        return None;
+    };
+    Some(shared.framed(|| {
+        let text = match delivery.ephemeral_message() {
+            Some(message) if message.get("type").is_some() => message.to_string(),
+            message => json!({ "type": "event", "channel": channel, "data": message }).to_string(),
+        };
+        let mut frame = Vec::with_capacity(text.len() + 10);
+        // Writing into a `Vec` cannot fail.
+        let _ = Frame::message(text, OpCode::Data(Data::Text), true).format(&mut frame);
+        frame.into()
+    }))
 }
 
 pub fn subscribed(channel: &str) -> Message {
@@ -88,7 +107,25 @@ pub fn error(code: &str, message: &str, channel: Option<&str>) -> Message {
 
 pub fn close(code: u16, reason: &'static str) -> Message {
     Message::Close(Some(CloseFrame {
-        code,
+        code: code.into(),
         reason: reason.into(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_header_is_measured_from_its_length_byte() {
+        for length in [0, 125, 126, 65_535, 65_536] {
+            let mut frame = Vec::new();
+            let text = "x".repeat(length);
+            let _ = Frame::message(text, OpCode::Data(Data::Text), true).format(&mut frame);
+            assert_eq!(
+                frame.len() - super::super::sending::frame_header(&frame),
+                length
+            );
+        }
+    }
 }
