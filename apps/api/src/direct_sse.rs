@@ -11,11 +11,10 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use futures::{Stream, StreamExt};
 use imagegen_bootstrap::Services;
-use imagegen_realtime::Framing;
+use imagegen_realtime::{Framing, SseFrame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -98,7 +97,7 @@ fn direct_request(head: &httparse::Request<'_, '_>) -> Option<DirectRequest> {
 pub async fn open(
     services: &Arc<Services>,
     request: &DirectRequest,
-) -> Option<impl Stream<Item = Bytes> + Send + 'static> {
+) -> Option<impl Stream<Item = SseFrame> + Send + 'static> {
     let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
     open_stream(
         services,
@@ -113,7 +112,7 @@ pub async fn open(
 
 /// Writes the response head and the stream's frames (HTTP/1.1 chunks already) until
 /// the stream ends, the client goes away, or the client stops taking them.
-pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = Bytes> + Send) {
+pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = SseFrame> + Send) {
     let mut head = String::from("HTTP/1.1 200 OK\r\n");
     for (name, value) in &STREAM_HEADERS {
         head.push_str(&format!(
@@ -147,8 +146,9 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = Bytes> + Se
                 Ok(_) => continue,
             },
         };
+        let frame = frame.as_ref();
         // Most frames fit in the socket's buffer: written at once, with no timer.
-        let written = match writer.try_write(&frame) {
+        let written = match writer.try_write(frame) {
             Ok(written) => written,
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => 0,
             Err(_) => return,

@@ -18,4 +18,4 @@ pub use access::authorize_channels;
 pub use hub::Hub;
 pub use presence::{PRESENCE_LEASE, PresenceTracker, has_presence};
 pub use session::{Delivery, session_events};
-pub use sse::{Framing, frame, sse_frames};
+pub use sse::{Framing, SseFrame, frame, sse_frames};

@@ -5,12 +5,14 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use tokio::time::{Interval, MissedTickBehavior};
 
+use crate::hub::HubMessage;
 use crate::session::Delivery;
 
 /// How often an idle stream sends a comment, so proxies keep it open.
@@ -38,6 +40,37 @@ impl Framing {
     }
 }
 
+/// One frame to write: its own bytes, or a broadcast's, the same for every connection
+/// and borrowed from the message rather than copied or counted.
+#[derive(Debug)]
+pub enum SseFrame {
+    Owned(Bytes),
+    Shared {
+        message: Arc<HubMessage>,
+        chunked: bool,
+    },
+}
+
+impl AsRef<[u8]> for SseFrame {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Self::Owned(bytes) => bytes,
+            Self::Shared { message, chunked } => message.sse_frame(*chunked).map_or(&[], |b| b),
+        }
+    }
+}
+
+impl From<SseFrame> for Bytes {
+    fn from(frame: SseFrame) -> Self {
+        match frame {
+            SseFrame::Owned(bytes) => bytes,
+            SseFrame::Shared { message, chunked } => {
+                message.sse_frame(chunked).cloned().unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// An SSE message of `event` with one `data:` line (JSON has no line breaks).
 fn message(id: Option<u64>, event: &str, data: &str) -> String {
     let id = id.map(|id| format!("id: {id}\n")).unwrap_or_default();
@@ -46,16 +79,21 @@ fn message(id: Option<u64>, event: &str, data: &str) -> String {
 
 /// The SSE text of a delivery, wrapped as `framing` says; presence joins and leaves
 /// are for WebSocket only.
-pub fn frame(delivery: &Delivery, framing: Framing) -> Option<Bytes> {
+pub fn frame(delivery: Delivery, framing: Framing) -> Option<SseFrame> {
     if let Delivery::Ephemeral { shared, .. } = delivery {
         // A broadcast reaches every connection on `system`: framed once for all.
-        let framed = shared.sse_framed(framing == Framing::Chunked, || {
+        let chunked = framing == Framing::Chunked;
+        let framed = shared.sse_framed(chunked, || {
             let name = shared.ephemeral()?["event_type"].as_str()?;
             Some(framing.wrap(&message(None, name, shared.text())))
         });
-        return framed;
+        framed?;
+        return Some(SseFrame::Shared {
+            message: shared,
+            chunked,
+        });
     }
-    Some(framing.wrap(&match delivery {
+    Some(SseFrame::Owned(framing.wrap(&match delivery {
         Delivery::Event(event) => {
             let data = serde_json::to_string(&event.envelope).ok()?;
             message(Some(event.position.0), &event.envelope.event_type, &data)
@@ -72,7 +110,7 @@ pub fn frame(delivery: &Delivery, framing: Framing) -> Option<Bytes> {
         // No `id:` (above): a broadcast is not a stream position, and a browser keeps
         // its last event id when a message has none.
         Delivery::Ephemeral { .. } => return None,
-    }))
+    })))
 }
 
 type LastWord = Pin<Box<dyn Future<Output = &'static str> + Send>>;
@@ -99,7 +137,7 @@ pub fn sse_frames(
     events: impl Stream<Item = Delivery> + Send + 'static,
     ends: impl Future<Output = &'static str> + Send + 'static,
     framing: Framing,
-) -> impl Stream<Item = Bytes> + Send + 'static {
+) -> impl Stream<Item = SseFrame> + Send + 'static {
     let mut keep_alive =
         tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
     keep_alive.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -115,7 +153,7 @@ pub fn sse_frames(
         if !frames.started {
             frames.started = true;
             let retry = format!("retry: {}\n\n", RETRY.as_millis());
-            return Some((frames.framing.wrap(&retry), frames));
+            return Some((SseFrame::Owned(frames.framing.wrap(&retry)), frames));
         }
         loop {
             let ends = frames.last_word.as_mut()?;
@@ -123,12 +161,12 @@ pub fn sse_frames(
                 biased;
                 word = ends => {
                     frames.last_word = None;
-                    let word = frames.framing.wrap(&message(None, word, "{}"));
+                    let word = SseFrame::Owned(frames.framing.wrap(&message(None, word, "{}")));
                     return Some((word, frames));
                 }
                 delivery = frames.events.next() => {
                     let delivery = delivery?;
-                    if let Some(text) = frame(&delivery, frames.framing) {
+                    if let Some(text) = frame(delivery, frames.framing) {
                         frames.sent = true;
                         return Some((text, frames));
                     }
@@ -136,7 +174,7 @@ pub fn sse_frames(
                 _ = frames.keep_alive.tick() => {
                     // A comment only after a whole period of silence.
                     if !std::mem::take(&mut frames.sent) {
-                        return Some((frames.framing.wrap(":\n\n"), frames));
+                        return Some((SseFrame::Owned(frames.framing.wrap(":\n\n")), frames));
                     }
                 }
             }

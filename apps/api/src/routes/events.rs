@@ -16,7 +16,7 @@ use futures::{Stream, StreamExt};
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{Framing, authorize_channels, session_events, sse_frames};
+use imagegen_realtime::{Framing, SseFrame, authorize_channels, session_events, sse_frames};
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
@@ -67,7 +67,7 @@ async fn events(
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
     let frames = open_stream(&services, session, &headers, &uri, Framing::Plain).await?;
-    let body = Body::from_stream(frames.map(Ok::<_, Infallible>));
+    let body = Body::from_stream(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame))));
     Ok((STREAM_HEADERS, body))
 }
 
@@ -98,7 +98,7 @@ pub async fn open_stream(
     headers: &HeaderMap,
     uri: &Uri,
     framing: Framing,
-) -> Result<impl Stream<Item = Bytes> + Send + 'static, ApiError> {
+) -> Result<impl Stream<Item = SseFrame> + Send + 'static, ApiError> {
     let channels = channels_of(uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
     let permit = crate::stream_cap::admit(services)?;

@@ -57,9 +57,10 @@ impl HubMessage {
     }
 
     /// A transport's framing of the message, made by `frame` the first time; each
-    /// connection gets a reference to the same bytes, not a copy.
-    pub fn framed(&self, frame: impl FnOnce() -> Bytes) -> Bytes {
-        self.framed.get_or_init(frame).clone()
+    /// connection gets a reference to the same bytes, not a copy (and not a count:
+    /// a shared count touched by every connection from both cores costs more).
+    pub fn framed(&self, frame: impl FnOnce() -> Bytes) -> &Bytes {
+        self.framed.get_or_init(frame)
     }
 
     /// The message as an SSE frame (`chunked`: as an HTTP/1.1 chunk), made by `frame`
@@ -69,7 +70,14 @@ impl HubMessage {
         &self,
         chunked: bool,
         frame: impl FnOnce() -> Option<Bytes>,
-    ) -> Option<Bytes> {
-        self.sse[usize::from(chunked)].get_or_init(frame).clone()
+    ) -> Option<&Bytes> {
+        self.sse[usize::from(chunked)].get_or_init(frame).as_ref()
+    }
+
+    /// The SSE frame [`Self::sse_framed`] made, if it did.
+    pub fn sse_frame(&self, chunked: bool) -> Option<&Bytes> {
+        self.sse[usize::from(chunked)]
+            .get()
+            .and_then(Option::as_ref)
     }
 }

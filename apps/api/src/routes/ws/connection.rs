@@ -3,23 +3,22 @@
 //! on when its token expires (4001), when it falls too far behind (4008), or when the
 //! api shuts down (1012).
 
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{SinkExt, Stream, StreamExt};
+use futures::{SinkExt, StreamExt};
 use imagegen_application::Channel;
 use imagegen_application::ports::{PresenceMember, StreamPosition};
 use imagegen_bootstrap::Services;
 use imagegen_realtime::{Delivery, authorize_channels, session_events};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_stream::StreamMap;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::presence::PresenceHandle;
 use super::protocol::{self, ClientMessage};
 use super::sending::{Outgoing, send};
+use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
 
 /// The most channels one connection may watch at once, as for SSE.
@@ -27,13 +26,10 @@ const MAX_CHANNELS: usize = 32;
 /// A ping this often keeps proxies from closing an idle connection.
 const PING_EVERY: Duration = Duration::from_secs(15);
 
-/// A subscription's events; `None` once its session ended (the store is unreachable).
-type Events = Pin<Box<dyn Stream<Item = Option<Delivery>> + Send>>;
-
 struct Connection {
     services: Arc<Services>,
     session: CurrentSession,
-    subscriptions: StreamMap<String, Events>,
+    subscriptions: Subscriptions,
     presence: PresenceHandle,
 }
 
@@ -63,7 +59,7 @@ where
         presence: PresenceHandle::new(services.clone(), member),
         services,
         session,
-        subscriptions: StreamMap::new(),
+        subscriptions: Subscriptions::default(),
     };
     tracing::debug!(user.id = %connection.session.caller.user_id, "websocket opened");
     loop {
@@ -74,7 +70,7 @@ where
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 Some(Ok(_)) => None,
             },
-            Some((channel, event)) = connection.subscriptions.next(), if !connection.subscriptions.is_empty() => {
+            (channel, event) = std::future::poll_fn(|cx| connection.subscriptions.poll_next(cx)), if !connection.subscriptions.is_empty() => {
                 Some(match event {
                     Some(resync @ Delivery::Resync { .. }) => {
                         // The subscription is over: the client re-fetches, then subscribes anew.
@@ -91,10 +87,8 @@ where
                         break;
                     }
                     // A broadcast or presence: the same frame for every connection.
-                    Some(event) => match protocol::shared_frame(&channel, &event) {
-                        Some(frame) => Outgoing::Frame(frame),
-                        None => protocol::event(&channel, &event).into(),
-                    },
+                    Some(Delivery::Ephemeral { shared, .. }) => Outgoing::Frame(protocol::shared_frame(&channel, shared)),
+                    Some(event) => protocol::event(&channel, &event).into(),
                     None => {
                         connection.subscriptions.remove(&channel);
                         protocol::error("unavailable", "the events cannot be read now; subscribe again with since", Some(&channel)).into()
@@ -129,7 +123,7 @@ where
 impl Connection {
     /// The subscribed channel names.
     fn names(&self) -> Vec<String> {
-        self.subscriptions.keys().cloned().collect()
+        self.subscriptions.names()
     }
 
     /// Handles one command; returns the answer.
@@ -140,14 +134,11 @@ impl Connection {
                 self.subscribe(channel, since.map(StreamPosition)).await
             }
             Ok(ClientMessage::Unsubscribe { channel }) => {
-                match self.subscriptions.remove(&channel) {
-                    Some(_) => {
-                        self.presence.leave(&channel).await;
-                        protocol::unsubscribed(&channel)
-                    }
-                    None => {
-                        protocol::error("not_subscribed", "no such subscription", Some(&channel))
-                    }
+                if self.subscriptions.remove(&channel) {
+                    self.presence.leave(&channel).await;
+                    protocol::unsubscribed(&channel)
+                } else {
+                    protocol::error("not_subscribed", "no such subscription", Some(&channel))
                 }
             }
             Err(error) => protocol::error("invalid_message", &error.to_string(), None),
@@ -161,7 +152,7 @@ impl Connection {
                 return protocol::error("invalid_channel", &error.to_string(), Some(&name));
             }
         };
-        if !self.subscriptions.contains_key(&name) && self.subscriptions.len() >= MAX_CHANNELS {
+        if !self.subscriptions.contains(&name) && self.subscriptions.len() >= MAX_CHANNELS {
             let message = format!("at most {MAX_CHANNELS} channels per connection");
             return protocol::error("too_many_channels", &message, Some(&name));
         }
@@ -185,13 +176,8 @@ impl Connection {
         .await;
         match events {
             Ok(events) => {
-                let events: Events = Box::pin(
-                    events
-                        .map(Some)
-                        .chain(futures::stream::once(async { None })),
-                );
                 // A second subscribe to a channel replaces the first (a new `since`).
-                if self.subscriptions.insert(name.clone(), events).is_none() {
+                if self.subscriptions.insert(&name, Box::pin(events)) {
                     self.presence.join(&name).await;
                 }
                 protocol::subscribed(&name)

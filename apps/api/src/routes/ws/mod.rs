@@ -11,6 +11,7 @@ mod handshake;
 mod presence;
 mod protocol;
 mod sending;
+mod subscriptions;
 
 use std::sync::Arc;
 

@@ -5,8 +5,11 @@
 //! From the server: `event` (the channel, the stream position and the same envelope as
 //! SSE's `data:`), `subscribed`, `unsubscribed`, `error` (a stable `code`), `pong`.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use imagegen_realtime::Delivery;
+use imagegen_realtime::hub::HubMessage;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -55,9 +58,10 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "since": resume_after.0,
         })),
         // The text of the frame shared by every connection (see `shared_frame`).
-        Delivery::Ephemeral { .. } => {
-            let frame = shared_frame(channel, delivery).unwrap_or_default();
-            let text = frame.slice(super::sending::frame_header(&frame)..);
+        Delivery::Ephemeral { shared, .. } => {
+            let shared = shared_frame(channel, shared.clone());
+            let frame = frame_of(&shared);
+            let text = frame.slice(super::sending::frame_header(frame)..);
             // Made from a `String`, so always UTF-8; checked again, not copied.
             Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
         }
@@ -67,13 +71,10 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
 /// An ephemeral delivery as a whole WebSocket frame (server frames are not masked, so
 /// every connection sends the same bytes): a presence join or leave as it is, a
 /// broadcast as an event. Made once per message, by the first connection that sends
-/// it; `None` for other deliveries.
-pub fn shared_frame(channel: &str, delivery: &Delivery) -> Option<Bytes> {
-    let Delivery::Ephemeral { shared, .. } = delivery else {
-        return None;
-    };
-    Some(shared.framed(|| {
-        let text = match delivery.ephemeral_message() {
+/// it; the frame is then [`frame_of`] the message.
+pub fn shared_frame(channel: &str, shared: Arc<HubMessage>) -> Arc<HubMessage> {
+    shared.framed(|| {
+        let text = match shared.ephemeral() {
             Some(message) if message.get("type").is_some() => message.to_string(),
             message => json!({ "type": "event", "channel": channel, "data": message }).to_string(),
         };
@@ -81,7 +82,13 @@ pub fn shared_frame(channel: &str, delivery: &Delivery) -> Option<Bytes> {
         // Writing into a `Vec` cannot fail.
         let _ = Frame::message(text, OpCode::Data(Data::Text), true).format(&mut frame);
         frame.into()
-    }))
+    });
+    shared
+}
+
+/// The WebSocket frame of a message that [`shared_frame`] made.
+pub fn frame_of(shared: &HubMessage) -> &Bytes {
+    shared.framed(Bytes::new)
 }
 
 pub fn subscribed(channel: &str) -> Message {

@@ -5,8 +5,10 @@
 use std::task::Poll;
 use std::time::Duration;
 
-use bytes::Bytes;
+use std::sync::Arc;
+
 use futures::SinkExt;
+use imagegen_realtime::hub::HubMessage;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
@@ -20,8 +22,9 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// What the connection sends next.
 pub enum Outgoing {
     Message(Message),
-    /// A whole text frame, shared by every connection that sends it.
-    Frame(Bytes),
+    /// A whole text frame, shared by every connection that sends it: borrowed from
+    /// the message, not counted (see [`protocol::frame_of`]).
+    Frame(Arc<HubMessage>),
 }
 
 impl From<Message> for Outgoing {
@@ -38,13 +41,14 @@ where
 {
     let message = match outgoing {
         Outgoing::Message(message) => message,
-        Outgoing::Frame(frame) => {
+        Outgoing::Frame(shared) => {
+            let frame = protocol::frame_of(&shared);
             // Our own sends always finish with a flush, but a pong tungstenite owes the
             // client may wait in its buffer: the frame goes after it, never inside it.
             if let Poll::Ready(Ok(())) = futures::poll!(socket.flush()) {
-                return write_frame(socket.get_mut(), &frame).await;
+                return write_frame(socket.get_mut(), frame).await;
             }
-            let text = frame.slice(frame_header(&frame)..);
+            let text = frame.slice(frame_header(frame)..);
             Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
         }
     };
