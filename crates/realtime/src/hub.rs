@@ -7,63 +7,23 @@
 //! So a slow connection never slows the others and never grows memory without bound.
 
 use std::collections::HashMap;
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures::StreamExt;
-use futures::task::AtomicWaker;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
 
 mod message;
+mod subscriber;
 pub use message::HubMessage;
+use subscriber::Subscriber;
 use tokio_util::sync::CancellationToken;
 
-/// Messages a subscriber may have waiting before it must catch up from the store.
-const QUEUE: usize = 64;
+use crate::closing::{Closing, ClosingWatch};
 
 type Subscribers = HashMap<u64, Arc<Subscriber>>;
-
-/// Queue room a subscriber keeps between bursts: enough for an event's few messages, so
-/// a delivery costs no allocation, and little for an idle connection.
-const KEPT_ROOM: usize = 4;
-
-/// One subscriber's queue, and whether it missed messages. A plain queue and one
-/// waker rather than a channel or a `Notify`: an idle subscriber then costs about a
-/// hundred bytes, and a delivery takes no lock but the queue's (one connection reads
-/// each subscription, so one waker is enough).
-#[derive(Default)]
-struct Subscriber {
-    queue: Mutex<VecDeque<Arc<HubMessage>>>,
-    ready: AtomicWaker,
-    lagged: AtomicBool,
-}
-
-impl Subscriber {
-    fn offer(&self, message: &Arc<HubMessage>) {
-        {
-            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-            if queue.len() >= QUEUE {
-                self.lagged.store(true, Ordering::Release);
-            } else {
-                queue.push_back(message.clone());
-            }
-        }
-        self.ready.wake();
-    }
-
-    fn take(&self) -> Option<Arc<HubMessage>> {
-        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-        let message = queue.pop_front();
-        if queue.is_empty() && queue.capacity() > KEPT_ROOM {
-            // Give back what a burst needed.
-            queue.shrink_to(KEPT_ROOM);
-        }
-        message
-    }
-}
 
 #[derive(Default)]
 struct Index {
@@ -75,6 +35,7 @@ struct Index {
 pub struct Hub {
     index: Mutex<Index>,
     next_id: AtomicU64,
+    closing: Arc<Closing>,
 }
 
 /// A subscription to some channels; leaves the index when dropped.
@@ -92,7 +53,8 @@ fn lock(index: &Mutex<Index>) -> std::sync::MutexGuard<'_, Index> {
 }
 
 impl Hub {
-    /// Subscribes to `bus` and forwards until `shutdown` or the bus ends.
+    /// Subscribes to `bus` and forwards until `shutdown` or the bus ends; at
+    /// `shutdown`, every [`Hub::closing`] watch completes.
     ///
     /// # Errors
     /// The bus's `Unavailable` if it cannot be subscribed to.
@@ -101,6 +63,7 @@ impl Hub {
         let hub = Arc::new(Self {
             index: Mutex::default(),
             next_id: AtomicU64::new(0),
+            closing: Arc::default(),
         });
         let forwarding = hub.clone();
         tokio::spawn(async move {
@@ -109,10 +72,15 @@ impl Hub {
                     () = shutdown.cancelled() => break,
                     message = subscription.next() => match message {
                         Some(message) => forwarding.deliver(Arc::new(HubMessage::new(message))),
-                        None => { tracing::warn!("realtime bus closed"); break; }
+                        None => {
+                            tracing::warn!("realtime bus closed");
+                            shutdown.cancelled().await;
+                            break;
+                        }
                     },
                 }
             }
+            forwarding.closing.close();
         });
         Ok(hub)
     }
@@ -167,6 +135,11 @@ impl Hub {
             channels: channels.to_vec(),
             subscriber,
         }
+    }
+
+    /// Completes when the instance shuts down: connections end with it.
+    pub fn closing(&self) -> ClosingWatch {
+        self.closing.watch()
     }
 
     /// Connections currently subscribed.

@@ -2,6 +2,7 @@
 //! connection, channel authorization, and SSE sessions that resume without gaps.
 //!
 //! - [`hub`]: the per-instance fan-out.
+//! - [`closing`]: the instance's shutdown as each connection watches it.
 //! - [`session`]: the event stream of one connection (backlog, then live, deduplicated).
 //! - [`access`]: which channels a caller may watch.
 //! - [`presence`]: who watches a generation or organization channel, on any instance.
@@ -9,13 +10,15 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod closing;
 pub mod hub;
 pub mod presence;
 pub mod session;
 pub mod sse;
 
 pub use access::authorize_channels;
+pub use closing::{Closing, ClosingWatch};
 pub use hub::Hub;
 pub use presence::{PRESENCE_LEASE, PresenceTracker, has_presence};
-pub use session::{Delivery, session_events};
+pub use session::{Delivery, Session, session_events};
 pub use sse::{Framing, SseFrame, frame, sse_frames};

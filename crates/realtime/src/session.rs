@@ -68,9 +68,11 @@ const PAGE: usize = 500;
 
 type PageRead = Pin<Box<dyn Future<Output = Result<Vec<StoredEvent>>> + Send>>;
 
-/// Polled by hand rather than built from `unfold`: a live delivery then moves nothing
-/// and allocates nothing, which matters when one broadcast wakes 10,000 of these.
-struct Session {
+/// One connection's events, from [`session_events`]. Polled by hand rather than built
+/// from `unfold`: a live delivery then moves nothing and allocates nothing, which
+/// matters when one broadcast wakes 10,000 of these; a named type, so a connection can
+/// hold its sessions in place rather than behind another pointer.
+pub struct Session {
     live: HubSubscription,
     store: Arc<dyn EventStore>,
     channels: Arc<[Channel]>,
@@ -200,7 +202,7 @@ pub async fn session_events(
     store: Arc<dyn EventStore>,
     channels: Vec<Channel>,
     resume_after: Option<StreamPosition>,
-) -> Result<impl Stream<Item = Delivery> + Send + use<>> {
+) -> Result<Session> {
     // Subscribe first: whatever commits after the position read below arrives live.
     let live = hub.subscribe(&channels);
     let last = match resume_after {

@@ -125,16 +125,15 @@ pub async fn open_stream(
     .await?;
     // The stream ends at shutdown or when the token expires, and says which. The
     // permit goes with it and returns when the stream is dropped.
-    // A token of its own: it is looked at on every wake, and the shared one's lock
-    // would be taken by every stream of the instance.
-    let shutdown = services.shutdown.child_token();
+    // Looked at on every wake: the hub's watch costs a load and a waker there.
+    let shutdown = services.hub.closing();
     let left = (expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();
     let ends = async move {
         let _held = permit;
         tokio::select! {
-            () = shutdown.cancelled() => "reconnect",
+            () = shutdown => "reconnect",
             () = tokio::time::sleep(left) => "token_expired",
         }
     };

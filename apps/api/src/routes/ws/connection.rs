@@ -47,9 +47,8 @@ where
     // One timer for both the next ping and the token's expiry, whichever comes first.
     let alarm = tokio::time::sleep_until(expires.min(tokio::time::Instant::now() + PING_EVERY));
     tokio::pin!(alarm);
-    // Made once, from a token of its own: it is looked at on every wake, and the shared
-    // token's lock would be taken by every connection of the instance.
-    let shutdown = services.shutdown.child_token().cancelled_owned();
+    // Looked at on every wake: the hub's watch costs a load and a waker there.
+    let shutdown = services.hub.closing();
     tokio::pin!(shutdown);
     let member = PresenceMember {
         connection_id: uuid::Uuid::new_v4(),
@@ -177,7 +176,7 @@ impl Connection {
         match events {
             Ok(events) => {
                 // A second subscribe to a channel replaces the first (a new `since`).
-                if self.subscriptions.insert(&name, Box::pin(events)) {
+                if self.subscriptions.insert(&name, events) {
                     self.presence.join(&name).await;
                 }
                 protocol::subscribed(&name)

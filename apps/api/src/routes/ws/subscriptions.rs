@@ -3,15 +3,14 @@
 //! then costs no key copy (the names are shared, counted per connection) and no
 //! layers of adapters.
 
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::Stream;
-use imagegen_realtime::Delivery;
+use futures::StreamExt;
+use imagegen_realtime::{Delivery, Session};
 
-/// A subscription's events.
-pub type Events = Pin<Box<dyn Stream<Item = Delivery> + Send>>;
+/// A subscription's events, held in place (one pointer fewer to follow per wake).
+pub type Events = Session;
 
 #[derive(Default)]
 pub struct Subscriptions {
@@ -62,7 +61,7 @@ impl Subscriptions {
         for turn in 0..count {
             let index = (self.start + turn) % count;
             let (name, events) = &mut self.entries[index];
-            match events.as_mut().poll_next(cx) {
+            match events.poll_next_unpin(cx) {
                 Poll::Ready(Some(delivery)) => {
                     self.start = index + 1;
                     return Poll::Ready((name.clone(), Some(delivery)));
