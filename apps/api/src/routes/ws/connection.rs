@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use imagegen_application::Channel;
 use imagegen_application::ports::{PresenceMember, StreamPosition};
 use imagegen_bootstrap::Services;
@@ -17,6 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::presence::PresenceHandle;
 use super::protocol::{self, ClientMessage};
+use super::reading::{ReadReady, Reader};
 use super::sending::{Outgoing, send};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
@@ -36,10 +37,11 @@ struct Connection {
 /// Serves one WebSocket, over the socket itself or hyper's upgraded connection.
 pub async fn run<S>(socket: WebSocketStream<S>, services: Arc<Services>, session: CurrentSession)
 where
-    S: AsyncRead + AsyncWrite + Unpin + Send,
+    S: ReadReady + AsyncRead + AsyncWrite + Unpin + Send,
 {
     // Not split: sends happen between waits, so one half-lock per wake is saved.
     let mut socket = socket;
+    let mut reader = Reader::default();
     let left = (session.expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();
@@ -63,7 +65,7 @@ where
     tracing::debug!(user.id = %connection.session.caller.user_id, "websocket opened");
     loop {
         let outgoing = tokio::select! {
-            frame = socket.next() => match frame {
+            frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => match frame {
                 Some(Ok(Message::Text(text))) => Some(connection.command(&text).await.into()),
                 Some(Ok(Message::Binary(_))) => Some(protocol::error("invalid_message", "messages are JSON text", None).into()),
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,

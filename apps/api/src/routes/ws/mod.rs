@@ -10,6 +10,7 @@ mod connection;
 mod handshake;
 mod presence;
 mod protocol;
+mod reading;
 mod sending;
 mod subscriptions;
 
