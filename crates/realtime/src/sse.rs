@@ -3,14 +3,13 @@
 //! `event:` the event type, `data:` the JSON envelope; `retry:` first, a comment while
 //! idle, and a last word when the stream ends for a reason the client should act on.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::{Stream, StreamExt};
-use tokio::time::{Interval, MissedTickBehavior};
+
+mod frames;
+pub use frames::{SseFrames, sse_frames};
 
 use crate::hub::HubMessage;
 use crate::session::Delivery;
@@ -111,73 +110,4 @@ pub fn frame(delivery: Delivery, framing: Framing) -> Option<SseFrame> {
         // its last event id when a message has none.
         Delivery::Ephemeral { .. } => return None,
     })))
-}
-
-type LastWord = Pin<Box<dyn Future<Output = &'static str> + Send>>;
-
-struct Frames<S> {
-    events: Pin<Box<S>>,
-    keep_alive: Interval,
-    /// Whether anything was sent since the last keep-alive tick.
-    sent: bool,
-    /// `None` once said: the stream is over.
-    last_word: Option<LastWord>,
-    started: bool,
-    framing: Framing,
-}
-
-/// The SSE text of a session's events: first the reconnection delay, then the events,
-/// with a comment after a [`KEEP_ALIVE`] period without one. When `ends` completes,
-/// its word is the final event and the stream is over: `reconnect` (the server is
-/// shutting down: come back, to another instance, with `Last-Event-ID`) or
-/// `token_expired` (come back with a fresh token). When the events end first (a
-/// `resync` or `too_slow` said so), so does the stream. Each frame is wrapped as
-/// `framing` says (the end of a chunked body is the writer's to send).
-pub fn sse_frames(
-    events: impl Stream<Item = Delivery> + Send + 'static,
-    ends: impl Future<Output = &'static str> + Send + 'static,
-    framing: Framing,
-) -> impl Stream<Item = SseFrame> + Send + 'static {
-    let mut keep_alive =
-        tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
-    keep_alive.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let frames = Frames {
-        events: Box::pin(events),
-        keep_alive,
-        sent: false,
-        last_word: Some(Box::pin(ends)),
-        started: false,
-        framing,
-    };
-    futures::stream::unfold(frames, |mut frames| async move {
-        if !frames.started {
-            frames.started = true;
-            let retry = format!("retry: {}\n\n", RETRY.as_millis());
-            return Some((SseFrame::Owned(frames.framing.wrap(&retry)), frames));
-        }
-        loop {
-            let ends = frames.last_word.as_mut()?;
-            tokio::select! {
-                biased;
-                word = ends => {
-                    frames.last_word = None;
-                    let word = SseFrame::Owned(frames.framing.wrap(&message(None, word, "{}")));
-                    return Some((word, frames));
-                }
-                delivery = frames.events.next() => {
-                    let delivery = delivery?;
-                    if let Some(text) = frame(delivery, frames.framing) {
-                        frames.sent = true;
-                        return Some((text, frames));
-                    }
-                }
-                _ = frames.keep_alive.tick() => {
-                    // A comment only after a whole period of silence.
-                    if !std::mem::take(&mut frames.sent) {
-                        return Some((SseFrame::Owned(frames.framing.wrap(":\n\n")), frames));
-                    }
-                }
-            }
-        }
-    })
 }

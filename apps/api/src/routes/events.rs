@@ -123,19 +123,15 @@ pub async fn open_stream(
         resume_after,
     )
     .await?;
-    // The stream ends at shutdown or when the token expires, and says which. The
-    // permit goes with it and returns when the stream is dropped.
-    // Looked at on every wake: the hub's watch costs a load and a waker there.
-    let shutdown = services.hub.closing();
+    // The stream ends at shutdown or when the token expires, and says which.
     let left = (expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();
-    let ends = async move {
-        let _held = permit;
-        tokio::select! {
-            () = shutdown => "reconnect",
-            () = tokio::time::sleep(left) => "token_expired",
-        }
-    };
-    Ok(sse_frames(stream, ends, framing))
+    let expires = tokio::time::Instant::now() + left;
+    let frames = sse_frames(stream, services.hub.closing(), expires, framing);
+    // The permit goes with the stream and returns when it is dropped.
+    Ok(frames.map(move |frame| {
+        let _held = &permit;
+        frame
+    }))
 }

@@ -5,6 +5,7 @@ mod announcements;
 mod fan_out;
 mod races;
 mod slow;
+mod sse_frames;
 
 use std::sync::Arc;
 use std::time::Duration;
