@@ -57,7 +57,8 @@ async fn next_json(socket: &mut WebSocketStream<TcpStream>) -> Value {
             .expect("nothing within 30 s");
         match frame {
             Some(Ok(Message::Text(text))) => return serde_json::from_str(&text).unwrap(),
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            Some(Ok(Message::Pong(payload))) => assert_eq!(&payload[..], b"hi"),
+            Some(Ok(Message::Ping(_))) => {}
             other => panic!("expected JSON, got {other:?}"),
         }
     }
@@ -89,6 +90,10 @@ async fn a_websocket_opened_first_or_after_another_request_gets_commands_and_bro
             .await
             .unwrap();
         assert_eq!(next_json(socket).await["type"], "subscribed");
+    }
+    // A ping of the protocol's own: its pong, then broadcasts, each frame whole.
+    for socket in [&mut first, &mut later] {
+        socket.send(Message::Ping("hi".into())).await.unwrap();
     }
     for n in 0..3 {
         let sent = api
