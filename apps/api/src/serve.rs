@@ -119,13 +119,20 @@ pub async fn serve(
             first_request.release();
             // Silent, trickling, or gone before a whole request: closed.
             let Some(direct) = head else { return };
+            // A direct stream keeps neither the request nor the bytes read for its life.
+            // A WebSocket's state is boxed: the event streams' tasks carry no room for it.
             if let (Some(request), Some(services)) = (direct, services) {
                 if request.websocket {
-                    match routes::ws::serve_direct(stream, services, &request.headers, &request.uri).await {
-                        Ok(()) => return,
+                    match routes::ws::accept_direct(stream, &services, &request.headers, &request.uri) {
+                        Ok(websocket) => {
+                            drop((read, request, services));
+                            Box::pin(websocket.serve()).await;
+                            return;
+                        }
                         Err(refused) => stream = refused,
                     }
                 } else if let Some(frames) = direct_sse::open(&services, &request).await {
+                    drop((read, request, services));
                     direct_sse::serve(stream, frames).await;
                     return;
                 }

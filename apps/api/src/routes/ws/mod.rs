@@ -74,35 +74,66 @@ async fn upgrade(
     Ok(response)
 }
 
-/// Upgrades a connection's first request on the socket itself, without hyper's
-/// buffers or its upgrade's layers; `Err` gives the socket back when the request
-/// fails a check (hyper answers it, with the problem).
+/// A WebSocket accepted on a connection's first request, upgraded on the socket
+/// itself, without hyper's buffers or its upgrade's layers: its checks passed and it
+/// holds its permit; [`DirectWebSocket::serve`] answers and runs it.
+pub struct DirectWebSocket {
+    stream: TcpStream,
+    services: Arc<Services>,
+    session: CurrentSession,
+    accept: String,
+    permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Checks a first request for `/v1/ws`; `Err` gives the socket back when it fails a
+/// check (hyper then answers it, with the problem).
 ///
 /// # Errors
 /// The stream, when the caller may not open a WebSocket here.
-pub async fn serve_direct(
-    mut stream: TcpStream,
-    services: Arc<Services>,
+pub fn accept_direct(
+    stream: TcpStream,
+    services: &Arc<Services>,
     headers: &HeaderMap,
     uri: &axum::http::Uri,
-) -> Result<(), TcpStream> {
+) -> Result<DirectWebSocket, TcpStream> {
     let checked = (
-        CurrentSession::verify(headers, uri, &services),
+        CurrentSession::verify(headers, uri, services),
         handshake::accept_key(headers),
     );
     let (Ok(session), Some(accept)) = checked else {
         return Err(stream);
     };
-    let Ok(permit) = crate::stream_cap::admit(&services) else {
+    let Ok(permit) = crate::stream_cap::admit(services) else {
         return Err(stream);
     };
-    let head = handshake::switching_protocols(&accept);
-    if stream.write_all(head.as_bytes()).await.is_err() {
-        return Ok(());
+    Ok(DirectWebSocket {
+        stream,
+        services: services.clone(),
+        session,
+        accept,
+        permit,
+    })
+}
+
+impl DirectWebSocket {
+    /// Answers `101 Switching Protocols`, then runs the connection to its end.
+    pub async fn serve(self) {
+        let Self {
+            mut stream,
+            services,
+            session,
+            accept,
+            permit,
+        } = self;
+        let head = handshake::switching_protocols(&accept);
+        let answered = stream.write_all(head.as_bytes()).await.is_ok();
+        // Nothing of the handshake stays for the connection's life.
+        drop((head, accept));
+        if answered {
+            let config = Some(handshake::config());
+            let socket = WebSocketStream::from_raw_socket(stream, Role::Server, config).await;
+            connection::run(socket, services, session).await;
+        }
+        drop(permit);
     }
-    let socket =
-        WebSocketStream::from_raw_socket(stream, Role::Server, Some(handshake::config())).await;
-    connection::run(socket, services, session).await;
-    drop(permit);
-    Ok(())
 }

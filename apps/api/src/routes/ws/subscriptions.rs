@@ -43,6 +43,9 @@ impl Subscriptions {
             entry.1 = events;
             return false;
         }
+        // Room for one more only: most connections watch one or two channels, and an
+        // entry holds its session in place.
+        self.entries.reserve_exact(1);
         self.entries.push((name.into(), events));
         true
     }
