@@ -3,7 +3,7 @@
 //! idle stream would cost; so the server reads each connection's first request head
 //! itself (with `httparse`), and when it is a plain `GET /v1/events` that opens, it
 //! writes the stream directly, chunk by chunk, holding no buffer between events (a
-//! `GET /v1/ws` upgrade is likewise taken by `routes::ws::serve_direct`). Anything
+//! `GET /v1/ws` upgrade is likewise taken by `routes::ws::accept_direct`). Anything
 //! else, including a request that fails its checks, goes to hyper with the bytes
 //! already read, and gets the same answer it always did.
 

@@ -2,8 +2,13 @@
 //! the direct path on the socket: which requests may upgrade, the answer, and the
 //! settings of the connection that follows.
 
-use axum::http::{HeaderMap, header};
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Bytes read from the socket at a time. Small: a client sends short JSON commands
@@ -37,16 +42,43 @@ pub fn accept_key(headers: &HeaderMap) -> Option<String> {
         .then(|| derive_accept_key(key.as_bytes()))
 }
 
-/// The `101 Switching Protocols` head that accepts the upgrade, as written on the socket.
+/// The headers of the `101 Switching Protocols` answer that accepts the upgrade.
+fn answer(accept: &str) -> [(header::HeaderName, &str); 3] {
+    [
+        (header::CONNECTION, "upgrade"),
+        (header::UPGRADE, "websocket"),
+        (header::SEC_WEBSOCKET_ACCEPT, accept),
+    ]
+}
+
+/// The answer as written on the socket.
 pub fn switching_protocols(accept: &str) -> String {
-    format!(
-        "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\
-         sec-websocket-accept: {accept}\r\n\r\n"
-    )
+    let mut head = String::from("HTTP/1.1 101 Switching Protocols\r\n");
+    for (name, value) in answer(accept) {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head + "\r\n"
+}
+
+/// The answer as hyper's response.
+pub fn switching_protocols_response(accept: &str) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    for (name, value) in answer(accept) {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// A WebSocket over `io`, whose upgrade was answered, with [`config`].
+pub async fn accept<S: AsyncRead + AsyncWrite + Unpin>(io: S) -> WebSocketStream<S> {
+    WebSocketStream::from_raw_socket(io, Role::Server, Some(config())).await
 }
 
 /// Buffers sized for many idle connections (a few hundred bytes, not 128 KiB).
-pub fn config() -> WebSocketConfig {
+fn config() -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)

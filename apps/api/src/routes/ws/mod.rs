@@ -17,17 +17,14 @@ mod subscriptions;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use hyper_util::rt::TokioIo;
 use imagegen_bootstrap::Services;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::Role;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
@@ -53,25 +50,14 @@ async fn upgrade(
     tokio::spawn(async move {
         match upgraded.await {
             Ok(upgraded) => {
-                let io = TokioIo::new(upgraded);
-                let socket =
-                    WebSocketStream::from_raw_socket(io, Role::Server, Some(handshake::config()))
-                        .await;
+                let socket = handshake::accept(TokioIo::new(upgraded)).await;
                 connection::run(socket, services, session).await;
             }
             Err(error) => tracing::debug!(%error, "websocket upgrade failed"),
         }
         drop(permit);
     });
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = response.headers_mut();
-    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    if let Ok(accept) = HeaderValue::from_str(&accept) {
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
-    }
-    Ok(response)
+    Ok(handshake::switching_protocols_response(&accept))
 }
 
 /// A WebSocket accepted on a connection's first request, upgraded on the socket
@@ -130,8 +116,7 @@ impl DirectWebSocket {
         // Nothing of the handshake stays for the connection's life.
         drop((head, accept));
         if answered {
-            let config = Some(handshake::config());
-            let socket = WebSocketStream::from_raw_socket(stream, Role::Server, config).await;
+            let socket = handshake::accept(stream).await;
             connection::run(socket, services, session).await;
         }
         drop(permit);

@@ -57,13 +57,8 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "channel": channel,
             "since": resume_after.0,
         })),
-        // The text of the frame shared by every connection (see `shared_frame`).
         Delivery::Ephemeral { shared, .. } => {
-            let shared = shared_frame(channel, shared.clone());
-            let frame = frame_of(&shared);
-            let text = frame.slice(super::sending::frame_header(frame)..);
-            // Made from a `String`, so always UTF-8; checked again, not copied.
-            Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
+            shared_message(&shared_frame(channel, shared.clone()))
         }
     }
 }
@@ -89,6 +84,26 @@ pub fn shared_frame(channel: &str, shared: Arc<HubMessage>) -> Arc<HubMessage> {
 /// The WebSocket frame of a message that [`shared_frame`] made.
 pub fn frame_of(shared: &HubMessage) -> &Bytes {
     shared.framed(Bytes::new)
+}
+
+/// The shared frame's text as a message of its own, for a connection that cannot
+/// write the frame as it is.
+pub fn shared_message(shared: &HubMessage) -> Message {
+    let frame = frame_of(shared);
+    let text = frame.slice(frame_header(frame)..);
+    // Made from a `String`, so always UTF-8; checked again, not copied.
+    Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
+}
+
+/// The length of a server frame's header, from its second byte (the payload length's
+/// form: 7 bits, or 16 or 64 more).
+fn frame_header(frame: &[u8]) -> usize {
+    match frame.get(1).map(|b| b & 0x7f) {
+        Some(126) => 4,
+        Some(127) => 10,
+        _ => 2,
+    }
+    .min(frame.len())
 }
 
 pub fn subscribed(channel: &str) -> Message {
@@ -129,10 +144,7 @@ mod tests {
             let mut frame = Vec::new();
             let text = "x".repeat(length);
             let _ = Frame::message(text, OpCode::Data(Data::Text), true).format(&mut frame);
-            assert_eq!(
-                frame.len() - super::super::sending::frame_header(&frame),
-                length
-            );
+            assert_eq!(frame.len() - frame_header(&frame), length);
         }
     }
 }

@@ -11,7 +11,7 @@ use futures::SinkExt;
 use imagegen_realtime::hub::HubMessage;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::tungstenite::Message;
 
 use super::protocol;
 
@@ -48,8 +48,7 @@ where
             if let Poll::Ready(Ok(())) = futures::poll!(socket.flush()) {
                 return write_frame(socket.get_mut(), frame).await;
             }
-            let text = frame.slice(frame_header(frame)..);
-            Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
+            protocol::shared_message(&shared)
         }
     };
     {
@@ -90,15 +89,4 @@ async fn write_frame<S: AsyncWrite + Unpin>(socket: &mut S, frame: &[u8]) -> boo
             false
         }
     }
-}
-
-/// The length of a server frame's header, from its second byte (the payload length's
-/// form: 7 bits, or 16 or 64 more).
-pub fn frame_header(frame: &[u8]) -> usize {
-    match frame.get(1).map(|b| b & 0x7f) {
-        Some(126) => 4,
-        Some(127) => 10,
-        _ => 2,
-    }
-    .min(frame.len())
 }
