@@ -10,6 +10,7 @@ mod auth;
 mod direct_sse;
 mod dto;
 mod error;
+mod express;
 mod json;
 mod replay;
 mod routes;

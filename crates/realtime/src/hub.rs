@@ -15,8 +15,10 @@ use futures::StreamExt;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
 
+mod express;
 mod message;
 mod subscriber;
+pub use express::{Express, Expressed};
 pub use message::HubMessage;
 use subscriber::Subscriber;
 use tokio_util::sync::CancellationToken;
@@ -85,22 +87,28 @@ impl Hub {
         Ok(hub)
     }
 
-    /// Hands `message` to the subscribers of the channels it belongs on.
+    /// Hands `message` to the subscribers of the channels it belongs on. They are
+    /// gathered under the index's lock and offered it outside, since an offer may
+    /// write on a socket (see [`Express`]) and connections come and go meanwhile.
     fn deliver(&self, message: Arc<HubMessage>) {
-        let channels: Vec<Channel> = match &message.bus {
+        for subscriber in self.watchers(&message.bus) {
+            subscriber.offer(&message);
+        }
+    }
+
+    /// The subscribers a bus message goes to, each once.
+    fn watchers(&self, bus: &BusMessage) -> Vec<Arc<Subscriber>> {
+        let channels: Vec<Channel> = match bus {
             BusMessage::Event(event) => vec![
                 Channel::User(event.envelope.user_id),
                 Channel::Organization(event.envelope.organization_id),
                 Channel::Generation(event.envelope.aggregate_id),
             ],
             BusMessage::Ephemeral { channel, .. } => channel.parse().into_iter().collect(),
-            BusMessage::Lagged => {
-                let index = lock(&self.index);
-                index.all.values().for_each(|s| s.offer(&message));
-                return;
-            }
+            BusMessage::Lagged => return lock(&self.index).all.values().cloned().collect(),
         };
         let index = lock(&self.index);
+        let mut watchers = Vec::new();
         for (n, channel) in channels.iter().enumerate() {
             for (id, subscriber) in index.by_channel.get(channel).into_iter().flatten() {
                 // A subscriber of several of the event's channels gets it once: from
@@ -113,10 +121,11 @@ impl Hub {
                         .is_some_and(|watchers| watchers.contains_key(id))
                 });
                 if !told {
-                    subscriber.offer(&message);
+                    watchers.push(subscriber.clone());
                 }
             }
         }
+        watchers
     }
 
     /// A subscription to `channels`: every message for them from now on.
@@ -165,6 +174,12 @@ impl HubSubscription {
         Some(std::future::poll_fn(|cx| self.poll_recv(cx)).await)
     }
 
+    /// Lets the subscription's connection take shared messages by express while it
+    /// waits with nothing queued (see [`Express`]); set once.
+    pub fn express(&self, express: Arc<dyn Express>) {
+        self.subscriber.express(express);
+    }
+
     /// Polls for the next message, or `Overflowed` when some were missed.
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Received> {
         if let Some(received) = self.try_recv() {
@@ -177,6 +192,8 @@ impl HubSubscription {
 
     fn try_recv(&mut self) -> Option<Received> {
         if self.take_overflow() {
+            // Catching up from the store: what comes meanwhile must wait behind it.
+            self.subscriber.disarm();
             return Some(Received::Overflowed);
         }
         self.subscriber.take().map(Received::Message)

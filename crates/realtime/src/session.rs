@@ -91,6 +91,12 @@ pub struct Session {
 }
 
 impl Session {
+    /// Lets the connection take shared messages by express while this session waits
+    /// for live ones with nothing in hand (see [`crate::hub::Express`]).
+    pub fn express(&self, express: Arc<dyn crate::hub::Express>) {
+        self.live.express(express);
+    }
+
     fn read_page(&self) -> PageRead {
         let (store, channels, after) = (self.store.clone(), self.channels.clone(), self.last);
         Box::pin(async move { store.read_after(after, &channels, PAGE).await })

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod announcements;
+mod express;
 mod fan_out;
 mod races;
 mod slow;

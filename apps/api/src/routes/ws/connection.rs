@@ -7,36 +7,59 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::SinkExt;
-use imagegen_application::Channel;
-use imagegen_application::ports::{PresenceMember, StreamPosition};
+use imagegen_application::ports::PresenceMember;
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{Delivery, authorize_channels, session_events};
+use imagegen_realtime::Delivery;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{Error, Message};
 
+use super::commands::Connection;
 use super::presence::PresenceHandle;
-use super::protocol::{self, ClientMessage};
+use super::protocol;
 use super::reading::{ReadReady, Reader};
-use super::sending::{Outgoing, send};
+use super::sending::{self, Outgoing, send};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
+use crate::express::{Gate, SocketExpress};
 
-/// The most channels one connection may watch at once, as for SSE.
-const MAX_CHANNELS: usize = 32;
 /// A ping this often keeps proxies from closing an idle connection.
 const PING_EVERY: Duration = Duration::from_secs(15);
 
-struct Connection {
-    services: Arc<Services>,
-    session: CurrentSession,
-    subscriptions: Subscriptions,
-    presence: PresenceHandle,
+/// What woke the connection.
+enum Woke {
+    /// The hub wrote part of a message on the socket: the rest is ours to write.
+    Owed,
+    Shutdown,
+    Read(Option<Result<Message, Error>>),
+    Delivery(Arc<str>, Option<Delivery>),
+    Alarm,
 }
 
-/// Serves one WebSocket, over the socket itself or hyper's upgraded connection.
-pub async fn run<S>(socket: WebSocketStream<S>, services: Arc<Services>, session: CurrentSession)
-where
+/// Serves one WebSocket, over the socket itself (with `express`, the hub may write
+/// shared messages on it while the connection waits) or hyper's upgraded connection.
+pub async fn run<S>(
+    socket: WebSocketStream<S>,
+    services: Arc<Services>,
+    session: CurrentSession,
+    express: Option<Arc<SocketExpress>>,
+) where
+    S: ReadReady + AsyncRead + AsyncWrite + Unpin + Send,
+{
+    let gate = express
+        .as_ref()
+        .map_or_else(Arc::default, |e| e.gate.clone());
+    gate.guard(serve(socket, services, session, express, &gate))
+        .await;
+}
+
+async fn serve<S>(
+    socket: WebSocketStream<S>,
+    services: Arc<Services>,
+    session: CurrentSession,
+    express: Option<Arc<SocketExpress>>,
+    gate: &Gate,
+) where
     S: ReadReady + AsyncRead + AsyncWrite + Unpin + Send,
 {
     // Not split: sends happen between waits, so one half-lock per wake is saved.
@@ -61,48 +84,92 @@ where
         services,
         session,
         subscriptions: Subscriptions::default(),
+        express,
     };
     tracing::debug!(user.id = %connection.session.caller.user_id, "websocket opened");
-    loop {
-        let outgoing = tokio::select! {
-            frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => match frame {
+    // Each turn starts with nothing half-sent (a pong tungstenite owes goes first), so
+    // the hub may write while the connection waits.
+    while sending::flush(&mut socket).await {
+        let woke = {
+            let _waiting = gate.waiting();
+            tokio::select! {
+                // What the hub left half-written goes before anything else.
+                biased;
+                () = gate.owed() => Woke::Owed,
+                () = &mut shutdown => Woke::Shutdown,
+                frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => Woke::Read(frame),
+                (channel, event) = std::future::poll_fn(|cx| connection.subscriptions.poll_next(cx)), if !connection.subscriptions.is_empty() => Woke::Delivery(channel, event),
+                () = &mut alarm => Woke::Alarm,
+            }
+        };
+        let outgoing = match woke {
+            Woke::Owed => {
+                let rest = connection
+                    .express
+                    .as_ref()
+                    .and_then(|express| express.take_owed());
+                match rest {
+                    Some(rest) if !sending::write_frame(socket.get_mut(), &rest).await => break,
+                    _ => None,
+                }
+            }
+            Woke::Read(frame) => match frame {
                 Some(Ok(Message::Text(text))) => Some(connection.command(&text).await.into()),
-                Some(Ok(Message::Binary(_))) => Some(protocol::error("invalid_message", "messages are JSON text", None).into()),
+                Some(Ok(Message::Binary(_))) => {
+                    Some(protocol::error("invalid_message", "messages are JSON text", None).into())
+                }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                // A ping: tungstenite's pong goes at the next turn's flush.
                 Some(Ok(_)) => None,
             },
-            (channel, event) = std::future::poll_fn(|cx| connection.subscriptions.poll_next(cx)), if !connection.subscriptions.is_empty() => {
-                Some(match event {
-                    Some(resync @ Delivery::Resync { .. }) => {
-                        // The subscription is over: the client re-fetches, then subscribes anew.
-                        connection.subscriptions.remove(&channel);
-                        connection.presence.leave(&channel).await;
-                        protocol::event(&channel, &resync).into()
-                    }
-                    Some(slow @ Delivery::TooSlow { .. }) => {
-                        // Where to resume, then the close; neither may hold us long.
-                        let word = protocol::event(&channel, &slow);
-                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(word)).await;
-                        let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow; resubscribe with since");
-                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
-                        break;
-                    }
-                    // A broadcast or presence: the same frame for every connection.
-                    Some(Delivery::Ephemeral { shared, .. }) => Outgoing::Frame(protocol::shared_frame(&channel, shared)),
-                    Some(event) => protocol::event(&channel, &event).into(),
-                    None => {
-                        connection.subscriptions.remove(&channel);
-                        protocol::error("unavailable", "the events cannot be read now; subscribe again with since", Some(&channel)).into()
-                    }
-                })
-            }
-            () = &mut shutdown => {
-                let _ = socket.send(protocol::close(protocol::CLOSE_SERVICE_RESTART, "service restart")).await;
+            Woke::Delivery(channel, event) => Some(match event {
+                Some(resync @ Delivery::Resync { .. }) => {
+                    // The subscription is over: the client re-fetches, then subscribes anew.
+                    connection.subscriptions.remove(&channel);
+                    connection.presence.leave(&channel).await;
+                    protocol::event(&channel, &resync).into()
+                }
+                Some(slow @ Delivery::TooSlow { .. }) => {
+                    // Where to resume, then the close; neither may hold us long.
+                    let word = protocol::event(&channel, &slow);
+                    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(word)).await;
+                    let close = protocol::close(
+                        protocol::CLOSE_TOO_SLOW,
+                        "too slow; resubscribe with since",
+                    );
+                    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
+                    break;
+                }
+                // A broadcast or presence: the same frame for every connection.
+                Some(Delivery::Ephemeral { shared, .. }) => Outgoing::Frame(shared),
+                Some(event) => protocol::event(&channel, &event).into(),
+                None => {
+                    connection.subscriptions.remove(&channel);
+                    protocol::error(
+                        "unavailable",
+                        "the events cannot be read now; subscribe again with since",
+                        Some(&channel),
+                    )
+                    .into()
+                }
+            }),
+            Woke::Shutdown => {
+                let _ = socket
+                    .send(protocol::close(
+                        protocol::CLOSE_SERVICE_RESTART,
+                        "service restart",
+                    ))
+                    .await;
                 break;
             }
-            () = &mut alarm => {
+            Woke::Alarm => {
                 if alarm.deadline() >= expires {
-                    let _ = socket.send(protocol::close(protocol::CLOSE_TOKEN_EXPIRED, "token expired")).await;
+                    let _ = socket
+                        .send(protocol::close(
+                            protocol::CLOSE_TOKEN_EXPIRED,
+                            "token expired",
+                        ))
+                        .await;
                     break;
                 }
                 let now = tokio::time::Instant::now();
@@ -119,71 +186,4 @@ where
     }
     connection.presence.leave_all(&connection.names()).await;
     tracing::debug!("websocket closed");
-}
-
-impl Connection {
-    /// The subscribed channel names.
-    fn names(&self) -> Vec<String> {
-        self.subscriptions.names()
-    }
-
-    /// Handles one command; returns the answer.
-    async fn command(&mut self, text: &str) -> Message {
-        match serde_json::from_str::<ClientMessage>(text) {
-            Ok(ClientMessage::Ping) => protocol::pong(),
-            Ok(ClientMessage::Subscribe { channel, since }) => {
-                self.subscribe(channel, since.map(StreamPosition)).await
-            }
-            Ok(ClientMessage::Unsubscribe { channel }) => {
-                if self.subscriptions.remove(&channel) {
-                    self.presence.leave(&channel).await;
-                    protocol::unsubscribed(&channel)
-                } else {
-                    protocol::error("not_subscribed", "no such subscription", Some(&channel))
-                }
-            }
-            Err(error) => protocol::error("invalid_message", &error.to_string(), None),
-        }
-    }
-
-    async fn subscribe(&mut self, name: String, since: Option<StreamPosition>) -> Message {
-        let channel = match name.parse::<Channel>() {
-            Ok(channel) => channel,
-            Err(error) => {
-                return protocol::error("invalid_channel", &error.to_string(), Some(&name));
-            }
-        };
-        if !self.subscriptions.contains(&name) && self.subscriptions.len() >= MAX_CHANNELS {
-            let message = format!("at most {MAX_CHANNELS} channels per connection");
-            return protocol::error("too_many_channels", &message, Some(&name));
-        }
-        let services = &self.services;
-        let caller = &self.session.caller;
-        if let Err(error) =
-            authorize_channels(caller, &[channel], services.repository.as_ref()).await
-        {
-            let code = match error {
-                imagegen_application::Error::Forbidden(_) => "forbidden",
-                _ => "unavailable",
-            };
-            return protocol::error(code, &error.to_string(), Some(&name));
-        }
-        let events = session_events(
-            &services.hub,
-            services.event_store.clone(),
-            vec![channel],
-            since,
-        )
-        .await;
-        match events {
-            Ok(events) => {
-                // A second subscribe to a channel replaces the first (a new `since`).
-                if self.subscriptions.insert(&name, events) {
-                    self.presence.join(&name).await;
-                }
-                protocol::subscribed(&name)
-            }
-            Err(error) => protocol::error("unavailable", &error.to_string(), Some(&name)),
-        }
-    }
 }

@@ -6,6 +6,7 @@
 //! the socket directly (`direct_sse` reads it); one that comes later on a kept-alive
 //! connection through hyper's upgrade; either way the same connection loop runs.
 
+mod commands;
 mod connection;
 mod handshake;
 mod presence;
@@ -13,6 +14,8 @@ mod protocol;
 mod reading;
 mod sending;
 mod subscriptions;
+
+pub use reading::ReadReady;
 
 use std::sync::Arc;
 
@@ -28,6 +31,7 @@ use tokio::net::TcpStream;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
+use crate::express::{SharedSocket, SocketExpress};
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/ws", get(upgrade))
@@ -51,7 +55,7 @@ async fn upgrade(
         match upgraded.await {
             Ok(upgraded) => {
                 let socket = handshake::accept(TokioIo::new(upgraded)).await;
-                connection::run(socket, services, session).await;
+                connection::run(socket, services, session, None).await;
             }
             Err(error) => tracing::debug!(%error, "websocket upgrade failed"),
         }
@@ -116,8 +120,11 @@ impl DirectWebSocket {
         // Nothing of the handshake stays for the connection's life.
         drop((head, accept));
         if answered {
-            let socket = handshake::accept(stream).await;
-            connection::run(socket, services, session).await;
+            // Shared with the hub, which may write broadcasts on it by express.
+            let shared = SharedSocket(Arc::new(stream));
+            let express = SocketExpress::new(shared.clone(), protocol::shared_frame);
+            let socket = handshake::accept(shared).await;
+            connection::run(socket, services, session, Some(express)).await;
         }
         drop(permit);
     }

@@ -5,9 +5,8 @@
 //! From the server: `event` (the channel, the stream position and the same envelope as
 //! SSE's `data:`), `subscribed`, `unsubscribed`, `error` (a stable `code`), `pong`.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
+use imagegen_application::ports::BusMessage;
 use imagegen_realtime::Delivery;
 use imagegen_realtime::hub::HubMessage;
 use serde::Deserialize;
@@ -57,40 +56,35 @@ pub fn event(channel: &str, delivery: &Delivery) -> Message {
             "channel": channel,
             "since": resume_after.0,
         })),
-        Delivery::Ephemeral { shared, .. } => {
-            shared_message(&shared_frame(channel, shared.clone()))
-        }
+        Delivery::Ephemeral { shared, .. } => shared_message(shared),
     }
 }
 
-/// An ephemeral delivery as a whole WebSocket frame (server frames are not masked, so
+/// An ephemeral message as a whole WebSocket frame (server frames are not masked, so
 /// every connection sends the same bytes): a presence join or leave as it is, a
-/// broadcast as an event. Made once per message, by the first connection that sends
-/// it; the frame is then [`frame_of`] the message.
-pub fn shared_frame(channel: &str, shared: Arc<HubMessage>) -> Arc<HubMessage> {
-    shared.framed(|| {
-        let text = match shared.ephemeral() {
-            Some(message) if message.get("type").is_some() => message.to_string(),
-            message => json!({ "type": "event", "channel": channel, "data": message }).to_string(),
+/// broadcast as an event on its channel. Made once per message, by whoever sends it
+/// first (a connection, or the hub by express); `None` for a stored event.
+pub fn shared_frame(shared: &HubMessage) -> Option<&Bytes> {
+    let BusMessage::Ephemeral { channel, message } = &shared.bus else {
+        return None;
+    };
+    Some(shared.framed(|| {
+        let text = match message.get("type") {
+            Some(_) => message.to_string(),
+            None => json!({ "type": "event", "channel": channel, "data": message }).to_string(),
         };
         let mut frame = Vec::with_capacity(text.len() + 10);
         // Writing into a `Vec` cannot fail.
         let _ = Frame::message(text, OpCode::Data(Data::Text), true).format(&mut frame);
         frame.into()
-    });
-    shared
-}
-
-/// The WebSocket frame of a message that [`shared_frame`] made.
-pub fn frame_of(shared: &HubMessage) -> &Bytes {
-    shared.framed(Bytes::new)
+    }))
 }
 
 /// The shared frame's text as a message of its own, for a connection that cannot
 /// write the frame as it is.
 pub fn shared_message(shared: &HubMessage) -> Message {
-    let frame = frame_of(shared);
-    let text = frame.slice(frame_header(frame)..);
+    let frame = shared_frame(shared).cloned().unwrap_or_default();
+    let text = frame.slice(frame_header(&frame)..);
     // Made from a `String`, so always UTF-8; checked again, not copied.
     Message::Text(Utf8Bytes::try_from(text).unwrap_or_default())
 }

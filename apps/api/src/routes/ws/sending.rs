@@ -23,7 +23,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum Outgoing {
     Message(Message),
     /// A whole text frame, shared by every connection that sends it: borrowed from
-    /// the message, not counted (see [`protocol::frame_of`]).
+    /// the message, not counted (see [`protocol::shared_frame`]).
     Frame(Arc<HubMessage>),
 }
 
@@ -42,10 +42,11 @@ where
     let message = match outgoing {
         Outgoing::Message(message) => message,
         Outgoing::Frame(shared) => {
-            let frame = protocol::frame_of(&shared);
             // Our own sends always finish with a flush, but a pong tungstenite owes the
             // client may wait in its buffer: the frame goes after it, never inside it.
-            if let Poll::Ready(Ok(())) = futures::poll!(socket.flush()) {
+            if let Some(frame) = protocol::shared_frame(&shared)
+                && let Poll::Ready(Ok(())) = futures::poll!(socket.flush())
+            {
                 return write_frame(socket.get_mut(), frame).await;
             }
             protocol::shared_message(&shared)
@@ -67,10 +68,22 @@ where
     false
 }
 
-/// Writes a whole frame on the socket: at once when it fits, else within the timeout.
-/// A client too slow for it is dropped without a close frame, which could not follow
-/// a half-written one.
-async fn write_frame<S: AsyncWrite + Unpin>(socket: &mut S, frame: &[u8]) -> bool {
+/// Sends what tungstenite holds (a pong it owes), so that nothing of its own is
+/// half-sent while the connection waits; `false` when the connection is over.
+pub async fn flush<S: AsyncRead + AsyncWrite + Unpin>(socket: &mut WebSocketStream<S>) -> bool {
+    if let Poll::Ready(flushed) = futures::poll!(socket.flush()) {
+        return flushed.is_ok();
+    }
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.flush()).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Writes a whole frame (or its rest) on the socket: at once when it fits, else
+/// within the timeout. A client too slow for it is dropped without a close frame,
+/// which could not follow a half-written one.
+pub async fn write_frame<S: AsyncWrite + Unpin>(socket: &mut S, frame: &[u8]) -> bool {
     let attempt = std::future::poll_fn(|cx| {
         Poll::Ready(std::pin::Pin::new(&mut *socket).poll_write(cx, frame))
     });

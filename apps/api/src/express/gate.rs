@@ -1,0 +1,137 @@
+//! Who writes on a connection's socket: its task, or the hub by express. The task
+//! holds the socket whenever it runs and while it has anything half-sent; it leaves it
+//! to the hub only while parked waiting for something to happen. A message the hub
+//! could write only in part is owed: the task finishes it before anything else.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
+
+use imagegen_realtime::hub::HubMessage;
+
+/// The task is parked: the hub may write.
+const PARKED: u8 = 0;
+/// The task runs or has something half-sent.
+const TASK: u8 = 1;
+/// The hub is writing.
+const EXPRESS: u8 = 2;
+/// The hub wrote part of a message: the task finishes it first.
+const OWED: u8 = 3;
+/// The connection is over (or closing): nobody else writes.
+const CLOSED: u8 = 4;
+
+/// A connection's turn to write, shared by its task and its express.
+pub struct Gate {
+    state: AtomicU8,
+    /// The task waits for events only (nothing half-sent): parking leaves it open.
+    waiting: AtomicBool,
+    owed: Mutex<Option<(Arc<HubMessage>, usize)>>,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self {
+            state: AtomicU8::new(TASK),
+            waiting: AtomicBool::new(false),
+            owed: Mutex::new(None),
+        }
+    }
+}
+
+impl Gate {
+    /// Runs the connection's task, leaving the socket to express while it is parked
+    /// waiting; closes the gate when the task ends.
+    pub async fn guard<F: Future>(&self, task: F) -> F::Output {
+        let mut task = std::pin::pin!(task);
+        let output = std::future::poll_fn(|cx| {
+            self.enter();
+            let polled = task.as_mut().poll(cx);
+            if polled.is_pending() && self.waiting.load(Ordering::Relaxed) {
+                // Fails when owed: the task stays in charge of the socket.
+                let _ = (self.state).compare_exchange(
+                    TASK,
+                    PARKED,
+                    Ordering::Release,
+                    Ordering::Relaxed,
+                );
+            }
+            polled
+        })
+        .await;
+        self.state.store(CLOSED, Ordering::Release);
+        output
+    }
+
+    /// The task wakes: it takes the socket back, after any express write in progress
+    /// (one non-blocking write: a spin is shorter than a wake).
+    fn enter(&self) {
+        loop {
+            match (self.state).compare_exchange_weak(
+                PARKED,
+                TASK,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Err(EXPRESS) => std::hint::spin_loop(),
+                Err(PARKED) => {}
+                Ok(_) | Err(_) => return,
+            }
+        }
+    }
+
+    /// Marks the task as waiting for events, with nothing half-sent, until the mark
+    /// is dropped: only then may parking open the socket to express.
+    pub fn waiting(&self) -> Waiting<'_> {
+        self.waiting.store(true, Ordering::Relaxed);
+        Waiting(self)
+    }
+
+    /// Ready when the hub left part of a message for the task to finish (the hub's
+    /// `Started` wakes the task).
+    pub fn owed(&self) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(|_| match self.state.load(Ordering::Acquire) {
+            OWED => Poll::Ready(()),
+            _ => Poll::Pending,
+        })
+    }
+
+    /// The part of a message the hub left, and where it stopped; the task has the
+    /// socket from here.
+    pub fn take_owed(&self) -> Option<(Arc<HubMessage>, usize)> {
+        let owed = self
+            .owed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let _ = (self.state).compare_exchange(OWED, TASK, Ordering::Acquire, Ordering::Relaxed);
+        owed
+    }
+
+    /// The hub asks for the socket: `true` when the task is parked.
+    pub fn try_express(&self) -> bool {
+        (self.state)
+            .compare_exchange(PARKED, EXPRESS, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// The hub is done with the socket.
+    pub fn release(&self) {
+        self.state.store(PARKED, Ordering::Release);
+    }
+
+    /// The hub wrote `message` up to `written`: the rest is the task's.
+    pub fn owe(&self, message: Arc<HubMessage>, written: usize) {
+        *self.owed.lock().unwrap_or_else(PoisonError::into_inner) = Some((message, written));
+        self.state.store(OWED, Ordering::Release);
+    }
+}
+
+/// The task waits for events; see [`Gate::waiting`].
+pub struct Waiting<'a>(&'a Gate);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.store(false, Ordering::Relaxed);
+    }
+}
