@@ -12,11 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use imagegen_bootstrap::Services;
+use imagegen_realtime::hub::HubMessage;
 use imagegen_realtime::{Framing, SseFrame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+use crate::express::{SharedSocket, SocketExpress};
 
 use crate::auth::CurrentSession;
 use crate::routes::events::{STREAM_HEADERS, open_stream};
@@ -92,27 +96,62 @@ fn direct_request(head: &httparse::Request<'_, '_>) -> Option<DirectRequest> {
     })
 }
 
-/// Opens the stream if the request passes every check; `None` leaves the request to
-/// hyper, which checks it again and answers with the problem.
+/// Opens the stream if the request passes every check, on the socket shared with the
+/// hub's express (broadcasts go straight onto it while the stream waits). `Err` gives
+/// the socket back for hyper, which checks the request again and answers with the
+/// problem (`None` if it could not be taken back: the connection is closed).
 pub async fn open(
     services: &Arc<Services>,
     request: &DirectRequest,
-) -> Option<impl Stream<Item = SseFrame> + Send + 'static> {
-    let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
-    open_stream(
+    stream: TcpStream,
+) -> Result<
+    (
+        Arc<SocketExpress>,
+        impl Stream<Item = SseFrame> + Send + 'static,
+    ),
+    Option<TcpStream>,
+> {
+    let Ok(session) = CurrentSession::verify(&request.headers, &request.uri, services) else {
+        return Err(Some(stream));
+    };
+    let express = SocketExpress::new(SharedSocket(Arc::new(stream)), chunked_frame);
+    let opened = open_stream(
         services,
         session,
         &request.headers,
         &request.uri,
         Framing::Chunked,
+        Some(express.clone()),
     )
-    .await
-    .ok()
+    .await;
+    match opened {
+        Ok(frames) => Ok((express, frames)),
+        // Refused before its session began, so nothing else holds the socket.
+        Err(_) => Err(express.into_stream()),
+    }
+}
+
+/// A broadcast's SSE frame as an HTTP/1.1 chunk, as the hub writes it by express.
+fn chunked_frame(shared: &HubMessage) -> Option<&Bytes> {
+    imagegen_realtime::sse::shared_frame(shared, Framing::Chunked)
+}
+
+/// What woke a stream.
+enum Woke {
+    /// The hub wrote part of a broadcast: the rest is ours to write.
+    Owed,
+    Frame(Option<SseFrame>),
+    Read(io::Result<usize>),
 }
 
 /// Writes the response head and the stream's frames (HTTP/1.1 chunks already) until
-/// the stream ends, the client goes away, or the client stops taking them.
-pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = SseFrame> + Send) {
+/// the stream ends, the client goes away, or the client stops taking them; while it
+/// waits, the hub may write broadcasts on the socket.
+pub async fn serve(express: Arc<SocketExpress>, frames: impl Stream<Item = SseFrame> + Send) {
+    express.gate.guard(write_frames(&express, frames)).await;
+}
+
+async fn write_frames(express: &SocketExpress, frames: impl Stream<Item = SseFrame> + Send) {
     let mut head = String::from("HTTP/1.1 200 OK\r\n");
     for (name, value) in &STREAM_HEADERS {
         head.push_str(&format!(
@@ -124,7 +163,7 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = SseFrame> +
     head.push_str(&format!(
         "date: {date}\r\ntransfer-encoding: chunked\r\n\r\n"
     ));
-    let (mut reader, mut writer) = stream.split();
+    let (mut reader, mut writer) = (express.socket(), express.socket());
     if writer.write_all(head.as_bytes()).await.is_err() {
         return;
     }
@@ -133,22 +172,34 @@ pub async fn serve(mut stream: TcpStream, frames: impl Stream<Item = SseFrame> +
     // The client sends nothing more; a read only tells when it has gone.
     let mut scratch = [0u8; 32];
     loop {
-        let frame = tokio::select! {
-            frame = frames.next() => match frame {
-                Some(frame) => frame,
-                None => {
-                    let _ = tokio::time::timeout(Duration::from_secs(1), writer.write_all(b"0\r\n\r\n")).await;
-                    return;
-                }
+        let woke = {
+            let _waiting = express.gate.waiting();
+            tokio::select! {
+                // What the hub left half-written goes before anything else.
+                biased;
+                () = express.gate.owed() => Woke::Owed,
+                frame = frames.next() => Woke::Frame(frame),
+                read = reader.read(&mut scratch) => Woke::Read(read),
+            }
+        };
+        let frame = match woke {
+            Woke::Owed => match express.take_owed() {
+                Some(rest) => SseFrame::Owned(rest),
+                None => continue,
             },
-            read = reader.read(&mut scratch) => match read {
-                Ok(0) | Err(_) => return,
-                Ok(_) => continue,
-            },
+            Woke::Frame(Some(frame)) => frame,
+            Woke::Frame(None) => {
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(1), writer.write_all(b"0\r\n\r\n"))
+                        .await;
+                return;
+            }
+            Woke::Read(Ok(0) | Err(_)) => return,
+            Woke::Read(Ok(_)) => continue,
         };
         let frame = frame.as_ref();
         // Most frames fit in the socket's buffer: written at once, with no timer.
-        let written = match writer.try_write(frame) {
+        let written = match writer.0.try_write(frame) {
             Ok(written) => written,
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => 0,
             Err(_) => return,

@@ -131,10 +131,16 @@ pub async fn serve(
                         }
                         Err(refused) => stream = refused,
                     }
-                } else if let Some(frames) = direct_sse::open(&services, &request).await {
-                    drop((read, request, services));
-                    direct_sse::serve(stream, frames).await;
-                    return;
+                } else {
+                    match direct_sse::open(&services, &request, stream).await {
+                        Ok((express, frames)) => {
+                            drop((read, request, services));
+                            direct_sse::serve(express, frames).await;
+                            return;
+                        }
+                        Err(Some(refused)) => stream = refused,
+                        Err(None) => return,
+                    }
                 }
             }
             // Boxed: its state is large, and the direct streams should not carry room

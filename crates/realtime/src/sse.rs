@@ -80,16 +80,10 @@ fn message(id: Option<u64>, event: &str, data: &str) -> String {
 /// are for WebSocket only.
 pub fn frame(delivery: Delivery, framing: Framing) -> Option<SseFrame> {
     if let Delivery::Ephemeral { shared, .. } = delivery {
-        // A broadcast reaches every connection on `system`: framed once for all.
-        let chunked = framing == Framing::Chunked;
-        let framed = shared.sse_framed(chunked, || {
-            let name = shared.ephemeral()?["event_type"].as_str()?;
-            Some(framing.wrap(&message(None, name, shared.text())))
-        });
-        framed?;
+        shared_frame(&shared, framing)?;
         return Some(SseFrame::Shared {
             message: shared,
-            chunked,
+            chunked: framing == Framing::Chunked,
         });
     }
     Some(SseFrame::Owned(framing.wrap(&match delivery {
@@ -110,4 +104,15 @@ pub fn frame(delivery: Delivery, framing: Framing) -> Option<SseFrame> {
         // its last event id when a message has none.
         Delivery::Ephemeral { .. } => return None,
     })))
+}
+
+/// A broadcast as an SSE frame, wrapped as `framing` says: made once for every
+/// connection on `system`, by whoever sends it first (a connection, or the hub by
+/// express). `None` for what SSE does not carry (a presence join or leave, a stored
+/// event, which has its own position).
+pub fn shared_frame(shared: &HubMessage, framing: Framing) -> Option<&Bytes> {
+    shared.sse_framed(framing == Framing::Chunked, || {
+        let name = shared.ephemeral()?["event_type"].as_str()?;
+        Some(framing.wrap(&message(None, name, shared.text())))
+    })
 }

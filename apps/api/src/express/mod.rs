@@ -32,6 +32,17 @@ impl SocketExpress {
         })
     }
 
+    /// The socket, for the connection's task.
+    pub fn socket(&self) -> SharedSocket {
+        self.socket.clone()
+    }
+
+    /// The socket back, when nothing else holds it (the connection never began).
+    pub fn into_stream(self: Arc<Self>) -> Option<tokio::net::TcpStream> {
+        let express = Arc::into_inner(self)?;
+        Arc::into_inner(express.socket.0)
+    }
+
     /// The rest of a message the hub left half-written, for the task to write; the
     /// task has the socket from here.
     pub fn take_owed(&self) -> Option<Bytes> {

@@ -16,6 +16,7 @@ use futures::{Stream, StreamExt};
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
+use imagegen_realtime::hub::Express;
 use imagegen_realtime::{Framing, SseFrame, authorize_channels, session_events, sse_frames};
 
 use crate::ApiError;
@@ -66,7 +67,7 @@ async fn events(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
-    let frames = open_stream(&services, session, &headers, &uri, Framing::Plain).await?;
+    let frames = open_stream(&services, session, &headers, &uri, Framing::Plain, None).await?;
     let body = Body::from_stream(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame))));
     Ok((STREAM_HEADERS, body))
 }
@@ -87,7 +88,8 @@ pub const STREAM_HEADERS: [(HeaderName, HeaderValue); 3] = [
 
 /// Checks an event stream request and opens its session: the SSE text to send, which
 /// ends at shutdown (`reconnect`) or when the token expires (`token_expired`). Shared
-/// by hyper's route and the direct path on the socket, each with its `framing`.
+/// by hyper's route and the direct path on the socket, each with its `framing` (and
+/// the direct path with its socket's `express`, for broadcasts).
 ///
 /// # Errors
 /// Bad channels or `Last-Event-ID` (422), a forbidden channel (403), a full instance
@@ -98,6 +100,7 @@ pub async fn open_stream(
     headers: &HeaderMap,
     uri: &Uri,
     framing: Framing,
+    express: Option<Arc<dyn Express>>,
 ) -> Result<impl Stream<Item = SseFrame> + Send + 'static, ApiError> {
     let channels = channels_of(uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
@@ -123,6 +126,9 @@ pub async fn open_stream(
         resume_after,
     )
     .await?;
+    if let Some(express) = express {
+        stream.express(express);
+    }
     // The stream ends at shutdown or when the token expires, and says which.
     let left = (expires_at - chrono::Utc::now())
         .to_std()

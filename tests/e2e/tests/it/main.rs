@@ -17,6 +17,7 @@ mod delivery;
 mod direct_stream;
 mod distributed;
 mod edges;
+mod express;
 mod fallback;
 mod fallback_auto;
 mod faults;
