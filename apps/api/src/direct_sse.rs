@@ -20,7 +20,7 @@ use imagegen_realtime::{Framing, SseFrame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::express::{SharedSocket, SocketExpress};
+use crate::express::SharedSocket;
 
 use crate::auth::CurrentSession;
 use crate::routes::events::{STREAM_HEADERS, open_stream};
@@ -104,30 +104,24 @@ pub async fn open(
     services: &Arc<Services>,
     request: &DirectRequest,
     stream: TcpStream,
-) -> Result<
-    (
-        Arc<SocketExpress>,
-        impl Stream<Item = SseFrame> + Send + 'static,
-    ),
-    Option<TcpStream>,
-> {
+) -> Result<(SharedSocket, impl Stream<Item = SseFrame> + Send + 'static), Option<TcpStream>> {
     let Ok(session) = CurrentSession::verify(&request.headers, &request.uri, services) else {
         return Err(Some(stream));
     };
-    let express = SocketExpress::new(SharedSocket(Arc::new(stream)), chunked_frame);
+    let socket = SharedSocket::new(stream, chunked_frame);
     let opened = open_stream(
         services,
         session,
         &request.headers,
         &request.uri,
         Framing::Chunked,
-        Some(express.clone()),
+        Some(socket.0.clone()),
     )
     .await;
     match opened {
-        Ok(frames) => Ok((express, frames)),
+        Ok(frames) => Ok((socket, frames)),
         // Refused before its session began, so nothing else holds the socket.
-        Err(_) => Err(express.into_stream()),
+        Err(_) => Err(socket.0.into_stream()),
     }
 }
 
@@ -147,11 +141,12 @@ enum Woke {
 /// Writes the response head and the stream's frames (HTTP/1.1 chunks already) until
 /// the stream ends, the client goes away, or the client stops taking them; while it
 /// waits, the hub may write broadcasts on the socket.
-pub async fn serve(express: Arc<SocketExpress>, frames: impl Stream<Item = SseFrame> + Send) {
-    express.gate.guard(write_frames(&express, frames)).await;
+pub async fn serve(socket: SharedSocket, frames: impl Stream<Item = SseFrame> + Send) {
+    socket.0.gate.guard(write_frames(&socket, frames)).await;
 }
 
-async fn write_frames(express: &SocketExpress, frames: impl Stream<Item = SseFrame> + Send) {
+async fn write_frames(socket: &SharedSocket, frames: impl Stream<Item = SseFrame> + Send) {
+    let express = &socket.0;
     let mut head = String::from("HTTP/1.1 200 OK\r\n");
     for (name, value) in &STREAM_HEADERS {
         head.push_str(&format!(
@@ -163,7 +158,7 @@ async fn write_frames(express: &SocketExpress, frames: impl Stream<Item = SseFra
     head.push_str(&format!(
         "date: {date}\r\ntransfer-encoding: chunked\r\n\r\n"
     ));
-    let (mut reader, mut writer) = (express.socket(), express.socket());
+    let (mut reader, mut writer) = (socket.clone(), socket.clone());
     if writer.write_all(head.as_bytes()).await.is_err() {
         return;
     }
@@ -199,7 +194,7 @@ async fn write_frames(express: &SocketExpress, frames: impl Stream<Item = SseFra
         };
         let frame = frame.as_ref();
         // Most frames fit in the socket's buffer: written at once, with no timer.
-        let written = match writer.0.try_write(frame) {
+        let written = match writer.try_write(frame) {
             Ok(written) => written,
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => 0,
             Err(_) => return,

@@ -133,9 +133,9 @@ pub async fn serve(
                     }
                 } else {
                     match direct_sse::open(&services, &request, stream).await {
-                        Ok((express, frames)) => {
+                        Ok((socket, frames)) => {
                             drop((read, request, services));
-                            direct_sse::serve(express, frames).await;
+                            direct_sse::serve(socket, frames).await;
                             return;
                         }
                         Err(Some(refused)) => stream = refused,

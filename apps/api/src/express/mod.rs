@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use imagegen_realtime::hub::{Express, Expressed, HubMessage};
+use socket2::SockRef;
+use tokio::net::TcpStream;
 
 pub use gate::Gate;
 pub use socket::SharedSocket;
@@ -16,31 +18,34 @@ pub use socket::SharedSocket;
 /// A transport's framing of a shared message: the same bytes for every connection.
 pub type Framing = for<'a> fn(&'a HubMessage) -> Option<&'a Bytes>;
 
-/// A connection's socket and gate, as the hub writes on them.
+/// A connection's socket, with its gate and framing: one allocation, since the hub
+/// touches all three for every connection a broadcast goes to.
 pub struct SocketExpress {
-    socket: SharedSocket,
-    pub gate: Arc<Gate>,
+    stream: TcpStream,
+    pub gate: Gate,
     framing: Framing,
 }
 
-impl SocketExpress {
-    pub fn new(socket: SharedSocket, framing: Framing) -> Arc<Self> {
-        Arc::new(Self {
-            socket,
-            gate: Arc::default(),
+impl SharedSocket {
+    /// The socket of a connection whose messages are framed by `framing`, for its task
+    /// (the hub gets it when the task hands it to a session).
+    pub fn new(stream: TcpStream, framing: Framing) -> Self {
+        Self(Arc::new(SocketExpress {
+            stream,
+            gate: Gate::default(),
             framing,
-        })
+        }))
     }
+}
 
-    /// The socket, for the connection's task.
-    pub fn socket(&self) -> SharedSocket {
-        self.socket.clone()
+impl SocketExpress {
+    fn stream(&self) -> &TcpStream {
+        &self.stream
     }
 
     /// The socket back, when nothing else holds it (the connection never began).
-    pub fn into_stream(self: Arc<Self>) -> Option<tokio::net::TcpStream> {
-        let express = Arc::into_inner(self)?;
-        Arc::into_inner(express.socket.0)
+    pub fn into_stream(self: Arc<Self>) -> Option<TcpStream> {
+        Arc::into_inner(self).map(|express| express.stream)
     }
 
     /// The rest of a message the hub left half-written, for the task to write; the
@@ -60,7 +65,8 @@ impl Express for SocketExpress {
         if !self.gate.try_express() {
             return Expressed::Declined;
         }
-        match self.socket.0.try_write(frame) {
+        // Past tokio's readiness bookkeeping: the task's next write learns afresh.
+        match SockRef::from(&self.stream).send(frame) {
             Ok(written) if written == frame.len() => {
                 self.gate.release();
                 Expressed::Sent

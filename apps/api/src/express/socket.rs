@@ -10,11 +10,23 @@ use std::task::{Context, Poll, ready};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use super::SocketExpress;
 use crate::routes::ws::ReadReady;
 
 /// A connection's socket, shared with its express.
 #[derive(Clone)]
-pub struct SharedSocket(pub Arc<TcpStream>);
+pub struct SharedSocket(pub Arc<SocketExpress>);
+
+impl SharedSocket {
+    fn stream(&self) -> &TcpStream {
+        self.0.stream()
+    }
+
+    /// Writes what the socket takes at once, without waiting.
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.stream().try_write(buf)
+    }
+}
 
 impl AsyncRead for SharedSocket {
     fn poll_read(
@@ -23,8 +35,8 @@ impl AsyncRead for SharedSocket {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         loop {
-            ready!(self.0.poll_read_ready(cx))?;
-            match self.0.try_read(buf.initialize_unfilled()) {
+            ready!(self.stream().poll_read_ready(cx))?;
+            match self.stream().try_read(buf.initialize_unfilled()) {
                 Ok(read) => {
                     buf.advance(read);
                     return Poll::Ready(Ok(()));
@@ -43,8 +55,8 @@ impl AsyncWrite for SharedSocket {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         loop {
-            ready!(self.0.poll_write_ready(cx))?;
-            match self.0.try_write(buf) {
+            ready!(self.stream().poll_write_ready(cx))?;
+            match self.stream().try_write(buf) {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
                 written => return Poll::Ready(written),
             }
@@ -64,6 +76,6 @@ impl AsyncWrite for SharedSocket {
 
 impl ReadReady for SharedSocket {
     fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.0.poll_read_ready(cx)
+        self.stream().poll_read_ready(cx)
     }
 }

@@ -46,10 +46,10 @@ pub async fn run<S>(
 ) where
     S: ReadReady + AsyncRead + AsyncWrite + Unpin + Send,
 {
-    let gate = express
-        .as_ref()
-        .map_or_else(Arc::default, |e| e.gate.clone());
-    gate.guard(serve(socket, services, session, express, &gate))
+    let own = Gate::default();
+    let gate = express.clone();
+    let gate = gate.as_deref().map_or(&own, |express| &express.gate);
+    gate.guard(serve(socket, services, session, express, gate))
         .await;
 }
 

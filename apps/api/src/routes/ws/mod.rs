@@ -31,7 +31,7 @@ use tokio::net::TcpStream;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
-use crate::express::{SharedSocket, SocketExpress};
+use crate::express::SharedSocket;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/ws", get(upgrade))
@@ -121,8 +121,8 @@ impl DirectWebSocket {
         drop((head, accept));
         if answered {
             // Shared with the hub, which may write broadcasts on it by express.
-            let shared = SharedSocket(Arc::new(stream));
-            let express = SocketExpress::new(shared.clone(), protocol::shared_frame);
+            let shared = SharedSocket::new(stream, protocol::shared_frame);
+            let express = shared.0.clone();
             let socket = handshake::accept(shared).await;
             connection::run(socket, services, session, Some(express)).await;
         }
