@@ -20,7 +20,8 @@ use imagegen_realtime::{Framing, SseFrame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::express::SharedSocket;
+use crate::express::{Gate, SharedSocket, guarded};
+use crate::slow_path::within;
 
 use crate::auth::CurrentSession;
 use crate::routes::events::{STREAM_HEADERS, open_stream};
@@ -141,11 +142,14 @@ enum Woke {
 /// Writes the response head and the stream's frames (HTTP/1.1 chunks already) until
 /// the stream ends, the client goes away, or the client stops taking them; while it
 /// waits, the hub may write broadcasts on the socket.
-pub async fn serve(socket: SharedSocket, frames: impl Stream<Item = SseFrame> + Send) {
-    socket.0.gate.guard(write_frames(&socket, frames)).await;
+pub fn serve(
+    socket: SharedSocket,
+    frames: impl Stream<Item = SseFrame> + Send,
+) -> impl Future<Output = ()> + Send {
+    guarded(Some(socket.0.clone()), write_frames(socket, frames))
 }
 
-async fn write_frames(socket: &SharedSocket, frames: impl Stream<Item = SseFrame> + Send) {
+async fn write_frames(socket: SharedSocket, frames: impl Stream<Item = SseFrame> + Send) {
     let express = &socket.0;
     let mut head = String::from("HTTP/1.1 200 OK\r\n");
     for (name, value) in &STREAM_HEADERS {
@@ -172,7 +176,7 @@ async fn write_frames(socket: &SharedSocket, frames: impl Stream<Item = SseFrame
             tokio::select! {
                 // What the hub left half-written goes before anything else.
                 biased;
-                () = express.gate.owed() => Woke::Owed,
+                () = Gate::owed(Some(&express.gate)) => Woke::Owed,
                 frame = frames.next() => Woke::Frame(frame),
                 read = reader.read(&mut scratch) => Woke::Read(read),
             }
@@ -184,9 +188,7 @@ async fn write_frames(socket: &SharedSocket, frames: impl Stream<Item = SseFrame
             },
             Woke::Frame(Some(frame)) => frame,
             Woke::Frame(None) => {
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(1), writer.write_all(b"0\r\n\r\n"))
-                        .await;
+                let _ = within(Duration::from_secs(1), writer.write_all(b"0\r\n\r\n")).await;
                 return;
             }
             Woke::Read(Ok(0) | Err(_)) => return,
@@ -203,7 +205,7 @@ async fn write_frames(socket: &SharedSocket, frames: impl Stream<Item = SseFrame
             continue;
         }
         let rest = &frame[written..];
-        match tokio::time::timeout(SEND_TIMEOUT, writer.write_all(rest)).await {
+        match within(SEND_TIMEOUT, writer.write_all(rest)).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return,
             Err(_) => {

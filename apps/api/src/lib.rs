@@ -15,6 +15,7 @@ mod json;
 mod replay;
 mod routes;
 mod serve;
+mod slow_path;
 mod source;
 mod stream_cap;
 

@@ -40,32 +40,21 @@ impl Default for Gate {
 }
 
 impl Gate {
-    /// Runs the connection's task, leaving the socket to express while it is parked
-    /// waiting; closes the gate when the task ends.
-    pub async fn guard<F: Future>(&self, task: F) -> F::Output {
-        let mut task = std::pin::pin!(task);
-        let output = std::future::poll_fn(|cx| {
-            self.enter();
-            let polled = task.as_mut().poll(cx);
-            if polled.is_pending() && self.waiting.load(Ordering::Relaxed) {
-                // Fails when owed: the task stays in charge of the socket.
-                let _ = (self.state).compare_exchange(
-                    TASK,
-                    PARKED,
-                    Ordering::Release,
-                    Ordering::Relaxed,
-                );
-            }
-            polled
-        })
-        .await;
-        self.state.store(CLOSED, Ordering::Release);
-        output
+    /// The task was polled: it ended (the gate closes), or it is parked; waiting for
+    /// events only, it leaves the socket to express.
+    pub(super) fn polled(&self, ended: bool) {
+        if ended {
+            self.state.store(CLOSED, Ordering::Release);
+        } else if self.waiting.load(Ordering::Relaxed) {
+            // Fails when owed: the task stays in charge of the socket.
+            let _ =
+                (self.state).compare_exchange(TASK, PARKED, Ordering::Release, Ordering::Relaxed);
+        }
     }
 
     /// The task wakes: it takes the socket back, after any express write in progress
     /// (one non-blocking write: a spin is shorter than a wake).
-    fn enter(&self) {
+    pub(super) fn enter(&self) {
         loop {
             match (self.state).compare_exchange_weak(
                 PARKED,
@@ -88,12 +77,14 @@ impl Gate {
     }
 
     /// Ready when the hub left part of a message for the task to finish (the hub's
-    /// `Started` wakes the task).
-    pub fn owed(&self) -> impl Future<Output = ()> + '_ {
-        std::future::poll_fn(|_| match self.state.load(Ordering::Acquire) {
-            OWED => Poll::Ready(()),
-            _ => Poll::Pending,
-        })
+    /// `Started` wakes the task); never without a gate.
+    pub fn owed(gate: Option<&Self>) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(
+            move |_| match gate.map(|gate| gate.state.load(Ordering::Acquire)) {
+                Some(OWED) => Poll::Ready(()),
+                _ => Poll::Pending,
+            },
+        )
     }
 
     /// The part of a message the hub left, and where it stopped; the task has the

@@ -5,7 +5,10 @@
 mod gate;
 mod socket;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use imagegen_realtime::hub::{Express, Expressed, HubMessage};
@@ -54,6 +57,37 @@ impl SocketExpress {
         let (message, written) = self.gate.take_owed()?;
         let frame = (self.framing)(&message)?;
         Some(frame.slice(written.min(frame.len())..))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A connection's task under its socket's gate (see [`Gate`]): the hub may write
+    /// on the socket while the task is parked waiting. One future that owns the task,
+    /// not an `async` wrapper, whose arguments would be held twice.
+    pub struct Guarded<F> {
+        express: Option<Arc<SocketExpress>>,
+        #[pin]
+        task: F,
+    }
+}
+
+/// Runs `task` under the gate of `express`; without one, as it is.
+pub fn guarded<F: Future>(express: Option<Arc<SocketExpress>>, task: F) -> Guarded<F> {
+    Guarded { express, task }
+}
+
+impl<F: Future> Future for Guarded<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let Some(express) = this.express.as_deref() else {
+            return this.task.poll(cx);
+        };
+        express.gate.enter();
+        let polled = this.task.poll(cx);
+        express.gate.polled(polled.is_ready());
+        polled
     }
 }
 

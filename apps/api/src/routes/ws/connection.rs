@@ -12,7 +12,7 @@ use imagegen_bootstrap::Services;
 use imagegen_realtime::Delivery;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::{Error, Message};
+use tokio_tungstenite::tungstenite::Message;
 
 use super::commands::Connection;
 use super::presence::PresenceHandle;
@@ -21,7 +21,8 @@ use super::reading::{ReadReady, Reader};
 use super::sending::{self, Outgoing, send};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
-use crate::express::{Gate, SocketExpress};
+use crate::express::{Gate, SocketExpress, guarded};
+use crate::slow_path::within;
 
 /// A ping this often keeps proxies from closing an idle connection.
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -31,39 +32,38 @@ enum Woke {
     /// The hub wrote part of a message on the socket: the rest is ours to write.
     Owed,
     Shutdown,
-    Read(Option<Result<Message, Error>>),
+    /// The client's next message; `None` when the connection failed or ended.
+    Read(Option<Message>),
     Delivery(Arc<str>, Option<Delivery>),
     Alarm,
 }
 
 /// Serves one WebSocket, over the socket itself (with `express`, the hub may write
 /// shared messages on it while the connection waits) or hyper's upgraded connection.
-pub async fn run<S>(
+pub fn run<S>(
     socket: WebSocketStream<S>,
     services: Arc<Services>,
     session: CurrentSession,
     express: Option<Arc<SocketExpress>>,
-) where
+) -> impl Future<Output = ()> + Send
+where
     S: ReadReady + AsyncRead + AsyncWrite + Unpin + Send,
 {
-    let own = Gate::default();
-    let gate = express.clone();
-    let gate = gate.as_deref().map_or(&own, |express| &express.gate);
-    gate.guard(serve(socket, services, session, express, gate))
-        .await;
+    guarded(express.clone(), serve(socket, services, session, express))
 }
 
 async fn serve<S>(
-    socket: WebSocketStream<S>,
+    // Used in place: an argument moved into a local would be held twice.
+    mut socket: WebSocketStream<S>,
     services: Arc<Services>,
     session: CurrentSession,
     express: Option<Arc<SocketExpress>>,
-    gate: &Gate,
 ) where
     S: ReadReady + AsyncRead + AsyncWrite + Unpin + Send,
 {
+    let gate = express.clone();
+    let gate = gate.as_deref().map(|express| &express.gate);
     // Not split: sends happen between waits, so one half-lock per wake is saved.
-    let mut socket = socket;
     let mut reader = Reader::default();
     let left = (session.expires_at - chrono::Utc::now())
         .to_std()
@@ -91,13 +91,13 @@ async fn serve<S>(
     // the hub may write while the connection waits.
     while sending::flush(&mut socket).await {
         let woke = {
-            let _waiting = gate.waiting();
+            let _waiting = gate.map(Gate::waiting);
             tokio::select! {
                 // What the hub left half-written goes before anything else.
                 biased;
-                () = gate.owed() => Woke::Owed,
+                () = Gate::owed(gate) => Woke::Owed,
                 () = &mut shutdown => Woke::Shutdown,
-                frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => Woke::Read(frame),
+                frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => Woke::Read(frame.and_then(Result::ok)),
                 (channel, event) = std::future::poll_fn(|cx| connection.subscriptions.poll_next(cx)), if !connection.subscriptions.is_empty() => Woke::Delivery(channel, event),
                 () = &mut alarm => Woke::Alarm,
             }
@@ -114,30 +114,30 @@ async fn serve<S>(
                 }
             }
             Woke::Read(frame) => match frame {
-                Some(Ok(Message::Text(text))) => Some(connection.command(&text).await.into()),
-                Some(Ok(Message::Binary(_))) => {
+                Some(Message::Text(text)) => Some(Box::pin(connection.command(&text)).await.into()),
+                Some(Message::Binary(_)) => {
                     Some(protocol::error("invalid_message", "messages are JSON text", None).into())
                 }
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Message::Close(_)) | None => break,
                 // A ping: tungstenite's pong goes at the next turn's flush.
-                Some(Ok(_)) => None,
+                Some(_) => None,
             },
             Woke::Delivery(channel, event) => Some(match event {
                 Some(resync @ Delivery::Resync { .. }) => {
                     // The subscription is over: the client re-fetches, then subscribes anew.
                     connection.subscriptions.remove(&channel);
-                    connection.presence.leave(&channel).await;
+                    Box::pin(connection.presence.leave(&channel)).await;
                     protocol::event(&channel, &resync).into()
                 }
                 Some(slow @ Delivery::TooSlow { .. }) => {
                     // Where to resume, then the close; neither may hold us long.
                     let word = protocol::event(&channel, &slow);
-                    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(word)).await;
+                    let _ = within(Duration::from_secs(1), socket.send(word)).await;
                     let close = protocol::close(
                         protocol::CLOSE_TOO_SLOW,
                         "too slow; resubscribe with since",
                     );
-                    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
+                    let _ = within(Duration::from_secs(1), socket.send(close)).await;
                     break;
                 }
                 // A broadcast or presence: the same frame for every connection.
@@ -174,7 +174,7 @@ async fn serve<S>(
                 }
                 let now = tokio::time::Instant::now();
                 alarm.as_mut().reset(expires.min(now + PING_EVERY));
-                connection.presence.renew(&connection.names()).await;
+                Box::pin(connection.presence.renew(&connection.names())).await;
                 Some(Message::Ping(Default::default()).into())
             }
         };
@@ -184,6 +184,6 @@ async fn serve<S>(
             break;
         }
     }
-    connection.presence.leave_all(&connection.names()).await;
+    Box::pin(connection.presence.leave_all(&connection.names())).await;
     tracing::debug!("websocket closed");
 }

@@ -14,6 +14,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::protocol;
+use crate::slow_path::within;
 
 /// A client that takes longer than this to take one message is too slow: it is cut
 /// off and resumes with `since`, rather than holding events in our memory.
@@ -56,7 +57,7 @@ where
         let mut sending = std::pin::pin!(socket.send(message));
         let sent = match futures::poll!(sending.as_mut()) {
             Poll::Ready(sent) => Some(sent),
-            Poll::Pending => tokio::time::timeout(SEND_TIMEOUT, sending).await.ok(),
+            Poll::Pending => within(SEND_TIMEOUT, sending).await.ok(),
         };
         if let Some(sent) = sent {
             return sent.is_ok();
@@ -64,7 +65,7 @@ where
     }
     tracing::info!("websocket client too slow; closing");
     let close = protocol::close(protocol::CLOSE_TOO_SLOW, "too slow");
-    let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(close)).await;
+    let _ = within(Duration::from_secs(1), socket.send(close)).await;
     false
 }
 
@@ -74,10 +75,7 @@ pub async fn flush<S: AsyncRead + AsyncWrite + Unpin>(socket: &mut WebSocketStre
     if let Poll::Ready(flushed) = futures::poll!(socket.flush()) {
         return flushed.is_ok();
     }
-    matches!(
-        tokio::time::timeout(SEND_TIMEOUT, socket.flush()).await,
-        Ok(Ok(()))
-    )
+    matches!(within(SEND_TIMEOUT, socket.flush()).await, Ok(Ok(())))
 }
 
 /// Writes a whole frame (or its rest) on the socket: at once when it fits, else
@@ -95,7 +93,7 @@ pub async fn write_frame<S: AsyncWrite + Unpin>(socket: &mut S, frame: &[u8]) ->
     if written == frame.len() {
         return true;
     }
-    match tokio::time::timeout(SEND_TIMEOUT, socket.write_all(&frame[written..])).await {
+    match within(SEND_TIMEOUT, socket.write_all(&frame[written..])).await {
         Ok(written) => written.is_ok(),
         Err(_) => {
             tracing::info!("websocket client too slow; closing");
