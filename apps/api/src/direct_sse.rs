@@ -182,7 +182,7 @@ async fn write_frames(socket: SharedSocket, frames: impl Stream<Item = SseFrame>
             }
         };
         let frame = match woke {
-            Woke::Owed => match express.take_owed() {
+            Woke::Owed => match express.gate.take_owed() {
                 Some(rest) => SseFrame::Owned(rest),
                 None => continue,
             },

@@ -1,7 +1,8 @@
 //! Realtime delivery: one bus subscription per api instance fanned out to every
 //! connection, channel authorization, and SSE sessions that resume without gaps.
 //!
-//! - [`hub`]: the per-instance fan-out.
+//! - [`hub`]: the per-instance fan-out (with express delivery of shared messages onto
+//!   a waiting connection's socket, [`hub::Express`]).
 //! - [`closing`]: the instance's shutdown as each connection watches it.
 //! - [`session`]: the event stream of one connection (backlog, then live, deduplicated).
 //! - [`access`]: which channels a caller may watch.

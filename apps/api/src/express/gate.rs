@@ -5,10 +5,10 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::task::Poll;
 
-use imagegen_realtime::hub::HubMessage;
+use bytes::Bytes;
 
 /// The task is parked: the hub may write.
 const PARKED: u8 = 0;
@@ -26,7 +26,8 @@ pub struct Gate {
     state: AtomicU8,
     /// The task waits for events only (nothing half-sent): parking leaves it open.
     waiting: AtomicBool,
-    owed: Mutex<Option<(Arc<HubMessage>, usize)>>,
+    /// The rest of a message the hub could write only in part.
+    owed: Mutex<Option<Bytes>>,
 }
 
 impl Default for Gate {
@@ -87,9 +88,9 @@ impl Gate {
         )
     }
 
-    /// The part of a message the hub left, and where it stopped; the task has the
-    /// socket from here.
-    pub fn take_owed(&self) -> Option<(Arc<HubMessage>, usize)> {
+    /// The rest of a message the hub left half-written, for the task to write; the
+    /// task has the socket from here.
+    pub fn take_owed(&self) -> Option<Bytes> {
         let owed = self
             .owed
             .lock()
@@ -111,9 +112,9 @@ impl Gate {
         self.state.store(PARKED, Ordering::Release);
     }
 
-    /// The hub wrote `message` up to `written`: the rest is the task's.
-    pub fn owe(&self, message: Arc<HubMessage>, written: usize) {
-        *self.owed.lock().unwrap_or_else(PoisonError::into_inner) = Some((message, written));
+    /// The hub wrote part of a message: `rest` is the task's.
+    pub fn owe(&self, rest: Bytes) {
+        *self.owed.lock().unwrap_or_else(PoisonError::into_inner) = Some(rest);
         self.state.store(OWED, Ordering::Release);
     }
 }
@@ -124,5 +125,67 @@ pub struct Waiting<'a>(&'a Gate);
 impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         self.0.waiting.store(false, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::FutureExt;
+
+    use super::*;
+
+    /// The task polled and parked, waiting for events.
+    fn park(gate: &Gate) {
+        let waiting = gate.waiting();
+        gate.polled(false);
+        drop(waiting);
+    }
+
+    #[test]
+    fn a_running_or_busy_task_keeps_the_socket() {
+        let gate = Gate::default();
+        assert!(!gate.try_express(), "before its first poll");
+        // Parked inside a write, not waiting for events.
+        gate.polled(false);
+        assert!(!gate.try_express());
+    }
+
+    #[test]
+    fn a_task_parked_waiting_lends_the_socket_until_it_wakes() {
+        let gate = Gate::default();
+        park(&gate);
+        assert!(gate.try_express());
+        assert!(!gate.try_express(), "one writer at a time");
+        gate.release();
+        assert!(gate.try_express());
+        gate.release();
+        gate.enter();
+        assert!(!gate.try_express(), "the task runs");
+    }
+
+    #[test]
+    fn a_half_written_message_is_finished_by_the_task_before_anything_else() {
+        let gate = Gate::default();
+        park(&gate);
+        assert!(Gate::owed(Some(&gate)).now_or_never().is_none());
+        assert!(gate.try_express());
+        gate.owe(Bytes::from_static(b"rest"));
+        gate.enter();
+        assert!(!gate.try_express(), "nothing goes after half a message");
+        assert!(Gate::owed(Some(&gate)).now_or_never().is_some());
+        assert_eq!(gate.take_owed(), Some(Bytes::from_static(b"rest")));
+        assert!(Gate::owed(Some(&gate)).now_or_never().is_none());
+        assert!(!gate.try_express(), "the task has the socket");
+        park(&gate);
+        assert!(gate.try_express());
+    }
+
+    #[test]
+    fn an_ended_task_closes_the_gate_for_good() {
+        let gate = Gate::default();
+        gate.polled(true);
+        park(&gate);
+        assert!(!gate.try_express());
+        assert!(Gate::owed(None).now_or_never().is_none());
     }
 }

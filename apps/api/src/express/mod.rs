@@ -50,14 +50,6 @@ impl SocketExpress {
     pub fn into_stream(self: Arc<Self>) -> Option<TcpStream> {
         Arc::into_inner(self).map(|express| express.stream)
     }
-
-    /// The rest of a message the hub left half-written, for the task to write; the
-    /// task has the socket from here.
-    pub fn take_owed(&self) -> Option<Bytes> {
-        let (message, written) = self.gate.take_owed()?;
-        let frame = (self.framing)(&message)?;
-        Some(frame.slice(written.min(frame.len())..))
-    }
 }
 
 pin_project_lite::pin_project! {
@@ -106,7 +98,7 @@ impl Express for SocketExpress {
                 Expressed::Sent
             }
             Ok(written) if written > 0 => {
-                self.gate.owe(message.clone(), written);
+                self.gate.owe(frame.slice(written..));
                 Expressed::Started
             }
             // Full, or failed: the task finds out when it tries.

@@ -34,7 +34,8 @@ pub struct SseFrames<S> {
 }
 
 /// The SSE text of a session's events: first the reconnection delay, then the events,
-/// with a comment after a [`KEEP_ALIVE`] period without one. It ends with a last word
+/// with a comment after a [`KEEP_ALIVE`] period without one (of its own: what the hub
+/// writes by express is not seen here). It ends with a last word
 /// the client can act on: `reconnect` when the instance closes (come back, to another
 /// instance, with `Last-Event-ID`) or `token_expired` at `expires` (come back with a
 /// fresh token). When the events end first (a `resync` or `too_slow` said so), so

@@ -103,16 +103,10 @@ async fn serve<S>(
             }
         };
         let outgoing = match woke {
-            Woke::Owed => {
-                let rest = connection
-                    .express
-                    .as_ref()
-                    .and_then(|express| express.take_owed());
-                match rest {
-                    Some(rest) if !sending::write_frame(socket.get_mut(), &rest).await => break,
-                    _ => None,
-                }
-            }
+            Woke::Owed => match gate.and_then(Gate::take_owed) {
+                Some(rest) if !sending::write_frame(socket.get_mut(), &rest).await => break,
+                _ => None,
+            },
             Woke::Read(frame) => match frame {
                 Some(Message::Text(text)) => Some(Box::pin(connection.command(&text)).await.into()),
                 Some(Message::Binary(_)) => {
