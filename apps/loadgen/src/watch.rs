@@ -99,13 +99,20 @@ pub async fn run(watch: Watch) -> Result<Value, String> {
             .send();
         creating.push(tokio::spawn(request));
     }
+    // A create the api refused (a 429, a 503) is no generation to watch: counted
+    // apart, by status, not as events lost.
+    let mut refused = std::collections::BTreeMap::<String, usize>::new();
     for request in creating {
         let response = request
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
-        let body: Value = response.json().await.map_err(|e| e.to_string())?;
-        ids.push(body["id"].as_str().unwrap_or_default().to_owned());
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or_default();
+        match body["id"].as_str() {
+            Some(id) if status.is_success() => ids.push(id.to_owned()),
+            _ => *refused.entry(status.as_u16().to_string()).or_default() += 1,
+        }
     }
     let created_in = started.elapsed();
     // Until every generation's last event arrived, or 60 s of nothing new.
@@ -129,6 +136,7 @@ pub async fn run(watch: Watch) -> Result<Value, String> {
         "transport": format!("{:?}", watch.transport).to_lowercase(),
         "users": watch.users,
         "generations": ids.len(),
+        "creates_refused": refused,
         "create_per_sec": per_sec(ids.len(), created_in),
         "delivered": summary.delivered,
         "lost": summary.lost,

@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 37] = [
+pub const VARIABLES: [&str; 38] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -20,6 +20,7 @@ pub const VARIABLES: [&str; 37] = [
     "IMAGEGEN_WEBHOOK_SECRETS",
     "IMAGEGEN_REPLICATE_API_TOKEN",
     "IMAGEGEN_REPLICATE_BASE_URL",
+    "IMAGEGEN_REPLICATE_CREATES_PER_MINUTE",
     "IMAGEGEN_OPENAI_API_KEY",
     "IMAGEGEN_OPENAI_BASE_URL",
     "IMAGEGEN_OPENAI_WEBHOOK_SECRETS",

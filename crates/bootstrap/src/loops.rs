@@ -162,6 +162,7 @@ pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentit
                 base_url,
                 api_token,
                 webhook_secrets,
+                ..
             } => {
                 crate::provider_setup::replicate_secrets(base_url, api_token, webhook_secrets)
                     .await?

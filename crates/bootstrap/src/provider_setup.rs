@@ -40,15 +40,6 @@ pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
     bytes
 }
 
-/// A client under Replicate's create limit; the simulator's has none (it is not
-/// Replicate, and its `create_rate_limited` fault says `429` when a test wants one).
-fn replicate_client(
-    base_url: String,
-    api_token: SecretString,
-) -> Result<Arc<ReplicateClient>, BootstrapError> {
-    client_with_limit(base_url, api_token, REPLICATE_CREATES_PER_MINUTE)
-}
-
 fn client_with_limit(
     base_url: String,
     api_token: SecretString,
@@ -76,7 +67,12 @@ pub(crate) async fn replicate_secrets(
     if !configured.is_empty() {
         return Ok(configured.to_vec());
     }
-    let client = replicate_client(base_url.to_string(), api_token.clone())?;
+    // One read: the create limit does not matter to it.
+    let client = client_with_limit(
+        base_url.to_string(),
+        api_token.clone(),
+        REPLICATE_CREATES_PER_MINUTE,
+    )?;
     let secret = client.webhook_secret().await.map_err(|e| {
         BootstrapError::config(
             "IMAGEGEN_WEBHOOK_SECRETS",
@@ -152,8 +148,13 @@ pub(crate) async fn start_provider(
             base_url,
             api_token,
             webhook_secrets,
+            creates_per_minute,
         } => {
-            let client = replicate_client(base_url.to_string(), api_token.clone())?;
+            // Under Replicate's create limit; the simulator's client has none (it is
+            // not Replicate, and its `create_rate_limited` fault says `429` when a test
+            // wants one).
+            let client =
+                client_with_limit(base_url.to_string(), api_token.clone(), *creates_per_minute)?;
             let secrets = replicate_secrets(base_url, api_token, webhook_secrets).await?;
             (
                 client as Arc<dyn ImageProvider>,

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use imagegen_providers::REPLICATE_CREATES_PER_MINUTE;
 use imagegen_simulator::Faults;
 use imagegen_webhooks::WebhookSecret;
 use secrecy::SecretString;
@@ -26,6 +27,9 @@ pub enum ProviderChoice {
         base_url: Url,
         api_token: SecretString,
         webhook_secrets: Vec<WebhookSecret>,
+        /// The client-side limit on creates, per process: Replicate's own (600 a
+        /// minute) unless the account's is known to differ.
+        creates_per_minute: u32,
     },
     /// OpenAI's Responses API with the image tool.
     OpenAi {
@@ -179,7 +183,20 @@ pub(super) fn replicate(vars: &Vars) -> Result<ProviderChoice, BootstrapError> {
         )?,
         api_token: SecretString::from(api_token.to_owned()),
         webhook_secrets,
+        creates_per_minute: creates_per_minute(vars)?,
     })
+}
+
+/// `IMAGEGEN_REPLICATE_CREATES_PER_MINUTE`: at least one.
+fn creates_per_minute(vars: &Vars) -> Result<u32, BootstrapError> {
+    const VARIABLE: &str = "IMAGEGEN_REPLICATE_CREATES_PER_MINUTE";
+    match vars.get(VARIABLE) {
+        None => Ok(REPLICATE_CREATES_PER_MINUTE),
+        Some(text) => match parse::<u32>(text, VARIABLE, "a number of creates")? {
+            0 => Err(BootstrapError::config(VARIABLE, "must be at least 1")),
+            limit => Ok(limit),
+        },
+    }
 }
 
 impl super::Config {

@@ -72,6 +72,34 @@ fn replicate_without_webhook_secrets_fetches_its_own() {
 }
 
 #[test]
+fn replicates_create_limit_is_its_own_unless_set() {
+    let limit = |extra: &[(&'static str, &'static str)]| {
+        let mut vars = vec![
+            ("IMAGEGEN_PROVIDER", "replicate"),
+            ("IMAGEGEN_REPLICATE_API_TOKEN", "r8_x"),
+        ];
+        vars.extend_from_slice(extra);
+        config(&vars).map(|config| match config.provider {
+            ProviderChoice::Replicate {
+                creates_per_minute, ..
+            } => creates_per_minute,
+            _ => panic!("replicate expected"),
+        })
+    };
+    assert_eq!(limit(&[]).unwrap(), 600);
+    let raised = limit(&[("IMAGEGEN_REPLICATE_CREATES_PER_MINUTE", "3000")]);
+    assert_eq!(raised.unwrap(), 3000);
+    for bad in ["0", "many"] {
+        let err = limit(&[("IMAGEGEN_REPLICATE_CREATES_PER_MINUTE", bad)]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("IMAGEGEN_REPLICATE_CREATES_PER_MINUTE:"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn simulator_faults_are_read_by_name() {
     let config = config(&[("IMAGEGEN_SIM_FAULTS", "duplicate_webhook=1")]).unwrap();
     let ProviderChoice::Simulator { faults, .. } = config.provider else {
