@@ -196,7 +196,8 @@ fn handlers(
         ..FetchPolicy::default()
     })?);
     // OpenAI's images are read from its responses, the others downloaded.
-    let fetcher = Arc::new(ProviderOutputs::new(urls, openai));
+    let fetcher =
+        Arc::new(ProviderOutputs::new(urls, openai).counting(state.provider_calls.clone()));
     let repository = &state.repository;
     Ok(vec![
         Arc::new(

@@ -1,13 +1,15 @@
 //! Provider outputs that are not URLs: OpenAI's images travel as base64 inside the
 //! response, so its outputs are references ([`image_ref`](crate::openai::image_ref))
 //! resolved here by reading the response again when the copy runs; every other
-//! output goes to the URL fetcher.
+//! output goes to the URL fetcher. Those reads of OpenAI's are provider calls, counted
+//! as `event`.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use imagegen_application::Result;
-use imagegen_application::ports::{FetchedImage, ImageFetcher};
+use imagegen_application::ports::{CallReason, FetchedImage, ImageFetcher, ProviderCalls};
+use imagegen_domain::ProviderName;
 
 use crate::openai::{OpenAiClient, parse_image_ref};
 
@@ -15,12 +17,26 @@ use crate::openai::{OpenAiClient, parse_image_ref};
 pub struct ProviderOutputs {
     urls: Arc<dyn ImageFetcher>,
     openai: Option<Arc<OpenAiClient>>,
+    calls: Option<Arc<dyn ProviderCalls>>,
 }
 
 impl ProviderOutputs {
     /// Without OpenAI, a reference to its images is refused like a bad URL.
     pub fn new(urls: Arc<dyn ImageFetcher>, openai: Option<Arc<OpenAiClient>>) -> Self {
-        Self { urls, openai }
+        Self {
+            urls,
+            openai,
+            calls: None,
+        }
+    }
+
+    /// Counts each read of an OpenAI response for its image in `calls`, as `event`:
+    /// like the read its webhook event asks for, it reads the object the event named
+    /// (the event carries no result).
+    #[must_use]
+    pub fn counting(mut self, calls: Arc<dyn ProviderCalls>) -> Self {
+        self.calls = Some(calls);
+        self
     }
 }
 
@@ -29,6 +45,12 @@ impl ImageFetcher for ProviderOutputs {
     async fn fetch(&self, output: &str) -> Result<FetchedImage> {
         match (parse_image_ref(output), &self.openai) {
             (Some((response_id, index)), Some(openai)) => {
+                if let Some(calls) = &self.calls {
+                    let counted = calls.record(ProviderName::OpenAi, CallReason::Event).await;
+                    if let Err(error) = counted {
+                        tracing::warn!(%error, "a provider call was not counted");
+                    }
+                }
                 let bytes = openai.image(response_id, index).await?;
                 imagegen_storage::inspect_image(bytes)
             }

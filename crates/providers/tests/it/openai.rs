@@ -4,14 +4,17 @@
 use chrono::Utc;
 use imagegen_application::Error;
 use imagegen_application::ports::{
-    ImageFetcher, ImageProvider, MockImageFetcher, PredictionRequest,
+    CallCount, CallReason, ImageFetcher, ImageProvider, MockImageFetcher, PredictionRequest,
+    ProviderCalls,
 };
-use imagegen_domain::{GenerationId, GenerationSettings, ImageSize, Prompt, ProviderStatus};
+use imagegen_domain::{
+    GenerationId, GenerationSettings, ImageSize, Prompt, ProviderName, ProviderStatus,
+};
 use imagegen_providers::ProviderOutputs;
 use imagegen_providers::openai::parse_image_ref;
 use imagegen_simulator::Faults;
 use imagegen_webhooks::{OpenAiEvent, SignedHeaders, Verifier, parse_openai_event};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::{Harness, harness};
 
@@ -87,8 +90,15 @@ async fn a_background_image_ends_with_a_signed_event_and_its_image_decodes() {
     // The reference is resolved by reading the response; URLs never reach the other fetcher.
     let mut urls = MockImageFetcher::new();
     urls.expect_fetch().never();
-    let outputs = ProviderOutputs::new(Arc::new(urls), Some(Arc::new(openai_client(&h))));
+    let calls = Arc::new(Calls::default());
+    let outputs = ProviderOutputs::new(Arc::new(urls), Some(Arc::new(openai_client(&h))))
+        .counting(calls.clone());
     let image = outputs.fetch(&done.output_urls[0]).await.unwrap();
+    assert_eq!(
+        *calls.0.lock().unwrap(),
+        [(ProviderName::OpenAi, CallReason::Event)],
+        "the read for the image is a provider call"
+    );
     assert_eq!(
         (image.content_type.as_str(), image.width, image.height),
         ("image/png", 1024, 1536)
@@ -100,6 +110,22 @@ async fn a_background_image_ends_with_a_signed_event_and_its_image_decodes() {
         "OpenAI calls are counted apart"
     );
     assert!(stats.openai_gets >= 2);
+}
+
+/// Provider calls, as recorded.
+#[derive(Default)]
+struct Calls(Mutex<Vec<(ProviderName, CallReason)>>);
+
+#[async_trait::async_trait]
+impl ProviderCalls for Calls {
+    async fn record(&self, provider: ProviderName, reason: CallReason) -> Result<(), Error> {
+        self.0.lock().unwrap().push((provider, reason));
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<Vec<CallCount>, Error> {
+        Ok(Vec::new())
+    }
 }
 
 fn openai_client(h: &Harness) -> imagegen_providers::OpenAiClient {
