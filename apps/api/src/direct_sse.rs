@@ -20,17 +20,13 @@ use imagegen_realtime::{Framing, SseFrame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::express::{Gate, SharedSocket, guarded};
-use crate::slow_path::within;
-
 use crate::auth::CurrentSession;
+use crate::express::{Gate, SharedSocket, guarded};
 use crate::routes::events::{STREAM_HEADERS, open_stream};
+use crate::slow_path::{within, write_whole};
 
 /// The largest request head read here; a larger one is hyper's to refuse.
 const MOST_HEAD_BYTES: usize = 16 * 1024;
-/// A client that takes longer than this to take one message is too slow: it is cut off
-/// and resumes with `Last-Event-ID`, rather than holding the server's memory.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A request for a stream, as read from the socket.
 pub struct DirectRequest {
@@ -194,24 +190,9 @@ async fn write_frames(socket: SharedSocket, frames: impl Stream<Item = SseFrame>
             Woke::Read(Ok(0) | Err(_)) => return,
             Woke::Read(Ok(_)) => continue,
         };
-        let frame = frame.as_ref();
         // Most frames fit in the socket's buffer: written at once, with no timer.
-        let written = match writer.try_write(frame) {
-            Ok(written) => written,
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => 0,
-            Err(_) => return,
-        };
-        if written == frame.len() {
-            continue;
-        }
-        let rest = &frame[written..];
-        match within(SEND_TIMEOUT, writer.write_all(rest)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => return,
-            Err(_) => {
-                tracing::info!("event stream client too slow to read; closing");
-                return;
-            }
+        if !write_whole(&mut writer, frame.as_ref(), "event stream").await {
+            return;
         }
     }
 }

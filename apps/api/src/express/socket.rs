@@ -21,11 +21,6 @@ impl SharedSocket {
     fn stream(&self) -> &TcpStream {
         self.0.stream()
     }
-
-    /// Writes what the socket takes at once, without waiting.
-    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.stream().try_write(buf)
-    }
 }
 
 impl AsyncRead for SharedSocket {

@@ -9,16 +9,12 @@ use std::sync::Arc;
 
 use futures::SinkExt;
 use imagegen_realtime::hub::HubMessage;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::protocol;
-use crate::slow_path::within;
-
-/// A client that takes longer than this to take one message is too slow: it is cut
-/// off and resumes with `since`, rather than holding events in our memory.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::slow_path::{SEND_TIMEOUT, within, write_whole};
 
 /// What the connection sends next.
 pub enum Outgoing {
@@ -43,11 +39,9 @@ where
     let message = match outgoing {
         Outgoing::Message(message) => message,
         Outgoing::Frame(shared) => {
-            // Our own sends always finish with a flush, but a pong tungstenite owes the
-            // client may wait in its buffer: the frame goes after it, never inside it.
-            if let Some(frame) = protocol::shared_frame(&shared)
-                && let Poll::Ready(Ok(())) = futures::poll!(socket.flush())
-            {
+            // Past tungstenite: the connection flushes it at the start of each turn
+            // (`flush`), so nothing of its own (a pong it owes) is half-sent here.
+            if let Some(frame) = protocol::shared_frame(&shared) {
                 return write_frame(socket.get_mut(), frame).await;
             }
             protocol::shared_message(&shared)
@@ -78,26 +72,8 @@ pub async fn flush<S: AsyncRead + AsyncWrite + Unpin>(socket: &mut WebSocketStre
     matches!(within(SEND_TIMEOUT, socket.flush()).await, Ok(Ok(())))
 }
 
-/// Writes a whole frame (or its rest) on the socket: at once when it fits, else
-/// within the timeout. A client too slow for it is dropped without a close frame,
-/// which could not follow a half-written one.
+/// Writes a whole frame (or its rest) on the socket. A client too slow for it is
+/// dropped without a close frame, which could not follow a half-written one.
 pub async fn write_frame<S: AsyncWrite + Unpin>(socket: &mut S, frame: &[u8]) -> bool {
-    let attempt = std::future::poll_fn(|cx| {
-        Poll::Ready(std::pin::Pin::new(&mut *socket).poll_write(cx, frame))
-    });
-    let written = match attempt.await {
-        Poll::Ready(Ok(written)) => written,
-        Poll::Ready(Err(_)) => return false,
-        Poll::Pending => 0,
-    };
-    if written == frame.len() {
-        return true;
-    }
-    match within(SEND_TIMEOUT, socket.write_all(&frame[written..])).await {
-        Ok(written) => written.is_ok(),
-        Err(_) => {
-            tracing::info!("websocket client too slow; closing");
-            false
-        }
-    }
+    write_whole(socket, frame, "websocket").await
 }
