@@ -28,6 +28,13 @@ fn query_token(uri: &Uri) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
+/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 11.1).
+fn bearer(value: &axum::http::HeaderValue) -> Option<String> {
+    let (scheme, token) = value.to_str().ok()?.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
 impl FromRequestParts<Arc<Services>> for CurrentUser {
     type Rejection = ApiError;
 
@@ -57,11 +64,14 @@ impl CurrentSession {
     /// # Errors
     /// `Unauthorized` without a token, or with one that is invalid or expired.
     pub fn verify(headers: &HeaderMap, uri: &Uri, services: &Services) -> Result<Self, ApiError> {
-        let header = headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_owned);
+        // A header that is present decides: one that does not parse is a 401, never a
+        // fall back to the query's token (which could be someone else's).
+        let header = match headers.get(AUTHORIZATION) {
+            Some(value) => Some(bearer(value).ok_or_else(|| {
+                ApiError::Unauthorized("Authorization must be `Bearer <token>`".into())
+            })?),
+            None => None,
+        };
         let token = header
             .or_else(|| query_token(uri))
             .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;

@@ -12,6 +12,7 @@ mod dto;
 mod error;
 mod express;
 mod json;
+mod pending;
 mod replay;
 mod routes;
 mod serve;
@@ -30,7 +31,8 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
-pub use serve::{HEADER_READ_TIMEOUT, MAX_AWAITING_REQUEST};
+pub use pending::{MAX_PENDING, MAX_PENDING_PER_SOURCE};
+pub use serve::HEADER_READ_TIMEOUT;
 
 /// The whole HTTP surface.
 pub fn app(services: Arc<Services>) -> Router {
@@ -107,7 +109,7 @@ pub async fn start(
         tracing::info!("development token (IMAGEGEN_JWT_SECRET was unset; valid 7 days): {token}");
         if let Ok(caller) = system.services.tokens.verify(token) {
             tracing::info!(
-                "its events: GET http://{addr}/v1/events?channel=user:{}",
+                "its events: GET http://{addr}/v1/events?channel=user:{}&access_token={token}",
                 caller.user_id
             );
         }

@@ -1,6 +1,6 @@
 //! The HTTP server loop: hyper with a header-read timeout (a client that trickles its
 //! request headers, or sends nothing, is cut off instead of holding a socket forever),
-//! a cap on connections still awaiting their first request, the peer's address on
+//! caps on connections still awaiting their first request (`pending`), the peer's address on
 //! every request (for per-source limits), upgrades (WebSocket), and a graceful
 //! shutdown that waits for open connections to finish. (An upgraded connection leaves
 //! hyper; its WebSocket task closes itself on shutdown.) Each connection's first
@@ -9,7 +9,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -23,40 +22,14 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
+use crate::pending::Pending;
 use crate::replay::Replay;
 use crate::{direct_sse, routes};
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections that have not yet sent a whole first request, at most: past it a new
-/// connection is closed at once, so slow or silent clients cannot pile up sockets
-/// (each is also cut off after [`HEADER_READ_TIMEOUT`]).
-pub const MAX_AWAITING_REQUEST: usize = 1_024;
 /// How long open connections get to finish once shutdown begins.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A connection counted among those awaiting their first request, until it sends one
-/// or ends.
-struct AwaitingRequest {
-    count: Arc<AtomicUsize>,
-    released: AtomicBool,
-}
-
-impl AwaitingRequest {
-    fn new(count: Arc<AtomicUsize>) -> Self {
-        count.fetch_add(1, Ordering::AcqRel);
-        Self {
-            count,
-            released: AtomicBool::new(false),
-        }
-    }
-
-    fn release(&self) {
-        if !self.released.swap(true, Ordering::AcqRel) {
-            self.count.fetch_sub(1, Ordering::AcqRel);
-        }
-    }
-}
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets open
 /// connections finish. With `services`, event streams that open on a connection's
@@ -68,7 +41,7 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) {
     let open = TaskTracker::new();
-    let awaiting = Arc::new(AtomicUsize::new(0));
+    let pending = Pending::default();
     // HTTP/1.1 only: the server-sent events need nothing more, and a protocol sniffer
     // would wait, without a timeout, for the first byte of a silent client.
     let mut builder = http1::Builder::new();
@@ -88,21 +61,18 @@ pub async fn serve(
                 }
             },
         };
-        if awaiting.load(Ordering::Acquire) >= MAX_AWAITING_REQUEST {
-            tracing::debug!(%peer, "too many connections without a request; closing a new one");
+        let Some(place) = pending.admit(peer.ip()) else {
+            tracing::debug!(%peer, "this source has too many connections without a request; closing a new one");
             drop(stream);
             continue;
-        }
+        };
         // Events are small writes that should leave at once: without this, a second
         // write waits for the first one's ACK, which a client may delay by 40 ms.
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot turn off Nagle's algorithm on a connection");
         }
-        let first_request = Arc::new(AwaitingRequest::new(awaiting.clone()));
         let app = app.clone();
-        let arrived = first_request.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-            arrived.release();
             request
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(peer));
@@ -114,10 +84,11 @@ pub async fn serve(
             let mut read = Vec::new();
             let head = tokio::select! {
                 () = shutdown.cancelled() => None,
+                () = place.shed() => None,
                 head = tokio::time::timeout(HEADER_READ_TIMEOUT, direct_sse::read_head(&mut stream, &mut read)) => head.ok().and_then(Result::ok),
             };
-            first_request.release();
-            // Silent, trickling, or gone before a whole request: closed.
+            drop(place);
+            // Silent, trickling, shed, or gone before a whole request: closed.
             let Some(direct) = head else { return };
             // A direct stream keeps neither the request nor the bytes read for its life.
             // A WebSocket's state is boxed: the event streams' tasks carry no room for it.

@@ -1,27 +1,30 @@
-//! The cap on event streams per api instance: a stream holds a permit for as long as it
-//! is open; when none is left the request gets `503` with `Retry-After` before any
-//! stream starts, so a full instance sheds load to its peers behind the balancer.
-
-use std::sync::Arc;
+//! The caps on event streams per api instance: a stream holds a permit for as long as
+//! it is open. When the instance is full the request gets `503` with `Retry-After`
+//! before any stream starts, so it sheds load to its peers behind the balancer; a user
+//! beyond its share gets `429` with `Retry-After`.
 
 use imagegen_application::Error;
 use imagegen_bootstrap::Services;
-use tokio::sync::OwnedSemaphorePermit;
+use imagegen_bootstrap::stream_cap::{StreamPermit, StreamRefusal};
+use imagegen_domain::UserId;
 
-/// Why a stream was refused.
-#[derive(Debug, thiserror::Error)]
-#[error("this instance holds its most event streams (IMAGEGEN_MAX_CONNECTIONS)")]
-struct Full;
-
-/// A permit for one more stream.
+/// A permit for one more stream of `user`.
 ///
 /// # Errors
-/// `Unavailable` (503, `Retry-After`) when the instance is full.
-pub fn admit(services: &Services) -> Result<OwnedSemaphorePermit, Error> {
-    Arc::clone(&services.streams)
-        .try_acquire_owned()
-        .map_err(|_| {
+/// `Unavailable` (503) when the instance is full, `RateLimited` (429) when the user
+/// holds its share.
+pub fn admit(services: &Services, user: UserId) -> Result<StreamPermit, Error> {
+    services.streams.admit(user).map_err(|refusal| match refusal {
+        StreamRefusal::Full => {
             tracing::warn!("event stream refused: the connection cap is reached");
-            Error::unavailable("event streams", Full)
-        })
+            Error::unavailable("event streams", refusal)
+        }
+        StreamRefusal::UserFull(_) => {
+            tracing::info!(user.id = %user, "event stream refused: the user's share is reached");
+            Error::RateLimited {
+                message: refusal.to_string(),
+                retry_after: std::time::Duration::from_secs(5),
+            }
+        }
+    })
 }

@@ -24,6 +24,7 @@ mod provider_setup;
 pub mod services;
 pub mod shutdown;
 mod state;
+pub mod stream_cap;
 pub mod system;
 pub mod telemetry;
 pub mod tokens;

@@ -100,7 +100,10 @@ pub(crate) async fn start_loops(
     }
     handlers.push(Arc::new(NotifyUserHandler::new(
         state.repository.clone(),
-        Arc::new(CallbackSender::new(callback_secret, allow_private)?),
+        Arc::new(CallbackSender::new(
+            callback_secret,
+            config.workers.callback_allow_private,
+        )?),
         public_base_url.as_str(),
     )));
     let runner_config = RunnerConfig {

@@ -55,6 +55,6 @@ pub struct Services {
     pub public_base_url: Url,
     /// Cancelled at shutdown: long-lived streams end with it, so draining can finish.
     pub shutdown: CancellationToken,
-    /// One permit per open event stream (`IMAGEGEN_MAX_CONNECTIONS`).
-    pub streams: Arc<tokio::sync::Semaphore>,
+    /// One permit per open event stream, in all and per user.
+    pub streams: Arc<crate::stream_cap::StreamCap>,
 }

@@ -92,7 +92,7 @@ pub async fn start_system(
             "IMAGEGEN_JWT_SECRET is unset: tokens issued now stop working at the next restart"
         );
     }
-    let tokens = JwtCodec::new(&jwt_secret);
+    let tokens = JwtCodec::new(&jwt_secret).with_max_lifetime(config.limits.token_max_lifetime);
     let dev_token = generated.then(|| tokens.dev_token()).transpose()?;
     let fallback = crate::fallback::fallback(config, &state, clock.clone());
     let services = Services {
@@ -112,7 +112,8 @@ pub async fn start_system(
         })
         .with_idempotency(state.idempotency.clone())
         .with_delivery(state.delivery.clone())
-        .with_fallback(state.health.clone()),
+        .with_fallback(state.health.clone())
+        .with_private_callbacks(config.workers.callback_allow_private),
         get_generation: GetGeneration::new(state.repository.clone()),
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
@@ -144,7 +145,10 @@ pub async fn start_system(
         clock,
         public_base_url,
         shutdown,
-        streams: Arc::new(tokio::sync::Semaphore::new(config.limits.max_streams)),
+        streams: Arc::new(crate::stream_cap::StreamCap::new(
+            config.limits.max_streams,
+            config.limits.max_streams_per_user,
+        )),
     };
     let services = Arc::new(services);
     background.spawn(sample_throughput(services.clone()));

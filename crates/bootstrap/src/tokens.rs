@@ -26,7 +26,13 @@ pub enum TokenError {
     Invalid(#[from] jsonwebtoken::errors::Error),
     #[error("unknown role `{0}`")]
     Role(String),
+    /// Valid for longer than the configured cap allows.
+    #[error("the token is valid for longer than {0} seconds")]
+    TooLong(i64),
 }
+
+/// The longest a token may still be valid, unless configured otherwise: 30 days.
+pub const DEFAULT_TOKEN_MAX_LIFETIME_DAYS: i64 = 30;
 
 /// Issues and verifies tokens with one shared secret.
 #[derive(Clone)]
@@ -34,6 +40,8 @@ pub struct JwtCodec {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// A token whose `exp` is further away than this is refused.
+    max_lifetime: Duration,
 }
 
 impl JwtCodec {
@@ -45,7 +53,15 @@ impl JwtCodec {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            max_lifetime: Duration::days(DEFAULT_TOKEN_MAX_LIFETIME_DAYS),
         }
+    }
+
+    /// Refuses tokens still valid for longer than `max_lifetime`.
+    #[must_use]
+    pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
+        self.max_lifetime = max_lifetime;
+        self
     }
 
     /// A token for `caller`, valid for `ttl`.
@@ -90,6 +106,9 @@ impl JwtCodec {
         let claims =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
         let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default();
+        if expires_at - Utc::now() > self.max_lifetime {
+            return Err(TokenError::TooLong(self.max_lifetime.num_seconds()));
+        }
         let role = match claims.role.as_str() {
             "user" | "authenticated" => Role::User,
             "admin" => Role::Admin,
@@ -150,6 +169,19 @@ mod tests {
                 .verify(&token)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_token_valid_for_longer_than_the_cap_is_refused() {
+        let codec = JwtCodec::new(b"a-secret-of-reasonable-length-123")
+            .with_max_lifetime(Duration::hours(1));
+        let ten_years = codec.issue(&caller(), Duration::days(3650)).unwrap();
+        assert!(matches!(
+            codec.verify(&ten_years),
+            Err(TokenError::TooLong(3600))
+        ));
+        let short = codec.issue(&caller(), Duration::minutes(50)).unwrap();
+        assert!(codec.verify(&short).is_ok());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The automatic fallback: a circuit breaker over webhook health. When too many of the
-//! recent webhook outcomes are failures (refused signatures, overdue webhooks), new
+//! recent webhook outcomes are failures (overdue webhooks: what an outsider cannot
+//! forge; refused signatures are counted apart and never judged), new
 //! generations poll instead (`open`); after a cool-down a share of users gets webhooks
 //! again (`half_open`, probing); healthy probes close it, failing ones open it again.
 
@@ -29,8 +30,14 @@ pub struct Breaker {
 /// Webhook outcomes counted over some time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
+    /// Verified deliveries.
     pub delivered: u64,
+    /// Webhooks overdue: the reconciler had to poll a `webhook` generation.
     pub failed: u64,
+    /// Deliveries refused for their signature: anyone can send those, so they are
+    /// shown for alerts but never judged.
+    #[serde(default)]
+    pub refused: u64,
 }
 
 impl Tally {
@@ -125,7 +132,11 @@ mod tests {
     use super::*;
 
     fn tally(delivered: u64, failed: u64) -> Tally {
-        Tally { delivered, failed }
+        Tally {
+            delivered,
+            failed,
+            refused: 0,
+        }
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Where a user wants to hear that a generation finished: an `http(s)` URL checked for
-//! shape here. Whether its host may be called (public addresses only) is checked when
-//! it is called, on every resolved address.
+//! shape here. [`CallbackUrl::internal_target`] tells a URL that names an inside
+//! address outright (any spelling of a private, loopback or link-local address, or
+//! `localhost`), refused at creation; a name is still checked when it is called, on
+//! every resolved address.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::is_public;
 
 /// The longest callback URL, in bytes.
 pub const MAX_CALLBACK_URL_BYTES: usize = 2_048;
@@ -54,6 +58,36 @@ impl CallbackUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The host, when the URL names an inside address outright: an IP literal in any
+    /// spelling a resolver accepts (`127.1`, `2130706433`, `0x7f.1`, `[::ffff:a00:1]`)
+    /// that is not public, or `localhost` and its subdomains.
+    pub fn internal_target(&self) -> Option<String> {
+        let url = url::Url::parse(&self.0).ok()?;
+        let internal = match url.host()? {
+            url::Host::Ipv4(ip) => !is_public(ip.into()),
+            url::Host::Ipv6(ip) => !is_public(ip.into()),
+            url::Host::Domain(name) => {
+                let name = name.trim_end_matches('.').to_ascii_lowercase();
+                name == "localhost" || name.ends_with(".localhost")
+            }
+        };
+        internal.then(|| url.host_str().unwrap_or_default().to_owned())
+    }
+
+    /// The URL as it may be logged: scheme, host and port only (its path and query
+    /// may carry the user's secrets).
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(url) => format!(
+                "{}://{}{}",
+                url.scheme(),
+                url.host_str().unwrap_or_default(),
+                url.port().map(|p| format!(":{p}")).unwrap_or_default()
+            ),
+            Err(_) => "(unparsable)".to_owned(),
+        }
+    }
 }
 
 impl fmt::Display for CallbackUrl {
@@ -78,6 +112,45 @@ mod tests {
                 Ok(good.to_owned())
             );
         }
+    }
+
+    #[test]
+    fn every_spelling_of_an_inside_address_is_an_internal_target() {
+        for inside in [
+            "http://127.0.0.1/x",
+            "http://127.1/x",
+            "http://2130706433/x",
+            "http://0x7f.0.0.1/x",
+            "http://0177.0.0.1/x",
+            "http://10.0.0.1/x",
+            "http://169.254.169.254/latest/meta-data",
+            "http://0.0.0.0/",
+            "http://[::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:a00:1]/",
+            "http://[fe80::1]/",
+            "http://[fd00::1]/",
+            "http://localhost:8080/",
+            "http://LOCALHOST./",
+            "http://api.localhost/",
+        ] {
+            let url = CallbackUrl::parse(inside).unwrap();
+            assert!(url.internal_target().is_some(), "{inside}");
+        }
+        for outside in [
+            "https://example.com/x",
+            "http://93.184.215.14/",
+            "https://[2001:4860::1]/",
+        ] {
+            let url = CallbackUrl::parse(outside).unwrap();
+            assert_eq!(url.internal_target(), None, "{outside}");
+        }
+    }
+
+    #[test]
+    fn a_logged_url_keeps_only_scheme_host_and_port() {
+        let url = CallbackUrl::parse("https://hooks.example.com:8443/a/b?token=secret").unwrap();
+        assert_eq!(url.redacted(), "https://hooks.example.com:8443");
     }
 
     #[test]

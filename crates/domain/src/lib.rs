@@ -11,6 +11,7 @@
 //! - [`events`]: domain events and their stored envelope.
 #![forbid(unsafe_code)]
 
+pub mod address;
 pub mod breaker;
 pub mod callback;
 pub mod delivery;
@@ -23,6 +24,7 @@ pub mod provider_update;
 pub mod settings;
 pub mod status;
 
+pub use address::is_public;
 pub use breaker::{Breaker, BreakerRules, BreakerState, Tally};
 pub use callback::{CallbackUrl, CallbackUrlError};
 pub use delivery::{DeliveryPolicy, DeliveryPolicyError, rollout_bucket};

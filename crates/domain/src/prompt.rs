@@ -21,6 +21,9 @@ pub enum PromptError {
     /// Longer than [`MAX_PROMPT_CHARS`].
     #[error("the prompt has {actual} characters; the limit is {max}")]
     TooLong { actual: usize, max: usize },
+    /// Contains U+0000, which no store keeps as text and no model needs.
+    #[error("the prompt contains a NUL character (U+0000)")]
+    NulCharacter,
 }
 
 impl Prompt {
@@ -30,6 +33,8 @@ impl Prompt {
         let actual = trimmed.chars().count();
         if actual == 0 {
             Err(PromptError::Empty)
+        } else if trimmed.contains('\0') {
+            Err(PromptError::NulCharacter)
         } else if actual > MAX_PROMPT_CHARS {
             Err(PromptError::TooLong {
                 actual,
@@ -58,6 +63,14 @@ mod tests {
     #[test]
     fn a_blank_prompt_is_refused() {
         assert_eq!(Prompt::parse(" \n\t"), Err(PromptError::Empty));
+    }
+
+    #[test]
+    fn a_prompt_with_a_nul_character_is_refused() {
+        assert_eq!(
+            Prompt::parse("a red\u{0}fox"),
+            Err(PromptError::NulCharacter)
+        );
     }
 
     #[test]

@@ -134,8 +134,12 @@ pub enum SettingsError {
     Model(String),
     #[error("the negative prompt is longer than {MAX_NEGATIVE_PROMPT_CHARS} characters")]
     NegativePromptTooLong,
+    #[error("the negative prompt contains a NUL character (U+0000)")]
+    NegativePromptNul,
     #[error(transparent)]
     CallbackUrl(#[from] CallbackUrlError),
+    #[error("callback_url names an inside address ({0}): callbacks go to public addresses only")]
+    CallbackInternal(String),
     #[error("deadline_seconds {0} is outside 5..=86400")]
     Deadline(u32),
     #[error("deployment `{0}` is not `owner/name`")]
@@ -183,6 +187,9 @@ impl GenerationSettings {
             .is_some_and(|n| n.chars().count() > MAX_NEGATIVE_PROMPT_CHARS)
         {
             return Err(SettingsError::NegativePromptTooLong);
+        }
+        if negative_prompt.as_ref().is_some_and(|n| n.contains('\0')) {
+            return Err(SettingsError::NegativePromptNul);
         }
         if let Some(deadline) = input
             .deadline_seconds

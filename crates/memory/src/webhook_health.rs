@@ -42,6 +42,7 @@ impl WebhookHealth for MemoryWebhookHealth {
             match outcome {
                 WebhookOutcome::Delivered => tally.delivered += 1,
                 WebhookOutcome::Failed => tally.failed += 1,
+                WebhookOutcome::Refused => tally.refused += 1,
             }
         }
         Ok(tally)

@@ -17,12 +17,14 @@ pub async fn outcomes_tally_from_a_time_and_the_breaker_keeps_its_state(
         health.record(WebhookOutcome::Delivered, now).await.unwrap();
     }
     health.record(WebhookOutcome::Failed, now).await.unwrap();
+    health.record(WebhookOutcome::Refused, now).await.unwrap();
     let recent = health.tally(now - Duration::minutes(5)).await.unwrap();
     assert_eq!(
         recent,
         Tally {
             delivered: 3,
-            failed: 1
+            failed: 1,
+            refused: 1,
         }
     );
     let all = health.tally(before).await.unwrap();
@@ -30,7 +32,8 @@ pub async fn outcomes_tally_from_a_time_and_the_breaker_keeps_its_state(
         all,
         Tally {
             delivered: 3,
-            failed: 2
+            failed: 2,
+            refused: 1,
         }
     );
 

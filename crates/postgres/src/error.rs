@@ -21,10 +21,20 @@ pub enum PostgresError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// A database failure as a port error: always `Unavailable` (retry later), with the
-/// sqlx error kept as the source. Adapters never return validation errors.
+/// A database failure as a port error, with the sqlx error kept as the source:
+/// `Unavailable` (retry later), except a value the database refuses as data (SQLSTATE
+/// class 22, such as `22021` or `22P05` for text it cannot hold), which no retry
+/// fixes: `Unexpected`, never "database unavailable".
 pub(crate) fn unavailable(error: sqlx::Error) -> Error {
+    if is_data_exception(&error) {
+        return Error::unexpected("the database refused a value", error);
+    }
     Error::unavailable("database", error)
+}
+
+/// Whether Postgres refused a value as data (SQLSTATE class 22).
+fn is_data_exception(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("22")))
 }
 
 /// Whether the error is a unique-constraint violation.

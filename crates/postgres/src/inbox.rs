@@ -70,7 +70,7 @@ impl WebhookInbox for PgStore {
         .bind(&provider)
         .bind(&delivery.webhook_id)
         .bind(delivery.generation_id.map(|g| g.as_uuid()))
-        .bind(Json(&delivery.body))
+        .bind(Json(crate::jsonb::storable(&delivery.body)))
         .bind(delivery.received_at)
         .execute(&mut *tx)
         .await

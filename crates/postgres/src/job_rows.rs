@@ -33,7 +33,7 @@ pub(crate) async fn insert_job(
         )
         .bind(id)
         .bind(&queue)
-        .bind(Json(&job.payload))
+        .bind(Json(crate::jsonb::storable(&job.payload)))
         .bind(&job.idempotency_key)
         .bind(job.priority)
         .bind(job.run_at.unwrap_or(now))

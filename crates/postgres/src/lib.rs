@@ -32,6 +32,7 @@ mod idempotency;
 mod inbox;
 mod job_rows;
 mod jobs;
+mod jsonb;
 mod outbox;
 mod overdue;
 mod presence;

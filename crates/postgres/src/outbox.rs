@@ -41,7 +41,7 @@ pub(crate) async fn insert_outbox(
     )
     .bind(Uuid::now_v7())
     .bind(enum_text(&job.queue)?)
-    .bind(Json(&job.payload))
+    .bind(Json(crate::jsonb::storable(&job.payload)))
     .bind(&job.idempotency_key)
     .bind(job.priority)
     .bind(job.run_at.unwrap_or(now))

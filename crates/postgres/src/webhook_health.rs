@@ -13,19 +13,21 @@ use crate::error::unavailable;
 #[async_trait]
 impl WebhookHealth for PgStore {
     async fn record(&self, outcome: WebhookOutcome, at: DateTime<Utc>) -> Result<()> {
-        let (delivered, failed) = match outcome {
-            WebhookOutcome::Delivered => (1_i64, 0_i64),
-            WebhookOutcome::Failed => (0, 1),
+        let (delivered, failed, refused) = match outcome {
+            WebhookOutcome::Delivered => (1_i64, 0_i64, 0_i64),
+            WebhookOutcome::Failed => (0, 1, 0),
+            WebhookOutcome::Refused => (0, 0, 1),
         };
         sqlx::query(
-            "INSERT INTO webhook_health (second, delivered, failed) \
-             VALUES (date_trunc('second', $1::timestamptz), $2, $3) \
+            "INSERT INTO webhook_health (second, delivered, failed, refused) \
+             VALUES (date_trunc('second', $1::timestamptz), $2, $3, $4) \
              ON CONFLICT (second) DO UPDATE SET delivered = webhook_health.delivered + $2, \
-                 failed = webhook_health.failed + $3",
+                 failed = webhook_health.failed + $3, refused = webhook_health.refused + $4",
         )
         .bind(at)
         .bind(delivered)
         .bind(failed)
+        .bind(refused)
         .execute(&self.pool)
         .await
         .map_err(unavailable)?;
@@ -38,8 +40,9 @@ impl WebhookHealth for PgStore {
             .execute(&self.pool)
             .await
             .map_err(unavailable)?;
-        let (delivered, failed): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(sum(delivered), 0)::bigint, COALESCE(sum(failed), 0)::bigint \
+        let (delivered, failed, refused): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(sum(delivered), 0)::bigint, COALESCE(sum(failed), 0)::bigint, \
+                    COALESCE(sum(refused), 0)::bigint \
              FROM webhook_health WHERE second >= date_trunc('second', $1::timestamptz)",
         )
         .bind(since)
@@ -49,6 +52,7 @@ impl WebhookHealth for PgStore {
         Ok(Tally {
             delivered: u64::try_from(delivered).unwrap_or(0),
             failed: u64::try_from(failed).unwrap_or(0),
+            refused: u64::try_from(refused).unwrap_or(0),
         })
     }
 

@@ -18,7 +18,7 @@ pub(crate) async fn send(state: &SimState, prediction: &Prediction, terminal: bo
     let Some(url) = prediction.webhook.clone() else {
         return;
     };
-    let faults = &state.config.faults;
+    let faults = state.faults();
     if state.roll(faults.drop_webhook) {
         Stats::bump(&state.stats.webhooks_dropped);
         tracing::info!(prediction.id = %prediction.id, "fault: webhook dropped");

@@ -55,6 +55,17 @@ impl Simulator {
         self.state.stats.snapshot()
     }
 
+    /// Changes the faults from now on (tests turn a fault on or off mid-run).
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.set_faults(faults);
+    }
+
+    /// Forgets every prediction, as a restarted in-memory simulator does: polls of
+    /// them answer `404` from now on.
+    pub fn forget_predictions(&self) {
+        self.state.forget_predictions();
+    }
+
     /// Serves the router on `listener` until `shutdown` is cancelled.
     pub async fn serve(
         self,

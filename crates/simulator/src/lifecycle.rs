@@ -71,7 +71,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
 }
 
 async fn run(state: &SimState, id: &str) {
-    let reorder = state.roll(state.config.faults.reorder_webhooks);
+    let reorder = state.roll(state.faults().reorder_webhooks);
     tokio::time::sleep(state.config.start_delay).await;
     let Some(started) = state.update(id, |p| {
         if !p.is_terminal() {
@@ -91,7 +91,7 @@ async fn run(state: &SimState, id: &str) {
         delivery::send(state, start, false).await;
     }
     tokio::time::sleep(state.config.run_time).await;
-    let fail = state.roll(state.config.faults.fail_prediction);
+    let fail = state.roll(state.faults().fail_prediction);
     let outputs = if fail {
         Vec::new()
     } else {

@@ -5,13 +5,15 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rand::Rng;
 
-use crate::config::SimulatorConfig;
+use crate::config::{Faults, SimulatorConfig};
 use crate::prediction::Prediction;
 use crate::stats::Stats;
 
 pub(crate) struct SimState {
     pub config: SimulatorConfig,
     pub stats: Stats,
+    /// The faults now: `config.faults` at start, changed by [`SimState::set_faults`].
+    faults: Mutex<Faults>,
     predictions: Mutex<HashMap<String, Prediction>>,
     /// Rendered outputs by `{prediction id}/{file name}`.
     files: Mutex<HashMap<String, Vec<u8>>>,
@@ -30,12 +32,27 @@ impl SimState {
             .build()
             .unwrap_or_default();
         Self {
+            faults: Mutex::new(config.faults.clone()),
             config,
             stats: Stats::default(),
             predictions: Mutex::default(),
             files: Mutex::default(),
             http,
         }
+    }
+
+    /// The faults in force now.
+    pub fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.faults) = faults;
+    }
+
+    /// Forgets every prediction, as a restarted simulator would.
+    pub fn forget_predictions(&self) {
+        lock(&self.predictions).clear();
     }
 
     /// True with probability `p`.
@@ -46,7 +63,7 @@ impl SimState {
     /// The create faults, rolled once per create: `429` (answered with `Retry-After: 1`)
     /// or `500`, each protocol in its own error shape.
     pub fn create_fault(&self) -> Option<axum::http::StatusCode> {
-        let faults = &self.config.faults;
+        let faults = self.faults();
         if self.roll(faults.create_rate_limited) {
             return Some(axum::http::StatusCode::TOO_MANY_REQUESTS);
         }

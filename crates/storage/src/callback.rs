@@ -40,10 +40,9 @@ impl CallbackSender {
 
 #[async_trait]
 impl UserNotifier for CallbackSender {
-    #[tracing::instrument(skip_all, fields(url.host, notice.id = %notice.id))]
+    #[tracing::instrument(skip_all, fields(url = %notice.url.redacted(), notice.id = %notice.id))]
     async fn notify(&self, notice: &Notice) -> Result<()> {
         let url = check_url(notice.url.as_str(), self.allow_private)?;
-        tracing::Span::current().record("url.host", url.host_str().unwrap_or_default());
         let body = serde_json::to_vec(&notice.body)
             .map_err(|e| Error::unexpected("serializing a notice", e))?;
         let timestamp = chrono::Utc::now().timestamp();
@@ -60,7 +59,7 @@ impl UserNotifier for CallbackSender {
             );
         }
         let response =
-            (request.body(body).send().await).map_err(|e| send_error(&e, "the callback"))?;
+            (request.body(body).send().await).map_err(|e| send_error(e, "the callback"))?;
         let status = response.status();
         if status.is_success() {
             return Ok(());

@@ -54,7 +54,7 @@ impl ImageFetcher for SafeImageFetcher {
         let url = check_url(raw_url, self.policy.allow_private)?;
         tracing::Span::current().record("url.host", url.host_str().unwrap_or_default());
         let mut response =
-            (self.http.get(url).send().await).map_err(|e| send_error(&e, "the download"))?;
+            (self.http.get(url).send().await).map_err(|e| send_error(e, "the download"))?;
         let status = response.status();
         if !status.is_success() {
             return Err(answer_error(status, "the image URL"));

@@ -25,34 +25,7 @@ pub(crate) fn transient(message: impl Into<String>) -> Error {
     }
 }
 
-/// Whether an address is outside every private, local and reserved range.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_unspecified()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
-                || a >= 224)
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => {
-                let first = v6.segments()[0];
-                !(v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || (first & 0xfe00) == 0xfc00 // unique local
-                    || (first & 0xffc0) == 0xfe80) // link local
-            }
-        },
-    }
-}
+pub use imagegen_domain::is_public;
 
 /// The resolver's refusal: the name resolves to no public address. A type of its own,
 /// so the fetcher recognises it among the error's sources without reading its text.
@@ -132,9 +105,12 @@ pub(crate) fn check_url(raw: &str, allow_private: bool) -> Result<Url> {
 }
 
 /// A request that could not be sent: refused when the resolver refused the host, else
-/// worth retrying.
-pub(crate) fn send_error(error: &reqwest::Error, what: &str) -> Error {
-    if refused_by_resolver(error) {
+/// worth retrying. The message leaves the URL out: its path and query may carry the
+/// user's secrets, and it may be long (the caller's span names scheme, host and port).
+pub(crate) fn send_error(error: reqwest::Error, what: &str) -> Error {
+    let refused_host = refused_by_resolver(&error);
+    let error = error.without_url();
+    if refused_host {
         refused(format!("refused: {error}"))
     } else {
         transient(format!("{what} failed: {error}"))

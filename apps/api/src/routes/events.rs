@@ -26,6 +26,19 @@ use crate::auth::CurrentSession;
 /// filtering work per event).
 const MAX_CHANNELS: usize = 32;
 
+/// How long opening a stream may take in all (the store's own wait for a connection).
+const SETUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `future`'s output, or `Unavailable` when `deadline` passes first.
+async fn by<T>(
+    deadline: tokio::time::Instant,
+    future: impl Future<Output = T>,
+) -> Result<T, Error> {
+    tokio::time::timeout_at(deadline, future)
+        .await
+        .map_err(|elapsed| Error::unavailable("event store", elapsed))
+}
+
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/events", get(events))
 }
@@ -103,8 +116,12 @@ pub async fn open_stream(
     express: Option<Arc<dyn Express>>,
 ) -> Result<impl Stream<Item = SseFrame> + Send + 'static, ApiError> {
     let channels = channels_of(uri, &caller)?;
-    authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
-    let permit = crate::stream_cap::admit(services)?;
+    // One deadline for the whole set-up, however many store calls it makes: during an
+    // outage the answer is 503 after SETUP_DEADLINE, as REST's.
+    let deadline = tokio::time::Instant::now() + SETUP_DEADLINE;
+    let authorizing = authorize_channels(&caller, &channels, services.repository.as_ref());
+    by(deadline, authorizing).await??;
+    let permit = crate::stream_cap::admit(services, caller.user_id)?;
     let last_event_id = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -119,13 +136,13 @@ pub async fn open_stream(
         resume = resume_after.map(|p| p.0),
         "event stream opened"
     );
-    let stream = session_events(
+    let opening = session_events(
         &services.hub,
         services.event_store.clone(),
         channels,
         resume_after,
-    )
-    .await?;
+    );
+    let stream = by(deadline, opening).await??;
     if let Some(express) = express {
         stream.express(express);
     }

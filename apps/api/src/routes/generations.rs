@@ -32,11 +32,16 @@ async fn create(
     headers: HeaderMap,
     AppJson(body): AppJson<GenerationIn>,
 ) -> Result<Response, ApiError> {
-    let idempotency_key = match headers.get("idempotency-key") {
-        Some(value) => Some(value.to_str().map(str::to_owned).map_err(|_| {
+    let mut keys = headers.get_all("idempotency-key").iter();
+    let idempotency_key = match (keys.next(), keys.next()) {
+        (Some(_), Some(_)) => {
+            let message = "send one Idempotency-Key header, not several";
+            return Err(imagegen_application::Error::Invalid(message.into()).into());
+        }
+        (Some(value), None) => Some(value.to_str().map(str::to_owned).map_err(|_| {
             imagegen_application::Error::Invalid("Idempotency-Key must be visible ASCII".into())
         })?),
-        None => None,
+        (None, _) => None,
     };
     let command = CreateGenerationCommand {
         prompt: body.prompt,

@@ -35,6 +35,8 @@ async fn image(
             header::CACHE_CONTROL,
             "public, max-age=31536000, immutable".to_owned(),
         ),
+        // The stored type is what we checked; browsers must not guess another.
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
     ];
     Ok((headers, blob.bytes).into_response())
 }

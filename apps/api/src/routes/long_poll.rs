@@ -108,12 +108,15 @@ async fn poll(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let channels = channels_of(&uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
-    let number = |key: &str| -> Result<Option<u64>, Error> {
+    // The same answers as the list's: a non-number is a malformed query (400).
+    let number = |key: &str| -> Result<Option<u64>, ApiError> {
         query_values(&uri, key)
             .next()
             .map(|raw| raw.trim().parse::<u64>())
             .transpose()
-            .map_err(|_| Error::Invalid(format!("{key} must be a whole number")))
+            .map_err(|_| {
+                ApiError::bad_request("malformed_query", format!("{key} must be a whole number"))
+            })
     };
     let after = StreamPosition(number("after")?.unwrap_or(0));
     let pruned_through = services.event_store.pruned_through().await?;
@@ -124,9 +127,15 @@ async fn poll(
             json!({ "events": [], "resync": true, "next_position": latest.0 }),
         ));
     }
-    let limit = number("limit")?
-        .map_or(PAGE.0, |n| n as usize)
-        .clamp(1, PAGE.1);
+    // Out of range is refused (422), as the list does, never silently moved.
+    let limit = match number("limit")? {
+        None => PAGE.0,
+        Some(n) if (1..=PAGE.1 as u64).contains(&n) => n as usize,
+        Some(_) => {
+            let message = format!("limit must be from 1 to {}", PAGE.1);
+            return Err(Error::Invalid(message).into());
+        }
+    };
     let events = services
         .event_store
         .read_after(after, &channels, limit)

@@ -86,7 +86,8 @@ async fn admit(
     if let Err(error) = verifier.verify(signed, body, now) {
         let id = imagegen_application::logged(signed.id);
         tracing::warn!(%error, webhook.id = %id, %provider, "webhook refused");
-        count(services, WebhookOutcome::Failed).await;
+        // Anyone can send junk: counted apart, never against webhook health.
+        count(services, WebhookOutcome::Refused).await;
         return Err(ApiError::BadSignature(error.to_string()));
     }
     Ok((*name, signed.id.to_owned()))

@@ -12,8 +12,11 @@ use crate::Result;
 pub enum WebhookOutcome {
     /// Verified and taken.
     Delivered,
-    /// Refused (a bad signature), or overdue (the generation had to be polled).
+    /// Overdue: a `webhook` generation had to be polled.
     Failed,
+    /// Refused for its signature. Anyone can send those, so they never count against
+    /// webhook health; they are counted apart, for alerts.
+    Refused,
 }
 
 #[async_trait]

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use imagegen_domain::{
-    BreakerRules, DeliveryMode, Generation, GenerationId, GenerationSettings, NewGeneration,
-    Prompt, ProviderName, SettingsInput,
+    BreakerRules, CallbackUrl, DeliveryMode, Generation, GenerationId, GenerationSettings,
+    NewGeneration, Prompt, ProviderName, SettingsError, SettingsInput,
 };
 
 use super::CreationLimits;
@@ -34,6 +34,8 @@ pub struct CreateGeneration {
     delivery: Option<Arc<dyn DeliveryPolicies>>,
     /// The automatic fallback's breaker, over the policy, when set.
     fallback: Option<Arc<dyn WebhookHealth>>,
+    /// Whether callback URLs may name inside addresses (testing a local receiver).
+    private_callbacks: bool,
 }
 
 impl CreateGeneration {
@@ -50,7 +52,16 @@ impl CreateGeneration {
             idempotency: None,
             delivery: None,
             fallback: None,
+            private_callbacks: false,
         }
+    }
+
+    /// Lets callback URLs name loopback and private addresses (a receiver on the
+    /// developer's machine; never in production).
+    #[must_use]
+    pub fn with_private_callbacks(mut self, allowed: bool) -> Self {
+        self.private_callbacks = allowed;
+        self
     }
 
     /// Lets generations ask for any of `providers` (`settings.provider`).
@@ -135,6 +146,12 @@ impl CreateGeneration {
             .providers
             .choose(command.settings.provider.as_deref())?;
         let settings = GenerationSettings::parse_for(provider, command.settings.clone())?;
+        if let Some(host) = (settings.callback_url.as_ref())
+            .filter(|_| !self.private_callbacks)
+            .and_then(CallbackUrl::internal_target)
+        {
+            return Err(SettingsError::CallbackInternal(host).into());
+        }
         let mut id = GenerationId::new();
         if let Some(key) = &command.idempotency_key {
             match self.claim_key(caller, &command, key, id).await? {

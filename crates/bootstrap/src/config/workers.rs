@@ -43,6 +43,10 @@ pub struct WorkerSettings {
     /// Signs the notices sent to users' callback URLs (`IMAGEGEN_CALLBACK_SECRET`,
     /// `whsec_<base64>`); notices go unsigned without it.
     pub callback_secret: Option<WebhookSecret>,
+    /// `IMAGEGEN_CALLBACK_ALLOW_PRIVATE` (default false, in every mode): callback URLs
+    /// may name loopback and private addresses. Only to test a receiver on one's own
+    /// machine; `IMAGEGEN_FETCH_ALLOW_PRIVATE` never opens callbacks.
+    pub callback_allow_private: bool,
 }
 
 /// `IMAGEGEN_WORKER_CONCURRENCY_<QUEUE>` for `queue`.
@@ -121,5 +125,10 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
                     .map_err(|e| BootstrapError::config("IMAGEGEN_CALLBACK_SECRET", e.to_string()))
             })
             .transpose()?,
+        callback_allow_private: vars
+            .get("IMAGEGEN_CALLBACK_ALLOW_PRIVATE")
+            .map(|v| super::parse(v, "IMAGEGEN_CALLBACK_ALLOW_PRIVATE", "true or false"))
+            .transpose()?
+            .unwrap_or(false),
     })
 }

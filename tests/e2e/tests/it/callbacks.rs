@@ -56,7 +56,12 @@ async fn receiver() -> (String, Received) {
 #[tokio::test]
 async fn a_finished_generation_posts_one_signed_notice_to_its_callback_url() {
     let (url, received) = receiver().await;
-    let api = start_with(&[("IMAGEGEN_CALLBACK_SECRET", CALLBACK_SECRET)]).await;
+    // The receiver is on loopback: opened for callbacks by their own flag.
+    let api = start_with(&[
+        ("IMAGEGEN_CALLBACK_SECRET", CALLBACK_SECRET),
+        ("IMAGEGEN_CALLBACK_ALLOW_PRIVATE", "true"),
+    ])
+    .await;
     let alice = user();
     let created = api
         .create_ok(
@@ -122,6 +127,51 @@ async fn a_callback_url_that_is_not_http_is_refused_and_nothing_is_created() {
         problem["detail"].as_str().unwrap().contains("callback_url"),
         "{problem}"
     );
+    let listed: Value = api
+        .get(&alice, "/v1/generations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn callback_urls_naming_inside_addresses_are_refused_even_where_fetches_may_go_inside() {
+    // The embedded mode's in-process simulator opens image fetches to loopback; that
+    // must never open callbacks.
+    let api = start_with(&[("IMAGEGEN_FETCH_ALLOW_PRIVATE", "true")]).await;
+    let alice = user();
+    for inside in [
+        "http://127.0.0.1:9/x",
+        "http://127.1/x",
+        "http://2130706433/x",
+        "http://10.0.0.1/x",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://localhost:8080/x",
+    ] {
+        let refused = api
+            .create(
+                &alice,
+                json!({ "prompt": "x", "settings": { "callback_url": inside } }),
+            )
+            .await;
+        assert_eq!(refused.status(), 422, "{inside}");
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(problem["code"], "invalid_settings", "{inside}: {problem}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("inside address"),
+            "{problem}"
+        );
+    }
     let listed: Value = api
         .get(&alice, "/v1/generations")
         .await

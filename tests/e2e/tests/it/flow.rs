@@ -64,15 +64,14 @@ async fn prompt_to_png(api: Api) {
         (image["width"].as_u64(), image["height"].as_u64()),
         (Some(320), Some(240))
     );
-    let png = api
+    let served = api
         .http
         .get(image["url"].as_str().unwrap())
         .send()
         .await
-        .unwrap()
-        .bytes()
-        .await
         .unwrap();
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    let png = served.bytes().await.unwrap();
     assert_eq!(png.len() as u64, image["bytes"].as_u64().unwrap());
     let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (320, 240));

@@ -23,6 +23,8 @@ mod fallback_auto;
 mod faults;
 mod faults_fallback;
 mod flow;
+mod hostile;
+mod hostile_durable;
 mod idempotency;
 mod long_poll;
 mod modes;

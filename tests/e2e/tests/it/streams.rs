@@ -97,36 +97,58 @@ async fn a_stream_ends_with_token_expired_when_its_token_expires() {
     assert!(body.contains("event: token_expired"), "{body}");
 }
 
-#[tokio::test]
-async fn past_the_cap_of_connections_without_a_request_a_new_one_is_closed_at_once() {
+/// A connection to `addr` from the loopback address `127.0.0.{source}`.
+async fn connect_from(source: u8, addr: &str) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(std::net::SocketAddr::from(([127, 0, 0, source], 0)))
+        .unwrap();
+    socket.connect(addr.parse().unwrap()).await.unwrap()
+}
+
+/// Whether the server closed `stream` within half the header timeout.
+async fn closed_soon(stream: &mut tokio::net::TcpStream) -> bool {
     use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 16];
+    let wait = imagegen_api::HEADER_READ_TIMEOUT / 2;
+    let read = tokio::time::timeout(wait, stream.read(&mut buffer)).await;
+    matches!(read, Ok(Ok(0) | Err(_)))
+}
+
+async fn healthz(api: &crate::support::Api) -> u16 {
+    let response = api.http.get(format!("{}/healthz", api.base)).send().await;
+    response.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn one_source_past_its_share_of_silent_connections_is_closed_and_nobody_else_is() {
     let api = start().await;
     let addr = api.base.trim_start_matches("http://").to_owned();
     let mut silent = Vec::new();
-    for _ in 0..imagegen_api::MAX_AWAITING_REQUEST {
-        silent.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    for _ in 0..imagegen_api::MAX_PENDING_PER_SOURCE {
+        silent.push(connect_from(2, &addr).await);
     }
-    // Accepted after all the silent ones, so over the cap: closed long before the
-    // header-read timeout would have closed it.
-    let mut late = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let mut buffer = [0u8; 16];
-    let read = tokio::time::timeout(
-        imagegen_api::HEADER_READ_TIMEOUT / 2,
-        late.read(&mut buffer),
-    )
-    .await
-    .expect("the connection over the cap was kept open");
-    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
-
+    let mut late = connect_from(2, &addr).await;
+    assert!(
+        closed_soon(&mut late).await,
+        "over its share: closed at once"
+    );
+    assert_eq!(healthz(&api).await, 200, "another source is served");
     drop(silent);
-    crate::support::eventually_async("a request served once the silent ones left", || async {
-        let response = api
-            .http
-            .get(format!("{}/healthz", api.base))
-            .send()
-            .await
-            .ok()?;
-        (response.status() == 200).then_some(())
-    })
-    .await;
+}
+
+#[tokio::test]
+async fn a_full_instance_sheds_its_oldest_silent_connection_for_a_new_request() {
+    let api = start().await;
+    let addr = api.base.trim_start_matches("http://").to_owned();
+    let mut silent = Vec::new();
+    let per_source = imagegen_api::MAX_PENDING_PER_SOURCE;
+    for n in 0..imagegen_api::MAX_PENDING {
+        let source = u8::try_from(2 + n / per_source).unwrap();
+        silent.push(connect_from(source, &addr).await);
+    }
+    // Every place is taken by idle sockets; a real request still gets in.
+    assert_eq!(healthz(&api).await, 200);
+    assert!(closed_soon(&mut silent[0]).await, "the oldest was shed");
+    drop(silent);
 }

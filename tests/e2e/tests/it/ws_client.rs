@@ -32,6 +32,11 @@ impl WsClient {
         Self { socket }
     }
 
+    /// A client over a socket the test opened itself.
+    pub fn from_socket(socket: Socket) -> Self {
+        Self { socket }
+    }
+
     pub async fn send(&mut self, message: Value) {
         self.socket
             .send(Message::Text(message.to_string().into()))

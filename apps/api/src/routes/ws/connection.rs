@@ -34,8 +34,22 @@ enum Woke {
     Shutdown,
     /// The client's next message; `None` when the connection failed or ended.
     Read(Option<Message>),
+    /// The client sent what we refuse to read: closed with this code and reason.
+    Refuse(u16, &'static str),
     Delivery(Arc<str>, Option<Delivery>),
     Alarm,
+}
+
+/// What a read brought: a message, the end, or input we refuse (a message over the
+/// size limit: 1009; text that is not UTF-8: 1007), closed with a code, not a reset.
+fn read_outcome(frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>) -> Woke {
+    use tokio_tungstenite::tungstenite::Error;
+    match frame {
+        Some(Ok(message)) => Woke::Read(Some(message)),
+        Some(Err(Error::Capacity(_))) => Woke::Refuse(1009, "message too big"),
+        Some(Err(Error::Utf8(_))) => Woke::Refuse(1007, "text must be UTF-8"),
+        Some(Err(_)) | None => Woke::Read(None),
+    }
 }
 
 /// Serves one WebSocket, over the socket itself (with `express`, the hub may write
@@ -97,7 +111,7 @@ async fn serve<S>(
                 biased;
                 () = Gate::owed(gate) => Woke::Owed,
                 () = &mut shutdown => Woke::Shutdown,
-                frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => Woke::Read(frame.and_then(Result::ok)),
+                frame = std::future::poll_fn(|cx| reader.poll_next(&mut socket, cx)) => read_outcome(frame),
                 (channel, event) = std::future::poll_fn(|cx| connection.subscriptions.poll_next(cx)), if !connection.subscriptions.is_empty() => Woke::Delivery(channel, event),
                 () = &mut alarm => Woke::Alarm,
             }
@@ -147,6 +161,10 @@ async fn serve<S>(
                     .into()
                 }
             }),
+            Woke::Refuse(code, reason) => {
+                super::refusal::refuse(&mut socket, code, reason).await;
+                break;
+            }
             Woke::Shutdown => {
                 let _ = socket
                     .send(protocol::close(

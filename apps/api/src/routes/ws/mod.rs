@@ -12,6 +12,7 @@ mod handshake;
 mod presence;
 mod protocol;
 mod reading;
+mod refusal;
 mod sending;
 mod subscriptions;
 
@@ -49,7 +50,7 @@ async fn upgrade(
              Sec-WebSocket-Version: 13, Sec-WebSocket-Key)",
         ));
     };
-    let permit = crate::stream_cap::admit(&services)?;
+    let permit = crate::stream_cap::admit(&services, session.caller.user_id)?;
     let upgraded = hyper::upgrade::on(&mut request);
     tokio::spawn(async move {
         match upgraded.await {
@@ -72,7 +73,7 @@ pub struct DirectWebSocket {
     services: Arc<Services>,
     session: CurrentSession,
     accept: String,
-    permit: tokio::sync::OwnedSemaphorePermit,
+    permit: imagegen_bootstrap::stream_cap::StreamPermit,
 }
 
 /// Checks a first request for `/v1/ws`; `Err` gives the socket back when it fails a
@@ -93,7 +94,7 @@ pub fn accept_direct(
     let (Ok(session), Some(accept)) = checked else {
         return Err(stream);
     };
-    let Ok(permit) = crate::stream_cap::admit(services) else {
+    let Ok(permit) = crate::stream_cap::admit(services, session.caller.user_id) else {
         return Err(stream);
     };
     Ok(DirectWebSocket {

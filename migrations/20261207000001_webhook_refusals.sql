@@ -1,0 +1,3 @@
+-- Refused signatures are counted apart from the outcomes the automatic fallback
+-- judges: anyone can send them, so they must never move the breaker.
+ALTER TABLE webhook_health ADD COLUMN refused BIGINT NOT NULL DEFAULT 0;
