@@ -112,7 +112,10 @@ impl IntoResponse for ApiError {
                 }
                 response
             }
-            Error::ProviderRejected { .. } | Error::Fetch { .. } | Error::Unexpected { .. } => {
+            Error::ProviderRejected { .. }
+            | Error::ProviderLost { .. }
+            | Error::Fetch { .. }
+            | Error::Unexpected { .. } => {
                 tracing::error!(error = ?error, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }

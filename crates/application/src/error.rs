@@ -43,6 +43,10 @@ pub enum Error {
     /// The provider refused the call; repeating it will not help.
     #[error("provider rejected the request: {message}")]
     ProviderRejected { message: String },
+    /// The provider does not know what we asked about (`404`): a prediction it lost or
+    /// deleted, or a simulator that restarted. Final, like a rejection.
+    #[error("the provider does not know it: {message}")]
+    ProviderLost { message: String },
     /// The caller went over a rate or in-flight limit; trying after `retry_after` may
     /// work.
     #[error("{message}")]

@@ -84,6 +84,7 @@ pub(crate) async fn start_loops(
             // At least every second: polled delivery modes are due every 2 s.
             every: (reconcile_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(1)),
             batch: 100,
+            generation_timeout: config.workers.generation_timeout,
         },
     )
     .with_health(state.health.clone());

@@ -45,6 +45,9 @@ pub enum GenerationError {
     /// Outputs can be stored only while the generation is `storing`.
     #[error("cannot complete a generation that is {0}")]
     NotStoring(GenerationStatus),
+    /// Only a generation waiting on its provider is submitted again, and only once.
+    #[error("a generation that is {0} or was resubmitted before is not submitted again")]
+    NotResubmittable(GenerationStatus),
 }
 
 /// What a new generation is made of.
@@ -82,6 +85,9 @@ pub struct Generation {
     completed_at: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,
     version: u64,
+    /// Whether it was submitted again after its provider lost the first prediction
+    /// (once at most).
+    resubmitted: bool,
     /// Events recorded since the last save.
     uncommitted: Vec<EventEnvelope>,
 }
@@ -108,6 +114,7 @@ impl Generation {
             completed_at: None,
             updated_at: now,
             version: 0,
+            resubmitted: false,
             uncommitted: Vec::new(),
         }
     }
@@ -166,6 +173,11 @@ impl Generation {
         self.updated_at
     }
     /// Number of moves so far; used for optimistic concurrency.
+    /// Whether it was submitted again after its provider lost the first prediction.
+    pub fn resubmitted(&self) -> bool {
+        self.resubmitted
+    }
+
     pub fn version(&self) -> u64 {
         self.version
     }

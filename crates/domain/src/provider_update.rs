@@ -67,6 +67,13 @@ pub enum ProviderStatus {
     Aborted,
 }
 
+impl ProviderStatus {
+    /// Whether the prediction ended.
+    pub const fn is_terminal(self) -> bool {
+        !matches!(self, Self::Starting | Self::Processing)
+    }
+}
+
 /// One normalized provider update, from a webhook or a poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderUpdate {

@@ -35,13 +35,13 @@ impl OverdueGenerations for MemoryGenerationStore {
                     g.id(),
                     g.external_id()?.clone(),
                     g.updated_at(),
-                    (g.delivery_mode(), g.provider()),
+                    (g.delivery_mode(), g.provider(), g.created_at()),
                 ))
             })
             .collect();
         due.sort_by_key(|(_, _, updated, _)| *updated);
         let mut claimed = Vec::new();
-        for (id, external_id, _, (delivery_mode, provider)) in due {
+        for (id, external_id, _, (delivery_mode, provider, created_at)) in due {
             let polled = delivery_mode != DeliveryMode::Webhook;
             if claimed.len() >= limit {
                 break;
@@ -63,6 +63,7 @@ impl OverdueGenerations for MemoryGenerationStore {
                 attempt,
                 delivery_mode,
                 provider,
+                created_at,
             });
         }
         Ok(claimed)

@@ -17,16 +17,20 @@ use crate::rows::{GENERATION_COLUMNS, enum_text, generation_from_row, to_json};
 
 const INSERT: &str = "INSERT INTO image_generations (id, user_id, organization_id, prompt, \
     settings, provider, external_id, delivery_mode, status, progress, provider_outputs, outputs, \
-    error, created_at, started_at, completed_at, updated_at, version) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    error, created_at, started_at, completed_at, updated_at, version, resubmitted) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
-/// Only what moves change; `$18` is the new version, `$19` the expected one.
-const UPDATE: &str = "UPDATE image_generations SET external_id = $7, status = $9, \
+/// Only what moves change; `$18` is the new version, `$20` the expected one. A new
+/// prediction (a resubmission) is polled afresh.
+const UPDATE: &str = "UPDATE image_generations SET \
+    poll_attempts = CASE WHEN external_id IS DISTINCT FROM $7 THEN 0 ELSE poll_attempts END, \
+    next_poll_at = CASE WHEN external_id IS DISTINCT FROM $7 THEN NULL ELSE next_poll_at END, \
+    external_id = $7, status = $9, \
     progress = $10, provider_outputs = $11, outputs = $12, error = $13, started_at = $15, \
-    completed_at = $16, updated_at = $17, version = $18 \
-    WHERE id = $1 AND version = $19";
+    completed_at = $16, updated_at = $17, version = $18, resubmitted = $19 \
+    WHERE id = $1 AND version = $20";
 
-/// Binds every column of `generation` as `$1..$18`, in `INSERT`'s order.
+/// Binds every column of `generation` as `$1..$19`, in `INSERT`'s order.
 fn bind_columns<'q>(
     sql: &'q str,
     generation: &Generation,
@@ -54,7 +58,8 @@ fn bind_columns<'q>(
         .bind(s.started_at)
         .bind(s.completed_at)
         .bind(s.updated_at)
-        .bind(version))
+        .bind(version)
+        .bind(s.resubmitted))
 }
 
 impl PgStore {

@@ -25,7 +25,7 @@ impl OverdueGenerations for PgStore {
     ) -> Result<Vec<OverdueGeneration>> {
         // The pause after poll n is 15 s * 2^(n-1), capped (see `poll_backoff`); the
         // polled delivery modes are polled every `POLLED_EVERY_SECS` from the start.
-        let rows: Vec<(Uuid, String, i32, String, String)> = sqlx::query_as(
+        let rows: Vec<(Uuid, String, i32, String, String, DateTime<Utc>)> = sqlx::query_as(
             "UPDATE image_generations g \
              SET poll_attempts = g.poll_attempts + 1, \
                  next_poll_at = $2 + make_interval(secs => CASE WHEN g.delivery_mode = 'webhook' \
@@ -36,7 +36,8 @@ impl OverdueGenerations for PgStore {
                      AND (next_poll_at IS NULL OR next_poll_at <= $2) \
                    ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) due \
              WHERE g.id = due.id \
-             RETURNING g.id, g.external_id, g.poll_attempts, g.delivery_mode, g.provider",
+             RETURNING g.id, g.external_id, g.poll_attempts, g.delivery_mode, g.provider, \
+                 g.created_at",
         )
         .bind(quiet_since)
         .bind(now)
@@ -47,7 +48,7 @@ impl OverdueGenerations for PgStore {
         .await
         .map_err(unavailable)?;
         rows.into_iter()
-            .map(|(id, external_id, attempt, mode, provider)| {
+            .map(|(id, external_id, attempt, mode, provider, created_at)| {
                 Ok(OverdueGeneration {
                     id: GenerationId::from_uuid(id),
                     external_id: ExternalId::parse(&external_id).ok_or_else(|| {
@@ -56,6 +57,7 @@ impl OverdueGenerations for PgStore {
                     attempt: u32::try_from(attempt).unwrap_or(0),
                     delivery_mode: enum_from_text("delivery_mode", mode)?,
                     provider: enum_from_text("provider", provider)?,
+                    created_at,
                 })
             })
             .collect()

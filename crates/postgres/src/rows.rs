@@ -16,7 +16,7 @@ use crate::error::{corrupt, unavailable};
 /// The columns of `image_generations`, in the order [`generation_from_row`] reads.
 pub(crate) const GENERATION_COLUMNS: &str = "id, user_id, organization_id, prompt, settings, \
     provider, external_id, delivery_mode, status, progress, provider_outputs, outputs, error, \
-    created_at, started_at, completed_at, updated_at, version";
+    created_at, started_at, completed_at, updated_at, version, resubmitted";
 
 /// The wire name of a serde-named enum (`completed`, `webhook`, `simulator`...).
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
@@ -85,6 +85,7 @@ pub(crate) fn generation_from_row(row: &PgRow) -> Result<Generation> {
         completed_at: column(row, "completed_at")?,
         updated_at: column(row, "updated_at")?,
         version: u64::try_from(version).map_err(|e| corrupt("version", e))?,
+        resubmitted: column(row, "resubmitted")?,
     };
     Generation::restore(snapshot).map_err(|e| corrupt("generation", e))
 }

@@ -74,6 +74,8 @@ impl ProviderHttp {
                 message,
                 retry_after,
             })
+        } else if status == StatusCode::NOT_FOUND {
+            Err(Error::ProviderLost { message })
         } else {
             Err(Error::ProviderRejected { message })
         }

@@ -7,13 +7,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use imagegen_application::jobs::{ApplyProviderUpdate, JobPayload};
-use imagegen_application::ports::{
-    Clock, JobQueue, OverdueGenerations, WebhookHealth, WebhookOutcome,
+use chrono::{DateTime, Utc};
+use imagegen_application::jobs::{
+    ApplyProviderUpdate, EndStuckGeneration, JobPayload, StuckReason,
 };
-use imagegen_application::{Providers, Result};
+use imagegen_application::ports::{
+    Clock, JobQueue, OverdueGeneration, OverdueGenerations, WebhookHealth, WebhookOutcome,
+};
+use imagegen_application::{Error, Providers, Result};
 use imagegen_domain::DeliveryMode;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+/// How long after a "not found" poll the prediction is asked about once more, before
+/// the generation is resubmitted or ended.
+const LOST_RECHECK_SECS: i64 = 15;
 
 /// How the fallback runs.
 #[derive(Debug, Clone)]
@@ -24,6 +32,9 @@ pub struct ReconcilerConfig {
     pub every: Duration,
     /// Generations polled per look, at most.
     pub batch: usize,
+    /// A generation still waiting on its provider this long after its creation is
+    /// cancelled there and ends `failed` (`timeout`).
+    pub generation_timeout: Duration,
 }
 
 /// Polls overdue generations' predictions.
@@ -92,39 +103,95 @@ impl Reconciler {
             .await?;
         let mut queued = 0;
         for generation in due {
+            // Instrumented, not entered: the span must not stay entered across awaits,
+            // or one generation's lines would nest inside another's.
             let span = tracing::info_span!("reconcile", generation.id = %generation.id, attempt = generation.attempt);
-            let _entered = span.enter();
-            // A webhook that never came counts against webhook health, once.
-            if let Some(health) = self.health.as_deref().filter(|_| {
-                generation.attempt == 1 && generation.delivery_mode == DeliveryMode::Webhook
-            }) && let Err(error) = health.record(WebhookOutcome::Failed, now).await
-            {
-                tracing::warn!(%error, "an overdue webhook was not counted");
+            if self.reconcile(generation, now).instrument(span).await {
+                queued += 1;
             }
-            let polled = match self.providers.get(generation.provider) {
-                Ok(provider) => provider.fetch(&generation.external_id).await,
-                Err(error) => Err(error),
-            };
-            let update = match polled {
-                Ok(update) => update,
-                Err(error) => {
-                    tracing::warn!(%error, "could not poll an overdue generation; it is polled again later");
-                    continue;
-                }
-            };
-            // One job per state seen: repeated polls of one state queue nothing more.
-            let job = ApplyProviderUpdate {
-                provider: generation.provider,
-                webhook_id: format!("poll:{}:{:?}", generation.external_id, update.status),
-                generation_id: generation.id,
-                update,
-            };
-            match self.queue.enqueue(job.to_job()?).await {
-                Ok(_) => queued += 1,
-                Err(error) => tracing::warn!(%error, "could not queue a polled update"),
-            }
-            tracing::info!(webhook.id = %job.webhook_id, "webhook overdue: polled the provider");
         }
         Ok(queued)
+    }
+
+    /// Polls one overdue generation (or ends it when it outlived the timeout); whether
+    /// a job was queued.
+    async fn reconcile(&self, generation: OverdueGeneration, now: DateTime<Utc>) -> bool {
+        let timeout =
+            chrono::Duration::from_std(self.config.generation_timeout).unwrap_or_default();
+        if now - generation.created_at > timeout {
+            tracing::warn!("the generation outlived its timeout; ending it");
+            return self.end_stuck(&generation, StuckReason::Timeout, now).await;
+        }
+        // A webhook that never came counts against webhook health, once.
+        if let Some(health) = self.health.as_deref().filter(|_| {
+            generation.attempt == 1 && generation.delivery_mode == DeliveryMode::Webhook
+        }) && let Err(error) = health.record(WebhookOutcome::Failed, now).await
+        {
+            tracing::warn!(%error, "an overdue webhook was not counted");
+        }
+        let polled = match self.providers.get(generation.provider) {
+            Ok(provider) => provider.fetch(&generation.external_id).await,
+            Err(error) => Err(error),
+        };
+        let update = match polled {
+            Ok(update) => update,
+            Err(error @ Error::ProviderLost { .. }) => {
+                tracing::warn!(%error, "the provider does not know the prediction; asking again shortly, then resubmitting or ending it");
+                return self.end_stuck(&generation, StuckReason::Lost, now).await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not poll an overdue generation; it is polled again later");
+                return false;
+            }
+        };
+        // One job per state seen: repeated polls of one state queue nothing more.
+        let job = ApplyProviderUpdate {
+            provider: generation.provider,
+            webhook_id: format!("poll:{}:{:?}", generation.external_id, update.status),
+            generation_id: generation.id,
+            update,
+        };
+        let queued = match job.to_job() {
+            Ok(new_job) => self.queue.enqueue(new_job).await.map(drop),
+            Err(error) => Err(error),
+        };
+        match queued {
+            Ok(()) => {
+                tracing::info!(webhook.id = %job.webhook_id, "webhook overdue: polled the provider");
+                true
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not queue a polled update");
+                false
+            }
+        }
+    }
+
+    /// Queues the job that ends (or, when lost, resubmits) a stuck generation. A lost
+    /// one is asked about once more after a pause first, so a passing "not found"
+    /// decides nothing.
+    async fn end_stuck(
+        &self,
+        generation: &OverdueGeneration,
+        reason: StuckReason,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let payload = EndStuckGeneration {
+            stuck_generation: generation.id,
+            external_id: generation.external_id.clone(),
+            reason,
+        };
+        let job = payload.to_job().map(|job| match reason {
+            StuckReason::Lost => job.at(now + chrono::Duration::seconds(LOST_RECHECK_SECS)),
+            StuckReason::Timeout => job,
+        });
+        let queued = match job {
+            Ok(job) => self.queue.enqueue(job).await.map(drop),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = &queued {
+            tracing::warn!(%error, "could not queue the end of a stuck generation");
+        }
+        queued.is_ok()
     }
 }

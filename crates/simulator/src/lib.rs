@@ -50,6 +50,11 @@ impl Simulator {
         routes::router(self.state.clone())
     }
 
+    /// Where it is served (its `public_url`).
+    pub fn public_url(&self) -> &str {
+        &self.state.config.public_url
+    }
+
     /// Counts of calls so far.
     pub fn stats(&self) -> StatsSnapshot {
         self.state.stats.snapshot()

@@ -74,6 +74,40 @@ impl JobHandler for ApplyProviderUpdateHandler {
 }
 
 impl ApplyProviderUpdateHandler {
+    /// A webhook for a prediction its generation does not follow, that no generation
+    /// follows: an extra prediction (a submission repeated after a crash made a second
+    /// one, or the first of a resubmitted generation). Still running, it is cancelled
+    /// so nobody pays for it.
+    async fn cancel_orphan(&self, payload: &ApplyProviderUpdate) -> Result<()> {
+        let (update, provider) = (&payload.update, payload.provider);
+        let Some(providers) = self
+            .providers
+            .as_ref()
+            .filter(|_| !update.status.is_terminal())
+        else {
+            return Ok(());
+        };
+        if self
+            .repository
+            .find_by_external_id(provider, &update.external_id)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+        match providers.get(provider)?.cancel(&update.external_id).await {
+            Err(error) if error.is_transient() => Err(error),
+            Err(error) => {
+                tracing::info!(%error, "the provider would not cancel an extra prediction");
+                Ok(())
+            }
+            Ok(()) => {
+                tracing::info!(external.id = %update.external_id, "an extra prediction cancelled at the provider");
+                Ok(())
+            }
+        }
+    }
+
     /// Applies one update: one event per move, the image copy queued with a success.
     pub(super) async fn apply(&self, payload: ApplyProviderUpdate) -> Result<()> {
         let id = payload.generation_id;
@@ -116,6 +150,7 @@ impl ApplyProviderUpdateHandler {
             Ok((_, None)) => tracing::debug!("update changed nothing"),
             Err(Error::Domain(error @ GenerationError::ExternalIdMismatch { .. })) => {
                 tracing::warn!(%error, "update for another prediction ignored");
+                self.cancel_orphan(&payload).await?;
             }
             Err(error) => return Err(error),
         }

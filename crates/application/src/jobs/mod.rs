@@ -3,6 +3,7 @@
 
 mod apply_provider_update;
 mod cleanup;
+mod end_stuck;
 mod notify_user;
 mod payloads;
 mod resolve_provider_event;
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 
 pub use apply_provider_update::ApplyProviderUpdateHandler;
 pub use cleanup::{Cleanup, CleanupHandler};
+pub use end_stuck::{EndStuckGeneration, StuckReason};
 pub use notify_user::NotifyUserHandler;
 pub use payloads::{
     ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, ResolveProviderEvent,

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{DeliveryMode, FailureReason, GenerationError, GenerationStatus};
 
-use super::{CancelPrediction, JobHandler, JobPayload, SubmitGeneration, VerifyByPoll};
+use super::{
+    CancelPrediction, EndStuckGeneration, JobHandler, JobPayload, SubmitGeneration, VerifyByPoll,
+};
 use crate::Providers;
 use crate::ports::{
     Clock, DeliveryChecks, GenerationRepository, Job, PredictionRequest, QueueName,
@@ -70,6 +72,9 @@ impl JobHandler for SubmitGenerationHandler {
         {
             return self.verify_by_poll(verify_prediction_of).await;
         }
+        if let Ok(stuck) = serde_json::from_value::<EndStuckGeneration>(job.payload.clone()) {
+            return self.end_stuck(stuck).await;
+        }
         let SubmitGeneration { generation_id: id } = SubmitGeneration::from_job(job)?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let Some(generation) = self.repository.get(id).await? else {
@@ -79,14 +84,7 @@ impl JobHandler for SubmitGenerationHandler {
         if generation.status() != GenerationStatus::Pending || generation.external_id().is_some() {
             return Ok(());
         }
-        let request = PredictionRequest {
-            generation_id: id,
-            prompt: generation.prompt().clone(),
-            settings: generation.settings().clone(),
-            // Polled generations ask for no webhook; dual ones get both.
-            webhook_url: (generation.delivery_mode() != DeliveryMode::Polling)
-                .then(|| format!("{}/{}/{id}", self.webhook_base, generation.provider())),
-        };
+        let request = self.request_for(&generation);
         let clock = &self.clock;
         let provider = self.providers.get(generation.provider())?;
         match provider.submit(&request).await {
@@ -149,6 +147,22 @@ impl JobHandler for SubmitGenerationHandler {
 }
 
 impl SubmitGenerationHandler {
+    /// What the provider is asked to make for `generation`.
+    pub(super) fn request_for(
+        &self,
+        generation: &imagegen_domain::Generation,
+    ) -> PredictionRequest {
+        let id = generation.id();
+        PredictionRequest {
+            generation_id: id,
+            prompt: generation.prompt().clone(),
+            settings: generation.settings().clone(),
+            // Polled generations ask for no webhook; dual ones get both.
+            webhook_url: (generation.delivery_mode() != DeliveryMode::Polling)
+                .then(|| format!("{}/{}/{id}", self.webhook_base, generation.provider())),
+        }
+    }
+
     /// Stops a cancelled generation's prediction. A provider that refuses (the
     /// prediction already ended) is fine; one that cannot be reached is tried again.
     async fn cancel(&self, id: imagegen_domain::GenerationId) -> Result<()> {

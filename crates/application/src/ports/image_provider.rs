@@ -31,7 +31,8 @@ pub trait ImageProvider: Send + Sync {
     /// The prediction's current state (used by the polling fallback).
     ///
     /// # Errors
-    /// As [`ImageProvider::submit`]; an unknown id is `ProviderRejected`.
+    /// As [`ImageProvider::submit`]; an id the provider does not know (`404`) is
+    /// [`Error::ProviderLost`](crate::Error::ProviderLost).
     async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate>;
 
     /// Asks the provider to stop the prediction.

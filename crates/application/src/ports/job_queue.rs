@@ -93,6 +93,13 @@ impl NewJob {
         self.idempotency_key = Some(key.into());
         self
     }
+
+    /// Runs no earlier than `run_at`.
+    #[must_use]
+    pub fn at(mut self, run_at: DateTime<Utc>) -> Self {
+        self.run_at = Some(run_at);
+        self
+    }
 }
 
 /// A job handed to a worker under a lease.

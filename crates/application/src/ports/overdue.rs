@@ -17,6 +17,8 @@ pub struct OverdueGeneration {
     pub delivery_mode: DeliveryMode,
     /// Where it runs: polled there.
     pub provider: ProviderName,
+    /// When it was created: past the generation timeout it is ended, not polled.
+    pub created_at: DateTime<Utc>,
 }
 
 /// The longest pause between two polls of one generation: well inside the hour a

@@ -37,6 +37,10 @@ pub struct WorkerSettings {
     /// A generation that has not moved for this long is polled at its provider
     /// (`IMAGEGEN_RECONCILE_AFTER_SECS`): the webhook is overdue.
     pub reconcile_after: Duration,
+    /// `IMAGEGEN_GENERATION_TIMEOUT_SECS` (3600): a generation still waiting on its
+    /// provider this long after creation is cancelled there and ends `failed`
+    /// (`timeout`), longer than any provider's own limit.
+    pub generation_timeout: Duration,
     /// How long the automatic fallback polls before it probes webhooks again
     /// (`IMAGEGEN_FALLBACK_COOL_DOWN_SECS`).
     pub fallback_cool_down: Duration,
@@ -103,6 +107,11 @@ pub(super) fn parse_settings(vars: &Vars) -> Result<WorkerSettings, BootstrapErr
         reconcile_after: Duration::from_secs(
             positive(vars, "IMAGEGEN_RECONCILE_AFTER_SECS", "120")? as u64,
         ),
+        generation_timeout: Duration::from_secs(positive(
+            vars,
+            "IMAGEGEN_GENERATION_TIMEOUT_SECS",
+            "3600",
+        )? as u64),
         fallback_cool_down: Duration::from_secs(positive(
             vars,
             "IMAGEGEN_FALLBACK_COOL_DOWN_SECS",

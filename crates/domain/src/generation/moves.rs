@@ -29,6 +29,28 @@ impl Generation {
         self.apply_provider_update(&update, now)
     }
 
+    /// The provider lost the prediction (it answers "not found" for it) and a new one
+    /// was made: the generation follows the new prediction from now on, recorded as a
+    /// second `GenerationStarted` with the new id; the status stays. Allowed once,
+    /// only while it waits on the provider (`starting`, `processing`).
+    pub fn resubmit(
+        &mut self,
+        external_id: ExternalId,
+        now: DateTime<Utc>,
+    ) -> Result<GenerationEvent, GenerationError> {
+        if !matches!(self.status, S::Starting | S::Processing) || self.resubmitted {
+            return Err(GenerationError::NotResubmittable(self.status));
+        }
+        self.external_id = Some(external_id.clone());
+        self.resubmitted = true;
+        let event = GenerationEvent::GenerationStarted {
+            status: self.status,
+            provider: self.provider,
+            external_id,
+        };
+        Ok(self.record(event, now))
+    }
+
     /// Applies a provider update. Late, repeated or out-of-order updates that would not
     /// move the generation forward are ignored; an update may skip statuses.
     ///

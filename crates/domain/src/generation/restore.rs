@@ -29,6 +29,8 @@ pub struct GenerationSnapshot {
     pub completed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: u64,
+    /// Submitted again after the provider lost its first prediction.
+    pub resubmitted: bool,
 }
 
 /// Why a stored generation could not be restored.
@@ -102,6 +104,7 @@ impl Generation {
             completed_at: snapshot.completed_at,
             updated_at: snapshot.updated_at,
             version: snapshot.version,
+            resubmitted: snapshot.resubmitted,
             uncommitted: Vec::new(),
         })
     }
@@ -127,6 +130,7 @@ impl Generation {
             completed_at: self.completed_at,
             updated_at: self.updated_at,
             version: self.version,
+            resubmitted: self.resubmitted,
         }
     }
 }

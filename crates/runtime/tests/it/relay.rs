@@ -88,40 +88,44 @@ async fn the_run_loop_publishes_new_commits_in_order_and_stops_on_shutdown() {
 }
 
 #[tokio::test]
-async fn a_schedule_queues_its_job_at_once_and_copies_stay_one_job() {
+async fn a_schedule_queues_one_run_for_the_next_slot_whatever_the_workers_and_restarts() {
     use imagegen_application::ports::{JobQueue, NewJob, QueueName};
     let queue = Arc::new(imagegen_memory::MemoryJobQueue::new());
     let job = NewJob::new(QueueName::CleanupTasks, serde_json::json!({})).with_key("cleanup:test");
     let shutdown = CancellationToken::new();
-    // Two workers run the same schedule.
-    let runs: Vec<_> = (0..2)
-        .map(|_| {
-            let every = imagegen_runtime::schedule::every(
-                queue.clone(),
-                job.clone(),
-                Duration::from_secs(3600),
-                shutdown.clone(),
-            );
-            tokio::spawn(every)
-        })
-        .collect();
-    let reserved = queue
-        .reserve(
-            &[QueueName::CleanupTasks],
-            Duration::from_secs(30),
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap();
-    assert!(reserved.is_some(), "queued at once");
+    // Two workers run the same schedule, and a third starts later (a restart).
+    let start = || {
+        tokio::spawn(imagegen_runtime::schedule::every(
+            queue.clone(),
+            job.clone(),
+            Duration::from_secs(3600),
+            shutdown.clone(),
+        ))
+    };
+    let mut runs = vec![start(), start()];
+    let queued = || async {
+        let stats = queue.stats(QueueName::CleanupTasks).await.unwrap();
+        stats.waiting + stats.delayed + stats.active
+    };
+    for _ in 0..500 {
+        if queued().await > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A worker that restarts now queues the same slot's run: still one job.
+    let slot = imagegen_runtime::schedule::next_slot(chrono::Utc::now(), Duration::from_secs(3600));
+    let again = imagegen_runtime::schedule::for_slot(&job, slot);
+    queue.enqueue(again).await.unwrap();
+    runs.push(start());
     shutdown.cancel();
     for run in runs {
         run.await.unwrap();
     }
     let stats = queue.stats(QueueName::CleanupTasks).await.unwrap();
     assert_eq!(
-        (stats.waiting, stats.active),
-        (0, 1),
-        "the copies were one job"
+        (stats.waiting, stats.delayed, stats.active),
+        (0, 1, 0),
+        "one run, due at the next slot"
     );
 }

@@ -35,6 +35,7 @@ mod resync;
 mod slow_consumer;
 mod stream_cap;
 mod streams;
+mod stuck;
 mod support;
 mod tokens;
 mod two_instances;

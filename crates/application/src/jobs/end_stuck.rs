@@ -1,0 +1,137 @@
+//! Generations that would otherwise wait for ever: one whose provider lost its
+//! prediction (it answers "not found") is submitted once more as a new prediction, or,
+//! when that was done already or fails, ends `failed` (`provider_lost`); one past the
+//! generation timeout is cancelled at the provider and ends `failed` (`timeout`). Both
+//! moves are pushed like any other, and free the user's in-flight place.
+
+use imagegen_domain::{ExternalId, FailureReason, GenerationId, GenerationStatus};
+use serde::{Deserialize, Serialize};
+
+use super::{JobPayload, SubmitGenerationHandler};
+use crate::ports::QueueName;
+use crate::use_cases::change_generation;
+use crate::{Error, Result};
+
+/// Why a generation is ended by us rather than by its provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StuckReason {
+    /// The provider answered "not found" for its prediction.
+    Lost,
+    /// It outlived the generation timeout.
+    Timeout,
+}
+
+/// End (or, when lost, resubmit once) a generation stuck at its provider (on the
+/// `provider-submissions` queue; told apart by its field name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndStuckGeneration {
+    pub stuck_generation: GenerationId,
+    /// The prediction it was stuck on: a generation that moved on to another is left.
+    pub external_id: ExternalId,
+    pub reason: StuckReason,
+}
+
+impl JobPayload for EndStuckGeneration {
+    const QUEUE: QueueName = QueueName::ProviderSubmissions;
+    fn idempotency_key(&self) -> String {
+        let reason = match self.reason {
+            StuckReason::Lost => "lost",
+            StuckReason::Timeout => "timeout",
+        };
+        format!("{reason}:{}:{}", self.stuck_generation, self.external_id)
+    }
+}
+
+fn reason(code: &str, message: &str) -> FailureReason {
+    FailureReason {
+        code: code.into(),
+        message: message.into(),
+        retryable: true,
+    }
+}
+
+impl SubmitGenerationHandler {
+    /// Runs an [`EndStuckGeneration`] job.
+    pub(super) async fn end_stuck(&self, job: EndStuckGeneration) -> Result<()> {
+        let id = job.stuck_generation;
+        tracing::Span::current().record("generation.id", tracing::field::display(id));
+        let Some(generation) = self.repository.get(id).await? else {
+            return Ok(());
+        };
+        let waiting = matches!(
+            generation.status(),
+            GenerationStatus::Starting | GenerationStatus::Processing
+        );
+        if !waiting || generation.external_id() != Some(&job.external_id) {
+            return Ok(());
+        }
+        let provider = self.providers.get(generation.provider())?;
+        let failure = match job.reason {
+            StuckReason::Timeout => {
+                if let Err(error) = provider.cancel(&job.external_id).await {
+                    tracing::info!(%error, "the provider would not cancel a timed-out prediction");
+                }
+                reason(
+                    "timeout",
+                    "the generation did not finish within the time allowed",
+                )
+            }
+            StuckReason::Lost => {
+                // Asked once more: a prediction that answers now is not lost.
+                match provider.fetch(&job.external_id).await {
+                    Err(Error::ProviderLost { .. }) => {}
+                    Err(error) if error.is_transient() => return Err(error),
+                    _ => return Ok(()),
+                }
+                if !generation.resubmitted() && self.resubmit(&generation).await? {
+                    return Ok(());
+                }
+                reason(
+                    "provider_lost",
+                    "the provider lost the prediction; try again",
+                )
+            }
+        };
+        let clock = &self.clock;
+        change_generation(self.repository.as_ref(), id, |g| {
+            g.fail(failure.clone(), clock.now())
+        })
+        .await?;
+        tracing::warn!(code = %failure.code, external.id = %job.external_id, "generation ended by us");
+        Ok(())
+    }
+
+    /// Submits a lost generation once more; whether it now follows a new prediction.
+    async fn resubmit(&self, generation: &imagegen_domain::Generation) -> Result<bool> {
+        let provider = self.providers.get(generation.provider())?;
+        let update = match provider.submit(&self.request_for(generation)).await {
+            Ok(update) => update,
+            Err(error) if error.is_transient() => return Err(error),
+            Err(error) => {
+                tracing::warn!(%error, "resubmitting a lost generation failed");
+                return Ok(false);
+            }
+        };
+        let external_id = update.external_id;
+        let clock = &self.clock;
+        let moved = change_generation(self.repository.as_ref(), generation.id(), |g| {
+            g.resubmit(external_id.clone(), clock.now()).map(Some)
+        })
+        .await;
+        match moved {
+            Ok(_) => {
+                tracing::warn!(external.id = %external_id, "the provider lost the prediction; submitted a new one");
+                Ok(true)
+            }
+            Err(error) => {
+                // Moved on meanwhile: nobody wants the new prediction.
+                if let Err(cancel) = provider.cancel(&external_id).await {
+                    tracing::warn!(error = %cancel, "could not cancel an unwanted prediction");
+                }
+                Err(error)
+            }
+        }
+    }
+}
