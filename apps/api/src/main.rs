@@ -1,5 +1,8 @@
 //! `imagegen-api`: reads the configuration, binds, serves until SIGTERM or Ctrl-C.
-//! `imagegen-api migrate` applies the database migrations to `DATABASE_URL` and exits.
+//! `imagegen-api migrate` applies the database migrations to `DATABASE_URL` and exits;
+//! `imagegen-api token --user <uuid>` prints a bearer token.
+
+mod token;
 
 use clap::{Parser, Subcommand};
 use imagegen_bootstrap::shutdown::on_signal;
@@ -18,11 +21,26 @@ struct Cli {
 enum Command {
     /// Apply the database migrations to DATABASE_URL, then exit (serving also does).
     Migrate,
+    /// Print a bearer token signed with IMAGEGEN_JWT_SECRET, then exit.
+    Token(token::TokenArgs),
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Token(args)) = &cli.command {
+        // Nothing but the token on standard output.
+        return match token::mint(args) {
+            Ok(token) => {
+                println!("{token}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("imagegen-api token: {message}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     telemetry::init();
     let config = match Config::from_env() {
         Ok(config) => config,

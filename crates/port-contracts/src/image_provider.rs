@@ -44,8 +44,9 @@ pub async fn a_cancelled_prediction_reads_back_canceled(
     assert_eq!(fetched.status, ProviderStatus::Canceled);
 }
 
-pub async fn an_unknown_prediction_is_rejected_not_retried(provider: &impl ImageProvider) {
+pub async fn an_unknown_prediction_is_lost_not_retried(provider: &impl ImageProvider) {
     let unknown = ExternalId::parse("no-such-prediction").unwrap();
     let err = provider.fetch(&unknown).await.unwrap_err();
-    assert!(matches!(err, Error::ProviderRejected { .. }), "{err:?}");
+    assert!(matches!(err, Error::ProviderLost { .. }), "{err:?}");
+    assert!(!err.is_transient(), "{err:?}");
 }

@@ -1,16 +1,45 @@
-//! Liveness.
+//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: send it
+//! traffic): not ready while draining at shutdown or when its store cannot be read
+//! within two seconds. Before start-up completes nothing answers at all.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use imagegen_bootstrap::Services;
 use serde_json::{Value, json};
 
+/// How long the readiness check waits for the store.
+const STORE_CHECK: Duration = Duration::from_secs(2);
+
 pub fn router() -> Router<Arc<Services>> {
-    Router::new().route("/healthz", get(healthz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
+}
+
+async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Value>) {
+    let not_ready = |reason: &str| {
+        let body = json!({ "status": "not_ready", "reason": reason });
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body))
+    };
+    if services.shutdown.is_cancelled() {
+        return not_ready("draining");
+    }
+    let store = tokio::time::timeout(STORE_CHECK, services.event_store.latest_position()).await;
+    match store {
+        Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "not ready: the store cannot be read");
+            not_ready("store unavailable")
+        }
+        Err(_) => not_ready("store unavailable"),
+    }
 }

@@ -5,6 +5,7 @@ mod binary;
 mod crash_recovery;
 mod durable_binary;
 mod openai_provider;
+mod readme_durable_kill;
 mod replicate_provider;
 
 use std::process::Child;

@@ -25,7 +25,7 @@ async fn a_cancelled_prediction_reads_back_canceled() {
 }
 
 #[tokio::test]
-async fn an_unknown_prediction_is_rejected_not_retried() {
+async fn an_unknown_prediction_is_lost_not_retried() {
     let h = harness(Faults::default()).await;
-    contract::an_unknown_prediction_is_rejected_not_retried(&h.client).await;
+    contract::an_unknown_prediction_is_lost_not_retried(&h.client).await;
 }

@@ -155,7 +155,7 @@ async fn a_cancelled_response_reports_cancelled_and_sends_its_event() {
 }
 
 #[tokio::test]
-async fn an_unsupported_size_is_rejected_and_an_unknown_response_too() {
+async fn an_unsupported_size_is_rejected_and_an_unknown_response_is_lost() {
     let h = harness(Faults::default()).await;
     let error = h.openai.submit(&request(640, 480)).await.unwrap_err();
     assert!(
@@ -165,7 +165,7 @@ async fn an_unsupported_size_is_rejected_and_an_unknown_response_too() {
     let unknown = imagegen_domain::ExternalId::parse("resp_nothing").unwrap();
     assert!(matches!(
         h.openai.fetch(&unknown).await,
-        Err(Error::ProviderRejected { .. })
+        Err(Error::ProviderLost { .. })
     ));
 }
 

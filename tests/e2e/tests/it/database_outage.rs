@@ -23,8 +23,15 @@ async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {
     // Webhooks that arrive during the outage are the provider's to retry (and the
     // reconciler's to recover); this test is about the api, so let this one finish.
     until_completed(&api, &alice, &before_id).await;
+    let ready = |api: &Api| {
+        let url = format!("{}/readyz", api.base);
+        let http = api.http.clone();
+        async move { http.get(url).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(ready(&api).await, 200);
 
     cluster.stop().unwrap();
+    assert_eq!(ready(&api).await, 503, "not ready while its store is down");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
@@ -55,6 +62,7 @@ async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {
     })
     .await;
     let after: serde_json::Value = after.json().await.unwrap();
+    assert_eq!(ready(&api).await, 200, "ready again");
     // The worker loops recovered too: the new generation goes all the way.
     until_completed(&api, &alice, after["id"].as_str().unwrap()).await;
     let read = api.generation(&alice, &before_id).await;
