@@ -21,7 +21,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(JsonRejection::JsonDataError(e)) => Err(Error::Invalid(e.body_text()).into()),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(Error::Invalid(without_type_names(&e.body_text())).into())
+            }
             Err(JsonRejection::MissingJsonContentType(e)) => Err(ApiError::Request {
                 status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 code: "unsupported_media_type",
@@ -51,11 +53,47 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
     }
 }
 
+/// serde's words with our internal type names taken out: `expected struct
+/// BroadcastBody` becomes `expected a JSON object` (a client cannot act on our names).
+fn without_type_names(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("struct ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "struct ".len()..];
+        let name_len = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        out.push_str("a JSON object");
+        rest = &after[name_len..];
+    }
+    out.push_str(rest);
+    out.replace(
+        "Failed to deserialize the JSON body into the target type: ",
+        "",
+    )
+}
+
 /// Unknown routes answer with a problem too.
 pub async fn not_found() -> impl IntoResponse {
     ApiError::Request {
         status: StatusCode::NOT_FOUND,
         code: "not_found",
         detail: "no such route".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_type_names_never_reach_a_client() {
+        let said = "Failed to deserialize the JSON body into the target type: invalid type: \
+                    string \"x\", expected struct BroadcastBody at line 1 column 3";
+        assert_eq!(
+            without_type_names(said),
+            "invalid type: string \"x\", expected a JSON object at line 1 column 3"
+        );
     }
 }

@@ -27,7 +27,8 @@ use imagegen_bootstrap::{BootstrapError, Config, Mode, Services, System, start_s
 use imagegen_simulator::Simulator;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
@@ -53,9 +54,21 @@ pub fn app(services: Arc<Services>) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
-                    // The path only: query strings may carry an access token.
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                    // The route's template (no ids, never the query: it may carry an
+                    // access token), and a request id: the caller's, or a new one.
+                    let route = request
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("(unmatched)", axum::extract::MatchedPath::as_str);
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .map_or_else(|| uuid::Uuid::new_v4().to_string(), |id| imagegen_application::logged(id).to_string());
+                    tracing::info_span!("request", method = %request.method(), route, request.id = %request_id)
                 })
+                // The access log: a line per request at info, with status and duration.
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros))
                 // ApiError logs 5xx once, with the cause; the trace layer must not repeat it.
                 .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
         )
@@ -143,6 +156,7 @@ impl Server {
     pub async fn serve(self) -> Result<(), BootstrapError> {
         let mut background = self.system.background;
         let services = self.system.services;
+        let temporary = self.system.temporary_data_dir;
         serve::serve(
             self.listener,
             app(services.clone()),
@@ -157,6 +171,14 @@ impl Server {
         .await;
         if drained.is_err() {
             tracing::warn!("drain timeout passed; stopping anyway");
+        }
+        if let Some(dir) = &temporary {
+            match std::fs::remove_dir_all(dir) {
+                Ok(()) => tracing::info!(dir = %dir.display(), "removed this run's data directory"),
+                Err(error) => {
+                    tracing::warn!(%error, dir = %dir.display(), "could not remove this run's data directory")
+                }
+            }
         }
         tracing::info!("shutdown complete");
         Ok(())

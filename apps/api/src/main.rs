@@ -25,8 +25,7 @@ enum Command {
     Token(token::TokenArgs),
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Token(args)) = &cli.command {
         // Nothing but the token on standard output.
@@ -42,6 +41,10 @@ async fn main() -> std::process::ExitCode {
         };
     }
     telemetry::init();
+    telemetry::run("api", serve(cli.command))
+}
+
+async fn serve(command: Option<Command>) -> std::process::ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -49,7 +52,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    if let Some(Command::Migrate) = cli.command {
+    if let Some(Command::Migrate) = command {
         return match imagegen_bootstrap::durable::connect(&config, false).await {
             Ok(_) => {
                 tracing::info!("migrations applied");

@@ -17,9 +17,12 @@ use tokio_util::sync::CancellationToken;
 /// How long the loops get to finish after SIGTERM.
 const DRAIN: Duration = Duration::from_secs(35);
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     telemetry::init();
+    telemetry::run("worker", work())
+}
+
+async fn work() -> std::process::ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {

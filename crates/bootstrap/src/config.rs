@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 42] = [
+pub const VARIABLES: [&str; 43] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -44,6 +44,7 @@ pub const VARIABLES: [&str; 42] = [
     "IMAGEGEN_MAX_CONNECTIONS_PER_USER",
     "IMAGEGEN_TOKEN_MAX_LIFETIME_SECS",
     "IMAGEGEN_GENERATION_TIMEOUT_SECS",
+    "IMAGEGEN_INSTANCE_ID",
     "IMAGEGEN_MAX_CONNECTIONS",
     "IMAGEGEN_EVENT_RETENTION_DAYS",
     "IMAGEGEN_RECONCILE_AFTER_SECS",

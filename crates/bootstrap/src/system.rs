@@ -34,6 +34,9 @@ pub struct System {
     pub simulator: Option<(Simulator, SocketAddr)>,
     /// Where images are stored.
     pub images_dir: PathBuf,
+    /// The data directory made for this run (the embedded mode without
+    /// `IMAGEGEN_DATA_DIR`): removed at a clean shutdown.
+    pub temporary_data_dir: Option<PathBuf>,
     /// The worker loops, relay and simulator; they stop when `shutdown` is cancelled.
     pub background: JoinSet<()>,
 }
@@ -56,7 +59,10 @@ pub async fn start_system(
         None => Url::parse(&format!("http://{api_addr}"))
             .map_err(|e| BootstrapError::config("IMAGEGEN_PUBLIC_BASE_URL", e.to_string()))?,
     };
-    let images_dir = crate::durable::data_dir(config, mode).join("images");
+    let data_dir = crate::durable::data_dir(config, mode);
+    let temporary_data_dir =
+        (config.data_dir.is_none() && mode == Mode::Embedded).then(|| data_dir.clone());
+    let images_dir = data_dir.join("images");
     let images = Arc::new(LocalDiskImageStore::open(&images_dir)?);
     let mut background = JoinSet::new();
     // In the distributed mode the worker loops belong to `imagegen-worker`.
@@ -158,6 +164,7 @@ pub async fn start_system(
         dev_token,
         simulator: provider.simulator,
         images_dir,
+        temporary_data_dir,
         background,
     })
 }

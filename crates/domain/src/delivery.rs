@@ -153,6 +153,21 @@ mod tests {
         assert_eq!(policy.mode_for(bob), DeliveryMode::Webhook);
     }
 
+    /// Known answers, computed apart (FNV-1a 64 in Python over the UUID's 16 bytes):
+    /// a change of hash would move users between modes silently; this fails first.
+    #[test]
+    fn the_rollout_bucket_of_known_users_never_changes() {
+        for (user, bucket) in [
+            ("00000000-0000-0000-0000-000000000000", 21),
+            ("ffffffff-ffff-ffff-ffff-ffffffffffff", 33),
+            ("0191b3a0-7c2e-7d4a-9f1e-2b6c8d0e4f17", 98),
+            ("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", 93),
+        ] {
+            let id = UserId::from_uuid(uuid::Uuid::parse_str(user).unwrap());
+            assert_eq!(rollout_bucket(id), bucket, "{user}");
+        }
+    }
+
     #[test]
     fn a_percentage_over_100_is_refused() {
         let policy = DeliveryPolicy {

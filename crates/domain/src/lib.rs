@@ -15,6 +15,7 @@ pub mod address;
 pub mod breaker;
 pub mod callback;
 pub mod delivery;
+pub mod delivery_patch;
 pub mod events;
 pub mod generation;
 pub mod ids;
@@ -28,6 +29,7 @@ pub use address::is_public;
 pub use breaker::{Breaker, BreakerRules, BreakerState, Tally};
 pub use callback::{CallbackUrl, CallbackUrlError};
 pub use delivery::{DeliveryPolicy, DeliveryPolicyError, rollout_bucket};
+pub use delivery_patch::DeliveryPolicyPatch;
 pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};
 pub use generation::{
     FailureReason, Generation, GenerationError, GenerationSnapshot, NewGeneration, RestoreError,

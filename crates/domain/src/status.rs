@@ -83,3 +83,20 @@ pub enum DeliveryMode {
     /// Both, with consistency checks, while migrating.
     Dual,
 }
+
+impl DeliveryMode {
+    /// The wire name (`webhook`, `polling`, `dual`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Webhook => "webhook",
+            Self::Polling => "polling",
+            Self::Dual => "dual",
+        }
+    }
+}
+
+impl fmt::Display for DeliveryMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -63,6 +63,22 @@ pub struct PgStore {
     _listener: DropGuard,
 }
 
+/// Where `connect` goes, for messages: the socket file, or host and port; and the
+/// database and user.
+fn target_of(connect: &PgConnectOptions) -> String {
+    let (host, port) = (connect.get_host(), connect.get_port());
+    let socket = connect.get_socket().map(|dir| dir.display().to_string());
+    let place = match socket.or_else(|| host.starts_with('/').then(|| host.to_owned())) {
+        Some(dir) => format!("the socket {dir}/.s.PGSQL.{port}"),
+        None => format!("{host}:{port}"),
+    };
+    let database = connect.get_database().unwrap_or("(default)");
+    format!(
+        "{place}, database {database}, user {}",
+        connect.get_username()
+    )
+}
+
 impl PgStore {
     /// Connects (one connection is opened at once, so a wrong URL or an unreachable
     /// server fails here) and starts listening for notifications.
@@ -76,12 +92,21 @@ impl PgStore {
                 "statement_timeout",
                 format!("{}", options.statement_timeout.as_millis()),
             )]);
-        let target = format!(
-            "{}:{}/{}",
-            connect.get_host(),
-            connect.get_port(),
-            connect.get_database().unwrap_or("")
-        );
+        let target = target_of(&connect);
+        // One connection first: its error names the cause (refused, no such socket,
+        // authentication), where the pool's would only say that it timed out.
+        let first = tokio::time::timeout(options.acquire_timeout, async {
+            use sqlx::Connection;
+            sqlx::PgConnection::connect_with(&connect)
+                .await?
+                .close()
+                .await
+        })
+        .await
+        .unwrap_or(Err(sqlx::Error::PoolTimedOut));
+        if let Err(source) = first {
+            return Err(PostgresError::Connect { target, source });
+        }
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
             .acquire_timeout(options.acquire_timeout)

@@ -1,6 +1,7 @@
 //! Presence on generation and organization channels: a WebSocket subscription joins
-//! (the registry, shared by every instance, plus a `join` message on the bus to the
-//! channel's watchers everywhere), renews its lease while it stays, and leaves.
+//! (the registry, shared by every instance), renews its lease while it stays, and
+//! leaves. The channel's watchers everywhere are told per user, not per connection: a
+//! `join` when a user's first connection arrives, a `leave` when its last one goes.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -39,9 +40,22 @@ impl PresenceTracker {
     /// # Errors
     /// `Unavailable` from the registry or the bus.
     pub async fn join(&self, channel: &Channel, member: PresenceMember) -> Result<()> {
+        let there = self.connections_of(channel, member).await?;
         self.registry.join(channel, member, PRESENCE_LEASE).await?;
+        if there > 0 {
+            return Ok(());
+        }
         let change = Self::change("join", channel, member);
         self.bus.announce(&channel.to_string(), &change).await
+    }
+
+    /// How many connections `member`'s user has on `channel`, `member`'s own aside.
+    async fn connections_of(&self, channel: &Channel, member: PresenceMember) -> Result<usize> {
+        let members = self.registry.members(channel).await?;
+        Ok(members
+            .iter()
+            .filter(|m| m.user_id == member.user_id && m.connection_id != member.connection_id)
+            .count())
     }
 
     /// Renews `member`'s lease on `channel`, silently.
@@ -58,6 +72,9 @@ impl PresenceTracker {
     /// `Unavailable` from the registry or the bus.
     pub async fn leave(&self, channel: &Channel, member: PresenceMember) -> Result<()> {
         self.registry.leave(channel, member).await?;
+        if self.connections_of(channel, member).await? > 0 {
+            return Ok(());
+        }
         let change = Self::change("leave", channel, member);
         self.bus.announce(&channel.to_string(), &change).await
     }

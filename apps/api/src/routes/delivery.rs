@@ -1,4 +1,5 @@
-//! `GET /admin/delivery` and `PUT /admin/delivery`: the delivery policy, which users'
+//! `GET /admin/delivery`, `PUT /admin/delivery` (replace) and `PATCH /admin/delivery`
+//! (merge): the delivery policy, which users'
 //! new generations get webhooks, both paths (`dual`) or polling: `{"mode",
 //! "percentage", "user_overrides": {user id: mode}, "global_override": mode | null}`.
 //! Admins only; a bad policy is a 422 and changes nothing. `GET
@@ -10,7 +11,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use imagegen_bootstrap::Services;
-use imagegen_domain::DeliveryPolicy;
+use imagegen_domain::{DeliveryPolicy, DeliveryPolicyPatch};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,7 +21,7 @@ use crate::json::{AppJson, AppQuery};
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
-        .route("/admin/delivery", get(current).put(replace))
+        .route("/admin/delivery", get(current).put(replace).patch(patch))
         .route("/admin/delivery/mismatches", get(mismatches))
 }
 
@@ -68,4 +69,14 @@ async fn replace(
     Ok(Json(
         services.manage_delivery.replace(&caller, policy).await?,
     ))
+}
+
+/// Merges the body into the policy: what it leaves out stays (the runbook's steps and
+/// rollback never erase pinned users).
+async fn patch(
+    State(services): State<Arc<Services>>,
+    CurrentUser(caller): CurrentUser,
+    AppJson(patch): AppJson<DeliveryPolicyPatch>,
+) -> Result<Json<DeliveryPolicy>, ApiError> {
+    Ok(Json(services.manage_delivery.patch(&caller, patch).await?))
 }

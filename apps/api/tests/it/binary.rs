@@ -21,16 +21,34 @@ fn the_binary_starts_in_embedded_mode_and_stops_on_sigterm() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert!(first.contains("EMBEDDED mode"), "first line: {first}");
-    let mut saw_token = false;
+    let (mut saw_token, mut images, mut events_url) = (false, None, None);
     for line in lines.by_ref().take(40) {
         let line = line.unwrap();
         saw_token |= line.contains("development token") && line.contains("eyJ");
-        if saw_token {
+        if line.contains("images stored on local disk") {
+            images = line
+                .split("images=")
+                .nth(1)
+                .map(|rest| rest.split_whitespace().next().unwrap_or("").to_owned());
+        }
+        if let Some(at) = line.find("GET http://") {
+            events_url = Some(line[at + 4..].trim().to_owned());
             break;
         }
     }
     assert!(saw_token, "no development token printed");
     assert_eq!(healthz_status(port), 200);
+    // The printed events URL opens as printed: it carries its token.
+    let events_url = events_url.expect("no events URL printed");
+    assert!(events_url.contains("access_token="), "{events_url}");
+    assert_eq!(
+        status_line_of(&events_url),
+        "HTTP/1.1 200 OK",
+        "{events_url}"
+    );
+    let images = std::path::PathBuf::from(images.expect("no images directory printed"));
+    let data_dir = images.parent().unwrap().to_owned();
+    assert!(data_dir.exists(), "{}", data_dir.display());
 
     let pid = child.id().to_string();
     assert!(
@@ -56,6 +74,11 @@ fn the_binary_starts_in_embedded_mode_and_stops_on_sigterm() {
         lines
             .map_while(Result::ok)
             .any(|l| l.contains("shutdown complete"))
+    );
+    assert!(
+        !data_dir.exists(),
+        "the run's temporary data directory stayed: {}",
+        data_dir.display()
     );
 }
 
@@ -121,3 +144,22 @@ fn an_invalid_variable_stops_start_up_naming_it() {
 }
 
 use crate::healthz_status;
+
+/// The status line a GET of `url` (plain http) answers with.
+fn status_line_of(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut head = [0u8; 64];
+    let read = stream.read(&mut head).unwrap();
+    String::from_utf8_lossy(&head[..read])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}

@@ -7,3 +7,4 @@
 
 mod cluster;
 mod kill_a_worker;
+mod readme_worker_kill;

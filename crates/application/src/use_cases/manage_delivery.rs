@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use imagegen_domain::{Breaker, DeliveryPolicy, Tally};
+use imagegen_domain::{Breaker, DeliveryPolicy, DeliveryPolicyPatch, Tally};
 
 use super::WebhookFallback;
 
@@ -76,12 +76,27 @@ impl ManageDelivery {
         let policy = policy.check().map_err(|e| Error::Invalid(e.to_string()))?;
         self.policies.replace(&policy).await?;
         tracing::info!(
-            mode = ?policy.mode,
+            mode = policy.mode.as_str(),
             percentage = policy.percentage,
-            global_override = ?policy.global_override,
+            global_override = policy.global_override.map_or("none", |m| m.as_str()),
             user_overrides = policy.user_overrides.len(),
             "delivery policy set by an admin"
         );
         Ok(policy)
+    }
+
+    /// Merges `patch` into the policy (fields left out keep their values; a user
+    /// override set to `null` goes); it applies to generations created from now on.
+    ///
+    /// # Errors
+    /// As [`ManageDelivery::replace`].
+    pub async fn patch(
+        &self,
+        caller: &Caller,
+        patch: DeliveryPolicyPatch,
+    ) -> Result<DeliveryPolicy> {
+        caller.admin_only("the delivery settings")?;
+        let current = self.policies.current().await?;
+        self.replace(caller, current.patched(patch)).await
     }
 }

@@ -5,6 +5,7 @@
 mod bus;
 mod commit_order;
 mod concurrency;
+mod connect;
 mod jobs;
 mod outbox;
 mod relay;

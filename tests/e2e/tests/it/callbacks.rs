@@ -76,8 +76,8 @@ async fn a_finished_generation_posts_one_signed_notice_to_its_callback_url() {
     })
     .await;
 
-    let received = received.lock().unwrap().clone();
-    let (first, second) = (&received[0], &received[1]);
+    let received_now = received.lock().unwrap().clone();
+    let (first, second) = (&received_now[0], &received_now[1]);
     assert_eq!(first.0, second.0, "a retry keeps the notice id");
     assert_eq!(second.0, format!("{id}.completed"));
     let verifier = Verifier::new(vec![WebhookSecret::parse(CALLBACK_SECRET).unwrap()]);
@@ -109,6 +109,14 @@ async fn a_finished_generation_posts_one_signed_notice_to_its_callback_url() {
         200,
         "the notice's image URL serves the image"
     );
+    // The 204 ended it: no notice job is left to retry, and no third delivery came.
+    use imagegen_application::ports::QueueName;
+    crate::support::eventually_async("the notice job settled", || async {
+        let stats = api.queue_stats(QueueName::UserNotifications).await;
+        (stats.waiting + stats.delayed + stats.active == 0).then_some(())
+    })
+    .await;
+    assert_eq!(received.lock().unwrap().len(), 2, "a 204 stops the retries");
 }
 
 #[tokio::test]

@@ -120,3 +120,45 @@ async fn past_join_of(client: &mut WsClient, (user, seen): (&str, &mut u32)) -> 
         return message;
     }
 }
+
+/// One user on two connections is one member: a `join` when the first arrives, a
+/// `leave` only when the last goes, while the listing shows them in between.
+#[tokio::test]
+async fn join_and_leave_are_per_user_not_per_connection() {
+    let api = crate::support::start().await;
+    let alice = user();
+    let carol = colleague_of(&alice);
+    let channel = format!("organization:{}", alice.org);
+    let subscribe = json!({ "type": "subscribe", "channel": channel });
+    let mut watching = WsClient::connect(&api.base, &alice.token).await;
+    watching.send(subscribe.clone()).await;
+    assert_eq!(watching.json().await["type"], "subscribed");
+    assert_eq!(watching.json().await["type"], "join", "her own join");
+
+    let mut first = WsClient::connect(&api.base, &carol.token).await;
+    first.send(subscribe.clone()).await;
+    assert_eq!(watching.json().await["user_id"], carol.id.to_string());
+    let mut second = WsClient::connect(&api.base, &carol.token).await;
+    second.send(subscribe.clone()).await;
+    assert_eq!(second.json().await["type"], "subscribed");
+    drop(first);
+    // The first connection's end is no leave: Carol is listed with one connection.
+    crate::support::eventually_async("Carol on one connection", || async {
+        let listed: Value = present(&api, &alice, &channel).await.json().await.ok()?;
+        let carol_there = listed["members"]
+            .as_array()?
+            .iter()
+            .find(|m| m["user_id"] == carol.id.to_string())?;
+        (carol_there["connections"] == 1).then_some(())
+    })
+    .await;
+    // So the next thing Alice hears is Carol's leave, when her last connection goes.
+    drop(second);
+    let next = watching.json().await;
+    assert_eq!(
+        next,
+        json!({ "type": "leave", "channel": channel, "user_id": carol.id.to_string() })
+    );
+    let listed: Value = present(&api, &alice, &channel).await.json().await.unwrap();
+    assert_eq!(users(&listed), vec![alice.id.to_string()]);
+}

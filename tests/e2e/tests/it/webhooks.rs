@@ -113,6 +113,8 @@ async fn a_signed_but_malformed_body_is_refused_with_400() {
         response.headers()["content-type"],
         "application/problem+json"
     );
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "malformed_webhook");
     api.stop().await;
 }
 
@@ -166,7 +168,8 @@ async fn a_source_over_the_webhook_rate_gets_a_429_before_any_signature_check() 
     let generation = uuid::Uuid::now_v7().to_string();
     for n in 0..2 {
         let delivery = signed(&format!("msg_{n}"), &prediction("p", "processing"));
-        assert_ne!(post(&api, &generation, &delivery).await.status(), 429);
+        let status = post(&api, &generation, &delivery).await.status();
+        assert_eq!(status, 200, "under the rate: taken");
     }
     let mut forged = signed("msg_3", &prediction("p", "processing"));
     forged.signature = "v1,AAAA".into();
@@ -177,6 +180,8 @@ async fn a_source_over_the_webhook_rate_gets_a_429_before_any_signature_check() 
         "limited before the signature was looked at"
     );
     assert!(refused.headers().contains_key("retry-after"));
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(problem["code"], "rate_limited");
     api.stop().await;
 }
 
