@@ -1,19 +1,20 @@
 # The distributed mode on one machine, as functions: sourced by scripts/run-distributed
 # and the benchmarks that need it. A throwaway PostgreSQL and Redis under $base, the
-# standalone simulator, api instances and workers. Ports come from the environment:
-#   IMAGEGEN_PG_PORT (55433), IMAGEGEN_REDIS_PORT (56380), IMAGEGEN_SIM_PORT (9010),
-#   IMAGEGEN_WORKER_HEALTH_BASE (9090: worker n serves its health on base+n).
-# The release binaries are built only when one is missing (IMAGEGEN_BUILD=1 forces it).
+# standalone simulator, api instances and workers. Ports come from the environment (not
+# IMAGEGEN_* names, which the api refuses when it does not know them):
+#   DIST_PG_PORT (55433), DIST_REDIS_PORT (56380), DIST_SIM_PORT (9010),
+#   DIST_HEALTH_BASE (9090: worker n serves its health on base+n).
+# The release binaries are built only when one is missing (DIST_BUILD=1 forces it).
 # Each process's lines are labelled with its name ([api 8081], [worker 1], ...).
 # Needs the PostgreSQL and Redis server binaries (scripts/install-test-services).
 
 base=$(mktemp -d /tmp/imagegen-distributed.XXXXXX)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 pg_bin=${IMAGEGEN_PG_BIN:-$pg_bin}
-pg_port=${IMAGEGEN_PG_PORT:-55433}
-redis_port=${IMAGEGEN_REDIS_PORT:-56380}
-sim_port=${IMAGEGEN_SIM_PORT:-9010}
-health_base=${IMAGEGEN_WORKER_HEALTH_BASE:-9090}
+pg_port=${DIST_PG_PORT:-55433}
+redis_port=${DIST_REDIS_PORT:-56380}
+sim_port=${DIST_SIM_PORT:-9010}
+health_base=${DIST_HEALTH_BASE:-9090}
 secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 jwt=local-distributed-secret-local-distributed
 first_api=""
@@ -47,7 +48,7 @@ start_services() {
   pids+=($!)
   local bin
   for bin in imagegen-api imagegen-worker imagegen-provider-sim; do
-    if [ "${IMAGEGEN_BUILD:-0}" = 1 ] || [ ! -x "target/release/$bin" ]; then
+    if [ "${DIST_BUILD:-0}" = 1 ] || [ ! -x "target/release/$bin" ]; then
       cargo build --release -p imagegen-api -p imagegen-worker -p imagegen-provider-sim
       break
     fi

@@ -31,6 +31,18 @@ pub use local::{LocalCluster, dedicated_cluster};
 pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
 pub use redis_cluster::{cluster_mode_redis, redis_cluster};
 
+/// A new directory under the system's temporary one, named `{prefix}-{uuid}`, removed
+/// once this test process has exited, however the tests end.
+///
+/// # Panics
+/// When the directory cannot be made.
+pub fn scratch_dir(prefix: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+    when_we_exit(&format!("rm -rf '{}'", dir.display()));
+    dir
+}
+
 /// Runs `cleanup` (a shell command) once this test process has exited: throwaway
 /// servers stop and their files go, however the tests end.
 pub(crate) fn when_we_exit(cleanup: &str) {

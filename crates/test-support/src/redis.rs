@@ -147,8 +147,10 @@ impl RedisServer {
         let dir =
             std::env::temp_dir().join(format!("imagegen-redis-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+        // redis-server renames its process, so it is found by its pid file, which each
+        // (re)start rewrites.
         crate::when_we_exit(&format!(
-            "pkill -f -- '--dir {dir}'; rm -rf '{dir}'",
+            "kill $(cat '{dir}/redis.pid' 2>/dev/null) 2>/dev/null; rm -rf '{dir}'",
             dir = dir.display()
         ));
         let server = Self {
@@ -182,6 +184,8 @@ impl RedisServer {
             .args(["--appendonly", "yes", "--appendfsync", "always"])
             .arg("--dir")
             .arg(&self.dir)
+            .arg("--pidfile")
+            .arg(self.dir.join("redis.pid"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -87,7 +87,7 @@ async fn a_killed_api_restarted_completes_every_generation_and_replays_every_eve
     let setup = Setup {
         port: free_port(),
         database_url: db.url.clone(),
-        data_dir: std::env::temp_dir().join(format!("imagegen-crash-{}", uuid::Uuid::new_v4())),
+        data_dir: imagegen_test_support::scratch_dir("imagegen-crash"),
         sim_url,
     };
     let base = format!("http://127.0.0.1:{}", setup.port);

@@ -11,7 +11,7 @@ use crate::{Running, free_port, until_healthy};
 async fn the_first_line_says_durable_mode_postgres() {
     let db = imagegen_test_support::postgres().await;
     let port = free_port();
-    let data = std::env::temp_dir().join(format!("imagegen-bin-{}", uuid::Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-bin");
     let mut child = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
         .env("IMAGEGEN_LISTEN", format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", &db.url)

@@ -58,6 +58,10 @@ async fn a_generation_asks_for_openai_and_completes_through_its_event_beside_rep
             .env("IMAGEGEN_OPENAI_BASE_URL", format!("{sim_url}/v1"))
             .env("IMAGEGEN_OPENAI_WEBHOOK_SECRETS", WEBHOOK_SECRET)
             .env("IMAGEGEN_FETCH_ALLOW_PRIVATE", "true")
+            .env(
+                "IMAGEGEN_DATA_DIR",
+                imagegen_test_support::scratch_dir("imagegen-provider"),
+            )
             .env("IMAGEGEN_JWT_SECRET", JWT_SECRET)
             .stdout(Stdio::null())
             .spawn()

@@ -55,7 +55,7 @@ async fn status(http: &reqwest::Client, base: &str, token: &str, id: &str) -> St
 #[tokio::test]
 async fn after_kill_9_of_the_readme_durable_api_every_generation_reaches_an_end() {
     let db = imagegen_test_support::postgres().await;
-    let data = std::env::temp_dir().join(format!("imagegen-readme-{}", uuid::Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-readme");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let token = minted_token(uuid::Uuid::new_v4());

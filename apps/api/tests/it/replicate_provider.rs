@@ -47,6 +47,10 @@ async fn a_generation_through_replicate(
         .env("IMAGEGEN_REPLICATE_BASE_URL", format!("{sim_url}/v1"))
         .env("IMAGEGEN_REPLICATE_API_TOKEN", "r8_test")
         .env("IMAGEGEN_FETCH_ALLOW_PRIVATE", "true")
+        .env(
+            "IMAGEGEN_DATA_DIR",
+            imagegen_test_support::scratch_dir("imagegen-provider"),
+        )
         .env("IMAGEGEN_JWT_SECRET", JWT_SECRET)
         .env_remove("IMAGEGEN_WEBHOOK_SECRETS")
         .stdout(Stdio::null());

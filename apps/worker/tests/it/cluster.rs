@@ -31,7 +31,7 @@ pub struct Shared {
 pub async fn shared(shutdown: &CancellationToken) -> Shared {
     let database = imagegen_test_support::postgres().await;
     let redis = imagegen_test_support::redis();
-    let data = std::env::temp_dir().join(format!("imagegen-cluster-{}", uuid::Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-cluster");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sim_url = format!("http://{}", listener.local_addr().unwrap());
     let mut config = SimulatorConfig::new(&sim_url, WebhookSecret::parse(WEBHOOK_SECRET).unwrap());

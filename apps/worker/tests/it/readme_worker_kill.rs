@@ -47,7 +47,7 @@ async fn after_kill_9_of_a_readme_worker_every_generation_reaches_an_end() {
     let _stop = shutdown.clone().drop_guard();
     let database = imagegen_test_support::postgres().await;
     let redis = imagegen_test_support::redis();
-    let data = std::env::temp_dir().join(format!("imagegen-readme-{}", uuid::Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-readme");
     let vars: Vec<(String, String)> = [
         ("DATABASE_URL", database.url.clone()),
         ("REDIS_URL", redis.url.clone()),

@@ -11,7 +11,7 @@ use imagegen_port_contracts as contract;
 use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
 
 fn disk() -> LocalDiskImageStore {
-    let dir = std::env::temp_dir().join(format!("imagegen-test-{}", uuid::Uuid::new_v4()));
+    let dir = imagegen_test_support::scratch_dir("imagegen-test");
     LocalDiskImageStore::open(dir).unwrap()
 }
 

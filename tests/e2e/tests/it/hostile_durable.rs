@@ -10,7 +10,7 @@ use crate::webhooks::post_signed;
 #[tokio::test]
 async fn nul_characters_are_refused_in_prompts_and_kept_in_webhook_bodies() {
     let database = imagegen_test_support::postgres().await;
-    let data = std::env::temp_dir().join(format!("imagegen-e2e-{}", uuid::Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-e2e");
     let data = data.to_string_lossy().into_owned();
     let mut api = start_with(&[
         ("DATABASE_URL", database.url.as_str()),

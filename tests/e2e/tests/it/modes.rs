@@ -3,7 +3,6 @@
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use crate::support::{Api, start_with};
 
@@ -14,7 +13,7 @@ pub async fn start_durable() -> Api {
 
 /// Starts the api in the durable mode on `database`.
 pub async fn start_durable_on(database: imagegen_test_support::TestDatabase) -> Api {
-    let data = std::env::temp_dir().join(format!("imagegen-e2e-{}", Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-e2e");
     let data = data.to_string_lossy().into_owned();
     let mut api = start_with(&[
         ("DATABASE_URL", database.url.as_str()),
@@ -38,7 +37,7 @@ pub async fn start_distributed_on(
     run_ms: u64,
 ) -> (Api, JoinSet<()>, CancellationToken) {
     let database = imagegen_test_support::postgres().await;
-    let data = std::env::temp_dir().join(format!("imagegen-dist-{}", Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-dist");
     let data = data.to_string_lossy().into_owned();
     let shared = [
         ("DATABASE_URL", database.url.as_str()),

@@ -66,6 +66,12 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
         ("IMAGEGEN_SIM_RUN_MS", "200"),
     ];
     vars.extend_from_slice(extra);
+    // Files go to a directory removed when the test process ends.
+    let scratch = imagegen_test_support::scratch_dir("imagegen-e2e");
+    let scratch = scratch.to_string_lossy().into_owned();
+    if !extra.iter().any(|(k, _)| *k == "IMAGEGEN_DATA_DIR") {
+        vars.push(("IMAGEGEN_DATA_DIR", scratch.as_str()));
+    }
     let config =
         Config::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).unwrap();
     let shutdown = CancellationToken::new();

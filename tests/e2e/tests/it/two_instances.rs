@@ -10,7 +10,7 @@ use crate::support::{assert_once_in_order, start_with, until, user};
 async fn a_client_on_one_instance_sees_the_events_of_a_generation_made_on_another() {
     let database = imagegen_test_support::postgres().await;
     // Images live on storage both instances share, as on a shared volume.
-    let data = std::env::temp_dir().join(format!("imagegen-two-{}", uuid::Uuid::new_v4()));
+    let data = imagegen_test_support::scratch_dir("imagegen-two");
     let data = data.to_string_lossy().into_owned();
     let vars = [
         ("DATABASE_URL", database.url.as_str()),
