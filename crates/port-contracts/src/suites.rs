@@ -46,6 +46,7 @@ macro_rules! generation_store_tests {
             $crate::__contract_rules!($setup; overdue; (store, _queue) => (&*store); [
                 quiet_waiting_generations_are_claimed_once_per_backoff,
                 polled_generations_are_claimed_from_their_submission_every_two_seconds,
+                the_pause_between_polls_never_passes_five_minutes,
                 a_generation_is_found_by_its_providers_prediction_id,
             ]);
             $crate::__contract_rules!($setup; generation_jobs; (store, queue) => (&*store, &*queue); [

@@ -75,3 +75,61 @@ async fn reaches_both(first: &Api, second: &Api) {
     elsewhere.send(json!({ "type": "ping" })).await;
     assert_eq!(elsewhere.json().await, json!({ "type": "pong" }));
 }
+
+/// Over 16 KiB a broadcast is refused (413 or 422, never half sent); in the durable
+/// mode, where Postgres `NOTIFY` carries it, over 7,900 bytes.
+#[tokio::test]
+async fn a_broadcast_over_the_size_limit_is_refused() {
+    let api = crate::support::start().await;
+    let big = json!({ "message": "x".repeat(17 * 1024) });
+    let refused = broadcast(&api, &admin_token(), &big).await;
+    assert!(
+        [413, 422].contains(&refused.status().as_u16()),
+        "{}",
+        refused.status()
+    );
+
+    let durable = crate::modes::start_durable().await;
+    let medium = json!({ "message": "x".repeat(8 * 1024) });
+    let refused = broadcast(&durable, &admin_token(), &medium).await;
+    assert!(
+        [413, 422].contains(&refused.status().as_u16()),
+        "{}",
+        refused.status()
+    );
+    let small = json!({ "message": "x".repeat(7 * 1024) });
+    assert_eq!(
+        broadcast(&durable, &admin_token(), &small).await.status(),
+        202
+    );
+}
+
+/// Broadcasts are not stored: a client resuming from before one gets the stored
+/// events after its position, and never the broadcast.
+#[tokio::test]
+async fn a_broadcast_is_never_replayed_on_resume() {
+    let api = crate::support::start().await;
+    let alice = user();
+    let query = format!(
+        "channel=system&channel=user:{}&access_token={}",
+        alice.id, alice.token
+    );
+    let mut live = api.events(&query, None).await;
+    let sent = broadcast(&api, &admin_token(), &json!({ "message": "once" })).await;
+    assert_eq!(sent.status(), 202);
+    let seen = crate::support::until(&mut live, "SystemBroadcast").await;
+    assert!(
+        seen.last().unwrap().id.is_empty(),
+        "a broadcast carries no id"
+    );
+    // A stored event after it, then a resume from position 0.
+    api.create_ok(&alice, json!({ "prompt": "after the broadcast" }))
+        .await;
+    crate::support::until(&mut live, "GenerationCompleted").await;
+    let mut resumed = api.events(&query, Some("0")).await;
+    let replayed = crate::support::until(&mut resumed, "GenerationCompleted").await;
+    assert!(
+        replayed.iter().all(|m| m.event != "SystemBroadcast"),
+        "{replayed:?}"
+    );
+}

@@ -6,15 +6,23 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::modes::start_durable_on;
 use crate::support::{Api, User, eventually_async, user};
+use crate::webhooks::post_signed;
 
 #[tokio::test]
 async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {
     let cluster = imagegen_test_support::dedicated_cluster()
         .unwrap_or_else(|e| panic!("this test needs the PostgreSQL server binaries: {e}"));
     let database = imagegen_test_support::database_on(&cluster.admin_url()).await;
-    let api = start_durable_on(database).await;
+    let data = imagegen_test_support::scratch_dir("imagegen-e2e");
+    let data = data.to_string_lossy().into_owned();
+    let mut api = crate::support::start_with(&[
+        ("DATABASE_URL", database.url.as_str()),
+        ("IMAGEGEN_DATA_DIR", data.as_str()),
+        ("IMAGEGEN_WEBHOOK_SECRETS", crate::support::WEBHOOK_SECRET),
+    ])
+    .await;
+    api.database = Some(database);
     let alice = user();
     let before = api
         .create_ok(&alice, json!({ "prompt": "before the outage" }))
@@ -47,6 +55,24 @@ async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {
     assert!(refused.headers().contains_key("retry-after"));
     let problem: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(problem["code"], "unavailable");
+    // A webhook now is the provider's to retry: 503 with Retry-After, nothing kept.
+    let update = json!({ "id": "p-outage", "status": "processing", "output": null, "error": null, "input": {} });
+    let during = post_signed(&api, &before_id, "msg_outage", &update).await;
+    assert_eq!(during.status(), 503);
+    assert!(during.headers().contains_key("retry-after"));
+    // An event stream cannot start without its resume point: 503 too, not a hang.
+    let stream = http
+        .get(format!(
+            "{}/v1/events?access_token={}",
+            api.base, alice.token
+        ))
+        .send()
+        .await
+        .expect("the api must answer an event stream while the database is down");
+    assert_eq!(stream.status(), 503);
+    assert!(stream.headers().contains_key("retry-after"));
+    let problem: serde_json::Value = stream.json().await.unwrap();
+    assert_eq!(problem["code"], "unavailable");
     let read = api
         .get(&alice, &format!("/v1/generations/{before_id}"))
         .await;
@@ -62,6 +88,22 @@ async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {
     })
     .await;
     let after: serde_json::Value = after.json().await.unwrap();
+    // The provider's retry of that webhook is recorded now, once.
+    let retried: serde_json::Value = post_signed(&api, &before_id, "msg_outage", &update)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        retried["status"], "queued",
+        "recorded on the retry: {retried}"
+    );
+    let again: serde_json::Value = post_signed(&api, &before_id, "msg_outage", &update)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["status"], "duplicate", "and only once: {again}");
     assert_eq!(ready(&api).await, 200, "ready again");
     // The worker loops recovered too: the new generation goes all the way.
     until_completed(&api, &alice, after["id"].as_str().unwrap()).await;

@@ -58,3 +58,35 @@ async fn a_repeated_key_gets_the_first_answer_and_creates_nothing() {
     let bad = create(&api, &alice, "", &body).await;
     assert_eq!(bad.status(), 422, "an empty key");
 }
+
+/// In the durable mode, ten identical requests at once with one key make one
+/// generation, whose one submission job makes one prediction at the provider.
+#[tokio::test]
+async fn identical_requests_at_once_in_the_durable_mode_make_one_generation_and_one_prediction() {
+    let api = crate::modes::start_durable().await;
+    let alice = user();
+    let body = json!({ "prompt": "at once", "settings": { "size": "64x64" } });
+    let answers =
+        futures::future::join_all((0..10).map(|_| create(&api, &alice, "order-at-once", &body)))
+            .await;
+    let mut ids = std::collections::HashSet::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 202);
+        let created: Value = answer.json().await.unwrap();
+        ids.insert(created["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 1, "one generation: {ids:?}");
+    assert_eq!(count(&api, &alice).await, 1);
+    let id = ids.into_iter().next().unwrap();
+    crate::support::eventually_async("the generation completed", || async {
+        (api.generation(&alice, &id).await["status"] == "completed").then_some(())
+    })
+    .await;
+    assert_eq!(
+        api.sim().stats().creates,
+        1,
+        "one submission, one prediction"
+    );
+    let other = create(&api, &alice, "order-at-once", &json!({ "prompt": "else" })).await;
+    assert_eq!(other.status(), 422);
+}

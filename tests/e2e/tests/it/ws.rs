@@ -19,7 +19,8 @@ fn sequences(messages: &[Value], generation: &str) -> Vec<u64> {
 
 #[tokio::test]
 async fn a_subscriber_gets_each_event_once_in_order_then_resumes_with_since() {
-    let api = start().await;
+    // Runs long enough that an unsubscribe lands while one is running.
+    let api = crate::support::start_with(&[("IMAGEGEN_SIM_RUN_MS", "1000")]).await;
     let alice = user();
     let channel = format!("user:{}", alice.id);
     let mut ws = WsClient::connect(&api.base, &alice.token).await;
@@ -59,12 +60,26 @@ async fn a_subscriber_gets_each_event_once_in_order_then_resumes_with_since() {
         .collect();
     assert_eq!(resumed, positions[1..], "no gap, no duplicate");
 
+    // Unsubscribed while a generation runs: nothing of it after `unsubscribed`.
+    let mut watching = api.watch_user(&alice).await;
+    let running = api
+        .create_ok(&alice, json!({ "prompt": "a lighthouse" }))
+        .await;
+    let started = ws.until_event("GenerationStarted").await;
+    assert_eq!(
+        started.last().unwrap()["data"]["aggregate_id"],
+        running["id"]
+    );
     ws.send(json!({ "type": "unsubscribe", "channel": channel }))
         .await;
-    assert_eq!(
-        ws.json().await,
-        json!({ "type": "unsubscribed", "channel": channel })
-    );
+    loop {
+        let answer = ws.json().await;
+        if answer["type"] == "unsubscribed" {
+            break;
+        }
+        assert_eq!(answer["type"], "event", "{answer}");
+    }
+    crate::support::until(&mut watching, "GenerationCompleted").await;
     ws.send(json!({ "type": "ping" })).await;
     assert_eq!(
         ws.json().await,
@@ -111,10 +126,22 @@ async fn another_users_channel_and_bad_messages_get_stable_error_codes() {
             "{message}"
         );
     }
-    // Bob's events never reach Alice: she still answers, with nothing in between.
+    // Bob's events never reach Alice, who watches her own channel: Bob's generation
+    // runs to its end, then a marker of her own; the first event she sees is hers.
+    let own = format!("user:{}", alice.id);
+    ws.send(json!({ "type": "subscribe", "channel": own }))
+        .await;
+    assert_eq!(ws.json().await["type"], "subscribed");
+    let mut bobs = api.watch_user(&bob).await;
     api.create_ok(&bob, json!({ "prompt": "secret" })).await;
-    ws.send(json!({ "type": "ping" })).await;
-    assert_eq!(ws.json().await, json!({ "type": "pong" }));
+    crate::support::until(&mut bobs, "GenerationCompleted").await;
+    let marker = api.create_ok(&alice, json!({ "prompt": "marker" })).await;
+    let first = ws.json().await;
+    assert_eq!(first["type"], "event", "{first}");
+    assert_eq!(
+        first["data"]["aggregate_id"], marker["id"],
+        "nothing of Bob's: {first}"
+    );
 }
 
 #[tokio::test]
