@@ -34,6 +34,7 @@ use tracing::Level;
 pub use error::ApiError;
 pub use pending::{MAX_PENDING, MAX_PENDING_PER_SOURCE};
 pub use serve::HEADER_READ_TIMEOUT;
+pub use slow_path::SEND_TIMEOUT;
 
 /// The whole HTTP surface.
 pub fn app(services: Arc<Services>) -> Router {

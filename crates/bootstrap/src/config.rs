@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 43] = [
+pub const VARIABLES: [&str; 44] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -45,6 +45,9 @@ pub const VARIABLES: [&str; 43] = [
     "IMAGEGEN_TOKEN_MAX_LIFETIME_SECS",
     "IMAGEGEN_GENERATION_TIMEOUT_SECS",
     "IMAGEGEN_INSTANCE_ID",
+    // Read by the test support (containers first), not by the api; allowed so that
+    // tests which start the binaries can set it.
+    "IMAGEGEN_TEST_CONTAINERS",
     "IMAGEGEN_MAX_CONNECTIONS",
     "IMAGEGEN_EVENT_RETENTION_DAYS",
     "IMAGEGEN_RECONCILE_AFTER_SECS",

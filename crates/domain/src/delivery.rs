@@ -97,9 +97,14 @@ pub fn rollout_bucket(user: UserId) -> u64 {
 mod tests {
     use super::*;
 
+    /// `n` users, the same every run (ids spread by a fixed odd multiplier), so the
+    /// share the test sees never changes from run to run.
     fn users(n: usize) -> Vec<UserId> {
-        (0..n)
-            .map(|_| UserId::from_uuid(uuid::Uuid::new_v4()))
+        (1..=n as u128)
+            .map(|i| {
+                let id = i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+                UserId::from_uuid(uuid::Uuid::from_u128(id))
+            })
             .collect()
     }
 
@@ -141,7 +146,7 @@ mod tests {
 
     #[test]
     fn a_user_override_wins_over_the_global_one_which_wins_over_the_rollout() {
-        let [alice, bob] = [users(1)[0], users(1)[0]];
+        let [alice, bob] = [users(2)[0], users(2)[1]];
         let mut policy = DeliveryPolicy {
             global_override: Some(DeliveryMode::Polling),
             ..DeliveryPolicy::default()

@@ -45,6 +45,11 @@ pub(crate) fn find_or_start() -> Result<Server, String> {
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
         return Server::from_url(&url);
     }
+    if crate::prefer_containers()
+        && let Ok(server) = container()
+    {
+        return Ok(server);
+    }
     let local = match postgres_bin_dir() {
         Some(bin) => start_cluster(&bin),
         None => Err("no PostgreSQL server binaries (initdb, pg_ctl) were found".to_owned()),

@@ -7,7 +7,9 @@
 //!    from the PostgreSQL binaries (Debian's `/usr/lib/postgresql/<version>/bin`, or
 //!    `IMAGEGEN_PG_BIN`), on a free port, run as the `postgres` user when the tests run
 //!    as root, and stopped when the process exits;
-//! 3. with the cargo feature `testcontainers`, a container when a Docker engine answers.
+//! 3. with the cargo feature `testcontainers`, a container when a Docker engine answers
+//!    (first, before the local binaries, when `IMAGEGEN_TEST_CONTAINERS=1` or a Docker
+//!    engine is found).
 //!
 //! [`redis`] gives a test a Redis (`TEST_REDIS_URL`, or a throwaway `redis-server`)
 //! and a key prefix of its own; [`cluster_mode_redis`] one in cluster mode, which refuses
@@ -30,6 +32,17 @@ pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
 pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
 pub use redis_cluster::{cluster_mode_redis, redis_cluster};
+
+/// Whether to start servers as containers first: the `testcontainers` feature is on
+/// and a Docker engine is there (`IMAGEGEN_TEST_CONTAINERS=1`, `DOCKER_HOST`, or
+/// `/var/run/docker.sock`). Otherwise containers are the last resort, after the local
+/// server binaries.
+pub(crate) fn prefer_containers() -> bool {
+    cfg!(feature = "testcontainers")
+        && (std::env::var("IMAGEGEN_TEST_CONTAINERS").is_ok_and(|v| v == "1")
+            || std::env::var_os("DOCKER_HOST").is_some()
+            || std::path::Path::new("/var/run/docker.sock").exists())
+}
 
 /// A new directory under the system's temporary one, named `{prefix}-{uuid}`, removed
 /// once this test process has exited, however the tests end.

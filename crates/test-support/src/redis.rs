@@ -52,6 +52,9 @@ pub fn redis() -> TestRedis {
     let url = SERVER
         .get_or_init(|| match std::env::var("TEST_REDIS_URL") {
             Ok(url) => Ok(url),
+            Err(_) if crate::prefer_containers() => container()
+                .or_else(|c| start(&[]).map_err(|local| format!("{c}; {local}")))
+                .map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
             Err(_) => start(&[])
                 .or_else(|local| container().map_err(|e| format!("{local}; {e}")))
                 .map_err(|e| format!("{e}\n{HOW_TO_GET_ONE}")),
@@ -115,7 +118,15 @@ pub(crate) fn start_on(port: u16, extra: &[&str]) -> Result<String, String> {
         redis = child.id(),
         dir = dir.display(),
     ));
+    let mut child = child;
     for _ in 0..500 {
+        // Ours, not whatever else took the port meanwhile: a server that could not
+        // bind it has exited.
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!(
+                "redis-server on port {port} exited ({status}): the port was taken?"
+            ));
+        }
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return Ok(format!("redis://127.0.0.1:{port}"));
         }
@@ -191,11 +202,19 @@ impl RedisServer {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start redis-server: {e}\n{HOW_TO_GET_ONE}"));
-        *self
+        let mut held = self
             .child
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(child);
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *held = Some(child);
         for _ in 0..500 {
+            // Ours, not whatever else took the port meanwhile.
+            if let Some(Ok(Some(status))) = held.as_mut().map(std::process::Child::try_wait) {
+                panic!(
+                    "redis-server on port {} exited ({status}): the port was taken?",
+                    self.port
+                );
+            }
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
             }

@@ -34,6 +34,8 @@ async fn tokens_with_tampered_claims_or_no_algorithm_are_refused() {
             .await
             .unwrap();
         assert_eq!(events.status(), 401);
+        let problem: serde_json::Value = events.json().await.unwrap();
+        assert_eq!(problem["code"], "unauthorized");
     }
     api.stop().await;
 }

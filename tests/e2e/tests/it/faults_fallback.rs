@@ -53,6 +53,16 @@ async fn with_webhooks_lost_repeated_reordered_and_mis_signed_every_generation_c
     }
     let stats = api.sim().stats();
     assert_eq!(stats.creates, 20, "one create per generation: {stats:?}");
+    // The faults fired (else this proves nothing): with about 40 webhooks, no drop at
+    // all has a chance of 1 in 7,000, and none of the other faults far less.
+    assert!(
+        stats.webhooks_dropped > 0,
+        "no webhook was dropped: {stats:?}"
+    );
+    assert!(
+        stats.webhooks_duplicated + stats.webhooks_reordered + stats.webhooks_failed > 0,
+        "no webhook was duplicated, reordered or mis-signed: {stats:?}"
+    );
     let missing = stats.webhooks_dropped + stats.webhooks_failed;
     assert!(
         stats.gets <= 3 * missing,

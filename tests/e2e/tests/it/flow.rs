@@ -159,6 +159,8 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
+    let problem: serde_json::Value = malformed.json().await.unwrap();
+    assert_eq!(problem["code"], "malformed_json");
     let anonymous = api
         .http
         .post(format!("{}/v1/generations", api.base))
@@ -167,6 +169,8 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);
+    let problem: serde_json::Value = anonymous.json().await.unwrap();
+    assert_eq!(problem["code"], "unauthorized");
     let wrong_type = api
         .http
         .post(format!("{}/v1/generations", api.base))
@@ -176,10 +180,12 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
         .await
         .unwrap();
     assert_eq!(wrong_type.status(), 415);
-    for (path, status) in [
-        ("/v1/generations?limit=abc", 400),
-        ("/v1/generations?limit=0", 422),
-        ("/v1/nowhere", 404),
+    let problem: serde_json::Value = wrong_type.json().await.unwrap();
+    assert_eq!(problem["code"], "unsupported_media_type");
+    for (path, status, code) in [
+        ("/v1/generations?limit=abc", 400, "malformed_query"),
+        ("/v1/generations?limit=0", 422, "invalid_request"),
+        ("/v1/nowhere", 404, "not_found"),
     ] {
         let response = api.get(&carol, path).await;
         assert_eq!(response.status(), status, "{path}");
@@ -188,6 +194,8 @@ async fn bad_input_gets_a_problem_and_creates_nothing() {
             "application/problem+json",
             "{path}"
         );
+        let problem: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(problem["code"], code, "{path}");
     }
     let list: serde_json::Value = api
         .get(&carol, "/v1/generations")

@@ -46,4 +46,5 @@ mod ws;
 mod ws_client;
 mod ws_instances;
 mod ws_limits;
+mod ws_slow;
 mod ws_upgrade;
