@@ -7,6 +7,7 @@ mod durable_binary;
 mod openai_provider;
 mod readme_durable_kill;
 mod replicate_provider;
+mod webhook_before_its_job;
 
 use std::process::Child;
 use std::time::Duration;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::assert_refused;
 
-fn notice(url: &str) -> Notice {
+pub(crate) fn notice(url: &str) -> Notice {
     Notice {
         id: "gen.completed".into(),
         url: CallbackUrl::parse(url).unwrap(),

@@ -4,6 +4,7 @@
 
 mod callback;
 mod proxy;
+mod redirects;
 
 use imagegen_application::Error;
 use imagegen_application::ports::ImageFetcher;

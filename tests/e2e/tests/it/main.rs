@@ -29,6 +29,7 @@ mod idempotency;
 mod long_poll;
 mod modes;
 mod presence;
+mod problems;
 mod redis_restart;
 mod resume;
 mod resync;
