@@ -140,10 +140,9 @@ async fn a_webhook_acknowledged_before_a_kill_is_applied_after_the_restart_exact
         (1..=seen.len() as u64).collect::<Vec<_>>(),
         "{seen:?}"
     );
-    assert_eq!(
-        seen.len(),
-        4,
-        "started, processing, storing, completed: {seen:?}"
-    );
+    // Both waiting jobs run at once after the resume: the completed webhook's may
+    // come first and skip `processing` (updates may skip statuses).
+    assert!((3..=4).contains(&seen.len()), "{seen:?}");
+    assert_eq!(seen[0].1, "GenerationStarted", "{seen:?}");
     assert_eq!(simulator.stats().creates, 1);
 }
