@@ -42,12 +42,8 @@ pub fn redis_cluster() -> TestRedis {
 fn three_nodes() -> Result<String, String> {
     let mut urls = Vec::new();
     for _ in 0..3 {
-        let config = std::env::temp_dir().join(format!(
-            "imagegen-nodes-{}.conf",
-            uuid::Uuid::new_v4().simple()
-        ));
-        let config = config.display().to_string();
-        let args = ["--cluster-enabled", "yes", "--cluster-config-file", &config];
+        // In the node's own directory (`--dir`), removed with it.
+        let args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"];
         urls.push(start_on(cluster_port()?, &args)?);
     }
     let mut nodes = Vec::new();
@@ -91,12 +87,8 @@ fn three_nodes() -> Result<String, String> {
 pub fn cluster_mode_redis() -> TestRedis {
     let url = SERVER
         .get_or_init(|| {
-            let config = std::env::temp_dir().join(format!(
-                "imagegen-nodes-{}.conf",
-                uuid::Uuid::new_v4().simple()
-            ));
-            let config = config.display().to_string();
-            let args = ["--cluster-enabled", "yes", "--cluster-config-file", &config];
+            // In the node's own directory (`--dir`), removed with it.
+            let args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"];
             let url = start_on(cluster_port()?, &args)?;
             claim_every_slot(&url)?;
             Ok(url)

@@ -75,13 +75,19 @@ pub async fn api(shared: &Shared, shutdown: &CancellationToken) -> String {
 /// An `imagegen-worker` process whose providers' webhooks go to `api`; waits until its
 /// health endpoint answers.
 pub async fn worker(shared: &Shared, api: &str) -> Running {
+    worker_with(&shared.vars, api).await
+}
+
+/// An `imagegen-worker` process with `vars`, whose providers' webhooks go to `api`;
+/// waits until its health endpoint answers.
+pub async fn worker_with(vars: &[(String, String)], api: &str) -> Running {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let child = Command::new(env!("CARGO_BIN_EXE_imagegen-worker"))
-        .envs(shared.vars.iter().cloned())
+        .envs(vars.iter().cloned())
         .env("IMAGEGEN_PUBLIC_BASE_URL", api)
         .env("IMAGEGEN_WORKER_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())

@@ -5,7 +5,6 @@
 //! reaches an end, and none holds its user's in-flight place for good. (The overdue
 //! delay is 2 s here instead of 120 s.)
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use imagegen_application::{Caller, Role};
@@ -13,33 +12,9 @@ use imagegen_bootstrap::JwtCodec;
 use imagegen_domain::{OrganizationId, UserId};
 use tokio_util::sync::CancellationToken;
 
-use crate::cluster::{JWT_SECRET, Running, WEBHOOK_SECRET};
+use crate::cluster::{JWT_SECRET, WEBHOOK_SECRET, worker_with as worker};
 
 const GENERATIONS: usize = 10;
-
-async fn worker(vars: &[(String, String)], api: &str) -> Running {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_imagegen-worker"))
-        .envs(vars.iter().cloned())
-        .env("IMAGEGEN_PUBLIC_BASE_URL", api)
-        .env("IMAGEGEN_WORKER_LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let running = Running(child);
-    let health = format!("http://127.0.0.1:{port}/healthz");
-    for _ in 0..1200 {
-        if reqwest::get(&health).await.is_ok_and(|r| r.status() == 200) {
-            return running;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the worker did not become healthy within 30 s");
-}
 
 #[tokio::test]
 async fn after_kill_9_of_a_readme_worker_every_generation_reaches_an_end() {
