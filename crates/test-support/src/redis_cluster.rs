@@ -43,7 +43,12 @@ fn three_nodes() -> Result<String, String> {
     let mut urls = Vec::new();
     for _ in 0..3 {
         // In the node's own directory (`--dir`), removed with it.
-        let args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"];
+        let args = [
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            "nodes.conf",
+        ];
         urls.push(start_on(cluster_port()?, &args)?);
     }
     let mut nodes = Vec::new();
@@ -88,7 +93,12 @@ pub fn cluster_mode_redis() -> TestRedis {
     let url = SERVER
         .get_or_init(|| {
             // In the node's own directory (`--dir`), removed with it.
-            let args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"];
+            let args = [
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+            ];
             let url = start_on(cluster_port()?, &args)?;
             claim_every_slot(&url)?;
             Ok(url)

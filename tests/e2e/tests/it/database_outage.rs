@@ -73,6 +73,18 @@ async fn a_database_outage_is_a_503_and_the_api_recovers_when_it_returns() {
     assert!(stream.headers().contains_key("retry-after"));
     let problem: serde_json::Value = stream.json().await.unwrap();
     assert_eq!(problem["code"], "unavailable");
+    // A WebSocket subscribe cannot find its resume point either: `unavailable`.
+    let mut socket = crate::ws_client::WsClient::connect(&api.base, &alice.token).await;
+    let own = format!("user:{}", alice.id);
+    socket
+        .send(json!({ "type": "subscribe", "channel": own, "since": 0 }))
+        .await;
+    let answer = socket.json().await;
+    assert_eq!(
+        (answer["type"].as_str(), answer["code"].as_str()),
+        (Some("error"), Some("unavailable")),
+        "{answer}"
+    );
     let read = api
         .get(&alice, &format!("/v1/generations/{before_id}"))
         .await;

@@ -26,6 +26,7 @@ mod flow;
 mod hostile;
 mod hostile_durable;
 mod idempotency;
+mod limits;
 mod long_poll;
 mod modes;
 mod presence;
