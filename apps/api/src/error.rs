@@ -56,6 +56,14 @@ fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
     response
 }
 
+/// `Retry-After` in whole seconds, rounded up: never invite a retry that is still early.
+fn insert_retry_after(response: &mut Response, after: std::time::Duration) {
+    let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+    if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = match self {
@@ -98,23 +106,26 @@ impl IntoResponse for ApiError {
                     "unavailable",
                     "try again shortly",
                 );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                // The provider's own Retry-After when it gave one; 5 s otherwise.
+                let after = match &error {
+                    Error::ProviderUnavailable {
+                        retry_after: Some(after),
+                        ..
+                    } => *after,
+                    _ => std::time::Duration::from_secs(5),
+                };
+                insert_retry_after(&mut response, after);
                 response
             }
             Error::RateLimited { retry_after, .. } => {
                 let mut response = problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &detail);
-                // Whole seconds, rounded up: never invite a retry that is still early.
-                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-                if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
+                insert_retry_after(&mut response, *retry_after);
                 response
             }
             Error::ProviderRejected { .. }
             | Error::ProviderLost { .. }
             | Error::Fetch { .. }
+            | Error::Corrupt { .. }
             | Error::Unexpected { .. } => {
                 tracing::error!(error = ?error, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -148,6 +159,28 @@ mod tests {
         let (status, _, retry_after) = parts(Error::unavailable("job queue", "refused").into());
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(retry_after.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn a_throttled_provider_is_a_503_with_the_providers_retry_after() {
+        let error = Error::ProviderUnavailable {
+            message: "throttled".into(),
+            retry_after: Some(std::time::Duration::from_millis(30_200)),
+        };
+        let (status, _, retry_after) = parts(error.into());
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            retry_after.as_deref(),
+            Some("31"),
+            "rounded up, never early"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_row_is_a_bare_500() {
+        let (status, content_type, _) = parts(Error::corrupt("generation", "bad").into());
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(content_type, None);
     }
 
     #[test]

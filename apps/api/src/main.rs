@@ -5,6 +5,7 @@
 mod token;
 
 use clap::{Parser, Subcommand};
+use imagegen_application::error::chain;
 use imagegen_bootstrap::shutdown::on_signal;
 use imagegen_bootstrap::{Config, telemetry};
 use tokio_util::sync::CancellationToken;
@@ -48,7 +49,7 @@ async fn serve(command: Option<Command>) -> std::process::ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
-            tracing::error!("configuration error: {error}");
+            tracing::error!("configuration error: {}", chain(&error));
             return std::process::ExitCode::from(2);
         }
     };
@@ -59,7 +60,7 @@ async fn serve(command: Option<Command>) -> std::process::ExitCode {
                 std::process::ExitCode::SUCCESS
             }
             Err(error) => {
-                tracing::error!("{error}");
+                tracing::error!("{}", chain(&error));
                 std::process::ExitCode::from(2)
             }
         };
@@ -76,7 +77,7 @@ async fn serve(command: Option<Command>) -> std::process::ExitCode {
     match imagegen_api::run(config, listener, shutdown).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error}");
+            tracing::error!("{}", chain(&error));
             std::process::ExitCode::FAILURE
         }
     }

@@ -8,8 +8,9 @@
 
 use std::time::Duration;
 
-use axum::Router;
-use axum::routing::get;
+mod health;
+
+use imagegen_application::error::chain;
 use imagegen_bootstrap::shutdown::on_signal;
 use imagegen_bootstrap::{Config, telemetry};
 use tokio_util::sync::CancellationToken;
@@ -26,27 +27,24 @@ async fn work() -> std::process::ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
-            tracing::error!("configuration error: {error}");
+            tracing::error!("configuration error: {}", chain(&error));
             return std::process::ExitCode::from(2);
         }
     };
     tracing::info!("imagegen worker starting (distributed mode: Postgres and Redis)");
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signal(shutdown.clone()));
-    let mut loops = match imagegen_bootstrap::worker::start_worker(&config, shutdown.clone()).await
-    {
-        Ok(loops) => loops,
+    let worker = match imagegen_bootstrap::worker::start_worker(&config, shutdown.clone()).await {
+        Ok(worker) => worker,
         Err(error) => {
-            tracing::error!("{error}");
+            tracing::error!("{}", chain(&error));
             return std::process::ExitCode::from(2);
         }
     };
     if let Some(addr) = config.workers.listen {
         match tokio::net::TcpListener::bind(addr).await {
             Ok(listener) => {
-                let health = Router::new()
-                    .route("/healthz", get(|| async { "ok" }))
-                    .route("/readyz", get(|| async { "ready" }));
+                let health = health::router(worker.readiness.clone());
                 let stop = shutdown.clone();
                 tokio::spawn(async move {
                     let served = axum::serve(listener, health)
@@ -64,7 +62,21 @@ async fn work() -> std::process::ExitCode {
             }
         }
     }
-    shutdown.cancelled().await;
+    let mut loops = worker.loops;
+    // A loop that ends before shutdown is a fault: say so, and stop being ready.
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            ended = loops.join_next() => {
+                if ended.is_none() {
+                    shutdown.cancelled().await;
+                    break;
+                }
+                tracing::error!("a worker loop stopped before shutdown; /readyz now says so");
+                worker.readiness.loop_stopped();
+            }
+        }
+    }
     let drained =
         tokio::time::timeout(DRAIN, async { while loops.join_next().await.is_some() {} }).await;
     if drained.is_err() {

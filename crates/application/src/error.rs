@@ -7,6 +7,23 @@ use imagegen_domain::{GenerationError, PromptError, SettingsError};
 /// A boxed source error, kept so that context is never lost.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// An error and every cause under it, as one line: `what: why: why`. `Display` of
+/// each error says what it adds only, so logs print this, never `{error}` alone.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        // A wrapper that says what its cause says adds nothing.
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = inner.source();
+    }
+    text
+}
+
 /// Result with the application error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -64,6 +81,14 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+    /// Something stored cannot be read back (a row or payload that does not decode):
+    /// no retry fixes it, so a job that meets it is dead-lettered at once.
+    #[error("a stored {what} cannot be read")]
+    Corrupt {
+        what: String,
+        #[source]
+        source: BoxError,
+    },
     /// A bug or an impossible state; the source says where.
     #[error("unexpected error: {context}")]
     Unexpected {
@@ -87,6 +112,14 @@ impl Error {
         Self::Unexpected {
             context: context.into(),
             source: Some(source.into()),
+        }
+    }
+
+    /// An [`Error::Corrupt`]: the stored `what` does not decode.
+    pub fn corrupt(what: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Corrupt {
+            what: what.into(),
+            source: source.into(),
         }
     }
 

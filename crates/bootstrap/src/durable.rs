@@ -31,11 +31,11 @@ pub async fn connect(config: &Config, outbox: bool) -> Result<PgStore, Bootstrap
     };
     let store = PgStore::connect(url.expose_secret(), options)
         .await
-        .map_err(|e| BootstrapError::config("DATABASE_URL", e.to_string()))?;
+        .map_err(|e| BootstrapError::unusable("DATABASE_URL", "cannot open the database", e))?;
     store
         .migrate()
         .await
-        .map_err(|e| BootstrapError::config("DATABASE_URL", e.to_string()))?;
+        .map_err(|e| BootstrapError::unusable("DATABASE_URL", "cannot migrate the database", e))?;
     Ok(store)
 }
 

@@ -15,7 +15,15 @@ pub enum BootstrapError {
     /// A mode this build cannot run yet.
     #[error("{0}")]
     Unsupported(String),
-    #[error("cannot bind {what}: {source}")]
+    /// A service or value named by a variable could not be used; the source says why.
+    #[error("{variable}: {context}")]
+    Unusable {
+        variable: &'static str,
+        context: &'static str,
+        #[source]
+        source: imagegen_application::error::BoxError,
+    },
+    #[error("cannot bind {what}")]
     Bind {
         what: &'static str,
         #[source]
@@ -26,6 +34,19 @@ pub enum BootstrapError {
 }
 
 impl BootstrapError {
+    /// A [`BootstrapError::Unusable`]: `variable` names what failed, `source` why.
+    pub(crate) fn unusable(
+        variable: &'static str,
+        context: &'static str,
+        source: impl Into<imagegen_application::error::BoxError>,
+    ) -> Self {
+        Self::Unusable {
+            variable,
+            context,
+            source: source.into(),
+        }
+    }
+
     pub(crate) fn config(variable: &'static str, message: impl Into<String>) -> Self {
         Self::Config {
             variable,

@@ -21,6 +21,7 @@ mod error;
 mod fallback;
 mod loops;
 mod provider_setup;
+pub mod readiness;
 pub mod services;
 pub mod shutdown;
 mod state;

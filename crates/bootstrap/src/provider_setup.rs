@@ -102,7 +102,7 @@ pub(crate) async fn start_provider(
             let mut secrets = webhook_secrets.clone();
             if secrets.is_empty() {
                 secrets.push(WebhookSecret::from_key(random_bytes(32)).map_err(|e| {
-                    BootstrapError::config("IMAGEGEN_WEBHOOK_SECRETS", e.to_string())
+                    BootstrapError::unusable("IMAGEGEN_WEBHOOK_SECRETS", "cannot make a secret", e)
                 })?);
             }
             let secret = secrets[0].clone();

@@ -89,8 +89,9 @@ pub(crate) async fn state_for(
                 prefix: config.redis_prefix.clone(),
                 ..RedisOptions::default()
             };
-            let redis_error =
-                |e: imagegen_redis::RedisError| BootstrapError::config("REDIS_URL", e.to_string());
+            let redis_error = |e: imagegen_redis::RedisError| {
+                BootstrapError::unusable("REDIS_URL", "cannot use Redis", e)
+            };
             let queue = Arc::new(
                 RedisJobQueue::new(url.expose_secret(), &options)
                     .map_err(redis_error)?

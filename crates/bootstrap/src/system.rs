@@ -56,8 +56,9 @@ pub async fn start_system(
     let state = crate::state::state_for(config, clock.clone()).await?;
     let public_base_url = match &config.public_base_url {
         Some(url) => url.clone(),
-        None => Url::parse(&format!("http://{api_addr}"))
-            .map_err(|e| BootstrapError::config("IMAGEGEN_PUBLIC_BASE_URL", e.to_string()))?,
+        None => Url::parse(&format!("http://{api_addr}")).map_err(|e| {
+            BootstrapError::unusable("IMAGEGEN_PUBLIC_BASE_URL", "cannot make one", e)
+        })?,
     };
     let data_dir = crate::durable::data_dir(config, mode);
     let temporary_data_dir =
@@ -85,7 +86,7 @@ pub async fn start_system(
         .await
         .map_err(|e| match mode {
             // Only the Redis bus can fail to subscribe: name its variable.
-            Mode::Distributed => BootstrapError::config("REDIS_URL", e.to_string()),
+            Mode::Distributed => BootstrapError::unusable("REDIS_URL", "cannot subscribe", e),
             _ => e.into(),
         })?;
 

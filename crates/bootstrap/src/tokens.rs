@@ -134,8 +134,9 @@ impl JwtCodec {
             organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
             role: Role::User,
         };
-        self.issue(&caller, Duration::days(7))
-            .map_err(|e| crate::BootstrapError::config("IMAGEGEN_JWT_SECRET", e.to_string()))
+        self.issue(&caller, Duration::days(7)).map_err(|e| {
+            crate::BootstrapError::unusable("IMAGEGEN_JWT_SECRET", "cannot sign a token", e)
+        })
     }
 }
 

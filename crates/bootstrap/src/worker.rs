@@ -9,7 +9,16 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::loops::start_loops;
+use crate::readiness::Readiness;
 use crate::{BootstrapError, Config, Mode};
+
+/// A started worker: its loops and what its `/readyz` checks.
+pub struct Worker {
+    /// The loops; each ends at shutdown (or, a fault, before).
+    pub loops: JoinSet<()>,
+    /// Its readiness: Postgres, Redis, the loops, draining.
+    pub readiness: Readiness,
+}
 
 /// Starts the worker loops; they stop when `shutdown` is cancelled (jobs in flight
 /// finish within the drain timeout; the rest are handed back, their leases ended).
@@ -20,7 +29,7 @@ use crate::{BootstrapError, Config, Mode};
 pub async fn start_worker(
     config: &Config,
     shutdown: CancellationToken,
-) -> Result<JoinSet<()>, BootstrapError> {
+) -> Result<Worker, BootstrapError> {
     if config.mode() != Mode::Distributed {
         return Err(BootstrapError::Unsupported(
             "DATABASE_URL and REDIS_URL: the worker needs the shared store and queue of the distributed mode; \
@@ -50,5 +59,8 @@ pub async fn start_worker(
     )
     .await?;
     tracing::info!(images = %images_dir.display(), "worker loops started");
-    Ok(background)
+    Ok(Worker {
+        readiness: Readiness::new(state.events.clone(), state.admin.clone(), shutdown),
+        loops: background,
+    })
 }

@@ -93,7 +93,7 @@ pub struct EventEnvelope {
 
 /// An envelope whose type or payload this version cannot read.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot decode event {event_type} (schema {schema_version}): {source}")]
+#[error("cannot decode event {event_type} (schema {schema_version})")]
 pub struct EventDecodeError {
     pub event_type: String,
     pub schema_version: u32,

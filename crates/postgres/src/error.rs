@@ -7,17 +7,17 @@ use imagegen_application::Error;
 #[derive(Debug, thiserror::Error)]
 pub enum PostgresError {
     /// The URL does not parse.
-    #[error("not a valid Postgres URL: {0}")]
+    #[error("not a valid Postgres URL")]
     InvalidUrl(#[source] sqlx::Error),
     /// The server did not answer.
-    #[error("cannot connect to the database at {target}: {source}")]
+    #[error("cannot connect to the database at {target}")]
     Connect {
         target: String,
         #[source]
         source: sqlx::Error,
     },
     /// The schema could not be brought up to date.
-    #[error("database migration failed: {0}")]
+    #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
@@ -26,10 +26,27 @@ pub enum PostgresError {
 /// class 22, such as `22021` or `22P05` for text it cannot hold), which no retry
 /// fixes: `Unexpected`, never "database unavailable".
 pub(crate) fn unavailable(error: sqlx::Error) -> Error {
+    if is_undecodable(&error) {
+        return Error::corrupt("row", error);
+    }
     if is_data_exception(&error) {
         return Error::unexpected("the database refused a value", error);
     }
     Error::unavailable("database", error)
+}
+
+/// Whether a row came back that its reader cannot decode: a column missing, of another
+/// type, or holding a value its Rust type refuses. The row stays as it is, so a retry
+/// reads the same bytes: never "unavailable".
+fn is_undecodable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::ColumnDecode { .. }
+            | sqlx::Error::Decode(_)
+            | sqlx::Error::ColumnNotFound(_)
+            | sqlx::Error::ColumnIndexOutOfBounds { .. }
+            | sqlx::Error::TypeNotFound { .. }
+    )
 }
 
 /// Whether Postgres refused a value as data (SQLSTATE class 22).
@@ -47,5 +64,31 @@ pub(crate) fn corrupt(
     what: &str,
     source: impl Into<imagegen_application::error::BoxError>,
 ) -> Error {
-    Error::unexpected(format!("reading a stored {what}"), source)
+    Error::corrupt(what, source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_that_does_not_decode_is_corrupt_and_never_retried() {
+        let error = unavailable(sqlx::Error::ColumnDecode {
+            index: "\"status\"".into(),
+            source: "not a status".into(),
+        });
+        assert!(matches!(error, Error::Corrupt { .. }), "{error:?}");
+        assert!(!error.is_transient());
+        assert!(
+            std::error::Error::source(&error).is_some(),
+            "the cause is kept"
+        );
+    }
+
+    #[test]
+    fn a_closed_pool_is_unavailable_and_retried() {
+        let error = unavailable(sqlx::Error::PoolClosed);
+        assert!(matches!(error, Error::Unavailable { .. }), "{error:?}");
+        assert!(error.is_transient());
+    }
 }

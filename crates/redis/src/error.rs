@@ -6,7 +6,7 @@ use imagegen_application::Error;
 #[derive(Debug, thiserror::Error)]
 pub enum RedisError {
     /// The URL does not parse.
-    #[error("not a valid Redis URL: {0}")]
+    #[error("not a valid Redis URL")]
     InvalidUrl(#[source] redis::RedisError),
     /// The pool could not be built.
     #[error("cannot build the Redis pool: {0}")]

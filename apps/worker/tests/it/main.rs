@@ -7,4 +7,5 @@
 
 mod cluster;
 mod kill_a_worker;
+mod readiness;
 mod readme_worker_kill;

@@ -6,7 +6,7 @@ use imagegen_postgres::{PgOptions, PgStore};
 async fn refusal(url: &str) -> String {
     match PgStore::connect(url, PgOptions::default()).await {
         Ok(_) => panic!("{url} connected"),
-        Err(error) => format!("{error}"),
+        Err(error) => imagegen_application::error::chain(&error),
     }
 }
 

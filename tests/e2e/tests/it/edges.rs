@@ -5,7 +5,7 @@
 use imagegen_application::ports::QueueName;
 use serde_json::json;
 
-use crate::support::{eventually, eventually_async, start, start_with, start_with_secret, user};
+use crate::support::{eventually, start, start_with, start_with_secret, user};
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_problem_and_creates_nothing() {
@@ -42,16 +42,7 @@ async fn a_signed_webhook_for_an_unknown_generation_is_acknowledged_and_dead_let
         200,
         "acknowledged, so the provider stops retrying"
     );
-    let dead = eventually_async("the job to be dead-lettered", || async {
-        let dead = api
-            .services
-            .queue
-            .dead_letters(QueueName::GenerationWebhooks, 10)
-            .await
-            .ok()?;
-        (!dead.is_empty()).then_some(dead)
-    })
-    .await;
+    let dead = crate::waiting::dead_letters(&api, QueueName::GenerationWebhooks).await;
     assert!(
         dead[0].last_error.contains("not found"),
         "{}",

@@ -11,6 +11,7 @@ mod admin_throughput;
 mod broadcast;
 mod callbacks;
 mod cancel;
+mod corrupt;
 mod database_outage;
 mod deadline;
 mod delivery;

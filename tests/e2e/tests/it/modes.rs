@@ -62,7 +62,7 @@ pub async fn start_distributed_on(
         .await
         .unwrap();
     api.database = Some(database);
-    (api, worker, stop)
+    (api, worker.loops, stop)
 }
 
 /// An api in the distributed mode on `database_url` and `redis`, running no workers.
