@@ -12,7 +12,8 @@ use imagegen_application::jobs::{
     ApplyProviderUpdate, EndStuckGeneration, JobPayload, StuckReason,
 };
 use imagegen_application::ports::{
-    Clock, JobQueue, OverdueGeneration, OverdueGenerations, WebhookHealth, WebhookOutcome,
+    Clock, JobQueue, OverdueGeneration, OverdueGenerations, UpdateSource, WebhookHealth,
+    WebhookOutcome,
 };
 use imagegen_application::{Error, Providers, Result};
 use imagegen_domain::DeliveryMode;
@@ -150,6 +151,7 @@ impl Reconciler {
             webhook_id: format!("poll:{}:{:?}", generation.external_id, update.status),
             generation_id: generation.id,
             update,
+            source: UpdateSource::Poll,
         };
         let queued = match job.to_job() {
             Ok(new_job) => self.queue.enqueue(new_job).await.map(drop),
@@ -177,7 +179,7 @@ impl Reconciler {
         now: DateTime<Utc>,
     ) -> bool {
         let payload = EndStuckGeneration {
-            stuck_generation: generation.id,
+            generation_id: generation.id,
             external_id: generation.external_id.clone(),
             reason,
         };

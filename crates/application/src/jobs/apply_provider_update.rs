@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use imagegen_domain::{DeliveryMode, GenerationError, GenerationStatus};
 
 use super::{
-    ApplyProviderUpdate, JobHandler, JobPayload, ResolveProviderEvent, StoreImages, VerifyByPoll,
+    ApplyProviderUpdate, GenerationWebhookJob, JobHandler, JobPayload, StoreImages, VerifyByPoll,
 };
 use crate::dual_check::observe_end;
 use crate::ports::{
@@ -66,10 +66,10 @@ impl JobHandler for ApplyProviderUpdateHandler {
 
     #[tracing::instrument(name = "apply_provider_update", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
-        if let Ok(event) = serde_json::from_value::<ResolveProviderEvent>(job.payload.clone()) {
-            return self.resolve(event).await;
+        match GenerationWebhookJob::from_job(job)? {
+            GenerationWebhookJob::Resolve(event) => self.resolve(event).await,
+            GenerationWebhookJob::Apply(update) => self.apply(update).await,
         }
-        self.apply(ApplyProviderUpdate::from_job(job)?).await
     }
 }
 
@@ -128,15 +128,10 @@ impl ApplyProviderUpdateHandler {
                 };
                 // A `dual` generation's webhook reported the end: the poll's view, too.
                 if g.delivery_mode() == DeliveryMode::Dual
-                    && payload.source() == UpdateSource::Webhook
+                    && payload.source == UpdateSource::Webhook
                     && (g.status().is_terminal() || g.status() == GenerationStatus::Storing)
                 {
-                    jobs.push(
-                        VerifyByPoll {
-                            verify_prediction_of: id,
-                        }
-                        .to_job()?,
-                    );
+                    jobs.push(VerifyByPoll { generation_id: id }.to_job()?);
                 }
                 Ok(jobs)
             },
@@ -155,7 +150,7 @@ impl ApplyProviderUpdateHandler {
             Err(error) => return Err(error),
         }
         if let Some(checks) = self.checks.as_deref().filter(|_| dual) {
-            let source = payload.source();
+            let source = payload.source;
             // The check never holds up the update.
             if let Err(error) = observe_end(checks, (id, source), &payload.update, now).await {
                 tracing::warn!(%error, "the dual-mode check was not recorded");

@@ -23,11 +23,10 @@ pub enum StuckReason {
 }
 
 /// End (or, when lost, resubmit once) a generation stuck at its provider (on the
-/// `provider-submissions` queue; told apart by its field name).
+/// `provider-submissions` queue).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EndStuckGeneration {
-    pub stuck_generation: GenerationId,
+    pub generation_id: GenerationId,
     /// The prediction it was stuck on: a generation that moved on to another is left.
     pub external_id: ExternalId,
     pub reason: StuckReason,
@@ -40,7 +39,12 @@ impl JobPayload for EndStuckGeneration {
             StuckReason::Lost => "lost",
             StuckReason::Timeout => "timeout",
         };
-        format!("{reason}:{}:{}", self.stuck_generation, self.external_id)
+        format!("{reason}:{}:{}", self.generation_id, self.external_id)
+    }
+    fn stored(&self) -> Result<serde_json::Value> {
+        super::payloads::to_value(&super::queued::ProviderSubmissionJob::EndStuck(
+            self.clone(),
+        ))
     }
 }
 
@@ -55,7 +59,7 @@ fn reason(code: &str, message: &str) -> FailureReason {
 impl SubmitGenerationHandler {
     /// Runs an [`EndStuckGeneration`] job.
     pub(super) async fn end_stuck(&self, job: EndStuckGeneration) -> Result<()> {
-        let id = job.stuck_generation;
+        let id = job.generation_id;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let Some(generation) = self.repository.get(id).await? else {
             return Ok(());

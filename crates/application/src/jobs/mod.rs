@@ -6,6 +6,7 @@ mod cleanup;
 mod end_stuck;
 mod notify_user;
 mod payloads;
+mod queued;
 mod resolve_provider_event;
 mod store_images;
 mod submit_generation;
@@ -21,6 +22,7 @@ pub use payloads::{
     ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, ResolveProviderEvent,
     StoreImages, SubmitGeneration, VerifyByPoll,
 };
+pub use queued::{GenerationWebhookJob, ProviderSubmissionJob};
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;
 

@@ -4,29 +4,39 @@ use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::queued::{GenerationWebhookJob, ProviderSubmissionJob};
 use crate::ports::{Job, NewJob, QueueName, UpdateSource};
 use crate::{Error, Result};
 
 /// A typed job payload.
-pub trait JobPayload: Serialize + DeserializeOwned {
+pub trait JobPayload: Serialize + DeserializeOwned + Clone {
     /// The queue it goes to.
     const QUEUE: QueueName;
 
     /// Two jobs with one key are one job.
     fn idempotency_key(&self) -> String;
 
-    /// The job to enqueue.
-    fn to_job(&self) -> Result<NewJob> {
-        let payload = serde_json::to_value(self)
-            .map_err(|e| Error::unexpected("serializing a job payload", e))?;
-        Ok(NewJob::new(Self::QUEUE, payload).with_key(self.idempotency_key()))
+    /// The payload as its queue stores it: tagged with its kind (see
+    /// [`super::queued`]) where the queue carries several.
+    fn stored(&self) -> Result<serde_json::Value> {
+        to_value(self)
     }
 
-    /// Reads the payload of a delivered job.
+    /// The job to enqueue.
+    fn to_job(&self) -> Result<NewJob> {
+        Ok(NewJob::new(Self::QUEUE, self.stored()?).with_key(self.idempotency_key()))
+    }
+
+    /// Reads the payload of a delivered job of a queue with one kind of job.
     fn from_job(job: &Job) -> Result<Self> {
         serde_json::from_value(job.payload.clone())
-            .map_err(|e| Error::Invalid(format!("malformed {} job {}: {e}", job.queue, job.id)))
+            .map_err(|e| Error::corrupt(format!("{} job {} payload", job.queue, job.id), e))
     }
+}
+
+/// A payload as JSON.
+pub(super) fn to_value(payload: &impl Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(payload).map_err(|e| Error::unexpected("serializing a job payload", e))
 }
 
 /// Submit a pending generation to its provider.
@@ -40,36 +50,42 @@ impl JobPayload for SubmitGeneration {
     fn idempotency_key(&self) -> String {
         format!("submit:{}", self.generation_id)
     }
+    fn stored(&self) -> Result<serde_json::Value> {
+        to_value(&ProviderSubmissionJob::Submit(self.clone()))
+    }
 }
 
 /// Stop a cancelled generation's prediction at its provider (on the
-/// `provider-submissions` queue, beside submissions; told apart by its field name).
+/// `provider-submissions` queue, beside submissions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CancelPrediction {
-    pub cancel_prediction_of: GenerationId,
+    pub generation_id: GenerationId,
 }
 
 impl JobPayload for CancelPrediction {
     const QUEUE: QueueName = QueueName::ProviderSubmissions;
     fn idempotency_key(&self) -> String {
-        format!("cancel:{}", self.cancel_prediction_of)
+        format!("cancel:{}", self.generation_id)
+    }
+    fn stored(&self) -> Result<serde_json::Value> {
+        to_value(&ProviderSubmissionJob::Cancel(self.clone()))
     }
 }
 
 /// Poll a `dual` generation's prediction once its webhook reported the end, so the
-/// consistency check has both paths' view (on the `provider-submissions` queue; told
-/// apart by its field name).
+/// consistency check has both paths' view (on the `provider-submissions` queue).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VerifyByPoll {
-    pub verify_prediction_of: GenerationId,
+    pub generation_id: GenerationId,
 }
 
 impl JobPayload for VerifyByPoll {
     const QUEUE: QueueName = QueueName::ProviderSubmissions;
     fn idempotency_key(&self) -> String {
-        format!("verify:{}", self.verify_prediction_of)
+        format!("verify:{}", self.generation_id)
+    }
+    fn stored(&self) -> Result<serde_json::Value> {
+        to_value(&ProviderSubmissionJob::Verify(self.clone()))
     }
 }
 
@@ -80,17 +96,8 @@ pub struct ApplyProviderUpdate {
     pub webhook_id: String,
     pub generation_id: GenerationId,
     pub update: ProviderUpdate,
-}
-
-impl ApplyProviderUpdate {
-    /// The reconciler's updates carry a `poll:` id; the rest came by webhook.
-    pub fn source(&self) -> UpdateSource {
-        if self.webhook_id.starts_with("poll:") {
-            UpdateSource::Poll
-        } else {
-            UpdateSource::Webhook
-        }
-    }
+    /// The path it came by: a webhook, or the reconciler's poll.
+    pub source: UpdateSource,
 }
 
 impl JobPayload for ApplyProviderUpdate {
@@ -98,15 +105,17 @@ impl JobPayload for ApplyProviderUpdate {
     fn idempotency_key(&self) -> String {
         format!("webhook:{}:{}", self.provider, self.webhook_id)
     }
+    fn stored(&self) -> Result<serde_json::Value> {
+        to_value(&GenerationWebhookJob::Apply(self.clone()))
+    }
 }
 
 /// Find the generation of a provider event that names only the provider's object
 /// (OpenAI's webhooks), read the object, and apply what it says (on the
-/// `generation-webhooks` queue, beside updates; told apart by its field name).
+/// `generation-webhooks` queue, beside updates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ResolveProviderEvent {
-    pub resolve_event_of: ExternalId,
+    pub external_id: ExternalId,
     pub provider: ProviderName,
     pub webhook_id: String,
 }
@@ -115,6 +124,9 @@ impl JobPayload for ResolveProviderEvent {
     const QUEUE: QueueName = QueueName::GenerationWebhooks;
     fn idempotency_key(&self) -> String {
         format!("resolve:{}:{}", self.provider, self.webhook_id)
+    }
+    fn stored(&self) -> Result<serde_json::Value> {
+        to_value(&GenerationWebhookJob::Resolve(self.clone()))
     }
 }
 

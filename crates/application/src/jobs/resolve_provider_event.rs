@@ -13,7 +13,7 @@ impl ApplyProviderUpdateHandler {
     /// submission may not have recorded the id when a fast provider's event came).
     pub(super) async fn resolve(&self, event: ResolveProviderEvent) -> Result<()> {
         let ResolveProviderEvent {
-            resolve_event_of: external_id,
+            external_id,
             provider,
             webhook_id,
         } = event;
@@ -45,6 +45,7 @@ impl ApplyProviderUpdateHandler {
             webhook_id,
             generation_id: id,
             update,
+            source: crate::ports::UpdateSource::Webhook,
         };
         self.apply(payload).await
     }

@@ -5,9 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{DeliveryMode, FailureReason, GenerationError, GenerationStatus};
 
-use super::{
-    CancelPrediction, EndStuckGeneration, JobHandler, JobPayload, SubmitGeneration, VerifyByPoll,
-};
+use super::{CancelPrediction, JobHandler, ProviderSubmissionJob, SubmitGeneration, VerifyByPoll};
 use crate::Providers;
 use crate::ports::{
     Clock, DeliveryChecks, GenerationRepository, Job, PredictionRequest, QueueName,
@@ -60,22 +58,16 @@ impl JobHandler for SubmitGenerationHandler {
 
     #[tracing::instrument(name = "submit_generation", skip_all, fields(generation.id))]
     async fn handle(&self, job: &Job) -> Result<()> {
-        if let Ok(CancelPrediction {
-            cancel_prediction_of,
-        }) = serde_json::from_value(job.payload.clone())
-        {
-            return self.cancel(cancel_prediction_of).await;
-        }
-        if let Ok(VerifyByPoll {
-            verify_prediction_of,
-        }) = serde_json::from_value(job.payload.clone())
-        {
-            return self.verify_by_poll(verify_prediction_of).await;
-        }
-        if let Ok(stuck) = serde_json::from_value::<EndStuckGeneration>(job.payload.clone()) {
-            return self.end_stuck(stuck).await;
-        }
-        let SubmitGeneration { generation_id: id } = SubmitGeneration::from_job(job)?;
+        let id = match ProviderSubmissionJob::from_job(job)? {
+            ProviderSubmissionJob::Cancel(CancelPrediction { generation_id }) => {
+                return self.cancel(generation_id).await;
+            }
+            ProviderSubmissionJob::Verify(VerifyByPoll { generation_id }) => {
+                return self.verify_by_poll(generation_id).await;
+            }
+            ProviderSubmissionJob::EndStuck(stuck) => return self.end_stuck(stuck).await,
+            ProviderSubmissionJob::Submit(SubmitGeneration { generation_id }) => generation_id,
+        };
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let Some(generation) = self.repository.get(id).await? else {
             return Err(Error::NotFound { what: "generation" });

@@ -49,7 +49,7 @@ impl CancelGeneration {
             |g| match g.external_id() {
                 Some(_) => Ok(vec![
                     CancelPrediction {
-                        cancel_prediction_of: g.id(),
+                        generation_id: g.id(),
                     }
                     .to_job()?,
                 ]),

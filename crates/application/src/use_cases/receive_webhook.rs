@@ -6,7 +6,7 @@ use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
 
 use crate::Result;
 use crate::jobs::{ApplyProviderUpdate, JobPayload, ResolveProviderEvent};
-use crate::ports::{Clock, NewJob, WebhookDelivery, WebhookInbox};
+use crate::ports::{Clock, NewJob, UpdateSource, WebhookDelivery, WebhookInbox};
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,7 @@ impl ReceiveWebhook {
             webhook_id: webhook_id.clone(),
             generation_id,
             update,
+            source: UpdateSource::Webhook,
         }
         .to_job()?;
         let delivery = WebhookDelivery {
@@ -75,7 +76,7 @@ impl ReceiveWebhook {
         body: serde_json::Value,
     ) -> Result<WebhookReceipt> {
         let job = ResolveProviderEvent {
-            resolve_event_of: external_id,
+            external_id,
             provider,
             webhook_id: webhook_id.clone(),
         }

@@ -1,6 +1,7 @@
 //! Job handlers: idempotent under redelivery, and they end generations they cannot
 //! finish instead of leaving them stuck.
 
+use imagegen_application::ports::UpdateSource;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -104,6 +105,7 @@ async fn a_success_saves_the_image_copy_with_the_move_and_a_repeat_queues_nothin
         webhook_id: "msg".into(),
         generation_id: id,
         update: update("p1", ProviderStatus::Succeeded),
+        source: UpdateSource::Webhook,
     };
     let handler = apply_handler(&store, &queue);
     for _ in 0..2 {

@@ -6,6 +6,7 @@ mod copy_deadline;
 mod create_generation;
 mod double_delivery;
 mod handlers;
+mod job_payloads;
 mod limits;
 mod notify_user;
 mod prediction_ids;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use imagegen_application::jobs::{ApplyProviderUpdate, JobHandler, NotifyUserHandler};
 use imagegen_application::ports::{
-    GenerationRepository, JobQueue, MockUserNotifier, Notice, QueueName,
+    GenerationRepository, JobQueue, MockUserNotifier, Notice, QueueName, UpdateSource,
 };
 use imagegen_domain::{
     CallbackUrl, DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings,
@@ -53,6 +53,7 @@ async fn fail(store: &Arc<MemoryGenerationStore>, queue: &Arc<MemoryJobQueue>, i
         webhook_id: "msg".into(),
         generation_id: id,
         update: update("p1", ProviderStatus::Failed),
+        source: UpdateSource::Webhook,
     };
     enqueue(queue, &payload, 8).await;
     let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;

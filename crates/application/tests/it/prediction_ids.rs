@@ -1,6 +1,7 @@
 //! Prediction ids: only our own create call names a generation's prediction; a webhook
 //! about another prediction, or one that beats the create answer, takes nothing over.
 
+use imagegen_application::ports::UpdateSource;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -22,6 +23,7 @@ async fn an_update_for_another_prediction_is_ignored() {
         webhook_id: "msg".into(),
         generation_id: id,
         update: update("someone-else", ProviderStatus::Succeeded),
+        source: UpdateSource::Webhook,
     };
     enqueue(&queue, &payload, 8).await;
     let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;
@@ -42,6 +44,7 @@ async fn a_webhook_before_our_create_answer_waits_and_never_names_the_prediction
         webhook_id: "msg".into(),
         generation_id: id,
         update: update("someone-else", ProviderStatus::Succeeded),
+        source: UpdateSource::Webhook,
     };
     enqueue(&queue, &payload, 8).await;
     let job = take(queue.as_ref(), QueueName::GenerationWebhooks).await;

@@ -18,7 +18,7 @@ use crate::take;
 
 fn event(external: &str) -> ResolveProviderEvent {
     ResolveProviderEvent {
-        resolve_event_of: ExternalId::parse(external).unwrap(),
+        external_id: ExternalId::parse(external).unwrap(),
         // `saved` stamps its generations `simulator`.
         provider: ProviderName::Simulator,
         webhook_id: format!("evt_{external}"),
