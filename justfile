@@ -16,7 +16,7 @@ nextest *args:
 check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
-    @! git ls-files '*.rs' | xargs wc -l | grep -v total | awk '$1 > 250 { print; found = 1 } END { exit !found }'
+    scripts/check-line-limit
 
 # The simulator on its own, for any Replicate client.
 sim:

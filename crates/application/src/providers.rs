@@ -34,10 +34,6 @@ impl EnabledProviders {
         self
     }
 
-    pub fn default_name(&self) -> ProviderName {
-        self.default
-    }
-
     /// Every enabled name, the default first.
     pub fn names(&self) -> impl Iterator<Item = ProviderName> + '_ {
         std::iter::once(self.default).chain(self.others.iter().copied())

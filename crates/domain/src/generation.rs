@@ -187,11 +187,6 @@ impl Generation {
         std::mem::take(&mut self.uncommitted)
     }
 
-    /// The events recorded since the last save, without taking them.
-    pub fn pending_events(&self) -> &[EventEnvelope] {
-        &self.uncommitted
-    }
-
     fn subject(&self) -> EventSubject {
         EventSubject {
             aggregate_id: self.id,

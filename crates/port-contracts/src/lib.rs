@@ -1,5 +1,6 @@
 //! Contract test suites, written once per port and run against every adapter of it:
-//! the in-memory adapters now, the Postgres and Redis adapters next. Each function is
+//! the in-memory, Postgres and Redis adapters (each adapter crate's tests invoke the
+//! suites of the ports it implements). Each function is
 //! one rule; an adapter's test binary runs every rule with a fresh adapter through the
 //! suite macros (`generation_store_tests!`, `job_queue_tests!`, ...).
 #![forbid(unsafe_code)]

@@ -52,7 +52,7 @@ impl ImageFetcher for ProviderOutputs {
                     }
                 }
                 let bytes = openai.image(response_id, index).await?;
-                imagegen_storage::inspect_image(bytes)
+                imagegen_images::inspect_image(bytes)
             }
             _ => self.urls.fetch(output).await,
         }

@@ -73,29 +73,6 @@ impl ImageFetcher for SafeImageFetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        inspect_image(bytes)
+        imagegen_images::inspect_image(bytes)
     }
-}
-
-/// Checks that `bytes` are an image we keep (PNG, JPEG, WebP) and reads its size.
-///
-/// # Errors
-/// [`Error::Fetch`](imagegen_application::Error::Fetch), not retryable, when they are not.
-pub fn inspect_image(bytes: Vec<u8>) -> Result<FetchedImage> {
-    let format = image::guess_format(&bytes).map_err(|_| refused("the body is not an image"))?;
-    let content_type = match format {
-        image::ImageFormat::Png => "image/png",
-        image::ImageFormat::Jpeg => "image/jpeg",
-        image::ImageFormat::WebP => "image/webp",
-        other => return Err(refused(format!("image format {other:?} is not accepted"))),
-    };
-    let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
-        .into_dimensions()
-        .map_err(|e| refused(format!("the image does not decode: {e}")))?;
-    Ok(FetchedImage {
-        bytes,
-        content_type: content_type.to_owned(),
-        width,
-        height,
-    })
 }

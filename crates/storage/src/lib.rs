@@ -12,6 +12,6 @@ pub mod local_disk;
 mod outbound;
 
 pub use callback::CallbackSender;
-pub use fetcher::{FetchPolicy, SafeImageFetcher, inspect_image};
+pub use fetcher::{FetchPolicy, SafeImageFetcher};
 pub use local_disk::LocalDiskImageStore;
 pub use outbound::is_public;

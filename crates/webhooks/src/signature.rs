@@ -54,12 +54,6 @@ impl Verifier {
         }
     }
 
-    /// Sets the timestamp tolerance.
-    pub fn with_tolerance(mut self, tolerance_secs: i64) -> Self {
-        self.tolerance_secs = tolerance_secs;
-        self
-    }
-
     /// Checks a delivery at time `now_unix` (injected, so tests control the clock).
     pub fn verify(
         &self,
