@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use imagegen_application::ports::{Clock, Rate, SystemClock};
 use imagegen_application::use_cases::{
-    Announce, CancelGeneration, CreateGeneration, CreationLimits, GetGeneration, ListGenerations,
-    ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
+    Announce, CancelGeneration, CreateGeneration, CreationLimits, CreationPorts, GetGeneration,
+    ListGenerations, ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
@@ -104,22 +104,23 @@ pub async fn start_system(
     let fallback = crate::fallback::fallback(config, &state, clock.clone());
     let services = Services {
         create_generation: CreateGeneration::new(
-            state.repository.clone(),
-            clock.clone(),
-            config.provider.name(),
-        )
-        .with_providers(config.enabled_providers())
-        .with_limits(CreationLimits {
-            limiter: state.limiter.clone(),
-            rate: Rate {
-                limit: config.limits.create_per_minute,
-                window: std::time::Duration::from_secs(60),
+            CreationPorts {
+                repository: state.repository.clone(),
+                clock: clock.clone(),
+                idempotency: state.idempotency.clone(),
+                delivery: state.delivery.clone(),
+                health: state.health.clone(),
+                limits: CreationLimits {
+                    limiter: state.limiter.clone(),
+                    rate: Rate {
+                        limit: config.limits.create_per_minute,
+                        window: std::time::Duration::from_secs(60),
+                    },
+                    max_in_flight: config.limits.max_in_flight,
+                },
             },
-            max_in_flight: config.limits.max_in_flight,
-        })
-        .with_idempotency(state.idempotency.clone())
-        .with_delivery(state.delivery.clone())
-        .with_fallback(state.health.clone())
+            config.enabled_providers(),
+        )
         .with_private_callbacks(config.workers.callback_allow_private),
         get_generation: GetGeneration::new(state.repository.clone()),
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),

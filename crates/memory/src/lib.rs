@@ -3,6 +3,7 @@
 //! optimistic concurrency, leases, idempotent enqueue) within one process.
 #![forbid(unsafe_code)]
 
+mod creation;
 mod delivery_checks;
 mod delivery_policies;
 mod event_bus;
@@ -17,6 +18,7 @@ mod rate_limiter;
 mod webhook_health;
 mod webhook_inbox;
 
+pub use creation::creation_ports;
 pub use delivery_checks::MemoryDeliveryChecks;
 pub use delivery_policies::MemoryDeliveryPolicies;
 pub use event_bus::MemoryEventBus;

@@ -38,9 +38,9 @@ async fn create(
             let message = "send one Idempotency-Key header, not several";
             return Err(imagegen_application::Error::Invalid(message.into()).into());
         }
-        (Some(value), None) => Some(value.to_str().map(str::to_owned).map_err(|_| {
-            imagegen_application::Error::Invalid("Idempotency-Key must be visible ASCII".into())
-        })?),
+        // The use case checks what a key may be, once; bytes that are not text are
+        // kept as replacement characters, which it refuses.
+        (Some(value), None) => Some(String::from_utf8_lossy(value.as_bytes()).into_owned()),
         (None, _) => None,
     };
     let command = CreateGenerationCommand {

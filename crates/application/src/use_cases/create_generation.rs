@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use imagegen_domain::{
     BreakerRules, CallbackUrl, DeliveryMode, Generation, GenerationId, GenerationSettings,
-    NewGeneration, Prompt, ProviderName, SettingsError, SettingsInput,
+    NewGeneration, Prompt, SettingsError, SettingsInput,
 };
 
 use super::CreationLimits;
@@ -23,35 +23,46 @@ pub struct CreateGenerationCommand {
     pub idempotency_key: Option<String>,
 }
 
+/// Everything creating a generation needs. None of it is optional, so nothing is
+/// half wired (a missing key store would silently ignore `Idempotency-Key`); memory
+/// adapters exist for every port.
+pub struct CreationPorts {
+    pub repository: Arc<dyn GenerationRepository>,
+    pub clock: Arc<dyn Clock>,
+    /// `Idempotency-Key` claims.
+    pub idempotency: Arc<dyn IdempotencyKeys>,
+    /// Who gets webhooks, polling or both.
+    pub delivery: Arc<dyn DeliveryPolicies>,
+    /// The automatic fallback's breaker, over the policy.
+    pub health: Arc<dyn WebhookHealth>,
+    /// The creation rate and in-flight limits.
+    pub limits: CreationLimits,
+}
+
 /// Creates generations. It never waits on the provider.
 pub struct CreateGeneration {
     pub(super) repository: Arc<dyn GenerationRepository>,
     pub(super) clock: Arc<dyn Clock>,
     providers: EnabledProviders,
-    limits: Option<CreationLimits>,
-    pub(super) idempotency: Option<Arc<dyn IdempotencyKeys>>,
-    /// Who gets webhooks, polling or both; without it, webhooks for everyone.
-    delivery: Option<Arc<dyn DeliveryPolicies>>,
-    /// The automatic fallback's breaker, over the policy, when set.
-    fallback: Option<Arc<dyn WebhookHealth>>,
+    limits: CreationLimits,
+    pub(super) idempotency: Arc<dyn IdempotencyKeys>,
+    delivery: Arc<dyn DeliveryPolicies>,
+    health: Arc<dyn WebhookHealth>,
     /// Whether callback URLs may name inside addresses (testing a local receiver).
     private_callbacks: bool,
 }
 
 impl CreateGeneration {
-    pub fn new(
-        repository: Arc<dyn GenerationRepository>,
-        clock: Arc<dyn Clock>,
-        provider: ProviderName,
-    ) -> Self {
+    /// Creates generations with `ports`, for any of `providers` (`settings.provider`).
+    pub fn new(ports: CreationPorts, providers: EnabledProviders) -> Self {
         Self {
-            repository,
-            clock,
-            providers: EnabledProviders::only(provider),
-            limits: None,
-            idempotency: None,
-            delivery: None,
-            fallback: None,
+            repository: ports.repository,
+            clock: ports.clock,
+            providers,
+            limits: ports.limits,
+            idempotency: ports.idempotency,
+            delivery: ports.delivery,
+            health: ports.health,
             private_callbacks: false,
         }
     }
@@ -64,52 +75,10 @@ impl CreateGeneration {
         self
     }
 
-    /// Lets generations ask for any of `providers` (`settings.provider`).
-    #[must_use]
-    pub fn with_providers(mut self, providers: EnabledProviders) -> Self {
-        self.providers = providers;
-        self
-    }
-
-    /// Lets the automatic fallback's breaker (in `health`) take webhooks away.
-    #[must_use]
-    pub fn with_fallback(mut self, health: Arc<dyn WebhookHealth>) -> Self {
-        self.fallback = Some(health);
-        self
-    }
-
-    /// Stamps each generation with the delivery mode `policies` give its user.
-    #[must_use]
-    pub fn with_delivery(mut self, policies: Arc<dyn DeliveryPolicies>) -> Self {
-        self.delivery = Some(policies);
-        self
-    }
-
-    /// Honours `Idempotency-Key` with `keys`.
-    #[must_use]
-    pub fn with_idempotency(mut self, keys: Arc<dyn IdempotencyKeys>) -> Self {
-        self.idempotency = Some(keys);
-        self
-    }
-
-    /// Applies `limits` to every creation.
-    #[must_use]
-    pub fn with_limits(mut self, limits: CreationLimits) -> Self {
-        self.limits = Some(limits);
-        self
-    }
-
     /// The mode the policy and the breaker give the caller's new generation.
     async fn delivery_mode(&self, caller: &Caller) -> Result<DeliveryMode> {
-        let Some(policies) = &self.delivery else {
-            return Ok(DeliveryMode::Webhook);
-        };
-        let policy = policies.current().await?;
-        let breaker = match &self.fallback {
-            Some(health) => health.breaker().await?,
-            None => None,
-        };
-        Ok(match breaker {
+        let policy = self.delivery.current().await?;
+        Ok(match self.health.breaker().await? {
             Some(breaker) => breaker.mode_for(&policy, caller.user_id, &BreakerRules::default()),
             None => policy.mode_for(caller.user_id),
         })
@@ -163,9 +132,7 @@ impl CreateGeneration {
                 KeyOutcome::Unsaved(first) => id = first,
             }
         }
-        if let Some(limits) = &self.limits {
-            limits.check(caller, self.repository.as_ref()).await?;
-        }
+        self.limits.check(caller, self.repository.as_ref()).await?;
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         let delivery_mode = match mode {
             Some(mode) => mode,

@@ -21,7 +21,7 @@ fn request_hash(command: &CreateGenerationCommand) -> Result<String> {
 
 /// What a key says about a creation.
 pub(super) enum KeyOutcome {
-    /// New key (or no key store): create the generation.
+    /// A new key: create the generation.
     Fresh,
     /// The first request's generation: answer with it.
     Replay(Box<Generation>),
@@ -47,9 +47,7 @@ impl CreateGeneration {
                 "Idempotency-Key must be 1 to {MOST_KEY_BYTES} visible ASCII characters"
             )));
         }
-        let Some(keys) = &self.idempotency else {
-            return Ok(KeyOutcome::Fresh);
-        };
+        let keys = &self.idempotency;
         let hash = request_hash(command)?;
         let now = self.clock.now();
         match keys.claim(caller.user_id, key, &hash, id, now).await? {

@@ -19,7 +19,7 @@ mod webhook_fallback;
 pub use announce::{Announce, MAX_ANNOUNCEMENT_BYTES};
 pub use cancel_generation::CancelGeneration;
 pub use change_generation::{change_generation, change_generation_with_jobs};
-pub use create_generation::{CreateGeneration, CreateGenerationCommand};
+pub use create_generation::{CreateGeneration, CreateGenerationCommand, CreationPorts};
 pub use creation_limits::CreationLimits;
 pub use get_generation::GetGeneration;
 pub use list_generations::{GenerationPage, ListGenerations};

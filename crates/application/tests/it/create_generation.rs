@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use imagegen_application::EnabledProviders;
 use imagegen_application::Error;
 use imagegen_application::ports::{
     GenerationRepository, JobQueue, MockGenerationRepository, QueueName, SystemClock,
@@ -26,9 +27,8 @@ async fn a_valid_request_is_saved_pending_and_its_submission_queued() {
     let queue = Arc::new(MemoryJobQueue::new());
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let create = CreateGeneration::new(
-        store.clone(),
-        Arc::new(SystemClock),
-        ProviderName::Simulator,
+        imagegen_memory::creation_ports(store.clone(), Arc::new(SystemClock)),
+        EnabledProviders::only(ProviderName::Simulator),
     );
     let generation = create.execute(&caller(), command("a fox")).await.unwrap();
     assert_eq!(generation.status(), GenerationStatus::Pending);
@@ -45,9 +45,8 @@ async fn bad_input_is_refused_and_nothing_is_saved_or_queued() {
     let queue = Arc::new(MemoryJobQueue::new());
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let create = CreateGeneration::new(
-        store.clone(),
-        Arc::new(SystemClock),
-        ProviderName::Simulator,
+        imagegen_memory::creation_ports(store.clone(), Arc::new(SystemClock)),
+        EnabledProviders::only(ProviderName::Simulator),
     );
     let who = caller();
     assert!(matches!(
@@ -86,15 +85,16 @@ async fn bad_input_is_refused_and_nothing_is_saved_or_queued() {
 #[tokio::test]
 async fn when_the_store_is_down_the_request_fails_and_nothing_is_queued() {
     let mut repository = MockGenerationRepository::new();
+    // The in-flight limit reads before the write.
+    repository.expect_count_in_flight().returning(|_| Ok(0));
     repository
         .expect_create()
         .times(1)
         .withf(|_, jobs| jobs.len() == 1 && jobs[0].queue == QueueName::ProviderSubmissions)
         .returning(|_, _| Err(Error::unavailable("database", "connection refused")));
     let create = CreateGeneration::new(
-        Arc::new(repository),
-        Arc::new(SystemClock),
-        ProviderName::Simulator,
+        imagegen_memory::creation_ports(Arc::new(repository), Arc::new(SystemClock)),
+        EnabledProviders::only(ProviderName::Simulator),
     );
     let err = create
         .execute(&caller(), command("a fox"))

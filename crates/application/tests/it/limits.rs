@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use imagegen_application::EnabledProviders;
 use imagegen_application::Error;
 use imagegen_application::ports::{GenerationRepository, Rate, SystemClock};
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand, CreationLimits};
@@ -17,19 +18,16 @@ fn create(
     per_minute: u32,
     max_in_flight: u64,
 ) -> CreateGeneration {
-    CreateGeneration::new(
-        store.clone(),
-        Arc::new(SystemClock),
-        ProviderName::Simulator,
-    )
-    .with_limits(CreationLimits {
+    let mut ports = imagegen_memory::creation_ports(store.clone(), Arc::new(SystemClock));
+    ports.limits = CreationLimits {
         limiter: Arc::new(MemoryRateLimiter::new()),
         rate: Rate {
             limit: per_minute,
             window: Duration::from_secs(60),
         },
         max_in_flight,
-    })
+    };
+    CreateGeneration::new(ports, EnabledProviders::only(ProviderName::Simulator))
 }
 
 fn command() -> CreateGenerationCommand {

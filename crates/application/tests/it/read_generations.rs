@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use imagegen_application::EnabledProviders;
 use imagegen_application::ports::SystemClock;
 use imagegen_application::use_cases::{
     CreateGeneration, CreateGenerationCommand, GetGeneration, ListGenerations,
@@ -18,9 +19,8 @@ async fn created(
     n: usize,
 ) -> Vec<imagegen_domain::GenerationId> {
     let create = CreateGeneration::new(
-        store.clone(),
-        Arc::new(SystemClock),
-        ProviderName::Simulator,
+        imagegen_memory::creation_ports(store.clone(), Arc::new(SystemClock)),
+        EnabledProviders::only(ProviderName::Simulator),
     );
     let mut ids = Vec::new();
     for i in 0..n {

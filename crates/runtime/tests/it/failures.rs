@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use imagegen_application::EnabledProviders;
 use imagegen_application::jobs::{JobHandler, SubmitGenerationHandler};
 use imagegen_application::ports::{Clock, GenerationRepository, ManualClock, MockImageProvider};
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
@@ -43,7 +44,10 @@ async fn a_providers_retry_after_sets_the_retry_time_and_a_rejection_fails_the_g
     ));
     let runner = JobRunner::new(queue.clone(), vec![handler], RunnerConfig::default())
         .with_clock(clock.clone());
-    let create = CreateGeneration::new(store.clone(), clock.clone(), ProviderName::Simulator);
+    let create = CreateGeneration::new(
+        imagegen_memory::creation_ports(store.clone(), clock.clone()),
+        EnabledProviders::only(ProviderName::Simulator),
+    );
     let caller = Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),
         organization_id: OrganizationId::from_uuid(Uuid::new_v4()),

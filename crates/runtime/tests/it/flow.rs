@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
+use imagegen_application::EnabledProviders;
 use imagegen_application::jobs::{
     ApplyProviderUpdateHandler, JobHandler, StoreImagesHandler, SubmitGenerationHandler,
 };
@@ -87,7 +88,10 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         )),
     ];
     let runner = JobRunner::new(queue.clone(), handlers, RunnerConfig::default());
-    let create = CreateGeneration::new(store.clone(), clock.clone(), ProviderName::Simulator);
+    let create = CreateGeneration::new(
+        imagegen_memory::creation_ports(store.clone(), clock.clone()),
+        EnabledProviders::only(ProviderName::Simulator),
+    );
     let receive = ReceiveWebhook::new(inbox, clock);
     let caller = Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),

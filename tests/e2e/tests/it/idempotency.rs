@@ -90,3 +90,27 @@ async fn identical_requests_at_once_in_the_durable_mode_make_one_generation_and_
     let other = create(&api, &alice, "order-at-once", &json!({ "prompt": "else" })).await;
     assert_eq!(other.status(), 422);
 }
+
+#[tokio::test]
+async fn a_key_that_is_not_visible_ascii_is_refused_and_nothing_is_created() {
+    let api = start().await;
+    let alice = user();
+    for key in [&b"cl\xe9"[..], "clé".as_bytes(), b"two words"] {
+        let refused = api
+            .http
+            .post(format!("{}/v1/generations", api.base))
+            .bearer_auth(&alice.token)
+            .header(
+                "idempotency-key",
+                reqwest::header::HeaderValue::from_bytes(key).unwrap(),
+            )
+            .json(&json!({ "prompt": "odd key" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422, "{key:?}");
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(problem["code"], "invalid_request", "{problem}");
+    }
+    assert_eq!(count(&api, &alice).await, 0);
+}
