@@ -21,9 +21,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::auth::CurrentSession;
-use crate::express::{Gate, SharedSocket, guarded};
 use crate::routes::events::{STREAM_HEADERS, open_stream};
-use crate::slow_path::{within, write_whole};
+use imagegen_streams::timed_write::{within, write_whole};
+use imagegen_streams::{Gate, SharedSocket, guarded};
 
 /// The largest request head read here; a larger one is hyper's to refuse.
 const MOST_HEAD_BYTES: usize = 16 * 1024;

@@ -10,13 +10,10 @@ mod auth;
 mod direct_sse;
 mod dto;
 mod error;
-mod express;
 mod json;
 mod pending;
-mod replay;
 mod routes;
 mod serve;
-mod slow_path;
 mod source;
 mod stream_cap;
 
@@ -32,9 +29,9 @@ use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
+pub use imagegen_streams::SEND_TIMEOUT;
 pub use pending::{MAX_PENDING, MAX_PENDING_PER_SOURCE};
 pub use serve::HEADER_READ_TIMEOUT;
-pub use slow_path::SEND_TIMEOUT;
 
 /// The whole HTTP surface.
 pub fn app(services: Arc<Services>) -> Router {

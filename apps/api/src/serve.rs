@@ -23,8 +23,8 @@ use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 use crate::pending::Pending;
-use crate::replay::Replay;
 use crate::{direct_sse, routes};
+use imagegen_streams::Rewound;
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -118,7 +118,7 @@ pub async fn serve(
             // for it in their tasks.
             let mut connection = Box::pin(
                 builder
-                    .serve_connection(TokioIo::new(Replay::new(read, stream)), service)
+                    .serve_connection(TokioIo::new(Rewound::new(read, stream)), service)
                     .with_upgrades(),
             );
             let ended = tokio::select! {

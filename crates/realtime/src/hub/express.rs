@@ -14,7 +14,7 @@ use super::HubMessage;
 pub enum Expressed {
     /// Sent whole: nothing is left to do.
     Sent,
-    /// Begun: the connection finishes it, and must be woken to.
+    /// Begun: the connection finishes it (its express wakes it to; the hub does not).
     Started,
     /// Not taken (the connection is busy, or its socket is full): it goes to the queue.
     Declined,
@@ -25,5 +25,7 @@ pub enum Expressed {
 pub trait Express: Send + Sync {
     /// Sends `message` now if the connection is parked and its socket takes it
     /// without waiting. Called with the subscription's queue locked: never block.
+    /// On [`Expressed::Started`] the implementation wakes the connection itself to
+    /// finish the message (in `imagegen-streams`, its gate does).
     fn try_send(&self, message: &Arc<HubMessage>) -> Expressed;
 }

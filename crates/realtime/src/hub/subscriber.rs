@@ -46,12 +46,7 @@ impl Subscriber {
             let mut waiting = self.waiting();
             if waiting.armed && waiting.messages.is_empty() && message.ephemeral().is_some() {
                 match self.express.get().map(|express| express.try_send(message)) {
-                    Some(Expressed::Sent) => return,
-                    Some(Expressed::Started) => {
-                        drop(waiting);
-                        self.ready.wake();
-                        return;
-                    }
+                    Some(Expressed::Sent | Expressed::Started) => return,
                     Some(Expressed::Declined) | None => {}
                 }
             }

@@ -107,7 +107,7 @@ async fn a_waiting_subscription_takes_a_broadcast_by_express_but_never_ahead_of_
 }
 
 #[tokio::test]
-async fn a_declined_broadcast_is_queued_and_a_started_one_wakes_the_connection() {
+async fn a_declined_broadcast_is_queued_and_a_started_one_is_left_to_the_connection() {
     let (_store, bus, hub) = crate::memory_hub().await;
     let mut declining = hub.subscribe(&[Channel::System]);
     let mut starting = hub.subscribe(&[Channel::System]);
@@ -128,12 +128,13 @@ async fn a_declined_broadcast_is_queued_and_a_started_one_wakes_the_connection()
         declining.recv().now_or_never(),
         Some(Some(Received::Message(_)))
     ));
-    until(|| starting_wakes.0.load(Ordering::SeqCst) == 1).await;
-    assert_eq!(begun.took.lock().unwrap().len(), 1);
+    until(|| begun.took.lock().unwrap().len() == 1).await;
     assert!(
         starting.recv().now_or_never().is_none(),
         "the connection finishes it"
     );
+    // Its express wakes it (the gate in imagegen-streams); the hub does not.
+    assert_eq!(starting_wakes.0.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use super::presence::PresenceHandle;
 use super::protocol::{self, ClientMessage};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
-use crate::express::SocketExpress;
+use imagegen_streams::SocketExpress;
 
 /// The most channels one connection may watch at once, as for SSE.
 const MAX_CHANNELS: usize = 32;

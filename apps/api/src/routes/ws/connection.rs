@@ -17,12 +17,12 @@ use tokio_tungstenite::tungstenite::Message;
 use super::commands::Connection;
 use super::presence::PresenceHandle;
 use super::protocol;
-use super::reading::{ReadReady, Reader};
 use super::sending::{self, Outgoing, send};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
-use crate::express::{Gate, SocketExpress, guarded};
-use crate::slow_path::within;
+use imagegen_streams::timed_write::within;
+use imagegen_streams::ws_reading::{ReadReady, Reader};
+use imagegen_streams::{Gate, SocketExpress, guarded};
 
 /// A ping this often keeps proxies from closing an idle connection.
 const PING_EVERY: Duration = Duration::from_secs(15);

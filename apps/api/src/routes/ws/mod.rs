@@ -8,15 +8,11 @@
 
 mod commands;
 mod connection;
-mod handshake;
 mod presence;
 mod protocol;
-mod reading;
 mod refusal;
 mod sending;
 mod subscriptions;
-
-pub use reading::ReadReady;
 
 use std::sync::Arc;
 
@@ -32,7 +28,8 @@ use tokio::net::TcpStream;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
-use crate::express::SharedSocket;
+use imagegen_streams::SharedSocket;
+use imagegen_streams::ws_handshake as handshake;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/ws", get(upgrade))

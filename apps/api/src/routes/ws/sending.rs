@@ -14,7 +14,8 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::protocol;
-use crate::slow_path::{SEND_TIMEOUT, within, write_whole};
+use imagegen_streams::SEND_TIMEOUT;
+use imagegen_streams::timed_write::{within, write_whole};
 
 /// What the connection sends next.
 pub enum Outgoing {

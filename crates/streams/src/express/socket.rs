@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::SocketExpress;
-use crate::routes::ws::ReadReady;
+use crate::ws_reading::ReadReady;
 
 /// A connection's socket, shared with its express.
 #[derive(Clone)]

@@ -1,6 +1,7 @@
 //! A connection whose first bytes were already read (to look at the request head):
 //! reads give those bytes back first, then read from the socket; writes go straight
 //! through. What hyper serves when the direct event stream path passes a request on.
+//! (Not the event replay of a resumed stream: these are a socket's own bytes.)
 
 use std::io;
 use std::pin::Pin;
@@ -8,19 +9,21 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-pub struct Replay<T> {
+/// A socket rewound to its first byte: see the module.
+pub struct Rewound<T> {
     read: Vec<u8>,
     at: usize,
     inner: T,
 }
 
-impl<T> Replay<T> {
+impl<T> Rewound<T> {
+    /// `inner`, whose first bytes `read` were read already.
     pub fn new(read: Vec<u8>, inner: T) -> Self {
         Self { read, at: 0, inner }
     }
 }
 
-impl<T: AsyncRead + Unpin> AsyncRead for Replay<T> {
+impl<T: AsyncRead + Unpin> AsyncRead for Rewound<T> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -42,7 +45,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Replay<T> {
     }
 }
 
-impl<T: AsyncWrite + Unpin> AsyncWrite for Replay<T> {
+impl<T: AsyncWrite + Unpin> AsyncWrite for Rewound<T> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -84,7 +87,7 @@ mod tests {
             .await
             .unwrap();
         drop(client);
-        let mut replay = Replay::new(b"hello".to_vec(), server);
+        let mut replay = Rewound::new(b"hello".to_vec(), server);
         let mut all = String::new();
         replay.read_to_string(&mut all).await.unwrap();
         assert_eq!(all, "hello world");

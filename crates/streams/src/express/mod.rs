@@ -15,7 +15,7 @@ use imagegen_realtime::hub::{Express, Expressed, HubMessage};
 use socket2::SockRef;
 use tokio::net::TcpStream;
 
-pub use gate::Gate;
+pub use gate::{Gate, Waiting};
 pub use socket::SharedSocket;
 
 /// A transport's framing of a shared message: the same bytes for every connection.
@@ -76,7 +76,10 @@ impl<F: Future> Future for Guarded<F> {
         let Some(express) = this.express.as_deref() else {
             return this.task.poll(cx);
         };
-        express.gate.enter();
+        if !express.gate.enter(cx.waker()) {
+            // The hub is writing on the socket; the gate wakes the task when it is done.
+            return Poll::Pending;
+        }
         let polled = this.task.poll(cx);
         express.gate.polled(polled.is_ready());
         polled

@@ -1,0 +1,23 @@
+//! The stream transport on the api's own sockets, below the routes: what every
+//! event stream and WebSocket needs whatever it carries.
+//!
+//! - [`express`]: the hub writes a broadcast straight onto a parked connection's
+//!   socket, under the connection's [`Gate`] (who writes when).
+//! - [`timed_write`]: a write at once when the socket takes it, else within
+//!   [`SEND_TIMEOUT`].
+//! - [`ws_handshake`] and [`ws_reading`]: the WebSocket opening handshake and a reader
+//!   that asks the socket before tungstenite.
+//! - [`Rewound`]: a socket whose first bytes were read, handed back first.
+#![forbid(unsafe_code)]
+
+pub mod express;
+mod rewound;
+mod sync;
+pub mod timed_write;
+pub mod ws_handshake;
+pub mod ws_reading;
+
+pub use express::{Gate, SharedSocket, SocketExpress, guarded};
+pub use rewound::Rewound;
+pub use timed_write::SEND_TIMEOUT;
+pub use ws_reading::ReadReady;
