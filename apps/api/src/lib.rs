@@ -7,13 +7,11 @@
 #![forbid(unsafe_code)]
 
 mod auth;
-mod direct_sse;
 mod dto;
 mod error;
 mod json;
-mod pending;
+mod opener;
 mod routes;
-mod serve;
 mod source;
 mod stream_cap;
 
@@ -30,8 +28,7 @@ use tracing::Level;
 
 pub use error::ApiError;
 pub use imagegen_streams::SEND_TIMEOUT;
-pub use pending::{MAX_PENDING, MAX_PENDING_PER_SOURCE};
-pub use serve::HEADER_READ_TIMEOUT;
+pub use imagegen_streams::{HEADER_READ_TIMEOUT, MAX_PENDING, MAX_PENDING_PER_SOURCE};
 
 /// The whole HTTP surface.
 pub fn app(services: Arc<Services>) -> Router {
@@ -155,13 +152,10 @@ impl Server {
         let mut background = self.system.background;
         let services = self.system.services;
         let temporary = self.system.temporary_data_dir;
-        serve::serve(
-            self.listener,
-            app(services.clone()),
-            Some(services),
-            self.shutdown,
-        )
-        .await;
+        let opener = Arc::new(opener::StreamOpener {
+            services: services.clone(),
+        });
+        imagegen_streams::serve(self.listener, app(services), opener, self.shutdown).await;
         tracing::info!("api stopped accepting requests; draining worker loops");
         let drained = tokio::time::timeout(DRAIN, async {
             while background.join_next().await.is_some() {}

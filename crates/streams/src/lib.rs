@@ -8,16 +8,28 @@
 //! - [`ws_handshake`] and [`ws_reading`]: the WebSocket opening handshake and a reader
 //!   that asks the socket before tungstenite.
 //! - [`Rewound`]: a socket whose first bytes were read, handed back first.
+//! - [`serve`]: the server loop (hyper, with caps on connections still awaiting
+//!   their first request), which serves the streams an [`Opener`] opens on a
+//!   connection's first request on the socket directly ([`event_stream`]).
 #![forbid(unsafe_code)]
 
+pub mod event_stream;
 pub mod express;
+mod first_request;
+mod opener;
+mod pending;
 mod rewound;
+mod serve;
 mod sync;
 pub mod timed_write;
 pub mod ws_handshake;
 pub mod ws_reading;
 
 pub use express::{Gate, SharedSocket, SocketExpress, guarded};
+pub use first_request::FirstRequest;
+pub use opener::{Connection, Opener};
+pub use pending::{MAX_PENDING, MAX_PENDING_PER_SOURCE};
 pub use rewound::Rewound;
+pub use serve::{HEADER_READ_TIMEOUT, serve};
 pub use timed_write::SEND_TIMEOUT;
 pub use ws_reading::ReadReady;

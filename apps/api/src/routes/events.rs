@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::Uri;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use futures::{Stream, StreamExt};
@@ -18,6 +18,8 @@ use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
 use imagegen_realtime::hub::Express;
 use imagegen_realtime::{Framing, SseFrame, authorize_channels, session_events, sse_frames};
+
+use imagegen_streams::event_stream::STREAM_HEADERS;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
@@ -84,20 +86,6 @@ async fn events(
     let body = Body::from_stream(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame))));
     Ok((STREAM_HEADERS, body))
 }
-
-/// The response headers of an event stream.
-pub const STREAM_HEADERS: [(HeaderName, HeaderValue); 3] = [
-    (
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/event-stream"),
-    ),
-    // Proxies (nginx) must not buffer a stream, nor caches keep it.
-    (
-        HeaderName::from_static("x-accel-buffering"),
-        HeaderValue::from_static("no"),
-    ),
-    (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-];
 
 /// Checks an event stream request and opens its session: the SSE text to send, which
 /// ends at shutdown (`reconnect`) or when the token expires (`token_expired`). Shared

@@ -3,7 +3,7 @@
 //! (backlog after `since`, then live, no gap, no duplicate), authorized from the token
 //! at each subscribe. Buffers are small (a few hundred bytes, not tungstenite's
 //! 128 KiB), since most connections idle. A connection's first request is upgraded on
-//! the socket directly (`direct_sse` reads it); one that comes later on a kept-alive
+//! the socket directly (`imagegen_streams` reads it); one that comes later on a kept-alive
 //! connection through hyper's upgrade; either way the same connection loop runs.
 
 mod commands;

@@ -4,8 +4,8 @@
 //! every request (for per-source limits), upgrades (WebSocket), and a graceful
 //! shutdown that waits for open connections to finish. (An upgraded connection leaves
 //! hyper; its WebSocket task closes itself on shutdown.) Each connection's first
-//! request head is read here: an event stream or a WebSocket is served on the socket
-//! directly (`direct_sse`, `routes::ws`), everything else by hyper.
+//! request head is read here: an event stream or a WebSocket that the [`Opener`]
+//! opens is served on the socket directly, everything else by hyper.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,15 +16,14 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use imagegen_bootstrap::Services;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
+use crate::event_stream::chunked_frame;
 use crate::pending::Pending;
-use crate::{direct_sse, routes};
-use imagegen_streams::Rewound;
+use crate::{Opener, Rewound, SharedSocket, event_stream, first_request};
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,12 +31,12 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets open
-/// connections finish. With `services`, event streams that open on a connection's
-/// first request are served on the socket directly.
-pub async fn serve(
+/// connections finish. Streams that `opener` opens on a connection's first request
+/// are served on the socket directly.
+pub async fn serve<O: Opener>(
     listener: TcpListener,
     app: Router,
-    services: Option<Arc<Services>>,
+    opener: Arc<O>,
     shutdown: CancellationToken,
 ) {
     let open = TaskTracker::new();
@@ -78,39 +77,44 @@ pub async fn serve(
                 .insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request)
         });
-        let (builder, shutdown, services) = (builder.clone(), shutdown.clone(), services.clone());
+        let (builder, shutdown, opener) = (builder.clone(), shutdown.clone(), opener.clone());
         open.spawn(async move {
             let mut stream = stream;
             let mut read = Vec::new();
             let head = tokio::select! {
                 () = shutdown.cancelled() => None,
                 () = place.shed() => None,
-                head = tokio::time::timeout(HEADER_READ_TIMEOUT, direct_sse::read_head(&mut stream, &mut read)) => head.ok().and_then(Result::ok),
+                head = tokio::time::timeout(HEADER_READ_TIMEOUT, first_request::read_head(&mut stream, &mut read)) => head.ok().and_then(Result::ok),
             };
             drop(place);
             // Silent, trickling, shed, or gone before a whole request: closed.
             let Some(direct) = head else { return };
             // A direct stream keeps neither the request nor the bytes read for its life.
-            // A WebSocket's state is boxed: the event streams' tasks carry no room for it.
-            if let (Some(request), Some(services)) = (direct, services) {
+            if let Some(request) = direct {
                 if request.websocket {
-                    match routes::ws::accept_direct(stream, &services, &request.headers, &request.uri) {
+                    match opener.open_websocket(&request, stream) {
                         Ok(websocket) => {
-                            drop((read, request, services));
-                            Box::pin(websocket.serve()).await;
+                            drop((read, request, opener));
+                            websocket.await;
                             return;
                         }
                         Err(refused) => stream = refused,
                     }
                 } else {
-                    match direct_sse::open(&services, &request, stream).await {
-                        Ok((socket, frames)) => {
-                            drop((read, request, services));
-                            direct_sse::serve(socket, frames).await;
+                    let socket = SharedSocket::new(stream, chunked_frame);
+                    let opened = opener.open_events(&request, socket.0.clone()).await;
+                    match opened {
+                        Some(frames) => {
+                            drop((read, request, opener));
+                            event_stream::serve(socket, frames).await;
                             return;
                         }
-                        Err(Some(refused)) => stream = refused,
-                        Err(None) => return,
+                        // Refused before its session began, so nothing else holds the
+                        // socket; if something does, the connection is closed.
+                        None => match socket.0.into_stream() {
+                            Some(refused) => stream = refused,
+                            None => return,
+                        },
                     }
                 }
             }
