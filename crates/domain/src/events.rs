@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::generation::FailureReason;
+use crate::FailureReason;
 use crate::{ExternalId, GenerationId, GenerationStatus, OrganizationId, ProviderName};
 use crate::{StoredImage, UserId};
 

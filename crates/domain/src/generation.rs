@@ -10,21 +10,11 @@ mod restore;
 pub use restore::{GenerationSnapshot, RestoreError};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
+use crate::GenerationSettings;
 use crate::events::EventSubject;
-use crate::{DeliveryMode, EventEnvelope, ExternalId, GenerationId, GenerationSettings};
+use crate::{DeliveryMode, EventEnvelope, ExternalId, FailureReason, GenerationId};
 use crate::{GenerationStatus, OrganizationId, Prompt, ProviderName, StoredImage, UserId};
-
-/// Why a generation failed, as shown to users.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FailureReason {
-    /// Stable machine-readable code (`provider_failed`, `storage_failed`, ...).
-    pub code: String,
-    pub message: String,
-    /// Whether submitting the same request again may succeed.
-    pub retryable: bool,
-}
 
 /// A move the aggregate refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

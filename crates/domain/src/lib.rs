@@ -17,6 +17,7 @@ pub mod callback;
 pub mod delivery;
 pub mod delivery_patch;
 pub mod events;
+pub mod failure;
 pub mod generation;
 pub mod ids;
 pub mod image;
@@ -31,8 +32,9 @@ pub use callback::{CallbackUrl, CallbackUrlError};
 pub use delivery::{DeliveryPolicy, DeliveryPolicyError, rollout_bucket};
 pub use delivery_patch::DeliveryPolicyPatch;
 pub use events::{EventDecodeError, EventEnvelope, EventSubject, GenerationEvent, SCHEMA_VERSION};
+pub use failure::{FailureCode, FailureReason};
 pub use generation::{
-    FailureReason, Generation, GenerationError, GenerationSnapshot, NewGeneration, RestoreError,
+    Generation, GenerationError, GenerationSnapshot, NewGeneration, RestoreError,
 };
 pub use ids::{ExternalId, GenerationId, ImageId, OrganizationId, UserId};
 pub use image::StoredImage;

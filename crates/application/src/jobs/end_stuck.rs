@@ -4,7 +4,7 @@
 //! generation timeout is cancelled at the provider and ends `failed` (`timeout`). Both
 //! moves are pushed like any other, and free the user's in-flight place.
 
-use imagegen_domain::{ExternalId, FailureReason, GenerationId, GenerationStatus};
+use imagegen_domain::{ExternalId, FailureCode, FailureReason, GenerationId, GenerationStatus};
 use serde::{Deserialize, Serialize};
 
 use super::{JobPayload, SubmitGenerationHandler};
@@ -48,9 +48,9 @@ impl JobPayload for EndStuckGeneration {
     }
 }
 
-fn reason(code: &str, message: &str) -> FailureReason {
+fn reason(code: FailureCode, message: &str) -> FailureReason {
     FailureReason {
-        code: code.into(),
+        code,
         message: message.into(),
         retryable: true,
     }
@@ -78,7 +78,7 @@ impl SubmitGenerationHandler {
                     tracing::info!(%error, "the provider would not cancel a timed-out prediction");
                 }
                 reason(
-                    "timeout",
+                    FailureCode::Timeout,
                     "the generation did not finish within the time allowed",
                 )
             }
@@ -93,7 +93,7 @@ impl SubmitGenerationHandler {
                     return Ok(());
                 }
                 reason(
-                    "provider_lost",
+                    FailureCode::ProviderLost,
                     "the provider lost the prediction; try again",
                 )
             }

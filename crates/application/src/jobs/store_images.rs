@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_domain::{FailureReason, GenerationId, GenerationStatus, ImageId, StoredImage};
+use imagegen_domain::{
+    FailureCode, FailureReason, GenerationId, GenerationStatus, ImageId, StoredImage,
+};
 
 use super::{JobHandler, JobPayload, StoreImages};
 use crate::ports::{
@@ -51,9 +53,9 @@ impl StoreImagesHandler {
     }
 
     /// Ends the generation with `code`; a generation that ended meanwhile stays as is.
-    async fn give_up(&self, id: GenerationId, code: &str, message: String) -> Result<()> {
+    async fn give_up(&self, id: GenerationId, code: FailureCode, message: String) -> Result<()> {
         let reason = FailureReason {
-            code: code.into(),
+            code,
             message,
             retryable: true,
         };
@@ -110,7 +112,7 @@ impl JobHandler for StoreImagesHandler {
                     "could not copy the provider's images within {} s",
                     self.deadline.num_seconds()
                 );
-                return self.give_up(id, "storage_timeout", message).await;
+                return self.give_up(id, FailureCode::StorageTimeout, message).await;
             }
             match self.copy(url).await {
                 Ok(image) => images.push(image),
@@ -118,7 +120,7 @@ impl JobHandler for StoreImagesHandler {
                 Err(error) => {
                     tracing::warn!(%error, "could not store an output; failing the generation");
                     let message = format!("could not copy the provider's image: {error}");
-                    return self.give_up(id, "storage_failed", message).await;
+                    return self.give_up(id, FailureCode::StorageFailed, message).await;
                 }
             }
         }

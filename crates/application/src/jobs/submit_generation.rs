@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_domain::{DeliveryMode, FailureReason, GenerationError, GenerationStatus};
+use imagegen_domain::{
+    DeliveryMode, FailureCode, FailureReason, GenerationError, GenerationStatus,
+};
 
 use super::{CancelPrediction, JobHandler, ProviderSubmissionJob, SubmitGeneration, VerifyByPoll};
 use crate::Providers;
@@ -116,13 +118,13 @@ impl JobHandler for SubmitGenerationHandler {
                 // A stable code and our own words; the provider's text goes to the log.
                 let reason = if error.is_transient() {
                     FailureReason {
-                        code: "provider_unavailable".into(),
+                        code: FailureCode::ProviderUnavailable,
                         message: "the provider could not take the request; try again later".into(),
                         retryable: true,
                     }
                 } else {
                     FailureReason {
-                        code: "provider_rejected".into(),
+                        code: FailureCode::ProviderRejected,
                         message: "the provider refused the request".into(),
                         retryable: false,
                     }

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{FailureReason, Generation, GenerationError};
+use super::{Generation, GenerationError};
+use crate::FailureReason;
 use crate::{EventEnvelope, ExternalId, GenerationEvent, GenerationStatus as S};
-use crate::{ProviderStatus, ProviderUpdate, StoredImage};
+use crate::{FailureCode, ProviderStatus, ProviderUpdate, StoredImage};
 
 impl Generation {
     /// The provider accepted the prediction: pending -> starting, remembering its id.
@@ -196,19 +197,19 @@ impl Generation {
 fn provider_failure(update: &ProviderUpdate) -> FailureReason {
     match update.status {
         ProviderStatus::Succeeded => FailureReason {
-            code: "provider_returned_no_output".into(),
+            code: FailureCode::ProviderReturnedNoOutput,
             message: "the provider succeeded but returned no images".into(),
             retryable: true,
         },
         ProviderStatus::Aborted => FailureReason {
-            code: "provider_aborted".into(),
+            code: FailureCode::ProviderAborted,
             message: "the provider aborted the prediction before it started".into(),
             retryable: true,
         },
         // The provider's own error text is for our logs, not for users: it may name
         // internals, and its wording is not ours to keep stable.
         _ => FailureReason {
-            code: "provider_failed".into(),
+            code: FailureCode::ProviderFailed,
             message: "the provider reported that the prediction failed".into(),
             retryable: false,
         },

@@ -191,7 +191,7 @@ fn failing_an_ended_generation_changes_nothing() {
     let mut generation = submitted_generation();
     generation.cancel(now()).unwrap();
     let reason = FailureReason {
-        code: "storage_failed".into(),
+        code: imagegen_domain::FailureCode::StorageFailed,
         message: "x".into(),
         retryable: true,
     };
