@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use imagegen_application::Error;
+use imagegen_application::use_cases::DeliveryRefused;
 use serde_json::json;
 
 /// An error on its way to the client.
@@ -37,6 +38,24 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         Self::App(error)
+    }
+}
+
+impl From<DeliveryRefused> for ApiError {
+    fn from(refused: DeliveryRefused) -> Self {
+        match refused {
+            DeliveryRefused::NotFound { what } => Self::App(Error::NotFound { what }),
+            DeliveryRefused::RateLimited {
+                sender,
+                retry_after,
+            } => Self::App(Error::RateLimited {
+                message: format!("too many webhook deliveries from {sender}"),
+                retry_after,
+            }),
+            DeliveryRefused::BadSignature(detail) => Self::BadSignature(detail),
+            DeliveryRefused::Malformed(detail) => Self::bad_request("malformed_webhook", detail),
+            DeliveryRefused::Failed(error) => Self::App(error),
+        }
     }
 }
 

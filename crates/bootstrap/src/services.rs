@@ -3,15 +3,13 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventStore, GenerationRepository, ImageStore, JobQueue, Rate, RateLimiter, WebhookHealth,
+    Clock, EventStore, GenerationRepository, ImageStore, JobQueue, WebhookHealth,
 };
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, ManageDelivery,
     OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
 };
-use imagegen_domain::ProviderName;
 use imagegen_realtime::{Hub, PresenceTracker};
-use imagegen_webhooks::Verifier;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -44,11 +42,6 @@ pub struct Services {
     /// Who watches which generation and organization channels.
     pub presence: PresenceTracker,
     pub images: Arc<dyn ImageStore>,
-    /// The provider whose webhooks this api takes (`/webhooks/{provider}/...`), and
-    /// the secrets that verify them: that provider's only.
-    pub webhook_verifiers: Vec<(ProviderName, Verifier)>,
-    /// Webhook deliveries per sending address, checked before the signature.
-    pub webhook_limits: (Arc<dyn RateLimiter>, Rate),
     pub tokens: JwtCodec,
     pub clock: Arc<dyn Clock>,
     /// Where the api is reachable; image URLs start with it.

@@ -6,15 +6,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imagegen_application::ports::{Clock, Rate, SystemClock};
+use imagegen_application::ports::{Clock, Rate, SystemClock, WebhookReader};
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, CreationLimits, CreationPorts, GetGeneration,
     ListGenerations, ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
+    WebhookIntake,
 };
 use imagegen_realtime::{Hub, PresenceTracker};
 use imagegen_simulator::Simulator;
 use imagegen_storage::LocalDiskImageStore;
-use imagegen_webhooks::Verifier;
+use imagegen_webhooks::{ProviderWebhooks, Verifier};
 use secrecy::ExposeSecret;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -125,7 +126,22 @@ pub async fn start_system(
         get_generation: GetGeneration::new(state.repository.clone()),
         cancel_generation: CancelGeneration::new(state.repository.clone(), clock.clone()),
         list_generations: ListGenerations::new(state.repository.clone()),
-        receive_webhook: ReceiveWebhook::new(state.inbox, clock.clone()),
+        receive_webhook: ReceiveWebhook::new(WebhookIntake {
+            inbox: state.inbox,
+            clock: clock.clone(),
+            readers: (provider.secrets.into_iter())
+                .map(|(name, secrets)| {
+                    Arc::new(ProviderWebhooks::new(name, Verifier::new(secrets)))
+                        as Arc<dyn WebhookReader>
+                })
+                .collect(),
+            limiter: state.limiter.clone(),
+            rate: Rate {
+                limit: config.limits.webhooks_per_minute,
+                window: std::time::Duration::from_secs(60),
+            },
+            health: state.health.clone(),
+        }),
         operate_queues: OperateQueues::new(state.admin, clock.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
         test_provider: TestProvider::new(config.enabled_providers()),
@@ -139,16 +155,6 @@ pub async fn start_system(
         hub,
         presence: PresenceTracker::new(state.presence, state.bus.clone()),
         images,
-        webhook_verifiers: (provider.secrets.into_iter())
-            .map(|(name, secrets)| (name, Verifier::new(secrets)))
-            .collect(),
-        webhook_limits: (
-            state.limiter.clone(),
-            Rate {
-                limit: config.limits.webhooks_per_minute,
-                window: std::time::Duration::from_secs(60),
-            },
-        ),
         tokens,
         clock,
         public_base_url,

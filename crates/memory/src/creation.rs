@@ -1,11 +1,11 @@
-//! The ports creating a generation needs, in memory: for tests and for embedding the
-//! use case in a single process.
+//! The ports creating a generation and receiving webhooks need, in memory: for tests
+//! and for embedding the use cases in a single process.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use imagegen_application::ports::{Clock, GenerationRepository, Rate};
-use imagegen_application::use_cases::{CreationLimits, CreationPorts};
+use imagegen_application::ports::{Clock, GenerationRepository, Rate, WebhookInbox};
+use imagegen_application::use_cases::{CreationLimits, CreationPorts, WebhookIntake};
 
 use crate::{
     MemoryDeliveryPolicies, MemoryIdempotencyKeys, MemoryRateLimiter, MemoryWebhookHealth,
@@ -32,5 +32,21 @@ pub fn creation_ports(
             },
             max_in_flight: 1_000_000,
         },
+    }
+}
+
+/// [`WebhookIntake`] over `inbox`: no webhook readers (deliveries are recorded
+/// through `ReceiveWebhook::execute`), no rate reached, outcomes counted in memory.
+pub fn webhook_intake(inbox: Arc<dyn WebhookInbox>, clock: Arc<dyn Clock>) -> WebhookIntake {
+    WebhookIntake {
+        inbox,
+        clock,
+        readers: Vec::new(),
+        limiter: Arc::new(MemoryRateLimiter::new()),
+        rate: Rate {
+            limit: 1_000_000,
+            window: Duration::from_secs(60),
+        },
+        health: Arc::new(MemoryWebhookHealth::default()),
     }
 }

@@ -18,7 +18,7 @@ mod rate_limiter;
 mod webhook_health;
 mod webhook_inbox;
 
-pub use creation::creation_ports;
+pub use creation::{creation_ports, webhook_intake};
 pub use delivery_checks::MemoryDeliveryChecks;
 pub use delivery_policies::MemoryDeliveryPolicies;
 pub use event_bus::MemoryEventBus;

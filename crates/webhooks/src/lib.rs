@@ -7,11 +7,13 @@
 #![forbid(unsafe_code)]
 
 pub mod openai;
+mod reader;
 pub mod replicate;
 pub mod secret;
 pub mod signature;
 
 pub use openai::{OpenAiEvent, parse_openai_event};
+pub use reader::ProviderWebhooks;
 pub use replicate::{ParseError, parse_prediction};
 pub use secret::{SecretError, WebhookSecret};
 pub use signature::{SignatureError, SignedHeaders, Verifier, sign};

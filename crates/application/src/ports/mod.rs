@@ -21,6 +21,7 @@ mod rate_limiter;
 mod user_notifier;
 mod webhook_health;
 mod webhook_inbox;
+mod webhook_reader;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use delivery_checks::{DeliveryChecks, Mismatch, MismatchKind, Observation, UpdateSource};
@@ -47,6 +48,7 @@ pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use user_notifier::{Notice, UserNotifier};
 pub use webhook_health::{WebhookHealth, WebhookOutcome};
 pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
+pub use webhook_reader::{SignatureHeaders, WebhookContent, WebhookReader, WebhookRoute};
 
 #[cfg(feature = "mock")]
 pub use self::{

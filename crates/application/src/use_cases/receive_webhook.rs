@@ -1,4 +1,6 @@
-//! Receive a verified webhook: record it once with its update's job, answer quickly.
+//! Receive a webhook: limit per sender, verify, read, record it once with its
+//! update's job, count the outcome, answer quickly (`receive_delivery.rs` has the
+//! whole flow; this file the recording).
 
 use std::sync::Arc;
 
@@ -6,7 +8,10 @@ use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
 
 use crate::Result;
 use crate::jobs::{ApplyProviderUpdate, JobPayload, ResolveProviderEvent};
-use crate::ports::{Clock, NewJob, UpdateSource, WebhookDelivery, WebhookInbox};
+use crate::ports::{
+    Clock, NewJob, Rate, RateLimiter, UpdateSource, WebhookDelivery, WebhookHealth, WebhookInbox,
+    WebhookReader,
+};
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,21 +20,36 @@ pub enum WebhookReceipt {
     Queued,
     /// Seen and queued before: acknowledged, nothing changed.
     Duplicate,
+    /// About nothing we follow: acknowledged, nothing recorded.
+    Ignored,
 }
 
-/// Records webhook deliveries and queues their updates. Verification of the signature
-/// happens before, on the raw bytes.
+/// Everything receiving webhooks needs; none of it optional.
+pub struct WebhookIntake {
+    pub inbox: Arc<dyn WebhookInbox>,
+    pub clock: Arc<dyn Clock>,
+    /// One per provider this api takes webhooks for.
+    pub readers: Vec<Arc<dyn WebhookReader>>,
+    /// Deliveries per sending address, checked before the signature (the expensive
+    /// part of a flood).
+    pub limiter: Arc<dyn RateLimiter>,
+    pub rate: Rate,
+    /// Where outcomes are counted for the automatic fallback.
+    pub health: Arc<dyn WebhookHealth>,
+}
+
+/// Receives webhook deliveries: checks them, records them and queues their updates.
 pub struct ReceiveWebhook {
-    inbox: Arc<dyn WebhookInbox>,
-    clock: Arc<dyn Clock>,
+    pub(super) intake: WebhookIntake,
 }
 
 impl ReceiveWebhook {
-    pub fn new(inbox: Arc<dyn WebhookInbox>, clock: Arc<dyn Clock>) -> Self {
-        Self { inbox, clock }
+    pub fn new(intake: WebhookIntake) -> Self {
+        Self { intake }
     }
 
-    /// Records the delivery together with its update's job, unless it was seen before.
+    /// Records a verified delivery together with its update's job, unless it was seen
+    /// before.
     ///
     /// # Errors
     /// `Unavailable` when the inbox cannot be reached: nothing was recorded, and the
@@ -56,7 +76,7 @@ impl ReceiveWebhook {
             provider,
             webhook_id,
             generation_id: Some(generation_id),
-            received_at: self.clock.now(),
+            received_at: self.intake.clock.now(),
             body,
         };
         self.record(delivery, job, status).await
@@ -85,7 +105,7 @@ impl ReceiveWebhook {
             provider,
             webhook_id,
             generation_id: None,
-            received_at: self.clock.now(),
+            received_at: self.intake.clock.now(),
             body,
         };
         self.record(delivery, job, "event").await
@@ -97,7 +117,7 @@ impl ReceiveWebhook {
         job: NewJob,
         status: impl std::fmt::Debug,
     ) -> Result<WebhookReceipt> {
-        let entry = self.inbox.record(delivery, job).await?;
+        let entry = self.intake.inbox.record(delivery, job).await?;
         if !entry.first_seen {
             tracing::info!("duplicate webhook acknowledged");
             return Ok(WebhookReceipt::Duplicate);

@@ -40,7 +40,10 @@ async fn deliver(
 #[tokio::test]
 async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
     let queue = Arc::new(MemoryJobQueue::new());
-    let receive = ReceiveWebhook::new(FlakyInbox::failing(0, queue.clone()), Arc::new(SystemClock));
+    let receive = ReceiveWebhook::new(imagegen_memory::webhook_intake(
+        FlakyInbox::failing(0, queue.clone()),
+        Arc::new(SystemClock),
+    ));
     let id = GenerationId::new();
     let first = deliver(&receive, id).await.unwrap();
     let again = deliver(&receive, id).await.unwrap();
@@ -61,7 +64,10 @@ async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
 #[tokio::test]
 async fn a_delivery_the_inbox_could_not_record_is_queued_by_the_providers_retry() {
     let queue = Arc::new(MemoryJobQueue::new());
-    let receive = ReceiveWebhook::new(FlakyInbox::failing(1, queue.clone()), Arc::new(SystemClock));
+    let receive = ReceiveWebhook::new(imagegen_memory::webhook_intake(
+        FlakyInbox::failing(1, queue.clone()),
+        Arc::new(SystemClock),
+    ));
     let id = GenerationId::new();
     let failed = deliver(&receive, id).await;
     assert!(

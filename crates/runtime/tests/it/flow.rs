@@ -92,7 +92,7 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         imagegen_memory::creation_ports(store.clone(), clock.clone()),
         EnabledProviders::only(ProviderName::Simulator),
     );
-    let receive = ReceiveWebhook::new(inbox, clock);
+    let receive = ReceiveWebhook::new(imagegen_memory::webhook_intake(inbox, clock));
     let caller = Caller {
         user_id: UserId::from_uuid(Uuid::new_v4()),
         organization_id: OrganizationId::from_uuid(Uuid::new_v4()),
