@@ -11,8 +11,8 @@ mod dto;
 mod error;
 mod json;
 mod opener;
+mod peer;
 mod routes;
-mod source;
 mod stream_cap;
 
 use std::sync::Arc;
@@ -59,7 +59,7 @@ pub fn app(services: Arc<Services>) -> Router {
                         .headers()
                         .get("x-request-id")
                         .and_then(|v| v.to_str().ok())
-                        .map_or_else(|| uuid::Uuid::new_v4().to_string(), |id| imagegen_application::logged(id).to_string());
+                        .map_or_else(|| uuid::Uuid::new_v4().to_string(), |id| imagegen_application::capped(id).to_string());
                     tracing::info_span!("request", method = %request.method(), route, request.id = %request_id)
                 })
                 // The access log: a line per request at info, with status and duration.

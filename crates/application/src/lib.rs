@@ -12,19 +12,21 @@
 #![forbid(unsafe_code)]
 
 pub mod caller;
+pub mod capped;
 pub mod channel;
 pub mod counted_provider;
 pub mod dual_check;
 pub mod error;
 pub mod jobs;
-pub mod logged;
+pub mod lock;
 pub mod ports;
 pub mod providers;
 pub mod use_cases;
 
 pub use caller::{Caller, Role};
+pub use capped::capped;
 pub use channel::{Channel, ChannelParseError};
 pub use counted_provider::CountedProvider;
 pub use error::{Error, Result};
-pub use logged::logged;
+pub use lock::lock;
 pub use providers::{EnabledProviders, Providers};

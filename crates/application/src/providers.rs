@@ -54,7 +54,7 @@ impl EnabledProviders {
             .ok_or_else(|| {
                 let enabled: Vec<&str> = self.names().map(ProviderName::as_str).collect();
                 Error::Settings(SettingsError::Provider {
-                    given: crate::logged(requested).to_string(),
+                    given: crate::capped(requested).to_string(),
                     enabled: enabled.join(", "),
                 })
             })

@@ -15,7 +15,7 @@ use imagegen_application::{CountedProvider, Providers};
 use imagegen_domain::ProviderName;
 use imagegen_providers::{OpenAiClient, ProviderOutputs};
 use imagegen_runtime::{
-    JobRunner, OutboxDispatcher, OutboxRelay, Reconciler, ReconcilerConfig, RunnerConfig, schedule,
+    EventRelay, JobRunner, OutboxDispatcher, Reconciler, ReconcilerConfig, RunnerConfig, schedule,
 };
 use imagegen_simulator::Simulator;
 use imagegen_storage::{CallbackSender, FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
@@ -139,9 +139,9 @@ pub(crate) async fn start_loops(
     // same events at worst, and sessions drop positions they already sent); a bus of
     // this process gets a relay of its own, from the latest position.
     let relay = if state.shared_bus {
-        OutboxRelay::new(state.events.clone(), state.bus.clone())
+        EventRelay::new(state.events.clone(), state.bus.clone())
     } else {
-        OutboxRelay::for_this_process(state.events.clone(), state.bus.clone()).await?
+        EventRelay::for_this_process(state.events.clone(), state.bus.clone()).await?
     };
     background.spawn(relay.run(shutdown.clone()));
     Ok(ProviderIdentity { secrets, simulator })

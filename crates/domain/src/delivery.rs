@@ -42,12 +42,12 @@ impl Default for DeliveryPolicy {
 pub enum DeliveryPolicyError {
     #[error("percentage {0} is outside 0..=100")]
     Percentage(u8),
-    #[error("at most {MOST_USER_OVERRIDES} user overrides")]
+    #[error("at most {MAX_USER_OVERRIDES} user overrides")]
     TooManyOverrides,
 }
 
 /// The most users a policy may name (it is read at every creation).
-pub const MOST_USER_OVERRIDES: usize = 1_000;
+pub const MAX_USER_OVERRIDES: usize = 1_000;
 
 impl DeliveryPolicy {
     /// Checks a policy an operator sent.
@@ -58,7 +58,7 @@ impl DeliveryPolicy {
         if self.percentage > 100 {
             return Err(DeliveryPolicyError::Percentage(self.percentage));
         }
-        if self.user_overrides.len() > MOST_USER_OVERRIDES {
+        if self.user_overrides.len() > MAX_USER_OVERRIDES {
             return Err(DeliveryPolicyError::TooManyOverrides);
         }
         Ok(self)

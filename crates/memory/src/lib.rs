@@ -32,10 +32,4 @@ pub use rate_limiter::MemoryRateLimiter;
 pub use webhook_health::MemoryWebhookHealth;
 pub use webhook_inbox::MemoryWebhookInbox;
 
-/// Locks a mutex, recovering the data if a panicking thread poisoned it: every
-/// critical section here leaves the state consistent before it can panic.
-pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+pub(crate) use imagegen_application::lock;

@@ -139,17 +139,17 @@ pub async fn polled_generations_are_claimed_from_their_submission_every_two_seco
     assert!(second.iter().all(|o| o.attempt == 2));
 }
 
-/// The backoff doubles from 15 s and stops at `MOST_POLL_BACKOFF_SECS` (5 minutes):
+/// The backoff doubles from 15 s and stops at `MAX_POLL_BACKOFF_SECS` (5 minutes):
 /// a generation is due again at most that long after any poll, however many came
 /// before, so a poll always lands inside the hour a provider keeps a prediction.
 pub async fn the_pause_between_polls_never_passes_five_minutes(
     store: &(impl GenerationRepository + OverdueGenerations),
 ) {
-    use imagegen_application::ports::MOST_POLL_BACKOFF_SECS;
+    use imagegen_application::ports::MAX_POLL_BACKOFF_SECS;
     let start = now();
     let id = waiting(store, start - Duration::minutes(10), None).await;
     let quiet_since = start - Duration::minutes(5);
-    let most = Duration::seconds(i64::try_from(MOST_POLL_BACKOFF_SECS).unwrap());
+    let most = Duration::seconds(i64::try_from(MAX_POLL_BACKOFF_SECS).unwrap());
     let mut at = start;
     for poll in 1..=12u32 {
         let claimed = store.claim_overdue(quiet_since, at, 10).await.unwrap();

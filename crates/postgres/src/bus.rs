@@ -16,7 +16,7 @@ use crate::error::unavailable;
 use crate::wakeups::EPHEMERAL_CHANNEL;
 
 /// The most bytes of a `NOTIFY` payload (Postgres refuses 8000 and more).
-pub const MOST_EPHEMERAL_BYTES: usize = 7_900;
+pub const MAX_EPHEMERAL_BYTES: usize = 7_900;
 
 #[derive(Serialize, Deserialize)]
 struct Ephemeral {
@@ -76,9 +76,9 @@ impl EventBus for PgEphemeralBus {
             message: message.clone(),
         })
         .map_err(|e| Error::unexpected("serializing an ephemeral message", e))?;
-        if payload.len() > MOST_EPHEMERAL_BYTES {
+        if payload.len() > MAX_EPHEMERAL_BYTES {
             return Err(Error::Invalid(format!(
-                "the message is larger than the {MOST_EPHEMERAL_BYTES} bytes Postgres carries between instances"
+                "the message is larger than the {MAX_EPHEMERAL_BYTES} bytes Postgres carries between instances"
             )));
         }
         sqlx::query("SELECT pg_notify($1, $2)")

@@ -44,7 +44,7 @@ mod store;
 mod wakeups;
 mod webhook_health;
 
-pub use bus::{MOST_EPHEMERAL_BYTES, PgEphemeralBus};
+pub use bus::{MAX_EPHEMERAL_BYTES, PgEphemeralBus};
 pub use error::PostgresError;
 pub use outbox::JobDestination;
 /// The sqlx this crate is built with (the pool type of [`PgStore::pool`]).

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use imagegen_application::ports::{
-    MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS,
+    MAX_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS,
 };
 use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, GenerationId};
@@ -42,7 +42,7 @@ impl OverdueGenerations for PgStore {
         .bind(quiet_since)
         .bind(now)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .bind(MOST_POLL_BACKOFF_SECS as f64)
+        .bind(MAX_POLL_BACKOFF_SECS as f64)
         .bind(POLLED_EVERY_SECS as f64)
         .fetch_all(&self.pool)
         .await

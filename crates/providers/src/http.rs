@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// A provider's HTTP client with its bearer token.
 pub(crate) struct ProviderHttp {
-    pub http: reqwest::Client,
+    pub client: reqwest::Client,
     pub token: SecretString,
     /// `Replicate`, `OpenAI`: in messages.
     pub label: &'static str,
@@ -28,14 +28,14 @@ impl ProviderHttp {
         timeout: Duration,
         detail_of: fn(&Value) -> Option<&str>,
     ) -> Result<Self> {
-        let http = reqwest::Client::builder()
+        let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("imagegen/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::unexpected("building a provider's HTTP client", e))?;
         Ok(Self {
-            http,
+            client,
             token,
             label,
             detail_of,

@@ -90,7 +90,7 @@ impl OpenAiClient {
 
     async fn response(&self, id: &str) -> Result<Value> {
         let url = format!("{}/responses/{id}", self.base_url);
-        let body = self.http.call(self.http.http.get(url)).await?;
+        let body = self.http.call(self.http.client.get(url)).await?;
         serde_json::from_slice(&body).map_err(|e| Error::ProviderRejected {
             message: format!("unreadable OpenAI response: {e}"),
         })
@@ -182,7 +182,7 @@ impl ImageProvider for OpenAiClient {
     #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
     async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
         let url = format!("{}/responses", self.base_url);
-        let create = self.http.http.post(url).json(&self.create_body(request));
+        let create = self.http.client.post(url).json(&self.create_body(request));
         parse(&self.http.call(create).await?)
     }
 
@@ -192,7 +192,7 @@ impl ImageProvider for OpenAiClient {
 
     async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
         let url = format!("{}/responses/{external_id}/cancel", self.base_url);
-        self.http.call(self.http.http.post(url)).await.map(drop)
+        self.http.call(self.http.client.post(url)).await.map(drop)
     }
 }
 

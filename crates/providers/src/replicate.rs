@@ -29,7 +29,7 @@ pub struct ReplicateConfig {
 /// Replicate's limit on prediction creates, per minute.
 pub const REPLICATE_CREATES_PER_MINUTE: u32 = 600;
 /// How long a submission waits for the client-side limit before the job is retried.
-const MOST_CREATE_WAIT: Duration = Duration::from_secs(5);
+const MAX_CREATE_WAIT: Duration = Duration::from_secs(5);
 
 /// The Replicate client.
 pub struct ReplicateClient {
@@ -100,10 +100,10 @@ impl ReplicateClient {
     /// As the other calls; a key that is not a `whsec_` secret is `ProviderRejected`.
     pub async fn webhook_secret(&self) -> Result<WebhookSecret> {
         let url = format!("{}/webhooks/default/secret", self.base_url);
-        let body: Value = serde_json::from_slice(&self.http.call(self.http.http.get(url)).await?)
+        let body: Value = serde_json::from_slice(&self.http.call(self.http.client.get(url)).await?)
             .map_err(|e| Error::ProviderRejected {
-            message: format!("unreadable webhook secret: {e}"),
-        })?;
+                message: format!("unreadable webhook secret: {e}"),
+            })?;
         WebhookSecret::parse(body["key"].as_str().unwrap_or_default()).map_err(|e| {
             Error::ProviderRejected {
                 message: format!("Replicate's webhook secret: {e}"),
@@ -111,10 +111,10 @@ impl ReplicateClient {
         })
     }
 
-    /// Takes a create from the client-side limit, waiting up to [`MOST_CREATE_WAIT`];
+    /// Takes a create from the client-side limit, waiting up to [`MAX_CREATE_WAIT`];
     /// past it the submission is retried later (a transient error with the wait).
     async fn wait_for_create(&self) -> Result<()> {
-        let deadline = tokio::time::Instant::now() + MOST_CREATE_WAIT;
+        let deadline = tokio::time::Instant::now() + MAX_CREATE_WAIT;
         loop {
             match self.creates.take_at(std::time::Instant::now()) {
                 Ok(()) => return Ok(()),
@@ -147,7 +147,7 @@ impl ImageProvider for ReplicateClient {
     async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
         self.wait_for_create().await?;
         let (url, body) = self.create_call(request);
-        let mut create = self.http.http.post(url).json(&body);
+        let mut create = self.http.client.post(url).json(&body);
         // Replicate stops the prediction itself at the deadline (status `canceled`).
         if let Some(deadline) = request.settings.deadline_seconds {
             create = create.header("Cancel-After", format!("{deadline}s"));
@@ -158,11 +158,11 @@ impl ImageProvider for ReplicateClient {
 
     async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
         let url = format!("{}/predictions/{external_id}", self.base_url);
-        Self::parse(&self.http.call(self.http.http.get(url)).await?)
+        Self::parse(&self.http.call(self.http.client.get(url)).await?)
     }
 
     async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
         let url = format!("{}/predictions/{external_id}/cancel", self.base_url);
-        self.http.call(self.http.http.post(url)).await.map(drop)
+        self.http.call(self.http.client.post(url)).await.map(drop)
     }
 }

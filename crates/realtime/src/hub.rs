@@ -48,11 +48,7 @@ pub struct HubSubscription {
     subscriber: Arc<Subscriber>,
 }
 
-fn lock(index: &Mutex<Index>) -> std::sync::MutexGuard<'_, Index> {
-    index
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use imagegen_application::lock;
 
 impl Hub {
     /// Subscribes to `bus` and forwards until `shutdown` or the bus ends; at

@@ -31,11 +31,6 @@ pub use error::RedisError;
 pub use pool::RedisOptions;
 pub use presence::RedisPresence;
 
-/// Locks a mutex, recovering the data if a panicking thread poisoned it.
-pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+pub(crate) use imagegen_application::lock;
 pub use queue::RedisJobQueue;
 pub use rate_limiter::RedisRateLimiter;

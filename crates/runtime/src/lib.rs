@@ -20,13 +20,7 @@ pub mod schedule;
 
 pub use dispatcher::OutboxDispatcher;
 
-/// Locks a mutex, recovering the data if a panicking thread poisoned it (every
-/// critical section here leaves the data consistent).
-pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+pub(crate) use imagegen_application::lock;
 pub use job_runner::{JobOutcome, JobRunner, RunnerConfig};
 pub use reconciler::{Reconciler, ReconcilerConfig};
-pub use relay::OutboxRelay;
+pub use relay::EventRelay;

@@ -22,14 +22,14 @@ const IDLE_WAIT: Duration = Duration::from_secs(1);
 const ERROR_PAUSE: Duration = Duration::from_secs(1);
 
 /// Publishes committed events.
-pub struct OutboxRelay {
+pub struct EventRelay {
     store: Arc<dyn EventStore>,
     bus: Arc<dyn EventBus>,
     /// `Some` for a relay of this process only (an in-process bus).
     local_checkpoint: Option<AtomicU64>,
 }
 
-impl OutboxRelay {
+impl EventRelay {
     /// A relay whose checkpoint is the store's (a bus shared by every instance).
     pub fn new(store: Arc<dyn EventStore>, bus: Arc<dyn EventBus>) -> Self {
         Self {

@@ -1,7 +1,7 @@
 //! The simulator's shared state.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 
 use rand::Rng;
 
@@ -20,9 +20,7 @@ pub(crate) struct SimState {
     pub http: reqwest::Client,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
+use imagegen_application::lock;
 
 impl SimState {
     pub fn new(config: SimulatorConfig) -> Self {

@@ -12,7 +12,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
 /// The largest request head read here; a larger one is hyper's to refuse.
-const MOST_HEAD_BYTES: usize = 16 * 1024;
+const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// A first request for a stream, as read from the socket.
 pub struct FirstRequest {
@@ -45,7 +45,7 @@ pub async fn read_head(
                     .then(|| direct_request(&head))
                     .flatten());
             }
-            Ok(httparse::Status::Partial) if read.len() < MOST_HEAD_BYTES => {}
+            Ok(httparse::Status::Partial) if read.len() < MAX_HEAD_BYTES => {}
             // Malformed, too many fields or too large: hyper answers it.
             _ => return Ok(None),
         }

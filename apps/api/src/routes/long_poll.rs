@@ -26,7 +26,7 @@ use crate::auth::CurrentUser;
 use crate::dto::GenerationOut;
 
 /// The longest `wait`, in seconds.
-const MOST_WAIT_SECS: u64 = 60;
+const MAX_WAIT_SECS: u64 = 60;
 /// Events per poll page by default, and at most.
 const PAGE: (usize, usize) = (100, 500);
 
@@ -61,7 +61,7 @@ pub async fn show(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let wait = Duration::from_secs(wait_secs.unwrap_or(0).min(MOST_WAIT_SECS));
+    let wait = Duration::from_secs(wait_secs.unwrap_or(0).min(MAX_WAIT_SECS));
     // Watch before reading, so a move committed in between is not missed.
     let mut moves = match (&known, wait.is_zero()) {
         (Some(_), false) => {

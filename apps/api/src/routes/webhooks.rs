@@ -18,7 +18,7 @@ use imagegen_bootstrap::Services;
 use serde::Serialize;
 
 use crate::ApiError;
-use crate::source::Source;
+use crate::peer::PeerAddress;
 
 /// Replicate bodies carry inputs and logs; allow well over its 2 MB.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -73,7 +73,7 @@ async fn receive(
 /// Replicate's protocol: the body is the prediction, the path names the generation.
 async fn per_generation(
     State(services): State<Arc<Services>>,
-    Source(source): Source,
+    PeerAddress(source): PeerAddress,
     Path((provider, generation_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -90,7 +90,7 @@ async fn per_generation(
 /// the worker reads. Events about anything but responses are acknowledged and ignored.
 async fn project(
     State(services): State<Arc<Services>>,
-    Source(source): Source,
+    PeerAddress(source): PeerAddress,
     Path(provider): Path<String>,
     headers: HeaderMap,
     body: Bytes,

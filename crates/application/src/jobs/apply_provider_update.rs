@@ -114,7 +114,7 @@ impl ApplyProviderUpdateHandler {
         tracing::Span::current().record("generation.id", tracing::field::display(id));
         if let Some(text) = &payload.update.error {
             // Users see a stable code; the provider's words are kept here.
-            tracing::info!(provider.error = %crate::logged(text), "the provider reported an error");
+            tracing::info!(provider.error = %crate::capped(text), "the provider reported an error");
         }
         let now = self.clock.now();
         let changed = change_generation_with_jobs(

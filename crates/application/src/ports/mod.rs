@@ -39,7 +39,7 @@ pub use job_queue::{
     QueueName, QueueStats,
 };
 pub use overdue::{
-    MOST_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS, poll_backoff,
+    MAX_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS, poll_backoff,
 };
 pub use presence::{Presence, PresenceMember};
 pub use provider_calls::{CallCount, CallReason, ProviderCalls};

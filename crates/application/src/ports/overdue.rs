@@ -23,7 +23,7 @@ pub struct OverdueGeneration {
 
 /// The longest pause between two polls of one generation: well inside the hour a
 /// provider keeps a prediction (Replicate), so a poll always finds it.
-pub const MOST_POLL_BACKOFF_SECS: u64 = 300;
+pub const MAX_POLL_BACKOFF_SECS: u64 = 300;
 
 /// How often a generation whose delivery mode is `polling` or `dual` is polled, from
 /// its submission on: the polling baseline of Replicate's own demo apps (2-3 s).
@@ -32,7 +32,7 @@ pub const POLLED_EVERY_SECS: u64 = 2;
 /// The pause after poll number `attempt` (1 after the first): 15 s, doubling, capped.
 pub fn poll_backoff(attempt: u32) -> std::time::Duration {
     let secs = 15u64.saturating_mul(2u64.saturating_pow(attempt.saturating_sub(1)));
-    std::time::Duration::from_secs(secs.min(MOST_POLL_BACKOFF_SECS))
+    std::time::Duration::from_secs(secs.min(MAX_POLL_BACKOFF_SECS))
 }
 
 /// Finds generations whose webhook is overdue.

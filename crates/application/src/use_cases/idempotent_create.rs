@@ -10,7 +10,7 @@ use crate::ports::KeyClaim;
 use crate::{Caller, Error, Result};
 
 /// The longest key, in bytes.
-const MOST_KEY_BYTES: usize = 255;
+const MAX_KEY_BYTES: usize = 255;
 
 /// A stable digest of what was asked (prompt and settings as sent).
 fn request_hash(command: &CreateGenerationCommand) -> Result<String> {
@@ -39,12 +39,10 @@ impl CreateGeneration {
         key: &str,
         id: GenerationId,
     ) -> Result<KeyOutcome> {
-        if key.is_empty()
-            || key.len() > MOST_KEY_BYTES
-            || !key.bytes().all(|b| b.is_ascii_graphic())
+        if key.is_empty() || key.len() > MAX_KEY_BYTES || !key.bytes().all(|b| b.is_ascii_graphic())
         {
             return Err(Error::Invalid(format!(
-                "Idempotency-Key must be 1 to {MOST_KEY_BYTES} visible ASCII characters"
+                "Idempotency-Key must be 1 to {MAX_KEY_BYTES} visible ASCII characters"
             )));
         }
         let keys = &self.idempotency;

@@ -20,7 +20,7 @@ pub struct QueueOverview {
 }
 
 /// The most jobs of one queue an admin may let a worker process run at once.
-pub const MOST_CONCURRENCY: u32 = 1024;
+pub const MAX_CONCURRENCY: u32 = 1024;
 
 /// The admin operations on the queues.
 pub struct OperateQueues {
@@ -103,9 +103,9 @@ impl OperateQueues {
         concurrency: Option<u32>,
     ) -> Result<()> {
         caller.admin_only("the queues")?;
-        if concurrency.is_some_and(|n| !(1..=MOST_CONCURRENCY).contains(&n)) {
+        if concurrency.is_some_and(|n| !(1..=MAX_CONCURRENCY).contains(&n)) {
             return Err(Error::Invalid(format!(
-                "concurrency must be from 1 to {MOST_CONCURRENCY}, or null for the workers' own setting"
+                "concurrency must be from 1 to {MAX_CONCURRENCY}, or null for the workers' own setting"
             )));
         }
         self.admin.set_concurrency(queue, concurrency).await?;

@@ -79,7 +79,7 @@ impl ReceiveWebhook {
         let now = self.intake.clock.now().timestamp();
         let provider = reader.provider();
         if let Err(error) = reader.verify(headers, body, now) {
-            let id = crate::logged(headers.id);
+            let id = crate::capped(headers.id);
             tracing::warn!(%error, webhook.id = %id, %provider, "webhook refused");
             // Anyone can send junk: counted apart, never against webhook health.
             self.count(WebhookOutcome::Refused).await;
@@ -101,12 +101,12 @@ impl ReceiveWebhook {
                     .await?
             }
             (WebhookContent::ObjectEnded { external_id, kind }, _) => {
-                tracing::debug!(event.r#type = %crate::logged(&kind), "provider object event");
+                tracing::debug!(event.r#type = %crate::capped(&kind), "provider object event");
                 self.execute_event(provider, webhook_id, external_id, value)
                     .await?
             }
             (WebhookContent::Ignored { kind }, _) => {
-                tracing::debug!(event.r#type = %crate::logged(&kind), "provider event ignored");
+                tracing::debug!(event.r#type = %crate::capped(&kind), "provider event ignored");
                 return Ok(WebhookReceipt::Ignored);
             }
             (WebhookContent::Update(_), None) => {

@@ -54,7 +54,7 @@ impl ReceiveWebhook {
     /// # Errors
     /// `Unavailable` when the inbox cannot be reached: nothing was recorded, and the
     /// caller answers 503 so that the provider retries.
-    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %crate::logged(&webhook_id)))]
+    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %crate::capped(&webhook_id)))]
     pub async fn execute(
         &self,
         provider: ProviderName,
@@ -87,7 +87,7 @@ impl ReceiveWebhook {
     ///
     /// # Errors
     /// As [`ReceiveWebhook::execute`].
-    #[tracing::instrument(name = "receive_webhook_event", skip_all, fields(external.id = %external_id, webhook.id = %crate::logged(&webhook_id)))]
+    #[tracing::instrument(name = "receive_webhook_event", skip_all, fields(external.id = %external_id, webhook.id = %crate::capped(&webhook_id)))]
     pub async fn execute_event(
         &self,
         provider: ProviderName,

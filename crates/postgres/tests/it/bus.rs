@@ -9,7 +9,7 @@ use futures::StreamExt;
 use imagegen_application::Error;
 use imagegen_application::ports::{BusMessage, EventBus, EventSubscription};
 use imagegen_memory::MemoryEventBus;
-use imagegen_postgres::{MOST_EPHEMERAL_BYTES, PgEphemeralBus, PgOptions, PgStore};
+use imagegen_postgres::{MAX_EPHEMERAL_BYTES, PgEphemeralBus, PgOptions, PgStore};
 use serde_json::json;
 
 async fn next(subscription: &mut EventSubscription) -> Option<BusMessage> {
@@ -61,7 +61,7 @@ async fn an_ephemeral_message_reaches_every_instance_once() {
         assert_eq!(next(subscription).await, None, "once");
     }
 
-    let large = json!({ "text": "x".repeat(MOST_EPHEMERAL_BYTES) });
+    let large = json!({ "text": "x".repeat(MAX_EPHEMERAL_BYTES) });
     let refused = buses[1].announce("system", &large).await.unwrap_err();
     assert!(matches!(refused, Error::Invalid(_)), "{refused:?}");
     assert_eq!(next(&mut subscriptions[0]).await, None, "nothing was sent");

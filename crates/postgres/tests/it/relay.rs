@@ -11,7 +11,7 @@ use imagegen_application::ports::{
 };
 use imagegen_application::{Error, Result};
 use imagegen_port_contracts::fixtures::{advance, generation};
-use imagegen_runtime::OutboxRelay;
+use imagegen_runtime::EventRelay;
 
 /// Records what it is given; the publish numbered `fail_at` (1-based) fails once.
 struct RecordingBus {
@@ -62,7 +62,7 @@ async fn a_relay_restarted_after_a_failed_publish_goes_on_from_its_checkpoint() 
         fail_at: Mutex::new(Some(4)),
     });
 
-    let relay = OutboxRelay::new(store.store.clone(), bus.clone());
+    let relay = EventRelay::new(store.store.clone(), bus.clone());
     assert!(
         relay.publish_pending().await.is_err(),
         "the 4th publish fails"
@@ -71,7 +71,7 @@ async fn a_relay_restarted_after_a_failed_publish_goes_on_from_its_checkpoint() 
     drop(relay);
 
     // A new relay, as after a restart, reads the checkpoint from the database.
-    let restarted = OutboxRelay::new(store.store.clone(), bus.clone());
+    let restarted = EventRelay::new(store.store.clone(), bus.clone());
     let (published, checkpoint) = restarted.publish_pending().await.unwrap();
     assert_eq!((published, checkpoint), (3, all[5]));
     assert_eq!(*bus.published.lock().unwrap(), all);

@@ -13,7 +13,7 @@ use super::read_ahead::ReadAhead;
 use super::serve::{Completion, hand_back};
 
 /// The most completions settled in one call.
-const MOST_PER_BATCH: usize = 256;
+const MAX_PER_BATCH: usize = 256;
 
 /// What a completer works with.
 pub(super) struct Completer {
@@ -31,7 +31,7 @@ impl Completer {
     /// ahead.
     pub(super) async fn run(mut self, mut completions: mpsc::UnboundedReceiver<Completion>) {
         let mut batch = Vec::new();
-        while completions.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
+        while completions.recv_many(&mut batch, MAX_PER_BATCH).await > 0 {
             let mut done = Vec::with_capacity(batch.len());
             let mut waiting = Vec::new();
             for completion in batch.drain(..) {

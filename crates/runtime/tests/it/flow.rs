@@ -24,7 +24,7 @@ use imagegen_domain::{
 use imagegen_memory::{
     MemoryEventBus, MemoryGenerationStore, MemoryImageStore, MemoryJobQueue, MemoryWebhookInbox,
 };
-use imagegen_runtime::{JobOutcome, JobRunner, OutboxRelay, RunnerConfig};
+use imagegen_runtime::{EventRelay, JobOutcome, JobRunner, RunnerConfig};
 use uuid::Uuid;
 
 fn update(status: ProviderStatus) -> ProviderUpdate {
@@ -99,7 +99,7 @@ async fn webhooks_alone_drive_a_generation_to_completed_with_one_provider_call()
         role: Role::User,
     };
     let mut published = bus.subscribe().await.unwrap();
-    let relay = OutboxRelay::new(store.clone(), bus.clone());
+    let relay = EventRelay::new(store.clone(), bus.clone());
 
     let command = CreateGenerationCommand {
         prompt: "a fox".into(),

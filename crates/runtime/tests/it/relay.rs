@@ -1,4 +1,4 @@
-//! `OutboxRelay::run`: events committed while it runs reach the bus in position order,
+//! `EventRelay::run`: events committed while it runs reach the bus in position order,
 //! and it stops when shutdown is asked; a relay of this process starts after what was
 //! already committed.
 
@@ -12,7 +12,7 @@ use imagegen_domain::{
     OrganizationId, Prompt, ProviderName, UserId,
 };
 use imagegen_memory::{MemoryEventBus, MemoryGenerationStore};
-use imagegen_runtime::OutboxRelay;
+use imagegen_runtime::EventRelay;
 use tokio_util::sync::CancellationToken;
 
 fn pending_generation() -> Generation {
@@ -50,7 +50,7 @@ async fn the_run_loop_publishes_new_commits_in_order_and_stops_on_shutdown() {
     store.create(&old, &[]).await.unwrap();
     submit(&store, &mut old, "p-old").await;
     let mut subscription = bus.subscribe().await.unwrap();
-    let relay = OutboxRelay::for_this_process(store.clone(), bus.clone())
+    let relay = EventRelay::for_this_process(store.clone(), bus.clone())
         .await
         .unwrap();
     let shutdown = CancellationToken::new();

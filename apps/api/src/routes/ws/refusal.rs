@@ -13,7 +13,7 @@ use tokio_tungstenite::WebSocketStream;
 use super::protocol;
 
 /// Input drained at most, after a refusal.
-const MOST_DRAINED: u64 = 1 << 20;
+const MAX_DRAINED: u64 = 1 << 20;
 
 /// Sends close `code` with `reason`, then shuts our side and drains the client's.
 pub async fn refuse<S>(socket: &mut WebSocketStream<S>, code: u16, reason: &'static str)
@@ -25,7 +25,7 @@ where
         let _ = socket.send(protocol::close(code, reason)).await;
         let inner = socket.get_mut();
         let _ = inner.shutdown().await;
-        let _ = tokio::io::copy(&mut inner.take(MOST_DRAINED), &mut tokio::io::sink()).await;
+        let _ = tokio::io::copy(&mut inner.take(MAX_DRAINED), &mut tokio::io::sink()).await;
     };
     let _ = tokio::time::timeout(Duration::from_secs(1), closing).await;
 }

@@ -5,20 +5,20 @@
 use std::fmt;
 
 /// The most characters of outside text a log line carries.
-pub const MOST_LOGGED_CHARS: usize = 200;
+pub const MAX_LOGGED_CHARS: usize = 200;
 
-/// Displays at most [`MOST_LOGGED_CHARS`] characters of the text, then how much was cut.
+/// Displays at most [`MAX_LOGGED_CHARS`] characters of the text, then how much was cut.
 #[derive(Debug, Clone, Copy)]
 pub struct Capped<'a>(&'a str);
 
-/// `text`, capped for a log line.
-pub fn logged(text: &str) -> Capped<'_> {
+/// `text`, capped for a log line (outside text is never logged any other way).
+pub fn capped(text: &str) -> Capped<'_> {
     Capped(text)
 }
 
 impl fmt::Display for Capped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(MOST_LOGGED_CHARS) {
+        match self.0.char_indices().nth(MAX_LOGGED_CHARS) {
             None => f.write_str(self.0),
             Some((cut, _)) => write!(
                 f,
@@ -36,11 +36,11 @@ mod tests {
 
     #[test]
     fn short_text_is_kept_and_long_text_is_cut_with_a_note() {
-        assert_eq!(logged("msg_2Kd").to_string(), "msg_2Kd");
+        assert_eq!(capped("msg_2Kd").to_string(), "msg_2Kd");
         let long = "é".repeat(150_000);
-        let shown = logged(&long).to_string();
+        let shown = capped(&long).to_string();
         assert!(shown.len() < 500, "{} bytes", shown.len());
-        assert!(shown.starts_with(&"é".repeat(MOST_LOGGED_CHARS)));
+        assert!(shown.starts_with(&"é".repeat(MAX_LOGGED_CHARS)));
         assert!(shown.ends_with("(299600 more bytes)"), "{shown}");
     }
 }

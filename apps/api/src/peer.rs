@@ -7,9 +7,9 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
 /// The peer's IP address, or `unknown`.
-pub struct Source(pub String);
+pub struct PeerAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Source {
+impl<S: Send + Sync> FromRequestParts<S> for PeerAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
