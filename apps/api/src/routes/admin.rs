@@ -8,11 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use imagegen_application::Error;
 use imagegen_application::ports::{JobId, QueueName};
 use imagegen_bootstrap::Services;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::parse_id;
 use crate::ApiError;
@@ -35,28 +36,44 @@ fn queue(name: &str) -> Result<QueueName, Error> {
         .map_err(|_| Error::NotFound { what: "queue" })
 }
 
+/// One queue in `GET /admin/queues`.
+#[derive(Serialize)]
+struct QueueOut {
+    name: &'static str,
+    paused: bool,
+    concurrency: Option<u32>,
+    waiting: u64,
+    active: u64,
+    delayed: u64,
+    dead: u64,
+    completed: u64,
+    throughput_per_sec: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct QueuesOut {
+    queues: Vec<QueueOut>,
+}
+
 async fn overview(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<QueuesOut>, ApiError> {
     let queues = services.operate_queues.overview(&caller).await?;
-    let queues: Vec<Value> = queues
-        .into_iter()
-        .map(|q| {
-            json!({
-                "name": q.queue.as_str(),
-                "paused": q.paused,
-                "concurrency": q.concurrency,
-                "waiting": q.stats.waiting,
-                "active": q.stats.active,
-                "delayed": q.stats.delayed,
-                "dead": q.stats.failed,
-                "completed": q.stats.completed,
-                "throughput_per_sec": q.throughput_per_sec,
-            })
+    let queues = (queues.into_iter())
+        .map(|q| QueueOut {
+            name: q.queue.as_str(),
+            paused: q.paused,
+            concurrency: q.concurrency,
+            waiting: q.stats.waiting,
+            active: q.stats.active,
+            delayed: q.stats.delayed,
+            dead: q.stats.failed,
+            completed: q.stats.completed,
+            throughput_per_sec: q.throughput_per_sec,
         })
         .collect();
-    Ok(Json(json!({ "queues": queues })))
+    Ok(Json(QueuesOut { queues }))
 }
 
 async fn pause(
@@ -95,15 +112,38 @@ async fn set_concurrency(
     CurrentUser(caller): CurrentUser,
     Path(name): Path<String>,
     AppJson(body): AppJson<ConcurrencyBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ConcurrencyOut>, ApiError> {
     let queue = queue(&name)?;
     services
         .operate_queues
         .set_concurrency(&caller, queue, body.concurrency)
         .await?;
-    Ok(Json(
-        json!({ "name": queue.as_str(), "concurrency": body.concurrency }),
-    ))
+    Ok(Json(ConcurrencyOut {
+        name: queue.as_str(),
+        concurrency: body.concurrency,
+    }))
+}
+
+/// A queue's concurrency as set.
+#[derive(Serialize)]
+struct ConcurrencyOut {
+    name: &'static str,
+    concurrency: Option<u32>,
+}
+
+/// One dead letter in `GET /admin/queues/{name}/dead`.
+#[derive(Serialize)]
+struct DeadLetterOut {
+    id: String,
+    attempts: u32,
+    last_error: String,
+    failed_at: DateTime<Utc>,
+    payload: Value,
+}
+
+#[derive(Serialize)]
+struct DeadLettersOut {
+    dead: Vec<DeadLetterOut>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,24 +156,21 @@ async fn dead(
     CurrentUser(caller): CurrentUser,
     Path(name): Path<String>,
     AppQuery(query): AppQuery<DeadQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeadLettersOut>, ApiError> {
     let letters = services
         .operate_queues
         .dead(&caller, queue(&name)?, query.limit.unwrap_or(50))
         .await?;
-    let letters: Vec<Value> = letters
-        .into_iter()
-        .map(|d| {
-            json!({
-                "id": d.id.to_string(),
-                "attempts": d.attempts,
-                "last_error": d.last_error,
-                "failed_at": d.failed_at,
-                "payload": d.payload,
-            })
+    let dead = (letters.into_iter())
+        .map(|d| DeadLetterOut {
+            id: d.id.to_string(),
+            attempts: d.attempts,
+            last_error: d.last_error,
+            failed_at: d.failed_at,
+            payload: d.payload,
         })
         .collect();
-    Ok(Json(json!({ "dead": letters })))
+    Ok(Json(DeadLettersOut { dead }))
 }
 
 async fn retry(

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use imagegen_application::ports::Mismatch;
 use imagegen_bootstrap::Services;
-use imagegen_domain::{DeliveryPolicy, DeliveryPolicyPatch};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use imagegen_domain::{Breaker, DeliveryPolicy, DeliveryPolicyPatch, Tally};
+use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 use crate::auth::CurrentUser;
@@ -37,12 +37,29 @@ async fn mismatches(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
     AppQuery(page): AppQuery<Page>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MismatchesOut>, ApiError> {
     let (mismatches, total) = services
         .manage_delivery
         .mismatches(&caller, page.limit.unwrap_or(50))
         .await?;
-    Ok(Json(json!({ "total": total, "mismatches": mismatches })))
+    Ok(Json(MismatchesOut { total, mismatches }))
+}
+
+#[derive(Serialize)]
+struct MismatchesOut {
+    total: u64,
+    mismatches: Vec<Mismatch>,
+}
+
+/// The policy with the automatic fallback's state beside it.
+#[derive(Serialize)]
+struct PolicyOut {
+    #[serde(flatten)]
+    policy: DeliveryPolicy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automatic: Option<Breaker>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    health: Option<Tally>,
 }
 
 /// The policy, and beside it `automatic` (the fallback's breaker: `state` closed,
@@ -51,14 +68,15 @@ async fn mismatches(
 async fn current(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PolicyOut>, ApiError> {
     let policy = services.manage_delivery.current(&caller).await?;
-    let mut shown = serde_json::to_value(policy).unwrap_or_default();
-    if let Some((breaker, tally)) = services.manage_delivery.automatic(&caller).await? {
-        shown["automatic"] = json!(breaker);
-        shown["health"] = json!(tally);
-    }
-    Ok(Json(shown))
+    let automatic = services.manage_delivery.automatic(&caller).await?;
+    let (automatic, health) = automatic.map_or((None, None), |(b, t)| (Some(b), Some(t)));
+    Ok(Json(PolicyOut {
+        policy,
+        automatic,
+        health,
+    }))
 }
 
 async fn replace(

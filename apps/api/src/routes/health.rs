@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use imagegen_bootstrap::Services;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 /// How long the readiness check waits for the store.
 const STORE_CHECK: Duration = Duration::from_secs(2);
@@ -21,13 +21,31 @@ pub fn router() -> Router<Arc<Services>> {
         .route("/readyz", get(readyz))
 }
 
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+/// `{"status": "ok" | "ready" | "not_ready", "reason"}`.
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
 }
 
-async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Value>) {
-    let not_ready = |reason: &str| {
-        let body = json!({ "status": "not_ready", "reason": reason });
+const fn health(status: &'static str) -> Health {
+    Health {
+        status,
+        reason: None,
+    }
+}
+
+async fn healthz() -> Json<Health> {
+    Json(health("ok"))
+}
+
+async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Health>) {
+    let not_ready = |reason: &'static str| {
+        let body = Health {
+            status: "not_ready",
+            reason: Some(reason),
+        };
         (StatusCode::SERVICE_UNAVAILABLE, Json(body))
     };
     if services.shutdown.is_cancelled() {
@@ -35,7 +53,7 @@ async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Valu
     }
     let store = tokio::time::timeout(STORE_CHECK, services.event_store.latest_position()).await;
     match store {
-        Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
+        Ok(Ok(_)) => (StatusCode::OK, Json(health("ready"))),
         Ok(Err(error)) => {
             tracing::warn!(%error, "not ready: the store cannot be read");
             not_ready("store unavailable")

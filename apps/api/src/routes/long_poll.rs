@@ -16,9 +16,10 @@ use futures::StreamExt;
 use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Caller, Channel, Error};
 use imagegen_bootstrap::Services;
+use imagegen_domain::EventEnvelope;
 use imagegen_domain::{Generation, GenerationId};
 use imagegen_realtime::{authorize_channels, session_events};
-use serde_json::json;
+use serde::Serialize;
 
 use super::events::{channels_of, query_values};
 use crate::ApiError;
@@ -105,7 +106,7 @@ async fn poll(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
     uri: Uri,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<PollPage>, ApiError> {
     let channels = channels_of(&uri, &caller)?;
     authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
     // The same answers as the list's: a non-number is a malformed query (400).
@@ -123,9 +124,11 @@ async fn poll(
     if after < pruned_through {
         // What came after `after` is partly gone: re-fetch state, then poll from here.
         let latest = services.event_store.latest_position().await?;
-        return Ok(Json(
-            json!({ "events": [], "resync": true, "next_position": latest.0 }),
-        ));
+        return Ok(Json(PollPage {
+            events: Vec::new(),
+            resync: true,
+            next_position: latest.0,
+        }));
     }
     // Out of range is refused (422), as the list does, never silently moved.
     let limit = match number("limit")? {
@@ -141,9 +144,31 @@ async fn poll(
         .read_after(after, &channels, limit)
         .await?;
     let next = events.last().map_or(after, |event| event.position);
-    let events: Vec<_> = events
-        .iter()
-        .map(|event| json!({ "position": event.position.0, "data": event.envelope }))
+    let events = (events.into_iter())
+        .map(|event| PolledEvent {
+            position: event.position.0,
+            data: event.envelope,
+        })
         .collect();
-    Ok(Json(json!({ "events": events, "next_position": next.0 })))
+    Ok(Json(PollPage {
+        events,
+        resync: false,
+        next_position: next.0,
+    }))
+}
+
+/// A page of `GET /v1/events/poll`.
+#[derive(Serialize)]
+struct PollPage {
+    events: Vec<PolledEvent>,
+    /// Events after `after` were pruned: re-fetch state, then poll from `next_position`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    resync: bool,
+    next_position: u64,
+}
+
+#[derive(Serialize)]
+struct PolledEvent {
+    position: u64,
+    data: EventEnvelope,
 }

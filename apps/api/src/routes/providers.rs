@@ -6,8 +6,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use std::time::{Duration, Instant};
-
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,7 +14,7 @@ use imagegen_application::ports::CallReason;
 use imagegen_application::use_cases::WebhookTestReport;
 use imagegen_bootstrap::Services;
 use imagegen_domain::ProviderName;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::ApiError;
 use crate::auth::CurrentUser;
@@ -39,36 +37,39 @@ async fn test(
     let provider: ProviderName = name.parse().map_err(|_| Error::NotFound {
         what: "provider in use",
     })?;
-    let tester = &services.test_provider;
-    let started = Instant::now();
-    let id = tester
-        .start(&caller, provider, &services.create_generation)
+    let report = (services.test_provider)
+        .run(&caller, provider, &services.create_generation)
         .await?;
-    loop {
-        let seen = tester.moved(id, &services.create_generation).await?;
-        if seen.1 || started.elapsed() >= tester.wait() {
-            return Ok(Json(tester.report((provider, id), seen, started.elapsed())));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    Ok(Json(report))
 }
 
 async fn usage(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ProvidersOut>, ApiError> {
     let counts = services.provider_usage.counts(&caller).await?;
     // Every reason of a provider that was called, zeros included.
-    let mut providers: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    let mut providers: BTreeMap<&'static str, BTreeMap<&'static str, u64>> = BTreeMap::new();
     for count in counts {
         let calls = providers
             .entry(count.provider.as_str())
             .or_insert_with(|| CallReason::ALL.iter().map(|r| (r.as_str(), 0)).collect());
         calls.insert(count.reason.as_str(), count.calls);
     }
-    let providers: Vec<Value> = providers
-        .into_iter()
-        .map(|(name, calls)| json!({ "name": name, "calls": calls }))
+    let providers = (providers.into_iter())
+        .map(|(name, calls)| ProviderCallsOut { name, calls })
         .collect();
-    Ok(Json(json!({ "providers": providers })))
+    Ok(Json(ProvidersOut { providers }))
+}
+
+/// One provider in `GET /admin/providers`: its calls by reason.
+#[derive(Serialize)]
+struct ProviderCallsOut {
+    name: &'static str,
+    calls: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Serialize)]
+struct ProvidersOut {
+    providers: Vec<ProviderCallsOut>,
 }

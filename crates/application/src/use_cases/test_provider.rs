@@ -26,6 +26,21 @@ pub struct WebhookTestReport {
     pub detail: String,
 }
 
+/// The generation a test runs.
+#[derive(Debug, Clone, Copy)]
+struct TestGeneration {
+    provider: ProviderName,
+    id: GenerationId,
+}
+
+/// What a test saw of its generation.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    status: GenerationStatus,
+    /// A webhook moved it past `starting`.
+    moved: bool,
+}
+
 /// Runs webhook round trips through the configured provider.
 pub struct TestProvider {
     providers: EnabledProviders,
@@ -88,29 +103,47 @@ impl TestProvider {
         Ok(generation.id())
     }
 
-    /// The test generation's status, and whether a webhook moved it: submission moves
-    /// it to `starting`; only a webhook moves it further this soon.
+    /// Runs a whole test: starts the generation, then looks every 100 ms until a
+    /// webhook moved it or the wait is over.
     ///
     /// # Errors
-    /// The store's `Unavailable`.
-    pub async fn moved(
+    /// As [`TestProvider::start`]; the store's `Unavailable`.
+    pub async fn run(
         &self,
-        id: GenerationId,
+        caller: &Caller,
+        provider: ProviderName,
         create: &CreateGeneration,
-    ) -> Result<(GenerationStatus, bool)> {
+    ) -> Result<WebhookTestReport> {
+        let started = tokio::time::Instant::now();
+        let id = self.start(caller, provider, create).await?;
+        loop {
+            let seen = Self::seen(id, create).await?;
+            if seen.moved || started.elapsed() >= self.wait {
+                return Ok(self.report(TestGeneration { provider, id }, seen, started.elapsed()));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The test generation's status, and whether a webhook moved it: submission moves
+    /// it to `starting`; only a webhook moves it further this soon.
+    async fn seen(id: GenerationId, create: &CreateGeneration) -> Result<Seen> {
         let status = create
             .repository
             .get(id)
             .await?
             .map_or(GenerationStatus::Pending, |g| g.status());
-        Ok((status, status.rank() > GenerationStatus::Starting.rank()))
+        Ok(Seen {
+            status,
+            moved: status.rank() > GenerationStatus::Starting.rank(),
+        })
     }
 
     /// What a test that waited `waited` saw.
-    pub fn report(
+    fn report(
         &self,
-        (provider, id): (ProviderName, GenerationId),
-        (status, moved): (GenerationStatus, bool),
+        TestGeneration { provider, id }: TestGeneration,
+        Seen { status, moved }: Seen,
         waited: Duration,
     ) -> WebhookTestReport {
         let round_trip_ms = moved.then(|| u64::try_from(waited.as_millis()).unwrap_or(u64::MAX));
@@ -149,9 +182,16 @@ mod tests {
         let tester = TestProvider::new(EnabledProviders::only(ProviderName::Replicate))
             .with_wait(Duration::from_secs(5));
         let id = GenerationId::new();
+        let generation = TestGeneration {
+            provider: ProviderName::Replicate,
+            id,
+        };
         let failed = tester.report(
-            (ProviderName::Replicate, id),
-            (GenerationStatus::Starting, false),
+            generation,
+            Seen {
+                status: GenerationStatus::Starting,
+                moved: false,
+            },
             Duration::from_secs(5),
         );
         assert!(!failed.ok);
@@ -162,8 +202,11 @@ mod tests {
             failed.detail
         );
         let passed = tester.report(
-            (ProviderName::Replicate, id),
-            (GenerationStatus::Processing, true),
+            generation,
+            Seen {
+                status: GenerationStatus::Processing,
+                moved: true,
+            },
             Duration::from_millis(420),
         );
         assert!(passed.ok);
