@@ -14,6 +14,8 @@ mod opener;
 mod peer;
 mod routes;
 mod stream_cap;
+mod stream_opening;
+mod websocket;
 
 use std::sync::Arc;
 

@@ -15,7 +15,7 @@ use imagegen_streams::{Connection, FirstRequest, Opener};
 use tokio::net::TcpStream;
 
 use crate::auth::CurrentSession;
-use crate::routes::events::open_stream;
+use crate::stream_opening::open_stream;
 
 /// Opens authorized event streams and WebSockets for the transport.
 pub struct StreamOpener {
@@ -49,7 +49,7 @@ impl Opener for StreamOpener {
         request: &FirstRequest,
         stream: TcpStream,
     ) -> Result<Connection, TcpStream> {
-        let websocket = crate::routes::ws::accept_direct(
+        let websocket = crate::websocket::accept_direct(
             stream,
             &self.services,
             &request.headers,

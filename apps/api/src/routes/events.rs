@@ -12,68 +12,18 @@ use axum::http::HeaderMap;
 use axum::http::Uri;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use futures::{Stream, StreamExt};
-use imagegen_application::ports::StreamPosition;
-use imagegen_application::{Channel, Error};
+use futures::StreamExt;
 use imagegen_bootstrap::Services;
-use imagegen_realtime::hub::Express;
-use imagegen_realtime::{Framing, SseFrame, authorize_channels, session_events, sse_frames};
+use imagegen_realtime::Framing;
 
 use imagegen_streams::event_stream::STREAM_HEADERS;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
-
-/// The most channels one stream may watch (each costs an authorization check and
-/// filtering work per event).
-const MAX_CHANNELS: usize = 32;
-
-/// How long opening a stream may take in all (the store's own wait for a connection).
-const SETUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// `future`'s output, or `Unavailable` when `deadline` passes first.
-async fn by<T>(
-    deadline: tokio::time::Instant,
-    future: impl Future<Output = T>,
-) -> Result<T, Error> {
-    tokio::time::timeout_at(deadline, future)
-        .await
-        .map_err(|elapsed| Error::unavailable("event store", elapsed))
-}
+use crate::stream_opening::open_stream;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/events", get(events))
-}
-
-pub fn query_values<'a>(uri: &'a Uri, key: &'a str) -> impl Iterator<Item = String> + 'a {
-    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-        .filter(move |(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-}
-
-/// The `channel` parameters (at most 32), or the caller's own user channel.
-///
-/// # Errors
-/// `Invalid` for too many channels or one that does not parse.
-pub fn channels_of(
-    uri: &Uri,
-    caller: &imagegen_application::Caller,
-) -> Result<Vec<Channel>, Error> {
-    if query_values(uri, "channel").nth(MAX_CHANNELS).is_some() {
-        return Err(Error::Invalid(format!(
-            "at most {MAX_CHANNELS} channels per stream"
-        )));
-    }
-    let mut channels = query_values(uri, "channel")
-        .map(|raw| {
-            raw.parse::<Channel>()
-                .map_err(|e| Error::Invalid(e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if channels.is_empty() {
-        channels.push(Channel::User(caller.user_id));
-    }
-    Ok(channels)
 }
 
 async fn events(
@@ -85,64 +35,4 @@ async fn events(
     let frames = open_stream(&services, session, &headers, &uri, Framing::Plain, None).await?;
     let body = Body::from_stream(frames.map(|frame| Ok::<_, Infallible>(Bytes::from(frame))));
     Ok((STREAM_HEADERS, body))
-}
-
-/// Checks an event stream request and opens its session: the SSE text to send, which
-/// ends at shutdown (`reconnect`) or when the token expires (`token_expired`). Shared
-/// by hyper's route and the direct path on the socket, each with its `framing` (and
-/// the direct path with its socket's `express`, for broadcasts).
-///
-/// # Errors
-/// Bad channels or `Last-Event-ID` (422), a forbidden channel (403), a full instance
-/// (503), an unreachable store.
-pub async fn open_stream(
-    services: &Arc<Services>,
-    CurrentSession { caller, expires_at }: CurrentSession,
-    headers: &HeaderMap,
-    uri: &Uri,
-    framing: Framing,
-    express: Option<Arc<dyn Express>>,
-) -> Result<impl Stream<Item = SseFrame> + Send + 'static, ApiError> {
-    let channels = channels_of(uri, &caller)?;
-    // One deadline for the whole set-up, however many store calls it makes: during an
-    // outage the answer is 503 after SETUP_DEADLINE, as REST's.
-    let deadline = tokio::time::Instant::now() + SETUP_DEADLINE;
-    let authorizing = authorize_channels(&caller, &channels, services.repository.as_ref());
-    by(deadline, authorizing).await??;
-    let permit = crate::stream_cap::admit(services, caller.user_id)?;
-    let last_event_id = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| query_values(uri, "last_event_id").next());
-    let resume_after = last_event_id
-        .map(|raw| raw.trim().parse::<u64>().map(StreamPosition))
-        .transpose()
-        .map_err(|_| Error::Invalid("Last-Event-ID must be a stream position".into()))?;
-    tracing::debug!(
-        channels = channels.len(),
-        resume = resume_after.map(|p| p.0),
-        "event stream opened"
-    );
-    let opening = session_events(
-        &services.hub,
-        services.event_store.clone(),
-        channels,
-        resume_after,
-    );
-    let stream = by(deadline, opening).await??;
-    if let Some(express) = express {
-        stream.express(express);
-    }
-    // The stream ends at shutdown or when the token expires, and says which.
-    let left = (expires_at - chrono::Utc::now())
-        .to_std()
-        .unwrap_or_default();
-    let expires = tokio::time::Instant::now() + left;
-    let frames = sse_frames(stream, services.hub.closing(), expires, framing);
-    // The permit goes with the stream and returns when it is dropped.
-    Ok(frames.map(move |frame| {
-        let _held = &permit;
-        frame
-    }))
 }

@@ -21,10 +21,10 @@ use imagegen_domain::{Generation, GenerationId};
 use imagegen_realtime::{authorize_channels, session_events};
 use serde::Serialize;
 
-use super::events::{channels_of, query_values};
 use crate::ApiError;
 use crate::auth::CurrentUser;
 use crate::dto::GenerationOut;
+use crate::stream_opening::{channels_of, query_values};
 
 /// The longest `wait`, in seconds.
 const MAX_WAIT_SECS: u64 = 60;

@@ -1,4 +1,4 @@
-//! `GET /v1/ws`: the WebSocket transport beside SSE. One connection subscribes to and
+//! The WebSocket transport beside SSE (`GET /v1/ws`). One connection subscribes to and
 //! unsubscribes from channels as it goes; each subscription is a realtime session
 //! (backlog after `since`, then live, no gap, no duplicate), authorized from the token
 //! at each subscribe. Buffers are small (a few hundred bytes, not tungstenite's
@@ -7,7 +7,7 @@
 //! connection through hyper's upgrade; either way the same connection loop runs.
 
 mod commands;
-mod connection;
+pub(crate) mod connection;
 mod presence;
 mod protocol;
 mod refusal;
@@ -16,51 +16,14 @@ mod subscriptions;
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{Request, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::routing::get;
-use hyper_util::rt::TokioIo;
 use imagegen_bootstrap::Services;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::ApiError;
 use crate::auth::CurrentSession;
 use imagegen_streams::SharedSocket;
 use imagegen_streams::ws_handshake as handshake;
-
-pub fn router() -> Router<Arc<Services>> {
-    Router::new().route("/v1/ws", get(upgrade))
-}
-
-async fn upgrade(
-    State(services): State<Arc<Services>>,
-    session: CurrentSession,
-    mut request: Request,
-) -> Result<Response, ApiError> {
-    let Some(accept) = handshake::accept_key(request.headers()) else {
-        return Err(ApiError::bad_request(
-            "not_a_websocket_upgrade",
-            "expected a WebSocket upgrade (Connection: upgrade, Upgrade: websocket, \
-             Sec-WebSocket-Version: 13, Sec-WebSocket-Key)",
-        ));
-    };
-    let permit = crate::stream_cap::admit(&services, session.caller.user_id)?;
-    let upgraded = hyper::upgrade::on(&mut request);
-    tokio::spawn(async move {
-        match upgraded.await {
-            Ok(upgraded) => {
-                let socket = handshake::accept(TokioIo::new(upgraded)).await;
-                connection::run(socket, services, session, None).await;
-            }
-            Err(error) => tracing::debug!(%error, "websocket upgrade failed"),
-        }
-        drop(permit);
-    });
-    Ok(handshake::switching_protocols_response(&accept))
-}
 
 /// A WebSocket accepted on a connection's first request, upgraded on the socket
 /// itself, without hyper's buffers or its upgrade's layers: its checks passed and it
