@@ -3,6 +3,7 @@
 //! provider's output URL in `imagegen-storage`, OpenAI's base64 images in
 //! `imagegen-providers`) share one rule without depending on each other.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use imagegen_application::ports::FetchedImage;
 use imagegen_application::{Error, Result};

@@ -18,6 +18,7 @@ struct Checks {
 }
 
 #[derive(Debug, Default)]
+/// `DeliveryChecks` in memory: this process's dual-mode observations and mismatches.
 pub struct MemoryDeliveryChecks {
     checks: Mutex<Checks>,
 }

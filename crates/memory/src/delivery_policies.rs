@@ -8,6 +8,7 @@ use imagegen_application::ports::DeliveryPolicies;
 use imagegen_domain::DeliveryPolicy;
 
 #[derive(Debug, Default)]
+/// `DeliveryPolicies` in memory: this process's policy (webhooks for everyone at first).
 pub struct MemoryDeliveryPolicies {
     policy: Mutex<DeliveryPolicy>,
 }

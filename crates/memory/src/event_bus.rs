@@ -25,6 +25,7 @@ impl Default for MemoryEventBus {
 }
 
 impl MemoryEventBus {
+    /// A bus with no subscribers yet.
     pub fn new() -> Self {
         Self::default()
     }

@@ -17,6 +17,7 @@ pub struct MemoryImageStore {
 }
 
 impl MemoryImageStore {
+    /// An empty store.
     pub fn new() -> Self {
         Self::default()
     }

@@ -62,6 +62,7 @@ impl Default for MemoryJobQueue {
 }
 
 impl MemoryJobQueue {
+    /// An empty queue on the system clock.
     pub fn new() -> Self {
         Self::default()
     }

@@ -2,6 +2,7 @@
 //! They keep the semantics the Postgres and Redis adapters promise (atomic saves,
 //! optimistic concurrency, leases, idempotent enqueue) within one process.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod creation;
 mod delivery_checks;

@@ -24,6 +24,7 @@ impl Default for MemoryPresence {
 }
 
 impl MemoryPresence {
+    /// An empty registry whose entries age by `clock`.
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
         Self {
             channels: Mutex::default(),

@@ -24,6 +24,7 @@ impl Default for MemoryRateLimiter {
 }
 
 impl MemoryRateLimiter {
+    /// A limiter with no counts yet.
     pub fn new() -> Self {
         Self::default()
     }

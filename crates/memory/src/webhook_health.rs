@@ -16,6 +16,7 @@ struct Health {
 }
 
 #[derive(Debug, Default)]
+/// `WebhookHealth` in memory: this process's outcomes (the last hour) and breaker.
 pub struct MemoryWebhookHealth {
     health: Mutex<Health>,
 }

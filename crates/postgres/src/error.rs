@@ -12,7 +12,9 @@ pub enum PostgresError {
     /// The server did not answer.
     #[error("cannot connect to the database at {target}")]
     Connect {
+        /// Where it tried: the socket file, or host and port (never the password).
         target: String,
+        /// The driver's error: refused, rejected user, no such socket...
         #[source]
         source: sqlx::Error,
     },

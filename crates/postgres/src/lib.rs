@@ -20,6 +20,7 @@
 //! - `bus`: `PgEphemeralBus`, the durable mode's bus: ephemeral messages by `NOTIFY`.
 //! - `error`: this crate's error, and how sqlx errors become port errors.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod admin;
 mod bus;

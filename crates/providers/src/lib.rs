@@ -4,6 +4,7 @@
 //! - [`openai`]: OpenAI's Responses API with the `image_generation` tool (the
 //!   simulator speaks it too); [`openai_outputs`] resolves its base64 images.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod bucket;
 mod http;

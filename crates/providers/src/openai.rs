@@ -21,6 +21,7 @@ use crate::http::ProviderHttp;
 pub struct OpenAiConfig {
     /// `https://api.openai.com/v1`, or the simulator's `/v1`.
     pub base_url: String,
+    /// The project's API key (`OPENAI_API_KEY`); never logged.
     pub api_key: SecretString,
     /// The Responses model that calls the image tool.
     pub model: String,

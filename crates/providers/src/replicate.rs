@@ -18,6 +18,7 @@ use crate::http::ProviderHttp;
 pub struct ReplicateConfig {
     /// `https://api.replicate.com/v1`, or the simulator's `/v1`.
     pub base_url: String,
+    /// The account's API token (`r8_...`); never logged.
     pub api_token: SecretString,
     /// Per request.
     pub timeout: Duration,

@@ -199,6 +199,7 @@ impl HubSubscription {
 /// What a subscription receives.
 #[derive(Debug)]
 pub enum Received {
+    /// The next message on one of its channels.
     Message(Arc<HubMessage>),
     /// Its queue was full: messages were missed, to be read from the store.
     Overflowed,

@@ -9,6 +9,7 @@
 //! - [`presence`]: who watches a generation or organization channel, on any instance.
 //! - [`sse`]: the stream as server-sent events.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod access;
 pub mod closing;

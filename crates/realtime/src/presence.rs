@@ -27,6 +27,7 @@ pub struct PresenceTracker {
 }
 
 impl PresenceTracker {
+    /// Tracks members in `registry` and announces joins and leaves on `bus`.
     pub fn new(registry: Arc<dyn Presence>, bus: Arc<dyn EventBus>) -> Self {
         Self { registry, bus }
     }

@@ -34,15 +34,23 @@ pub enum Delivery {
     /// A message that is not stored (a `SystemBroadcast` on `system`, a presence join
     /// or leave): no position, not resumable.
     Ephemeral {
+        /// The channel it came on.
         channel: Channel,
+        /// The message, shared by every session that gets it.
         shared: Arc<HubMessage>,
     },
     /// The client resumed from before what the store keeps (its retention): the events
     /// in between are gone, so it must re-fetch state over REST. The session ends.
-    Resync { pruned_through: StreamPosition },
+    Resync {
+        /// The store keeps nothing at or before this position.
+        pruned_through: StreamPosition,
+    },
     /// The client fell too far behind, twice: it is cut off and resumes after
     /// `resume_after` (its last position) on a new connection. The session ends.
-    TooSlow { resume_after: StreamPosition },
+    TooSlow {
+        /// The last position it was sent.
+        resume_after: StreamPosition,
+    },
 }
 
 impl Delivery {

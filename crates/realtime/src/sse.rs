@@ -43,9 +43,13 @@ impl Framing {
 /// and borrowed from the message rather than copied or counted.
 #[derive(Debug)]
 pub enum SseFrame {
+    /// This stream's own bytes (an event, a keep-alive, a closing notice).
     Owned(Bytes),
+    /// A broadcast's frame, the same bytes for every stream.
     Shared {
+        /// The message that holds the frame.
         message: Arc<HubMessage>,
+        /// Its HTTP/1.1 chunk (the direct path) rather than the plain frame (hyper's).
         chunked: bool,
     },
 }

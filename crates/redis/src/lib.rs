@@ -12,6 +12,7 @@
 //! - `rate_limiter`: [`RedisRateLimiter`], limits shared by every api instance.
 //! - `error`: this crate's error, and how Redis errors become port errors.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod admin;
 mod bus;

@@ -21,6 +21,7 @@ pub struct OutboxDispatcher {
 }
 
 impl OutboxDispatcher {
+    /// Moves jobs saved in `outbox` to `queue`.
     pub fn new(outbox: Arc<dyn JobOutbox>, queue: Arc<dyn JobQueue>) -> Self {
         Self { outbox, queue }
     }

@@ -63,9 +63,18 @@ impl Default for RunnerConfig {
 /// What happened to one job.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobOutcome {
+    /// It ran to its end and was acknowledged.
     Completed,
-    Retrying { at: chrono::DateTime<Utc> },
-    DeadLettered { error: String },
+    /// It failed transiently and runs again.
+    Retrying {
+        /// When it runs again.
+        at: chrono::DateTime<Utc>,
+    },
+    /// It failed for good (or ran out of attempts) and waits in the dead letters.
+    DeadLettered {
+        /// Why, as recorded with the dead letter.
+        error: String,
+    },
 }
 
 /// Runs the handlers of several queues.
@@ -83,6 +92,7 @@ pub struct JobRunner {
 }
 
 impl JobRunner {
+    /// Runs the jobs of each handler's queue, reserved from `queue`.
     pub fn new(
         queue: Arc<dyn JobQueue>,
         handlers: Vec<Arc<dyn JobHandler>>,

@@ -10,6 +10,7 @@
 //! - [`schedule`]: jobs queued at a fixed interval (cleanup).
 //! - [`backoff`]: retry delays with jitter.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod backoff;
 pub mod dispatcher;

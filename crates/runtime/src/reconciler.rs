@@ -57,6 +57,8 @@ impl Reconciler {
         self
     }
 
+    /// Polls the overdue generations of `overdue` through `providers` and queues what
+    /// the polls saw on `queue`.
     pub fn new(
         overdue: Arc<dyn OverdueGenerations>,
         providers: impl Into<Providers>,

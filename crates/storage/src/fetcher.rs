@@ -16,7 +16,9 @@ pub struct FetchPolicy {
     /// Allow loopback and private addresses (embedded mode, where the simulator runs on
     /// 127.0.0.1). Never in production.
     pub allow_private: bool,
+    /// The largest image accepted, in bytes.
     pub max_bytes: usize,
+    /// How long one download may take in all.
     pub timeout: Duration,
 }
 

@@ -5,6 +5,7 @@
 //!   network (SSRF), with size limits and validation by decoding.
 //! - [`callback`]: signed notices to users' callback URLs, through the same guard.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod callback;
 pub mod fetcher;

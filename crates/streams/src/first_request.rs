@@ -16,7 +16,9 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// A first request for a stream, as read from the socket.
 pub struct FirstRequest {
+    /// The request target: path and query.
     pub uri: Uri,
+    /// The request's header fields.
     pub headers: HeaderMap,
     /// `GET /v1/ws` with an upgrade; else `GET /v1/events` without one.
     pub websocket: bool,

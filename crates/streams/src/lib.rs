@@ -12,6 +12,7 @@
 //!   their first request), which serves the streams an [`Opener`] opens on a
 //!   connection's first request on the socket directly ([`event_stream`]).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod event_stream;
 pub mod express;

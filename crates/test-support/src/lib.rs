@@ -21,6 +21,7 @@
 //! If none can be had it panics with a message that says how to get one: a test that
 //! needs Postgres never passes silently without it.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod cluster;
 mod database;

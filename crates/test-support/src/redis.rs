@@ -39,6 +39,7 @@ fn container() -> Result<String, String> {
 /// A Redis server and a key prefix no other test uses.
 #[derive(Debug, Clone)]
 pub struct TestRedis {
+    /// Connects to the server.
     pub url: String,
     /// Prefix every key and channel of this test with it.
     pub prefix: String,

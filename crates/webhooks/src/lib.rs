@@ -5,6 +5,7 @@
 //! - [`replicate`]: a Replicate prediction object parsed into a `ProviderUpdate`.
 //! - [`openai`]: OpenAI's event envelope, which names a response to fetch.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod openai;
 mod reader;

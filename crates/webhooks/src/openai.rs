@@ -13,13 +13,17 @@ pub enum OpenAiEvent {
     /// A response ended (`response.completed`, `.failed`, `.cancelled`,
     /// `.incomplete`): fetch it.
     ResponseEnded {
+        /// The response to read (`resp_...`).
         response_id: ExternalId,
         /// The event's type, for logs.
         kind: String,
     },
     /// Any other type (`batch.*`, `fine_tuning.job.*`, `eval.run.*`): acknowledged
     /// and ignored.
-    Ignored { kind: String },
+    Ignored {
+        /// The event's type, for logs.
+        kind: String,
+    },
 }
 
 #[derive(Deserialize)]

@@ -7,10 +7,13 @@ use serde::Deserialize;
 /// Why a body is not a usable prediction.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
+    /// Not JSON, or not an object of a prediction's shape; the parser's words.
     #[error("the body is not a JSON prediction object: {0}")]
     Malformed(String),
+    /// No `id`: the update could not be matched to its prediction.
     #[error("the prediction has no id")]
     MissingId,
+    /// A `status` outside Replicate's documented ones.
     #[error("unknown prediction status `{0}`")]
     UnknownStatus(String),
 }

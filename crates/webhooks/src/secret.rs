@@ -17,10 +17,13 @@ pub struct WebhookSecret {
 /// Why a secret was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
+    /// Not `whsec_...`.
     #[error("a webhook secret must start with `whsec_`")]
     MissingPrefix,
+    /// What follows `whsec_` is not standard base64.
     #[error("a webhook secret must be `whsec_` followed by standard base64")]
     NotBase64,
+    /// Too short or too long, in decoded bytes.
     #[error("a webhook secret must decode to 24..=64 bytes, not {0}")]
     Length(usize),
 }

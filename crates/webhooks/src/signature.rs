@@ -27,13 +27,22 @@ pub struct SignedHeaders<'a> {
 /// Why a delivery was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
+    /// No `webhook-id`: the id is part of what is signed.
     #[error("the webhook-id header is empty")]
     MissingId,
+    /// `webhook-timestamp` is not Unix seconds.
     #[error("webhook-timestamp is not an integer")]
     BadTimestamp,
-    /// Carries the measured skew, for the logs.
+    /// Outside the tolerance (a replay, or a clock far off); carries the measured
+    /// skew, for the logs.
     #[error("webhook-timestamp is {skew_secs} s away from now (tolerance {tolerance_secs} s)")]
-    Stale { skew_secs: i64, tolerance_secs: i64 },
+    Stale {
+        /// How far the timestamp is from now.
+        skew_secs: i64,
+        /// How far it may be.
+        tolerance_secs: i64,
+    },
+    /// No `v1` signature was made with any of our secrets.
     #[error("no v1 signature matches")]
     NoMatch,
 }

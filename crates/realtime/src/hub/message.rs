@@ -10,6 +10,7 @@ use imagegen_application::ports::BusMessage;
 /// once, by whichever connection needs it first (a broadcast to 10,000 connections is
 /// serialized once, not 10,000 times).
 pub struct HubMessage {
+    /// What came over the bus.
     pub bus: BusMessage,
     text: OnceLock<String>,
     framed: OnceLock<Bytes>,

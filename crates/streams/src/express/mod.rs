@@ -25,6 +25,7 @@ pub type Framing = for<'a> fn(&'a HubMessage) -> Option<&'a Bytes>;
 /// touches all three for every connection a broadcast goes to.
 pub struct SocketExpress {
     stream: TcpStream,
+    /// Who writes on the socket when: the task or the hub.
     pub gate: Gate,
     framing: Framing,
 }
