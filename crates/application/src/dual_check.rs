@@ -33,7 +33,8 @@ pub fn disagreements(webhook: &Observation, poll: &Observation) -> Vec<MismatchK
 /// The store's `Unavailable`.
 pub async fn observe_end(
     checks: &dyn DeliveryChecks,
-    (generation_id, source): (GenerationId, UpdateSource),
+    generation_id: GenerationId,
+    source: UpdateSource,
     update: &ProviderUpdate,
     now: DateTime<Utc>,
 ) -> Result<Vec<MismatchKind>> {

@@ -19,6 +19,7 @@ pub mod durable;
 mod embedded;
 mod error;
 mod fallback;
+mod handlers;
 mod loops;
 mod provider_setup;
 pub mod readiness;

@@ -6,19 +6,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use imagegen_application::jobs::{
-    ApplyProviderUpdateHandler, Cleanup, CleanupHandler, JobHandler, JobPayload, NotifyUserHandler,
-    StoreImagesHandler, SubmitGenerationHandler,
-};
+use imagegen_application::jobs::{Cleanup, JobPayload, NotifyUserHandler};
 use imagegen_application::ports::{CallReason, Clock};
 use imagegen_application::{CountedProvider, Providers};
 use imagegen_domain::ProviderName;
-use imagegen_providers::{OpenAiClient, ProviderOutputs};
 use imagegen_runtime::{
     EventRelay, JobRunner, OutboxDispatcher, Reconciler, ReconcilerConfig, RunnerConfig, schedule,
 };
 use imagegen_simulator::Simulator;
-use imagegen_storage::{CallbackSender, FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
+use imagegen_storage::{CallbackSender, LocalDiskImageStore};
 use imagegen_webhooks::WebhookSecret;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -92,9 +88,15 @@ pub(crate) async fn start_loops(
     // The automatic fallback: webhooks failing move new generations to polling.
     let fallback = crate::fallback::fallback(config, state, clock.clone());
     background.spawn(crate::fallback::run(fallback, shutdown.clone()));
-    let outputs = (allow_private, openai);
-    let registries = (providers, event_readers);
-    let mut handlers = handlers(state, registries, outputs, images, clock, webhook_base)?;
+    let inputs = crate::handlers::HandlerInputs {
+        providers,
+        event_readers,
+        allow_private,
+        openai,
+        images,
+        webhook_base,
+    };
+    let mut handlers = crate::handlers::handlers(state, inputs, clock)?;
     let callback_secret = config.workers.callback_secret.clone();
     if callback_secret.is_none() {
         tracing::warn!("IMAGEGEN_CALLBACK_SECRET is not set: notices to callback URLs go unsigned");
@@ -184,50 +186,4 @@ pub(crate) async fn provider_identity(config: &Config) -> Result<ProviderIdentit
         secrets: all,
         simulator: None,
     })
-}
-
-/// The job handlers of every queue the runner serves.
-fn handlers(
-    state: &StateAdapters,
-    (providers, event_readers): (Providers, Providers),
-    (allow_private, openai): (bool, Option<Arc<OpenAiClient>>),
-    images: Arc<LocalDiskImageStore>,
-    clock: &Arc<dyn Clock>,
-    webhook_base: String,
-) -> Result<Vec<Arc<dyn JobHandler>>, BootstrapError> {
-    let urls = Arc::new(SafeImageFetcher::new(FetchPolicy {
-        allow_private,
-        ..FetchPolicy::default()
-    })?);
-    // OpenAI's images are read from its responses, the others downloaded.
-    let fetcher =
-        Arc::new(ProviderOutputs::new(urls, openai).counting(state.provider_calls.clone()));
-    let repository = &state.repository;
-    Ok(vec![
-        Arc::new(
-            SubmitGenerationHandler::new(
-                repository.clone(),
-                providers.clone(),
-                clock.clone(),
-                webhook_base,
-            )
-            .with_checks(state.checks.clone()),
-        ),
-        Arc::new(
-            ApplyProviderUpdateHandler::new(repository.clone(), state.inbox.clone(), clock.clone())
-                .with_checks(state.checks.clone())
-                .with_providers(event_readers),
-        ),
-        Arc::new(StoreImagesHandler::new(
-            repository.clone(),
-            fetcher,
-            images,
-            clock.clone(),
-        )),
-        Arc::new(CleanupHandler::new(
-            state.inbox.clone(),
-            state.events.clone(),
-            clock.clone(),
-        )),
-    ])
 }

@@ -152,7 +152,7 @@ impl ApplyProviderUpdateHandler {
         if let Some(checks) = self.checks.as_deref().filter(|_| dual) {
             let source = payload.source;
             // The check never holds up the update.
-            if let Err(error) = observe_end(checks, (id, source), &payload.update, now).await {
+            if let Err(error) = observe_end(checks, id, source, &payload.update, now).await {
                 tracing::warn!(%error, "the dual-mode check was not recorded");
             }
         }

@@ -34,7 +34,7 @@ impl SubmitGenerationHandler {
             });
         }
         let now = self.clock.now();
-        observe_end(checks, (id, UpdateSource::Poll), &update, now).await?;
+        observe_end(checks, id, UpdateSource::Poll, &update, now).await?;
         Ok(())
     }
 }
