@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ProviderName;
 use crate::callback::{CallbackUrl, CallbackUrlError};
 
+mod access;
 mod for_provider;
 pub use for_provider::{OPENAI_IMAGE_MODEL, OPENAI_SIZES};
 mod model;
@@ -31,8 +32,8 @@ pub const DEADLINE_RANGE: std::ops::RangeInclusive<u32> = 5..=86_400;
 /// Width and height of the requested images, written `512x768`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageSize {
-    pub width: u32,
-    pub height: u32,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
 }
 
 impl Default for ImageSize {
@@ -90,22 +91,22 @@ pub struct SettingsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenerationSettings {
     /// `owner/name` or `owner/name:version` of the provider's model.
-    pub model: String,
-    pub size: ImageSize,
+    pub(crate) model: String,
+    pub(crate) size: ImageSize,
     /// Number of images, within [`COUNT_RANGE`].
-    pub count: u8,
+    pub(crate) count: u8,
     /// Fixed seed for reproducible images; `None` lets the provider choose.
-    pub seed: Option<u64>,
-    pub negative_prompt: Option<String>,
+    pub(crate) seed: Option<u64>,
+    pub(crate) negative_prompt: Option<String>,
     /// Told when the generation finishes (the `user-notifications` queue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callback_url: Option<CallbackUrl>,
+    pub(crate) callback_url: Option<CallbackUrl>,
     /// Seconds, within [`DEADLINE_RANGE`], after which the provider stops it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline_seconds: Option<u32>,
+    pub(crate) deadline_seconds: Option<u32>,
     /// `owner/name` of the deployment that runs it (its model is the deployment's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<String>,
+    pub(crate) deployment: Option<String>,
 }
 
 impl Default for GenerationSettings {

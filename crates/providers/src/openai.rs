@@ -73,7 +73,7 @@ impl OpenAiClient {
     fn create_body(&self, request: &PredictionRequest) -> Value {
         let settings = &request.settings;
         let mut prompt = request.prompt.as_str().to_owned();
-        if let Some(negative) = &settings.negative_prompt {
+        if let Some(negative) = settings.negative_prompt() {
             prompt.push_str("\n\nAvoid: ");
             prompt.push_str(negative);
         }
@@ -82,7 +82,7 @@ impl OpenAiClient {
             "input": prompt,
             "background": true,
             "store": true,
-            "tools": [{ "type": "image_generation", "size": settings.size.to_string(),
+            "tools": [{ "type": "image_generation", "size": settings.size().to_string(),
                         "quality": "high", "output_format": "png" }],
             "tool_choice": { "type": "image_generation" },
             "metadata": { "generation_id": request.generation_id.to_string() },

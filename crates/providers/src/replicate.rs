@@ -63,15 +63,15 @@ impl ReplicateClient {
         let settings = &request.settings;
         let mut input = json!({
             "prompt": request.prompt.as_str(),
-            "width": settings.size.width,
-            "height": settings.size.height,
-            "num_outputs": settings.count,
+            "width": settings.size().width(),
+            "height": settings.size().height(),
+            "num_outputs": settings.count(),
             "output_format": "png",
         });
-        if let Some(seed) = settings.seed {
+        if let Some(seed) = settings.seed() {
             input["seed"] = json!(seed);
         }
-        if let Some(negative) = &settings.negative_prompt {
+        if let Some(negative) = settings.negative_prompt() {
             input["negative_prompt"] = json!(negative);
         }
         let mut body = json!({ "input": input });
@@ -81,15 +81,15 @@ impl ReplicateClient {
             body["webhook_events_filter"] = json!(["start", "completed"]);
         }
         // The three create forms: a deployment, a version, an official model.
-        let url = match (&settings.deployment, settings.model.split_once(':')) {
+        let url = match (settings.deployment(), settings.model().split_once(':')) {
             (Some(deployment), _) => {
                 format!("{}/deployments/{deployment}/predictions", self.base_url)
             }
             (None, Some(_)) => {
-                body["version"] = json!(settings.model);
+                body["version"] = json!(settings.model());
                 format!("{}/predictions", self.base_url)
             }
-            (None, None) => format!("{}/models/{}/predictions", self.base_url, settings.model),
+            (None, None) => format!("{}/models/{}/predictions", self.base_url, settings.model()),
         };
         (url, body)
     }
@@ -150,7 +150,7 @@ impl ImageProvider for ReplicateClient {
         let (url, body) = self.create_call(request);
         let mut create = self.http.client.post(url).json(&body);
         // Replicate stops the prediction itself at the deadline (status `canceled`).
-        if let Some(deadline) = request.settings.deadline_seconds {
+        if let Some(deadline) = request.settings.deadline_seconds() {
             create = create.header("Cancel-After", format!("{deadline}s"));
         }
         let bytes = self.http.call(create).await?;

@@ -76,7 +76,7 @@ impl JobHandler for NotifyUserHandler {
             .get(generation_id)
             .await?
             .ok_or(Error::NotFound { what: "generation" })?;
-        let Some(url) = generation.settings().callback_url.clone() else {
+        let Some(url) = generation.settings().callback_url().cloned() else {
             return Ok(());
         };
         if !generation.status().is_terminal() {

@@ -55,7 +55,7 @@ where
         let events = generation.take_events();
         let mut jobs = follow_up(&generation)?;
         // A move to the end tells the user's callback URL, if it has one.
-        if generation.status().is_terminal() && generation.settings().callback_url.is_some() {
+        if generation.status().is_terminal() && generation.settings().callback_url().is_some() {
             jobs.push(
                 NotifyUser {
                     generation_id: generation.id(),

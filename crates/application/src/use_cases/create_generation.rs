@@ -115,7 +115,7 @@ impl CreateGeneration {
             .providers
             .choose(command.settings.provider.as_deref())?;
         let settings = GenerationSettings::parse_for(provider, command.settings.clone())?;
-        if let Some(host) = (settings.callback_url.as_ref())
+        if let Some(host) = (settings.callback_url())
             .filter(|_| !self.private_callbacks)
             .and_then(CallbackUrl::internal_target)
         {

@@ -10,8 +10,8 @@ use imagegen_application::ports::{
     GenerationRepository, JobQueue, MockUserNotifier, Notice, QueueName, UpdateSource,
 };
 use imagegen_domain::{
-    CallbackUrl, DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings,
-    NewGeneration, Prompt, ProviderName, ProviderStatus,
+    DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings, NewGeneration, Prompt,
+    ProviderName, ProviderStatus, SettingsInput,
 };
 use imagegen_memory::{MemoryGenerationStore, MemoryJobQueue};
 
@@ -21,10 +21,11 @@ use crate::{caller, take};
 /// A submitted generation, with `callback` in its settings.
 async fn submitted(store: &MemoryGenerationStore, callback: Option<&str>) -> GenerationId {
     let who = caller();
-    let settings = GenerationSettings {
-        callback_url: callback.map(|url| CallbackUrl::parse(url).unwrap()),
-        ..GenerationSettings::default()
-    };
+    let settings = GenerationSettings::parse(SettingsInput {
+        callback_url: callback.map(str::to_owned),
+        ..SettingsInput::default()
+    })
+    .unwrap();
     let mut generation = Generation::create(
         NewGeneration {
             id: GenerationId::new(),

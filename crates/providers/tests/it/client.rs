@@ -3,23 +3,31 @@
 use chrono::Utc;
 use imagegen_application::Error;
 use imagegen_application::ports::{ImageProvider, PredictionRequest};
-use imagegen_domain::{GenerationId, GenerationSettings, ImageSize, Prompt, ProviderStatus};
+use imagegen_domain::{GenerationId, GenerationSettings, Prompt, ProviderStatus, SettingsInput};
 use imagegen_simulator::Faults;
 use imagegen_webhooks::{SignedHeaders, Verifier, parse_prediction};
 
 use crate::harness;
 
 fn request(webhook_url: &str, model: &str) -> PredictionRequest {
-    let settings = GenerationSettings {
-        model: model.to_owned(),
-        size: ImageSize {
-            width: 128,
-            height: 96,
+    request_with(
+        webhook_url,
+        SettingsInput {
+            model: Some(model.to_owned()),
+            ..SettingsInput::default()
         },
-        count: 2,
+    )
+}
+
+/// A request of 2 images of 128x96 with seed 7, and `input`'s model or deployment.
+fn request_with(webhook_url: &str, input: SettingsInput) -> PredictionRequest {
+    let settings = GenerationSettings::parse(SettingsInput {
+        size: Some("128x96".into()),
+        count: Some(2),
         seed: Some(7),
-        ..GenerationSettings::default()
-    };
+        ..input
+    })
+    .unwrap();
     PredictionRequest {
         generation_id: GenerationId::new(),
         prompt: Prompt::parse("a red fox").unwrap(),
@@ -83,7 +91,11 @@ async fn a_versioned_model_is_created_through_the_predictions_endpoint() {
     let h = harness(Faults::default()).await;
     let update = h
         .client
-        .submit(&request(&h.webhook_url, "owner/model:abc123"))
+        // A version is 64 hex digits (settings refuse anything else).
+        .submit(&request(
+            &h.webhook_url,
+            &format!("owner/model:{}", "ab".repeat(32)),
+        ))
         .await
         .unwrap();
     let fetched = h.client.fetch(&update.external_id).await.unwrap();
@@ -176,8 +188,11 @@ async fn creates_past_the_client_side_limit_are_retried_later_without_reaching_t
 #[tokio::test]
 async fn a_deployment_is_created_on_its_own_route() {
     let h = harness(Faults::default()).await;
-    let mut request = request(&h.webhook_url, "a/b");
-    request.settings.deployment = Some("acme/flux-prod".into());
+    let input = SettingsInput {
+        deployment: Some("acme/flux-prod".into()),
+        ..SettingsInput::default()
+    };
+    let request = request_with(&h.webhook_url, input);
     let started = h.client.submit(&request).await.unwrap();
     assert_eq!(started.status, imagegen_domain::ProviderStatus::Starting);
     let fetched: serde_json::Value = reqwest::Client::new()

@@ -8,7 +8,7 @@ use imagegen_application::ports::{
     ProviderCalls,
 };
 use imagegen_domain::{
-    GenerationId, GenerationSettings, ImageSize, Prompt, ProviderName, ProviderStatus,
+    GenerationId, GenerationSettings, Prompt, ProviderName, ProviderStatus, SettingsInput,
 };
 use imagegen_providers::ProviderOutputs;
 use imagegen_providers::openai::parse_image_ref;
@@ -19,11 +19,11 @@ use std::sync::{Arc, Mutex};
 use crate::{Harness, harness};
 
 fn request(width: u32, height: u32) -> PredictionRequest {
-    let settings = GenerationSettings {
-        size: ImageSize { width, height },
-        count: 1,
-        ..GenerationSettings::default()
-    };
+    let settings = GenerationSettings::parse(SettingsInput {
+        size: Some(format!("{width}x{height}")),
+        ..SettingsInput::default()
+    })
+    .unwrap();
     PredictionRequest {
         generation_id: GenerationId::new(),
         prompt: Prompt::parse("a lighthouse at dusk").unwrap(),
