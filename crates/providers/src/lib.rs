@@ -10,8 +10,10 @@ mod bucket;
 mod http;
 pub mod openai;
 pub mod openai_outputs;
+mod output_ref;
 pub mod replicate;
 
 pub use openai::{DEFAULT_OPENAI_MODEL, OpenAiClient, OpenAiConfig};
 pub use openai_outputs::ProviderOutputs;
+pub use output_ref::OutputRef;
 pub use replicate::{REPLICATE_CREATES_PER_MINUTE, ReplicateClient, ReplicateConfig};

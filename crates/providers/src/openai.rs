@@ -14,6 +14,7 @@ use imagegen_domain::{ExternalId, ProviderStatus, ProviderUpdate};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
+use crate::OutputRef;
 use crate::http::ProviderHttp;
 
 /// Where and how to reach OpenAI.
@@ -31,20 +32,6 @@ pub struct OpenAiConfig {
 
 /// The default Responses model.
 pub const DEFAULT_OPENAI_MODEL: &str = "gpt-4.1";
-const IMAGE_REF: &str = "openai:";
-
-/// The reference to image `index` of response `id`, kept as a provider output.
-pub fn image_ref(response_id: &str, index: usize) -> String {
-    format!("{IMAGE_REF}{response_id}/images/{index}")
-}
-
-/// The response id and image index of a reference made by [`image_ref`].
-pub fn parse_image_ref(output: &str) -> Option<(&str, usize)> {
-    let (id, index) = output.strip_prefix(IMAGE_REF)?.split_once("/images/")?;
-    let plausible =
-        id.starts_with("resp_") && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    Some((id, index.parse().ok()?)).filter(|_| plausible)
-}
 
 /// The OpenAI client.
 pub struct OpenAiClient {
@@ -146,7 +133,13 @@ pub fn parse_response(response: &Value) -> Result<ProviderUpdate> {
         "in_progress" => (ProviderStatus::Processing, Vec::new(), None),
         "completed" => {
             let refs: Vec<String> = (0..images(response).count())
-                .map(|i| image_ref(id, i))
+                .map(|index| {
+                    let image = OutputRef::OpenAiImage {
+                        response_id: id,
+                        index,
+                    };
+                    image.to_string()
+                })
                 .collect();
             if refs.is_empty() {
                 let error = "the response completed without an image".to_owned();

@@ -11,7 +11,8 @@ use imagegen_application::Result;
 use imagegen_application::ports::{CallReason, FetchedImage, ImageFetcher, ProviderCalls};
 use imagegen_domain::ProviderName;
 
-use crate::openai::{OpenAiClient, parse_image_ref};
+use crate::OutputRef;
+use crate::openai::OpenAiClient;
 
 /// Resolves OpenAI's image references with `openai`; the rest with `urls`.
 pub struct ProviderOutputs {
@@ -43,8 +44,8 @@ impl ProviderOutputs {
 #[async_trait]
 impl ImageFetcher for ProviderOutputs {
     async fn fetch(&self, output: &str) -> Result<FetchedImage> {
-        match (parse_image_ref(output), &self.openai) {
-            (Some((response_id, index)), Some(openai)) => {
+        match (OutputRef::parse(output), &self.openai) {
+            (OutputRef::OpenAiImage { response_id, index }, Some(openai)) => {
                 if let Some(calls) = &self.calls {
                     let counted = calls.record(ProviderName::OpenAi, CallReason::Event).await;
                     if let Err(error) = counted {

@@ -10,8 +10,8 @@ use imagegen_application::ports::{
 use imagegen_domain::{
     GenerationId, GenerationSettings, Prompt, ProviderName, ProviderStatus, SettingsInput,
 };
+use imagegen_providers::OutputRef;
 use imagegen_providers::ProviderOutputs;
-use imagegen_providers::openai::parse_image_ref;
 use imagegen_simulator::Faults;
 use imagegen_webhooks::{OpenAiEvent, SignedHeaders, Verifier, parse_openai_event};
 use std::sync::{Arc, Mutex};
@@ -83,10 +83,10 @@ async fn a_background_image_ends_with_a_signed_event_and_its_image_decodes() {
     let done = until_ended(&h, &started.external_id).await;
     assert_eq!(done.status, ProviderStatus::Succeeded);
     assert_eq!(done.output_urls.len(), 1);
-    assert_eq!(
-        parse_image_ref(&done.output_urls[0]).unwrap().0,
-        started.external_id.as_str()
-    );
+    let OutputRef::OpenAiImage { response_id, .. } = OutputRef::parse(&done.output_urls[0]) else {
+        panic!("an image reference: {:?}", done.output_urls);
+    };
+    assert_eq!(response_id, started.external_id.as_str());
     // The reference is resolved by reading the response; URLs never reach the other fetcher.
     let mut urls = MockImageFetcher::new();
     urls.expect_fetch().never();
