@@ -2,7 +2,7 @@
 //! create (our generation id in `metadata`), get, cancel. Webhooks go to one
 //! project-level endpoint, so a request's webhook address is not sent; the image comes
 //! back as base64 in the response, so outputs are references into it
-//! ([`image_ref`]) that [`OpenAiClient::image`] resolves when the copy runs.
+//! ([`OutputRef::OpenAiImage`](crate::OutputRef)) that [`OpenAiClient::image`] resolves when the copy runs.
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! Provider outputs that are not URLs: OpenAI's images travel as base64 inside the
-//! response, so its outputs are references ([`image_ref`](crate::openai::image_ref))
+//! response, so its outputs are references ([`OutputRef::OpenAiImage`](crate::OutputRef))
 //! resolved here by reading the response again when the copy runs; every other
 //! output goes to the URL fetcher. Those reads of OpenAI's are provider calls, counted
 //! as `event`.
