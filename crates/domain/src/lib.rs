@@ -25,6 +25,7 @@ pub mod prompt;
 pub mod provider_update;
 pub mod settings;
 pub mod status;
+pub mod webhook_id;
 
 pub use address::is_public;
 pub use breaker::{Breaker, BreakerRules, BreakerState, Tally};
@@ -44,3 +45,4 @@ pub use settings::{
     GenerationSettings, ImageSize, OPENAI_IMAGE_MODEL, OPENAI_SIZES, SettingsError, SettingsInput,
 };
 pub use status::{DeliveryMode, GenerationStatus};
+pub use webhook_id::WebhookId;

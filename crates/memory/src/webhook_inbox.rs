@@ -46,7 +46,7 @@ fn order(state: InboxState) -> u8 {
 #[async_trait]
 impl WebhookInbox for MemoryWebhookInbox {
     async fn record(&self, delivery: WebhookDelivery, job: NewJob) -> Result<InboxEntry> {
-        let key = (delivery.provider, delivery.webhook_id.clone());
+        let key = (delivery.provider, delivery.webhook_id.as_str().to_owned());
         Ok(match lock(&self.entries).entry(key) {
             Entry::Occupied(found) => {
                 let (delivery, state) = found.get().clone();

@@ -14,7 +14,7 @@ use serde_json::json;
 fn delivery(id: &str) -> WebhookDelivery {
     WebhookDelivery {
         provider: ProviderName::Replicate,
-        webhook_id: id.to_owned(),
+        webhook_id: id.into(),
         generation_id: None,
         received_at: Utc::now(),
         body: json!({ "id": id }),
@@ -107,7 +107,7 @@ pub async fn purging_forgets_old_processed_deliveries_only(inbox: &impl WebhookI
     old_waiting.received_at = month_ago;
     for d in [old_done, old_waiting, delivery("new_done")] {
         let id = d.webhook_id.clone();
-        inbox.record(d, job(&id)).await.unwrap();
+        inbox.record(d, job(id.as_str())).await.unwrap();
     }
     for id in ["old_done", "new_done"] {
         inbox

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
 use imagegen_application::{Error, Result};
-use imagegen_domain::{GenerationId, ProviderName};
+use imagegen_domain::{GenerationId, ProviderName, WebhookId};
 use sqlx::Row;
 use sqlx::types::Json;
 
@@ -45,7 +45,10 @@ impl PgStore {
                     "provider",
                     row.try_get("provider").map_err(unavailable)?,
                 )?,
-                webhook_id: row.try_get("webhook_id").map_err(unavailable)?,
+                webhook_id: WebhookId::from(
+                    row.try_get::<String, _>("webhook_id")
+                        .map_err(unavailable)?,
+                ),
                 generation_id: generation_id.map(GenerationId::from_uuid),
                 received_at: row.try_get("received_at").map_err(unavailable)?,
                 body,
@@ -68,7 +71,7 @@ impl WebhookInbox for PgStore {
              ON CONFLICT (provider, webhook_id) DO NOTHING",
         )
         .bind(&provider)
-        .bind(&delivery.webhook_id)
+        .bind(delivery.webhook_id.as_str())
         .bind(delivery.generation_id.map(|g| g.as_uuid()))
         .bind(Json(crate::jsonb::storable(&delivery.body)))
         .bind(delivery.received_at)
@@ -77,7 +80,9 @@ impl WebhookInbox for PgStore {
         .map_err(unavailable)?;
         if inserted.rows_affected() == 0 {
             tx.rollback().await.map_err(unavailable)?;
-            return self.stored_delivery(&provider, &delivery.webhook_id).await;
+            return self
+                .stored_delivery(&provider, delivery.webhook_id.as_str())
+                .await;
         }
         if let Err(error) = self.insert_jobs(&mut tx, std::slice::from_ref(&job)).await {
             // Release the new row now, not when the connection is next used.

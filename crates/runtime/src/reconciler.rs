@@ -16,7 +16,7 @@ use imagegen_application::ports::{
     WebhookOutcome,
 };
 use imagegen_application::{Error, Providers, Result};
-use imagegen_domain::DeliveryMode;
+use imagegen_domain::{DeliveryMode, WebhookId};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -150,7 +150,7 @@ impl Reconciler {
         // One job per state seen: repeated polls of one state queue nothing more.
         let job = ApplyProviderUpdate {
             provider: generation.provider,
-            webhook_id: format!("poll:{}:{:?}", generation.external_id, update.status),
+            webhook_id: WebhookId::polled(generation.external_id.as_str(), update.status),
             generation_id: generation.id,
             update,
             source: UpdateSource::Poll,

@@ -158,7 +158,11 @@ impl ApplyProviderUpdateHandler {
         }
         match self
             .inbox
-            .advance(payload.provider, &payload.webhook_id, InboxState::Processed)
+            .advance(
+                payload.provider,
+                payload.webhook_id.as_str(),
+                InboxState::Processed,
+            )
             .await
         {
             // Updates that did not come through the inbox (polls, replays) have no entry.

@@ -1,6 +1,6 @@
 //! The payloads of queued jobs, with their queue and idempotency key.
 
-use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
+use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate, WebhookId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -93,7 +93,7 @@ impl JobPayload for VerifyByPoll {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyProviderUpdate {
     pub provider: ProviderName,
-    pub webhook_id: String,
+    pub webhook_id: WebhookId,
     pub generation_id: GenerationId,
     pub update: ProviderUpdate,
     /// The path it came by: a webhook, or the reconciler's poll.
@@ -117,7 +117,7 @@ impl JobPayload for ApplyProviderUpdate {
 pub struct ResolveProviderEvent {
     pub external_id: ExternalId,
     pub provider: ProviderName,
-    pub webhook_id: String,
+    pub webhook_id: WebhookId,
 }
 
 impl JobPayload for ResolveProviderEvent {

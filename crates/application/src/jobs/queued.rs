@@ -3,7 +3,7 @@
 //! version, untagged and told apart by their field names, still decode. Queues with
 //! one kind of job (`image-processing`, `user-notifications`) keep plain payloads.
 
-use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
+use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate, WebhookId};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -136,11 +136,11 @@ enum LegacyWebhookJob {
     Resolve {
         resolve_event_of: ExternalId,
         provider: ProviderName,
-        webhook_id: String,
+        webhook_id: WebhookId,
     },
     Apply {
         provider: ProviderName,
-        webhook_id: String,
+        webhook_id: WebhookId,
         generation_id: GenerationId,
         update: ProviderUpdate,
     },
@@ -165,7 +165,7 @@ impl From<LegacyWebhookJob> for GenerationWebhookJob {
                 update,
             } => Self::Apply(ApplyProviderUpdate {
                 // The reconciler's updates carried a `poll:` id, and only they did.
-                source: if webhook_id.starts_with("poll:") {
+                source: if webhook_id.as_str().starts_with("poll:") {
                     UpdateSource::Poll
                 } else {
                     UpdateSource::Webhook

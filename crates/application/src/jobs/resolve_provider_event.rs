@@ -37,7 +37,7 @@ impl ApplyProviderUpdateHandler {
         // project-wide events whatever we asked).
         if generation.is_none_or(|g| g.delivery_mode() == DeliveryMode::Polling) {
             tracing::debug!("a polled generation's event ignored");
-            return self.settled(provider, &webhook_id).await;
+            return self.settled(provider, webhook_id.as_str()).await;
         }
         let update = providers.get(provider)?.fetch(&external_id).await?;
         let payload = ApplyProviderUpdate {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_domain::{GenerationId, ProviderName};
+use imagegen_domain::{GenerationId, ProviderName, WebhookId};
 
 use super::NewJob;
 use crate::Result;
@@ -12,7 +12,7 @@ use crate::Result;
 pub struct WebhookDelivery {
     pub provider: ProviderName,
     /// The `webhook-id` header: the same on every retry of one message.
-    pub webhook_id: String,
+    pub webhook_id: WebhookId,
     pub generation_id: Option<GenerationId>,
     pub received_at: DateTime<Utc>,
     /// The verified body, kept for audit and replay.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use imagegen_domain::GenerationId;
+use imagegen_domain::{GenerationId, WebhookId};
 
 use super::{ReceiveWebhook, WebhookReceipt};
 use crate::ports::{Decision, SignatureHeaders, WebhookContent, WebhookOutcome, WebhookRoute};
@@ -94,7 +94,7 @@ impl ReceiveWebhook {
         };
         let content = reader.read(body).map_err(DeliveryRefused::Malformed)?;
         let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-        let webhook_id = headers.id.to_owned();
+        let webhook_id = WebhookId::from(headers.id);
         let receipt = match (content, generation) {
             (WebhookContent::Update(update), Some(id)) => {
                 self.execute(provider, webhook_id, id, update, value)

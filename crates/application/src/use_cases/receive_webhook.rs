@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate};
+use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate, WebhookId};
 
 use crate::Result;
 use crate::jobs::{ApplyProviderUpdate, JobPayload, ResolveProviderEvent};
@@ -54,11 +54,11 @@ impl ReceiveWebhook {
     /// # Errors
     /// `Unavailable` when the inbox cannot be reached: nothing was recorded, and the
     /// caller answers 503 so that the provider retries.
-    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %crate::capped(&webhook_id)))]
+    #[tracing::instrument(name = "receive_webhook", skip_all, fields(generation.id = %generation_id, webhook.id = %crate::capped(webhook_id.as_str())))]
     pub async fn execute(
         &self,
         provider: ProviderName,
-        webhook_id: String,
+        webhook_id: WebhookId,
         generation_id: GenerationId,
         update: ProviderUpdate,
         body: serde_json::Value,
@@ -87,11 +87,11 @@ impl ReceiveWebhook {
     ///
     /// # Errors
     /// As [`ReceiveWebhook::execute`].
-    #[tracing::instrument(name = "receive_webhook_event", skip_all, fields(external.id = %external_id, webhook.id = %crate::capped(&webhook_id)))]
+    #[tracing::instrument(name = "receive_webhook_event", skip_all, fields(external.id = %external_id, webhook.id = %crate::capped(webhook_id.as_str())))]
     pub async fn execute_event(
         &self,
         provider: ProviderName,
-        webhook_id: String,
+        webhook_id: WebhookId,
         external_id: ExternalId,
         body: serde_json::Value,
     ) -> Result<WebhookReceipt> {

@@ -18,7 +18,7 @@ use crate::take;
 async fn received(inbox: &MemoryWebhookInbox, id: &str, at: chrono::DateTime<Utc>) {
     let delivery = WebhookDelivery {
         provider: ProviderName::Replicate,
-        webhook_id: id.to_owned(),
+        webhook_id: id.to_owned().into(),
         generation_id: None,
         received_at: at,
         body: serde_json::json!({}),
@@ -59,7 +59,7 @@ async fn the_cleanup_job_forgets_processed_deliveries_past_their_retention() {
 
     let again = |id: &str| WebhookDelivery {
         provider: ProviderName::Replicate,
-        webhook_id: id.to_owned(),
+        webhook_id: id.to_owned().into(),
         generation_id: None,
         received_at: now,
         body: serde_json::json!({}),

@@ -21,7 +21,7 @@ fn event(external: &str) -> ResolveProviderEvent {
         external_id: ExternalId::parse(external).unwrap(),
         // `saved` stamps its generations `simulator`.
         provider: ProviderName::Simulator,
-        webhook_id: format!("evt_{external}"),
+        webhook_id: format!("evt_{external}").into(),
     }
 }
 
