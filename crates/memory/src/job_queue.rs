@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use imagegen_application::ports::{
     Clock, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob, QueueName,
-    QueueStats, SystemClock,
+    SystemClock,
 };
 use imagegen_application::{Error, Result};
 use tokio::sync::Notify;
@@ -229,21 +229,5 @@ impl JobQueue for MemoryJobQueue {
                 Ok(FailOutcome::DeadLettered)
             }
         }
-    }
-
-    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
-        let state = lock(&self.state);
-        Ok(state
-            .dead
-            .iter()
-            .rev()
-            .filter(|d| d.queue == queue)
-            .take(limit)
-            .cloned()
-            .collect())
-    }
-
-    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
-        Ok(counts::count(&lock(&self.state), queue, self.clock.now()))
     }
 }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use imagegen_application::Error;
-use imagegen_application::ports::{EnqueueOutcome, FailOutcome, JobQueue, NewJob, QueueName};
+use imagegen_application::ports::{
+    EnqueueOutcome, FailOutcome, JobQueue, NewJob, QueueAdmin, QueueName,
+};
 use serde_json::json;
 
 const Q: QueueName = QueueName::ImageProcessing;
@@ -82,7 +84,7 @@ pub async fn a_failed_job_runs_again_after_its_retry_time(queue: &impl JobQueue)
     assert_eq!((again.id, again.attempt), (first.id, 2));
 }
 
-pub async fn a_job_out_of_attempts_is_dead_lettered(queue: &impl JobQueue) {
+pub async fn a_job_out_of_attempts_is_dead_lettered(queue: &(impl JobQueue + QueueAdmin)) {
     let mut new = job(7);
     new.max_attempts = 1;
     queue.enqueue(new).await.unwrap();
@@ -92,17 +94,19 @@ pub async fn a_job_out_of_attempts_is_dead_lettered(queue: &impl JobQueue) {
         .await
         .unwrap();
     assert_eq!(outcome, FailOutcome::DeadLettered);
-    let dead = queue.dead_letters(Q, 10).await.unwrap();
+    let dead = queue.dead(Q, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(
         (dead[0].id, dead[0].last_error.as_str()),
         (got.id, "broken image")
     );
     assert_eq!(dead[0].payload, json!({ "n": 7 }));
-    assert_eq!(queue.stats(Q).await.unwrap().failed, 1);
+    assert_eq!(queue.counts(Q).await.unwrap().failed, 1);
 }
 
-pub async fn a_second_enqueue_with_the_same_key_is_a_duplicate(queue: &impl JobQueue) {
+pub async fn a_second_enqueue_with_the_same_key_is_a_duplicate(
+    queue: &(impl JobQueue + QueueAdmin),
+) {
     let EnqueueOutcome::Enqueued(id) = queue.enqueue(job(1).with_key("k")).await.unwrap() else {
         panic!("first enqueue must enqueue");
     };
@@ -110,7 +114,7 @@ pub async fn a_second_enqueue_with_the_same_key_is_a_duplicate(queue: &impl JobQ
         queue.enqueue(job(2).with_key("k")).await.unwrap(),
         EnqueueOutcome::Duplicate(id)
     );
-    assert_eq!(queue.stats(Q).await.unwrap().waiting, 1);
+    assert_eq!(queue.counts(Q).await.unwrap().waiting, 1);
 }
 
 pub async fn higher_priority_runs_first_then_fifo(queue: &impl JobQueue) {
@@ -127,11 +131,11 @@ pub async fn higher_priority_runs_first_then_fifo(queue: &impl JobQueue) {
     assert_eq!(order, [3, 1, 2]);
 }
 
-pub async fn a_delayed_job_waits_for_its_time(queue: &impl JobQueue) {
+pub async fn a_delayed_job_waits_for_its_time(queue: &(impl JobQueue + QueueAdmin)) {
     let mut later = job(1);
     later.run_at = Some(Utc::now() + chrono::Duration::milliseconds(200));
     queue.enqueue(later).await.unwrap();
-    assert_eq!(queue.stats(Q).await.unwrap().delayed, 1);
+    assert_eq!(queue.counts(Q).await.unwrap().delayed, 1);
     assert!(queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none());
     assert!(
         queue
@@ -156,14 +160,14 @@ pub async fn a_waiting_reserve_wakes_on_enqueue(queue: &(impl JobQueue + 'static
     assert!(got.unwrap().is_some());
 }
 
-pub async fn stats_count_waiting_active_and_completed(queue: &impl JobQueue) {
+pub async fn stats_count_waiting_active_and_completed(queue: &(impl JobQueue + QueueAdmin)) {
     for n in 0..3 {
         queue.enqueue(job(n)).await.unwrap();
     }
     let done = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
     queue.complete(&done).await.unwrap();
     let _active = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
-    let stats = queue.stats(Q).await.unwrap();
+    let stats = queue.counts(Q).await.unwrap();
     assert_eq!((stats.waiting, stats.active, stats.completed), (1, 1, 1));
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use imagegen_application::ports::{Job, JobQueue, NewJob, QueueName};
+use imagegen_application::ports::{Job, JobQueue, NewJob, QueueAdmin, QueueName};
 use serde_json::json;
 
 const Q: QueueName = QueueName::ImageProcessing;
@@ -26,7 +26,9 @@ async fn reserve(queue: &impl JobQueue, lease: Duration) -> Job {
         .expect("a ready job")
 }
 
-pub async fn completing_a_batch_takes_the_next_ready_jobs_in_order(queue: &impl JobQueue) {
+pub async fn completing_a_batch_takes_the_next_ready_jobs_in_order(
+    queue: &(impl JobQueue + QueueAdmin),
+) {
     enqueue(queue, 0..5).await;
     let mut done = Vec::new();
     for _ in 0..3 {
@@ -42,17 +44,17 @@ pub async fn completing_a_batch_takes_the_next_ready_jobs_in_order(queue: &impl 
             .iter()
             .all(|job| job.attempt == 1 && job.queue == Q)
     );
-    let stats = queue.stats(Q).await.unwrap();
+    let stats = queue.counts(Q).await.unwrap();
     assert_eq!((stats.completed, stats.active, stats.waiting), (3, 2, 0));
     let last = queue
         .complete_batch(Q, &batch.next, 5, LEASE)
         .await
         .unwrap();
     assert!(last.next.is_empty() && last.lost.is_empty());
-    assert_eq!(queue.stats(Q).await.unwrap().completed, 5);
+    assert_eq!(queue.counts(Q).await.unwrap().completed, 5);
 }
 
-pub async fn a_job_whose_lease_was_lost_is_not_completed(queue: &impl JobQueue) {
+pub async fn a_job_whose_lease_was_lost_is_not_completed(queue: &(impl JobQueue + QueueAdmin)) {
     enqueue(queue, 0..1).await;
     let first = reserve(queue, Duration::from_millis(50)).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -67,7 +69,7 @@ pub async fn a_job_whose_lease_was_lost_is_not_completed(queue: &impl JobQueue) 
     let batch = queue.complete_batch(Q, &[first], 1, LEASE).await.unwrap();
     assert_eq!(batch.lost, [taken.id]);
     assert_eq!(batch.next.len(), 1, "the lost job does not stop the taking");
-    let stats = queue.stats(Q).await.unwrap();
+    let stats = queue.counts(Q).await.unwrap();
     assert_eq!((stats.completed, stats.active), (0, 2), "nothing completed");
     let batch = queue.complete_batch(Q, &[taken], 0, LEASE).await.unwrap();
     assert!(batch.lost.is_empty(), "the new holder completes it");

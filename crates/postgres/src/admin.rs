@@ -2,7 +2,7 @@
 //! to `jobs` with their attempts reset.
 
 use async_trait::async_trait;
-use imagegen_application::ports::{DeadLetter, JobId, JobQueue, QueueAdmin, QueueName, QueueStats};
+use imagegen_application::ports::{DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
 use imagegen_application::{Error, Result};
 
 use crate::PgStore;

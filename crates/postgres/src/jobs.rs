@@ -147,8 +147,16 @@ impl JobQueue for PgStore {
         tx.commit().await.map_err(unavailable)?;
         Ok(FailOutcome::DeadLettered)
     }
+}
 
-    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
+/// What `QueueAdmin` reads (the queue's own port does not).
+impl PgStore {
+    /// The newest dead letters of `queue`.
+    pub(crate) async fn dead_letters(
+        &self,
+        queue: QueueName,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>> {
         let rows = sqlx::query(
             "SELECT id, payload, attempts, last_error, failed_at FROM dead_jobs \
              WHERE queue = $1 ORDER BY failed_at DESC, id DESC LIMIT $2",
@@ -176,7 +184,8 @@ impl JobQueue for PgStore {
             .collect()
     }
 
-    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
+    /// Counts of `queue`.
+    pub(crate) async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
         let row = sqlx::query(
             "SELECT \
                count(*) FILTER (WHERE lease_token IS NOT NULL AND lease_expires_at > $2) AS active, \

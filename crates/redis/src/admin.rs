@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
-use imagegen_application::ports::{DeadLetter, JobId, JobQueue, QueueAdmin, QueueName, QueueStats};
+use imagegen_application::ports::{DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
 use imagegen_application::{Error, Result};
 use redis::Script;
 

@@ -206,12 +206,21 @@ impl JobQueue for RedisJobQueue {
             _ => Ok(FailOutcome::DeadLettered),
         }
     }
+}
 
-    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
+/// What `QueueAdmin` reads (the queue's own port does not).
+impl RedisJobQueue {
+    /// The newest dead letters of `queue`.
+    pub(crate) async fn dead_letters(
+        &self,
+        queue: QueueName,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>> {
         crate::dead::dead_letters(self, queue, limit).await
     }
 
-    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
+    /// Counts of `queue`.
+    pub(crate) async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
         Ok(self.counts(queue).await?.0)
     }
 }

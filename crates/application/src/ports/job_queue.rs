@@ -230,10 +230,4 @@ pub trait JobQueue: Send + Sync {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<FailOutcome>;
-
-    /// The newest dead letters of a queue. Errors: `Unavailable`.
-    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>>;
-
-    /// Counts of a queue. Errors: `Unavailable`.
-    async fn stats(&self, queue: QueueName) -> Result<QueueStats>;
 }

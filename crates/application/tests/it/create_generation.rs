@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use imagegen_application::EnabledProviders;
 use imagegen_application::Error;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{
-    GenerationRepository, JobQueue, MockGenerationRepository, QueueName, SystemClock,
+    GenerationRepository, MockGenerationRepository, QueueName, SystemClock,
 };
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
 use imagegen_domain::{GenerationStatus, ProviderName, SettingsInput};
@@ -74,7 +75,7 @@ async fn bad_input_is_refused_and_nothing_is_saved_or_queued() {
     );
     assert_eq!(
         queue
-            .stats(QueueName::ProviderSubmissions)
+            .counts(QueueName::ProviderSubmissions)
             .await
             .unwrap()
             .waiting,

@@ -1,6 +1,7 @@
 //! Job handlers: idempotent under redelivery, and they end generations they cannot
 //! finish instead of leaving them stuck.
 
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::UpdateSource;
 use std::sync::Arc;
 
@@ -114,7 +115,7 @@ async fn a_success_saves_the_image_copy_with_the_move_and_a_repeat_queues_nothin
         handler.handle(&job).await.unwrap();
         queue.complete(&job).await.unwrap();
     }
-    let stats = queue.stats(QueueName::ImageProcessing).await.unwrap();
+    let stats = queue.counts(QueueName::ImageProcessing).await.unwrap();
     assert_eq!(stats.waiting, 1, "one copy job, saved with the move");
     assert_eq!(
         store.get(id).await.unwrap().unwrap().status(),

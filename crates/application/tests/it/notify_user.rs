@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use imagegen_application::jobs::{ApplyProviderUpdate, JobHandler, NotifyUserHandler};
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{
-    GenerationRepository, JobQueue, MockUserNotifier, Notice, QueueName, UpdateSource,
+    GenerationRepository, MockUserNotifier, Notice, QueueName, UpdateSource,
 };
 use imagegen_domain::{
     DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings, NewGeneration, Prompt,
@@ -67,7 +68,7 @@ async fn a_finished_generation_with_a_callback_url_sends_one_notice() {
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let id = submitted(&store, Some("https://hooks.example.com/imagegen")).await;
     fail(&store, &queue, id).await;
-    let notices = queue.stats(QueueName::UserNotifications).await.unwrap();
+    let notices = queue.counts(QueueName::UserNotifications).await.unwrap();
     assert_eq!(notices.waiting, 1, "one notice, saved with the move");
 
     let mut notifier = MockUserNotifier::new();
@@ -97,7 +98,7 @@ async fn a_generation_without_a_callback_url_queues_no_notice() {
     let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
     let id = submitted(&store, None).await;
     fail(&store, &queue, id).await;
-    let notices = queue.stats(QueueName::UserNotifications).await.unwrap();
+    let notices = queue.counts(QueueName::UserNotifications).await.unwrap();
     assert_eq!((notices.waiting, notices.delayed), (0, 0));
     assert!(store.get(id).await.unwrap().unwrap().status().is_terminal());
 }

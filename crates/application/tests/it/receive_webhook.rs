@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use imagegen_application::Error;
-use imagegen_application::ports::{JobQueue, QueueName, SystemClock};
+use imagegen_application::ports::QueueAdmin as _;
+use imagegen_application::ports::{QueueName, SystemClock};
 use imagegen_application::use_cases::{ReceiveWebhook, WebhookReceipt};
 use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderStatus, ProviderUpdate};
 use imagegen_memory::MemoryJobQueue;
@@ -53,7 +54,7 @@ async fn a_delivery_is_queued_once_and_its_repeat_acknowledged() {
     );
     assert_eq!(
         queue
-            .stats(QueueName::GenerationWebhooks)
+            .counts(QueueName::GenerationWebhooks)
             .await
             .unwrap()
             .waiting,
@@ -74,13 +75,13 @@ async fn a_delivery_the_inbox_could_not_record_is_queued_by_the_providers_retry(
         matches!(failed, Err(Error::Unavailable { .. })),
         "the api answers 503 so the provider retries"
     );
-    let stats = queue.stats(QueueName::GenerationWebhooks).await.unwrap();
+    let stats = queue.counts(QueueName::GenerationWebhooks).await.unwrap();
     assert_eq!(stats.waiting, 0, "a refused delivery queues nothing");
     let retried = deliver(&receive, id).await.unwrap();
     assert_eq!(retried, WebhookReceipt::Queued);
     assert_eq!(
         queue
-            .stats(QueueName::GenerationWebhooks)
+            .counts(QueueName::GenerationWebhooks)
             .await
             .unwrap()
             .waiting,

@@ -2,9 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_application::ports::{
-    DeadLetter, Job, JobId, JobQueue, QueueAdmin, QueueName, QueueStats,
-};
+use imagegen_application::ports::{DeadLetter, Job, JobId, QueueAdmin, QueueName, QueueStats};
 use imagegen_application::{Error, Result};
 
 use super::{Entry, MemoryJobQueue, State};
@@ -26,7 +24,11 @@ pub(super) fn bury(state: &mut State, job: &Job, entry: Entry, error: &str, now:
 #[async_trait]
 impl QueueAdmin for MemoryJobQueue {
     async fn counts(&self, queue: QueueName) -> Result<QueueStats> {
-        self.stats(queue).await
+        Ok(super::counts::count(
+            &lock(&self.state),
+            queue,
+            self.clock.now(),
+        ))
     }
 
     async fn is_paused(&self, queue: QueueName) -> Result<bool> {
@@ -58,7 +60,12 @@ impl QueueAdmin for MemoryJobQueue {
     }
 
     async fn dead(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
-        self.dead_letters(queue, limit).await
+        let state = lock(&self.state);
+        Ok((state.dead.iter().rev())
+            .filter(|d| d.queue == queue)
+            .take(limit)
+            .cloned()
+            .collect())
     }
 
     async fn retry_dead(&self, queue: QueueName, id: JobId) -> Result<()> {

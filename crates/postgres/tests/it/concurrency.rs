@@ -3,8 +3,9 @@
 
 use chrono::Utc;
 use imagegen_application::Error;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{
-    EventStore, GenerationRepository, JobQueue, NewJob, QueueName, StreamPosition, WebhookDelivery,
+    EventStore, GenerationRepository, NewJob, QueueName, StreamPosition, WebhookDelivery,
     WebhookInbox,
 };
 use imagegen_application::use_cases::change_generation;
@@ -104,7 +105,7 @@ async fn one_webhook_received_by_many_requests_at_once_is_recorded_and_queued_on
         first += usize::from(task.await.unwrap());
     }
     assert_eq!(first, 1);
-    let stats = store.stats(QueueName::GenerationWebhooks).await.unwrap();
+    let stats = store.counts(QueueName::GenerationWebhooks).await.unwrap();
     assert_eq!(stats.waiting, 1);
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use imagegen_application::Error;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{Clock, EventStore, JobQueue, ManualClock, NewJob, QueueName};
 use imagegen_postgres::{PgOptions, PgStore};
 
@@ -82,7 +83,7 @@ async fn a_retry_waits_for_its_time_on_the_clock() {
             .unwrap()
             .is_none()
     );
-    assert_eq!(queue.stats(Q).await.unwrap().delayed, 1);
+    assert_eq!(queue.counts(Q).await.unwrap().delayed, 1);
     clock.advance(Duration::from_secs(10));
     let again = queue
         .reserve(&[Q], Duration::from_secs(30), Duration::ZERO)

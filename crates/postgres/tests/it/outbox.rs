@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{
-    DeadLetter, EnqueueOutcome, FailOutcome, GenerationRepository, Job, JobOutbox, JobQueue,
-    NewJob, QueueName, QueueStats,
+    EnqueueOutcome, FailOutcome, GenerationRepository, Job, JobOutbox, JobQueue, NewJob, QueueName,
 };
 use imagegen_application::{Error, Result};
 use imagegen_memory::MemoryJobQueue;
@@ -48,7 +48,7 @@ async fn a_saved_job_waits_in_the_outbox_and_the_dispatcher_moves_it_once() {
     let (store, _db) = outbox_store().await;
     store.create(&generation(), &[submit_job(1)]).await.unwrap();
     assert_eq!(outbox_len(&store).await, 1);
-    let local = store.stats(QueueName::ProviderSubmissions).await.unwrap();
+    let local = store.counts(QueueName::ProviderSubmissions).await.unwrap();
     assert_eq!(local.waiting, 0, "not in the Postgres queue");
 
     let queue = Arc::new(MemoryJobQueue::new());
@@ -101,12 +101,6 @@ impl JobQueue for Down {
     ) -> Result<FailOutcome> {
         Ok(FailOutcome::DeadLettered)
     }
-    async fn dead_letters(&self, _: QueueName, _: usize) -> Result<Vec<DeadLetter>> {
-        Ok(Vec::new())
-    }
-    async fn stats(&self, _: QueueName) -> Result<QueueStats> {
-        Ok(QueueStats::default())
-    }
 }
 
 #[tokio::test]
@@ -122,7 +116,7 @@ async fn jobs_the_queue_refused_stay_in_the_outbox_for_the_next_round() {
     assert_eq!(outbox_len(&store).await, 0);
     assert_eq!(
         queue
-            .stats(QueueName::ProviderSubmissions)
+            .counts(QueueName::ProviderSubmissions)
             .await
             .unwrap()
             .waiting,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use imagegen_application::EnabledProviders;
 use imagegen_application::jobs::{JobHandler, SubmitGenerationHandler};
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{Clock, GenerationRepository, ManualClock, MockImageProvider};
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
 use imagegen_application::{Caller, Role};
@@ -136,11 +137,7 @@ async fn a_panicking_handler_dead_letters_its_job_and_the_runner_goes_on() {
         );
     }
     assert_eq!(
-        queue
-            .dead_letters(QueueName::CleanupTasks, 10)
-            .await
-            .unwrap()
-            .len(),
+        queue.dead(QueueName::CleanupTasks, 10).await.unwrap().len(),
         2
     );
 }

@@ -8,9 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use imagegen_application::Result;
 use imagegen_application::jobs::JobHandler;
-use imagegen_application::ports::{
-    DeadLetter, EnqueueOutcome, FailOutcome, Job, JobQueue, NewJob, QueueName, QueueStats,
-};
+use imagegen_application::ports::{EnqueueOutcome, FailOutcome, Job, JobQueue, NewJob, QueueName};
 use imagegen_memory::MemoryJobQueue;
 use imagegen_runtime::{JobRunner, RunnerConfig};
 use tokio_util::sync::CancellationToken;
@@ -55,12 +53,6 @@ impl JobQueue for Counting {
         retry_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<FailOutcome> {
         self.inner.fail(job, error, retry_at).await
-    }
-    async fn dead_letters(&self, queue: QueueName, limit: usize) -> Result<Vec<DeadLetter>> {
-        self.inner.dead_letters(queue, limit).await
-    }
-    async fn stats(&self, queue: QueueName) -> Result<QueueStats> {
-        self.inner.stats(queue).await
     }
 }
 

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use imagegen_application::jobs::JobHandler;
-use imagegen_application::ports::{Job, JobQueue, QueueStats};
+use imagegen_application::ports::QueueAdmin as _;
+use imagegen_application::ports::{Job, QueueStats};
 use imagegen_memory::MemoryJobQueue;
 use imagegen_runtime::{JobRunner, RunnerConfig};
 use tokio::sync::Semaphore;
@@ -58,7 +59,7 @@ fn start(
 }
 
 async fn stats(queue: &MemoryJobQueue) -> QueueStats {
-    queue.stats(Q).await.unwrap()
+    queue.counts(Q).await.unwrap()
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{BusMessage, EventBus, GenerationRepository};
 use imagegen_domain::{
     DeliveryMode, ExternalId, Generation, GenerationId, GenerationSettings, NewGeneration,
@@ -104,7 +105,7 @@ async fn a_schedule_queues_one_run_for_the_next_slot_whatever_the_workers_and_re
     };
     let mut runs = vec![start(), start()];
     let queued = || async {
-        let stats = queue.stats(QueueName::CleanupTasks).await.unwrap();
+        let stats = queue.counts(QueueName::CleanupTasks).await.unwrap();
         stats.waiting + stats.delayed + stats.active
     };
     for _ in 0..500 {
@@ -122,7 +123,7 @@ async fn a_schedule_queues_one_run_for_the_next_slot_whatever_the_workers_and_re
     for run in runs {
         run.await.unwrap();
     }
-    let stats = queue.stats(QueueName::CleanupTasks).await.unwrap();
+    let stats = queue.counts(QueueName::CleanupTasks).await.unwrap();
     assert_eq!(
         (stats.waiting, stats.delayed, stats.active),
         (0, 1, 0),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::TimeZone;
 use imagegen_application::jobs::JobHandler;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{Job, JobQueue, ManualClock, NewJob, QueueName};
 use imagegen_memory::MemoryJobQueue;
 use imagegen_runtime::{JobRunner, RunnerConfig};
@@ -93,7 +94,7 @@ async fn no_more_than_concurrency_jobs_run_at_once() {
         handler.running.load(Ordering::SeqCst) == 3
     })
     .await;
-    let stats = queue.stats(Q).await.unwrap();
+    let stats = queue.counts(Q).await.unwrap();
     assert_eq!(
         (stats.active, stats.waiting),
         (3, 7),
@@ -111,7 +112,7 @@ async fn no_more_than_concurrency_jobs_run_at_once() {
 }
 
 pub fn queue_completed(queue: &MemoryJobQueue) -> u64 {
-    futures::executor::block_on(queue.stats(Q))
+    futures::executor::block_on(queue.counts(Q))
         .map(|s| s.completed)
         .unwrap_or(0)
 }
@@ -136,7 +137,7 @@ async fn a_job_in_flight_at_shutdown_finishes_once_and_no_new_job_starts() {
         .await
         .unwrap()
         .unwrap();
-    let stats = queue.stats(Q).await.unwrap();
+    let stats = queue.counts(Q).await.unwrap();
     assert_eq!((stats.completed, stats.waiting, stats.active), (1, 1, 0));
     assert_eq!(handler.runs.load(Ordering::SeqCst), 1);
 }
@@ -168,7 +169,7 @@ async fn a_job_cut_off_by_the_drain_timeout_is_handed_back_at_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(queue.stats(Q).await.unwrap().completed, 0);
+    assert_eq!(queue.counts(Q).await.unwrap().completed, 0);
     // No time passes: the cut-off job is another worker's to take right away.
     let again = queue
         .reserve(&[Q], Duration::from_secs(30), Duration::ZERO)

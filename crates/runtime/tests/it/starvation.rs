@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use imagegen_application::jobs::JobHandler;
+use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{Job, JobQueue, NewJob, QueueName};
 use imagegen_memory::MemoryJobQueue;
 use imagegen_runtime::{JobRunner, RunnerConfig};
@@ -63,7 +64,7 @@ async fn a_quick_job_runs_while_slow_jobs_hold_every_slot_of_their_queue() {
         2,
         "the slow jobs are still running"
     );
-    assert_eq!(queue.stats(SLOW).await.unwrap().waiting, 6);
+    assert_eq!(queue.counts(SLOW).await.unwrap().waiting, 6);
 
     slow.gate.add_permits(8);
     until("every slow job done", || {

@@ -43,7 +43,7 @@ async fn a_job_that_reads_a_corrupt_generation_row_is_dead_lettered_not_retried(
     let body = crate::webhooks::prediction(&prediction, "failed");
     let response = crate::webhooks::post_signed(&api, &id, "msg_corrupt", &body).await;
     assert_eq!(response.status(), 200, "recorded; the job meets the row");
-    let dead = crate::waiting::dead_letters(&api, QueueName::GenerationWebhooks).await;
+    let dead = crate::queues::dead_letters(&api, QueueName::GenerationWebhooks).await;
     assert_eq!(dead[0].attempts, 1, "never retried: {:?}", dead[0]);
     assert!(
         dead[0].last_error.contains("cannot be read"),

@@ -42,7 +42,7 @@ async fn a_signed_webhook_for_an_unknown_generation_is_acknowledged_and_dead_let
         200,
         "acknowledged, so the provider stops retrying"
     );
-    let dead = crate::waiting::dead_letters(&api, QueueName::GenerationWebhooks).await;
+    let dead = crate::queues::dead_letters(&api, QueueName::GenerationWebhooks).await;
     assert!(
         dead[0].last_error.contains("not found"),
         "{}",

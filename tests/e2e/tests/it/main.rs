@@ -32,6 +32,7 @@ mod long_poll;
 mod modes;
 mod presence;
 mod problems;
+mod queues;
 mod redis_restart;
 mod resume;
 mod resync;

@@ -213,14 +213,6 @@ impl Api {
         response.json().await.unwrap()
     }
 
-    /// The counts of one of the api's queues.
-    pub async fn queue_stats(
-        &self,
-        queue: imagegen_application::ports::QueueName,
-    ) -> imagegen_application::ports::QueueStats {
-        self.services.queue.stats(queue).await.unwrap()
-    }
-
     /// Stops the api and waits for a clean shutdown.
     pub async fn stop(self) {
         self.shutdown.cancel();

@@ -40,15 +40,3 @@ pub async fn until(
         }
     }
 }
-
-/// Waits until `queue` has dead letters and returns them.
-pub async fn dead_letters(
-    api: &crate::support::Api,
-    queue: imagegen_application::ports::QueueName,
-) -> Vec<imagegen_application::ports::DeadLetter> {
-    eventually_async("a job to be dead-lettered", || async {
-        let dead = api.services.queue.dead_letters(queue, 10).await.ok()?;
-        (!dead.is_empty()).then_some(dead)
-    })
-    .await
-}
