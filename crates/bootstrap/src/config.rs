@@ -62,6 +62,7 @@ pub const VARIABLES: [&str; 44] = [
 /// The typed configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where the api listens (`IMAGEGEN_LISTEN`).
     pub listen: SocketAddr,
     /// HS256 secret; generated at start in embedded mode when unset.
     pub jwt_secret: Option<SecretString>,

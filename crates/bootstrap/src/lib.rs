@@ -13,6 +13,7 @@
 //! - [`telemetry`]: the tracing subscriber.
 //! - [`shutdown`]: SIGTERM and Ctrl-C as a cancellation.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod config;
 pub mod durable;

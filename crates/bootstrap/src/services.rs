@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use imagegen_application::ports::{
-    Clock, EventStore, GenerationRepository, ImageStore, JobQueue, WebhookHealth,
+    Clock, EventStore, GenerationRepository, ImageStore, WebhookHealth,
 };
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, ManageDelivery,
@@ -17,16 +17,23 @@ use crate::JwtCodec;
 
 /// The api's dependencies.
 pub struct Services {
+    /// `POST /v1/generations`.
     pub create_generation: CreateGeneration,
+    /// `GET /v1/generations/{id}`.
     pub get_generation: GetGeneration,
+    /// `POST /v1/generations/{id}/cancel`.
     pub cancel_generation: CancelGeneration,
+    /// `GET /v1/generations`.
     pub list_generations: ListGenerations,
+    /// `POST /webhooks/...`: limit, verify, read, record, count.
     pub receive_webhook: ReceiveWebhook,
     /// The admin api's queue operations.
     pub operate_queues: OperateQueues,
+    /// The admin api's provider call counts.
     pub provider_usage: ProviderUsage,
     /// A webhook round trip through the provider in use.
     pub test_provider: TestProvider,
+    /// The admin api's delivery policy, breaker and dual-mode mismatches.
     pub manage_delivery: ManageDelivery,
     /// Webhook outcomes, for the automatic fallback.
     pub webhook_health: Arc<dyn WebhookHealth>,
@@ -36,13 +43,15 @@ pub struct Services {
     pub repository: Arc<dyn GenerationRepository>,
     /// For SSE resume.
     pub event_store: Arc<dyn EventStore>,
-    /// The job queue, for its counts (admin and tests).
-    pub queue: Arc<dyn JobQueue>,
+    /// This instance's one bus subscription, fanned out to its streams.
     pub hub: Arc<Hub>,
     /// Who watches which generation and organization channels.
     pub presence: PresenceTracker,
+    /// The stored images `GET /images/...` serves.
     pub images: Arc<dyn ImageStore>,
+    /// Verifies bearer tokens (and mints the development one).
     pub tokens: JwtCodec,
+    /// Now, for token expiry and the like.
     pub clock: Arc<dyn Clock>,
     /// Where the api is reachable; image URLs start with it.
     pub public_base_url: Url,

@@ -37,6 +37,7 @@ pub struct StreamPermit {
 }
 
 impl StreamCap {
+    /// At most `max` streams on this instance and `per_user` for any one user.
     pub fn new(max: usize, per_user: usize) -> Self {
         Self {
             all: Arc::new(Semaphore::new(max)),

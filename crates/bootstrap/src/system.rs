@@ -27,7 +27,9 @@ use crate::{BootstrapError, Config, JwtCodec, Mode, Services};
 
 /// A started system.
 pub struct System {
+    /// Embedded, durable or distributed.
     pub mode: Mode,
+    /// What the api's routes call.
     pub services: Arc<Services>,
     /// A token for a development user, when the JWT secret was generated.
     pub dev_token: Option<String>,
@@ -151,7 +153,6 @@ pub async fn start_system(
         announce: Announce::new(state.bus.clone(), clock.clone()),
         repository: state.repository,
         event_store: state.events,
-        queue: state.queue,
         hub,
         presence: PresenceTracker::new(state.presence, state.bus.clone()),
         images,

@@ -11,7 +11,9 @@ use uuid::Uuid;
 /// The claims we read and write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
+    /// The user.
     pub sub: Uuid,
+    /// The user's organization.
     pub org_id: Uuid,
     /// `user` or `admin`.
     pub role: String,
@@ -22,8 +24,10 @@ pub struct Claims {
 /// Why a token was refused. Deliberately vague towards clients.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
+    /// Not a token we signed, expired, or malformed.
     #[error("invalid token: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
+    /// A role other than `user` and `admin`.
     #[error("unknown role `{0}`")]
     Role(String),
     /// Valid for longer than the configured cap allows.
@@ -45,6 +49,8 @@ pub struct JwtCodec {
 }
 
 impl JwtCodec {
+    /// Signs and verifies HS256 tokens with `secret`; tokens valid for more than the
+    /// default cap (30 days) are refused.
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);

@@ -16,16 +16,22 @@ use crate::BootstrapError;
 pub enum ProviderChoice {
     /// The built-in simulator, in-process (the default).
     Simulator {
+        /// From a create to the prediction's start (`IMAGEGEN_SIM_START_DELAY_MS`).
         start_delay: Duration,
+        /// From its start to its end (`IMAGEGEN_SIM_RUN_MS`).
         run_time: Duration,
+        /// Faults injected on purpose (`IMAGEGEN_SIM_FAULTS`); none by default.
         faults: Faults,
         /// The first signs the simulator's webhooks, all verify; generated when empty.
         webhook_secrets: Vec<WebhookSecret>,
     },
     /// Replicate's API.
     Replicate {
+        /// `IMAGEGEN_REPLICATE_BASE_URL` (the simulator's `/v1` in tests).
         base_url: Url,
+        /// `IMAGEGEN_REPLICATE_API_TOKEN`; never logged.
         api_token: SecretString,
+        /// Verify Replicate's webhooks; fetched from Replicate when empty.
         webhook_secrets: Vec<WebhookSecret>,
         /// The client-side limit on creates, per process: Replicate's own (600 a
         /// minute) unless the account's is known to differ.
@@ -33,7 +39,9 @@ pub enum ProviderChoice {
     },
     /// OpenAI's Responses API with the image tool.
     OpenAi {
+        /// `IMAGEGEN_OPENAI_BASE_URL`.
         base_url: Url,
+        /// `IMAGEGEN_OPENAI_API_KEY`; never logged.
         api_key: SecretString,
         /// Verify the project's webhook endpoint (`/webhooks/openai`).
         webhook_secrets: Vec<WebhookSecret>,
