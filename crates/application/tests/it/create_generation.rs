@@ -7,7 +7,7 @@ use imagegen_application::EnabledProviders;
 use imagegen_application::Error;
 use imagegen_application::ports::QueueAdmin as _;
 use imagegen_application::ports::{
-    GenerationRepository, MockGenerationRepository, QueueName, SystemClock,
+    GenerationRepository, ManualClock, MockGenerationRepository, QueueName, SystemClock,
 };
 use imagegen_application::use_cases::{CreateGeneration, CreateGenerationCommand};
 use imagegen_domain::{GenerationStatus, ProviderName, SettingsInput};
@@ -102,4 +102,31 @@ async fn when_the_store_is_down_the_request_fails_and_nothing_is_queued() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
+}
+
+/// An `Idempotency-Key` holds for 24 hours on the use case's clock: a repeat at 23 h
+/// gets the first generation, one at 25 h makes a new one.
+#[tokio::test]
+async fn a_key_is_honoured_for_a_day_and_then_makes_a_new_generation() {
+    let queue = Arc::new(MemoryJobQueue::new());
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let create = CreateGeneration::new(
+        imagegen_memory::creation_ports(store.clone(), clock.clone()),
+        EnabledProviders::only(ProviderName::Simulator),
+    );
+    let keyed = || CreateGenerationCommand {
+        idempotency_key: Some("order-42".into()),
+        ..command("a fox")
+    };
+    let who = caller();
+    let first = create.execute(&who, keyed()).await.unwrap();
+    clock.advance(std::time::Duration::from_secs(23 * 3600));
+    let repeat = create.execute(&who, keyed()).await.unwrap();
+    assert_eq!(repeat.id(), first.id(), "within the day: the first answer");
+    clock.advance(std::time::Duration::from_secs(2 * 3600));
+    let later = create.execute(&who, keyed()).await.unwrap();
+    assert_ne!(later.id(), first.id(), "after the day: a new generation");
+    let submissions = queue.counts(QueueName::ProviderSubmissions).await.unwrap();
+    assert_eq!(submissions.waiting, 2, "two generations, two submissions");
 }
