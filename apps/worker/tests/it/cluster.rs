@@ -10,8 +10,9 @@ use tokio_util::sync::CancellationToken;
 pub const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 pub const JWT_SECRET: &str = "cluster-test-secret-cluster-test-secret";
 
-/// Kills the child when the test ends, even on a failed assertion.
-pub struct Running(pub Child);
+/// A worker process and the port of its health endpoint; killed when the test ends,
+/// even on a failed assertion.
+pub struct Running(pub Child, pub u16);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -93,7 +94,7 @@ pub async fn worker_with(vars: &[(String, String)], api: &str) -> Running {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let running = Running(child);
+    let running = Running(child, port);
     let health = format!("http://127.0.0.1:{port}/healthz");
     for _ in 0..1200 {
         if reqwest::get(&health).await.is_ok_and(|r| r.status() == 200) {

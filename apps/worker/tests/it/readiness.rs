@@ -1,12 +1,11 @@
 //! The worker's `/readyz` answers from real checks: ready with Postgres and Redis up,
 //! `503 queue unavailable` while Redis is down, ready again once it is back.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use imagegen_test_support::RedisServer;
 
-use crate::cluster::{JWT_SECRET, Running, WEBHOOK_SECRET};
+use crate::cluster::{JWT_SECRET, WEBHOOK_SECRET, worker_with};
 
 async fn readiness(url: &str) -> (u16, serde_json::Value) {
     match reqwest::get(url).await {
@@ -37,24 +36,17 @@ async fn readyz_says_not_ready_while_redis_is_down_and_ready_when_it_is_back() {
     let database = imagegen_test_support::postgres().await;
     let redis = RedisServer::start_new();
     let data = imagegen_test_support::scratch_dir("imagegen-ready");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_imagegen-worker"))
-        .env("DATABASE_URL", &database.url)
-        .env("REDIS_URL", redis.url())
-        .env("IMAGEGEN_DATA_DIR", &data)
-        .env("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET)
-        .env("IMAGEGEN_JWT_SECRET", JWT_SECRET)
-        .env("IMAGEGEN_PUBLIC_BASE_URL", "http://127.0.0.1:9")
-        .env("IMAGEGEN_WORKER_LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _worker = Running(child);
+    let vars = [
+        ("DATABASE_URL", database.url.clone()),
+        ("REDIS_URL", redis.url()),
+        ("IMAGEGEN_DATA_DIR", data.to_string_lossy().into_owned()),
+        ("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET.to_owned()),
+        ("IMAGEGEN_JWT_SECRET", JWT_SECRET.to_owned()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v));
+    // No api: the worker's providers would send their webhooks nowhere.
+    let worker = worker_with(&vars, "http://127.0.0.1:9").await;
+    let port = worker.1;
     let url = format!("http://127.0.0.1:{port}/readyz");
     let ready = until_ready_is(&url, 200).await;
     assert_eq!(ready["status"], "ready");

@@ -4,20 +4,18 @@
 use imagegen_application::ports::QueueName;
 use serde_json::json;
 
-use crate::support::{WEBHOOK_SECRET, start_with, until, user};
+use crate::support::{WEBHOOK_SECRET, until, user};
 
 #[tokio::test]
 async fn a_job_that_reads_a_corrupt_generation_row_is_dead_lettered_not_retried() {
-    let database = imagegen_test_support::postgres().await;
-    let mut api = start_with(&[
-        ("DATABASE_URL", database.url.as_str()),
+    let api = crate::modes::start_durable_with(&[
         ("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET),
         // Long runs: the simulator sends nothing more while the test works.
         ("IMAGEGEN_SIM_RUN_MS", "120000"),
     ])
     .await;
-    let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-    api.database = Some(database);
+    let url = &api.database.as_ref().unwrap().url;
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
     let alice = user();
     let mut events = api.watch_user(&alice).await;
     let created = api

@@ -4,21 +4,13 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{WEBHOOK_SECRET, start_with, user};
+use crate::support::{WEBHOOK_SECRET, user};
 use crate::webhooks::post_signed;
 
 #[tokio::test]
 async fn nul_characters_are_refused_in_prompts_and_kept_in_webhook_bodies() {
-    let database = imagegen_test_support::postgres().await;
-    let data = imagegen_test_support::scratch_dir("imagegen-e2e");
-    let data = data.to_string_lossy().into_owned();
-    let mut api = start_with(&[
-        ("DATABASE_URL", database.url.as_str()),
-        ("IMAGEGEN_DATA_DIR", data.as_str()),
-        ("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET),
-    ])
-    .await;
-    api.database = Some(database);
+    let api =
+        crate::modes::start_durable_with(&[("IMAGEGEN_WEBHOOK_SECRETS", WEBHOOK_SECRET)]).await;
     let alice = user();
     let refused = api
         .create(&alice, json!({ "prompt": "a red\u{0}kite" }))
@@ -38,5 +30,4 @@ async fn nul_characters_are_refused_in_prompts_and_kept_in_webhook_bodies() {
     let again = post_signed(&api, id, "msg_nul", &body).await;
     let answer: Value = again.json().await.unwrap();
     assert_eq!(answer["status"], "duplicate", "recorded once: {answer}");
-    let _ = std::fs::remove_dir_all(&data);
 }

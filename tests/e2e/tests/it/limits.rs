@@ -49,18 +49,12 @@ async fn the_creation_rate_is_shared_by_api_instances_on_one_redis() {
 
 #[tokio::test]
 async fn the_in_flight_cap_holds_in_the_durable_mode() {
-    let database = imagegen_test_support::postgres().await;
-    let data = imagegen_test_support::scratch_dir("imagegen-e2e");
-    let data = data.to_string_lossy().into_owned();
-    let mut api = start_with(&[
-        ("DATABASE_URL", database.url.as_str()),
-        ("IMAGEGEN_DATA_DIR", data.as_str()),
+    let api = crate::modes::start_durable_with(&[
         ("IMAGEGEN_MAX_IN_FLIGHT", "2"),
         // Long runs: the first two are still running at the third request.
         ("IMAGEGEN_SIM_RUN_MS", "60000"),
     ])
     .await;
-    api.database = Some(database);
     let alice = user();
     for n in 0..2 {
         let created = api

@@ -13,13 +13,22 @@ pub async fn start_durable() -> Api {
 
 /// Starts the api in the durable mode on `database`.
 pub async fn start_durable_on(database: imagegen_test_support::TestDatabase) -> Api {
-    let data = imagegen_test_support::scratch_dir("imagegen-e2e");
-    let data = data.to_string_lossy().into_owned();
-    let mut api = start_with(&[
-        ("DATABASE_URL", database.url.as_str()),
-        ("IMAGEGEN_DATA_DIR", data.as_str()),
-    ])
-    .await;
+    durable_with(database, &[]).await
+}
+
+/// Starts the api in the durable mode on a fresh database, with `extra` variables.
+pub async fn start_durable_with(extra: &[(&str, &str)]) -> Api {
+    durable_with(imagegen_test_support::postgres().await, extra).await
+}
+
+async fn durable_with(
+    database: imagegen_test_support::TestDatabase,
+    extra: &[(&str, &str)],
+) -> Api {
+    // Files go to a scratch directory (`start_with`'s own, removed at exit).
+    let mut vars = vec![("DATABASE_URL", database.url.as_str())];
+    vars.extend_from_slice(extra);
+    let mut api = start_with(&vars).await;
     api.database = Some(database);
     api
 }
