@@ -5,7 +5,9 @@
 //!
 //! - [`ports`]: one trait per outside dependency (store, queue, provider, bus...).
 //! - [`use_cases`]: one struct per user-facing action, each with `execute`.
-//! - [`jobs`]: the queued jobs and their idempotent handlers.
+//! - [`job_payloads`]: what each queue carries (use cases and handlers both queue jobs).
+//! - [`unit_of_work`]: load, move, save: the one way a generation changes.
+//! - [`jobs`]: the idempotent handlers of the queued jobs.
 //! - [`caller`]: who is asking, and what they may read.
 //! - [`channel`]: what a realtime client watches.
 //! - [`error`]: the crate's one error type.
@@ -17,10 +19,12 @@ pub mod channel;
 pub mod counted_provider;
 pub mod dual_check;
 pub mod error;
+pub mod job_payloads;
 pub mod jobs;
 pub mod lock;
 pub mod ports;
 pub mod providers;
+pub mod unit_of_work;
 pub mod use_cases;
 
 pub use caller::{Caller, Role};

@@ -14,7 +14,8 @@ use crate::state::StateAdapters;
 /// Memory adapters that share one queue, so a save and its jobs are one step.
 pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
     let queue = Arc::new(MemoryJobQueue::with_clock(clock.clone()));
-    let store = Arc::new(MemoryGenerationStore::new(queue.clone()));
+    let inbox = Arc::new(MemoryWebhookInbox::new(queue.clone()));
+    let store = Arc::new(MemoryGenerationStore::new(queue.clone()).with_inbox(inbox.clone()));
     StateAdapters {
         overdue: store.clone(),
         idempotency: Arc::new(MemoryIdempotencyKeys::default()),
@@ -24,7 +25,7 @@ pub(crate) fn memory_state(clock: Arc<dyn Clock>) -> StateAdapters {
         health: Arc::new(MemoryWebhookHealth::default()),
         repository: store.clone(),
         events: store,
-        inbox: Arc::new(MemoryWebhookInbox::new(queue.clone())),
+        inbox,
         admin: queue.clone(),
         queue,
         outbox: None,

@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use imagegen_application::ports::{
-    EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition, expected_version,
+    DeliveryKey, EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition,
+    expected_version,
 };
 use imagegen_application::{Channel, Error, Result};
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 use tokio::sync::watch;
 
-use crate::{MemoryJobQueue, lock};
+use crate::{MemoryJobQueue, MemoryWebhookInbox, lock};
 
 #[derive(Default)]
 pub(crate) struct State {
@@ -34,6 +35,8 @@ pub struct MemoryGenerationStore {
     latest: watch::Sender<StreamPosition>,
     /// Where the jobs saved with a move go.
     queue: Arc<MemoryJobQueue>,
+    /// Where the deliveries that cause moves are marked processed, when wired.
+    inbox: Option<Arc<MemoryWebhookInbox>>,
 }
 
 impl Default for MemoryGenerationStore {
@@ -55,7 +58,15 @@ impl MemoryGenerationStore {
             state: Mutex::default(),
             latest: watch::Sender::new(StreamPosition::START),
             queue,
+            inbox: None,
         }
+    }
+
+    /// Marks the deliveries of `save_processed` in `inbox`.
+    #[must_use]
+    pub fn with_inbox(mut self, inbox: Arc<MemoryWebhookInbox>) -> Self {
+        self.inbox = Some(inbox);
+        self
     }
 
     fn queue_all(&self, jobs: &[NewJob]) {
@@ -119,6 +130,21 @@ impl GenerationRepository for MemoryGenerationStore {
         };
         self.latest.send_replace(latest);
         Ok(())
+    }
+
+    async fn save_processed(
+        &self,
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
+        delivery: &DeliveryKey,
+    ) -> Result<()> {
+        self.save(generation, events, jobs).await?;
+        // Memory dies whole, so two steps here are as good as one transaction.
+        match &self.inbox {
+            Some(inbox) => inbox.mark_processed(delivery),
+            None => Ok(()),
+        }
     }
 
     async fn find_by_external_id(

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
+use imagegen_application::ports::{
+    DeliveryKey, InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox,
+};
 use imagegen_application::{Error, Result};
 use imagegen_domain::ProviderName;
 
@@ -33,6 +35,17 @@ impl MemoryWebhookInbox {
             entries: Mutex::default(),
             queue,
         }
+    }
+}
+
+impl MemoryWebhookInbox {
+    /// Marks a delivery processed, if it was recorded (a poll's never was).
+    pub(crate) fn mark_processed(&self, key: &DeliveryKey) -> Result<()> {
+        let id = (key.provider, key.webhook_id.as_str().to_owned());
+        if let Some((_, state)) = lock(&self.entries).get_mut(&id) {
+            *state = InboxState::Processed;
+        }
+        Ok(())
     }
 }
 

@@ -19,6 +19,7 @@ pub mod job_queue;
 pub mod job_queue_next;
 pub mod overdue;
 pub mod presence;
+pub mod processed_moves;
 pub mod provider_calls;
 pub mod queue_admin;
 pub mod rate_limiter;

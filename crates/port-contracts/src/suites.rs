@@ -110,6 +110,23 @@ macro_rules! webhook_inbox_tests {
     };
 }
 
+/// The `save_processed` suite: a repository and the inbox it marks. `$setup` gives
+/// `(Arc<repository>, Arc<inbox>)` of one adapter.
+#[macro_export]
+macro_rules! processed_moves_tests {
+    ($setup:expr) => {
+        mod processed_moves {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::__contract_rules!($setup; processed_moves; (store, inbox) => (&*store, &*inbox); [
+                a_saved_move_marks_its_delivery_processed,
+                a_conflicting_move_leaves_its_delivery_queued,
+                a_move_from_a_delivery_never_recorded_is_saved,
+            ]);
+        }
+    };
+}
+
 /// The `EventBus` suite. `$setup` gives `Arc<bus>`.
 #[macro_export]
 macro_rules! event_bus_tests {

@@ -2,65 +2,20 @@
 //! transaction, with optimistic concurrency on `version`.
 
 use async_trait::async_trait;
-use imagegen_application::ports::{GenerationRepository, NewJob, expected_version};
+use imagegen_application::ports::{
+    DeliveryKey, GenerationRepository, InboxState, NewJob, expected_version,
+};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 use sqlx::PgConnection;
-use sqlx::postgres::PgArguments;
-use sqlx::query::Query;
 
 use crate::PgStore;
 use crate::error::{is_unique_violation, unavailable};
+use crate::generation_columns::{INSERT, UPDATE, bind_columns};
+use crate::inbox::advance_in;
 use crate::job_rows::insert_job;
 use crate::outbox::{JobDestination, insert_outbox};
-use crate::rows::{GENERATION_COLUMNS, enum_text, generation_from_row, to_json};
-
-const INSERT: &str = "INSERT INTO image_generations (id, user_id, organization_id, prompt, \
-    settings, provider, external_id, delivery_mode, status, progress, provider_outputs, outputs, \
-    error, created_at, started_at, completed_at, updated_at, version, resubmitted) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
-
-/// Only what moves change; `$18` is the new version, `$20` the expected one. A new
-/// prediction (a resubmission) is polled afresh.
-const UPDATE: &str = "UPDATE image_generations SET \
-    poll_attempts = CASE WHEN external_id IS DISTINCT FROM $7 THEN 0 ELSE poll_attempts END, \
-    next_poll_at = CASE WHEN external_id IS DISTINCT FROM $7 THEN NULL ELSE next_poll_at END, \
-    external_id = $7, status = $9, \
-    progress = $10, provider_outputs = $11, outputs = $12, error = $13, started_at = $15, \
-    completed_at = $16, updated_at = $17, version = $18, resubmitted = $19 \
-    WHERE id = $1 AND version = $20";
-
-/// Binds every column of `generation` as `$1..$19`, in `INSERT`'s order.
-fn bind_columns<'q>(
-    sql: &'q str,
-    generation: &Generation,
-) -> Result<Query<'q, sqlx::Postgres, PgArguments>> {
-    let s = generation.snapshot();
-    let version = i64::try_from(s.version).map_err(|e| Error::unexpected("version", e))?;
-    Ok(sqlx::query(sql)
-        .bind(s.id.as_uuid())
-        .bind(s.user_id.as_uuid())
-        .bind(s.organization_id.as_uuid())
-        .bind(s.prompt)
-        .bind(to_json("settings", &s.settings)?)
-        .bind(enum_text(&s.provider)?)
-        .bind(s.external_id.map(|e| e.as_str().to_owned()))
-        .bind(enum_text(&s.delivery_mode)?)
-        .bind(s.status.as_str())
-        .bind(i16::from(s.progress))
-        .bind(to_json("provider outputs", &s.provider_outputs)?)
-        .bind(to_json("outputs", &s.outputs)?)
-        .bind(match &s.error {
-            Some(error) => Some(to_json("error", error)?),
-            None => None,
-        })
-        .bind(s.created_at)
-        .bind(s.started_at)
-        .bind(s.completed_at)
-        .bind(s.updated_at)
-        .bind(version)
-        .bind(s.resubmitted))
-}
+use crate::rows::{GENERATION_COLUMNS, enum_text, generation_from_row};
 
 impl PgStore {
     /// Writes `jobs` in the caller's transaction, to the queue or to the outbox.
@@ -116,6 +71,33 @@ impl PgStore {
         // Last, so that the append lock is held for as short a time as possible.
         crate::events::append(tx, events).await
     }
+
+    /// One transaction: the move, and the delivery that caused it marked processed.
+    async fn save_marking(
+        &self,
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
+        delivery: Option<&DeliveryKey>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let mut saved = self.save_in(&mut tx, generation, events, jobs).await;
+        if let (Ok(()), Some(key)) = (&saved, delivery) {
+            let (provider, id, now) = (key.provider, key.webhook_id.as_str(), self.clock.now());
+            saved = advance_in(&mut tx, provider, id, InboxState::Processed, now)
+                .await
+                .map(drop);
+        }
+        match saved {
+            Ok(()) => tx.commit().await.map_err(unavailable),
+            Err(error) => {
+                // Release the row and the append lock now, not when the connection is
+                // next used (a dropped transaction rolls back lazily).
+                let _ = tx.rollback().await;
+                Err(error)
+            }
+        }
+    }
 }
 
 #[async_trait]
@@ -158,16 +140,18 @@ impl GenerationRepository for PgStore {
         events: &[EventEnvelope],
         jobs: &[NewJob],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        match self.save_in(&mut tx, generation, events, jobs).await {
-            Ok(()) => tx.commit().await.map_err(unavailable),
-            Err(error) => {
-                // Release the row and the append lock now, not when the connection is
-                // next used (a dropped transaction rolls back lazily).
-                let _ = tx.rollback().await;
-                Err(error)
-            }
-        }
+        self.save_marking(generation, events, jobs, None).await
+    }
+
+    async fn save_processed(
+        &self,
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
+        delivery: &DeliveryKey,
+    ) -> Result<()> {
+        self.save_marking(generation, events, jobs, Some(delivery))
+            .await
     }
 
     async fn find_by_external_id(

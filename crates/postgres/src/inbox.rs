@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use imagegen_application::ports::{InboxEntry, InboxState, NewJob, WebhookDelivery, WebhookInbox};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{GenerationId, ProviderName, WebhookId};
-use sqlx::Row;
 use sqlx::types::Json;
+use sqlx::{PgConnection, Row};
 
 use crate::PgStore;
 use crate::error::{corrupt, unavailable};
@@ -103,22 +103,15 @@ impl WebhookInbox for PgStore {
         webhook_id: &str,
         state: InboxState,
     ) -> Result<()> {
-        // Only queued -> processed moves; anything else leaves the row as it is.
-        let found = sqlx::query(
-            "UPDATE webhook_inbox SET \
-               state = CASE WHEN $3 = 'processed' THEN 'processed' ELSE state END, \
-               processed_at = CASE WHEN $3 = 'processed' AND processed_at IS NULL \
-                 THEN $4 ELSE processed_at END \
-             WHERE provider = $1 AND webhook_id = $2",
+        let found = advance_in(
+            &mut *self.pool.acquire().await.map_err(unavailable)?,
+            provider,
+            webhook_id,
+            state,
+            self.clock.now(),
         )
-        .bind(enum_text(&provider)?)
-        .bind(webhook_id)
-        .bind(state.as_str())
-        .bind(self.clock.now())
-        .execute(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        match found.rows_affected() {
+        .await?;
+        match found {
             0 => Err(Error::NotFound {
                 what: "webhook delivery",
             }),
@@ -135,4 +128,31 @@ impl WebhookInbox for PgStore {
                 .map_err(unavailable)?;
         Ok(purged.rows_affected())
     }
+}
+
+/// Moves a delivery forward to `state` on `connection` (inside the caller's transaction,
+/// when it has one); returns how many rows it found (0 or 1).
+pub(crate) async fn advance_in(
+    connection: &mut PgConnection,
+    provider: ProviderName,
+    webhook_id: &str,
+    state: InboxState,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    // Only queued -> processed moves; anything else leaves the row as it is.
+    let found = sqlx::query(
+        "UPDATE webhook_inbox SET \
+           state = CASE WHEN $3 = 'processed' THEN 'processed' ELSE state END, \
+           processed_at = CASE WHEN $3 = 'processed' AND processed_at IS NULL \
+             THEN $4 ELSE processed_at END \
+         WHERE provider = $1 AND webhook_id = $2",
+    )
+    .bind(enum_text(&provider)?)
+    .bind(webhook_id)
+    .bind(state.as_str())
+    .bind(now)
+    .execute(connection)
+    .await
+    .map_err(unavailable)?;
+    Ok(found.rows_affected())
 }

@@ -28,6 +28,7 @@ mod delivery_checks;
 mod delivery_policy;
 mod error;
 mod events;
+mod generation_columns;
 mod generations;
 mod idempotency;
 mod inbox;

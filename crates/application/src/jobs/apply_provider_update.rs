@@ -11,10 +11,10 @@ use super::{
 };
 use crate::dual_check::observe_end;
 use crate::ports::{
-    Clock, DeliveryChecks, GenerationRepository, InboxState, Job, QueueName, UpdateSource,
-    WebhookInbox,
+    Clock, DeliveryChecks, DeliveryKey, GenerationRepository, InboxState, Job, QueueName,
+    UpdateSource, WebhookInbox,
 };
-use crate::use_cases::change_generation_with_jobs;
+use crate::unit_of_work::change_generation_for_delivery;
 use crate::{Error, Providers, Result};
 
 /// Runs `generation-webhooks` jobs.
@@ -117,7 +117,12 @@ impl ApplyProviderUpdateHandler {
             tracing::info!(provider.error = %crate::capped(text), "the provider reported an error");
         }
         let now = self.clock.now();
-        let changed = change_generation_with_jobs(
+        // A webhook's delivery is marked processed with the move it causes; a poll has none.
+        let delivery = (payload.source == UpdateSource::Webhook).then(|| DeliveryKey {
+            provider: payload.provider,
+            webhook_id: payload.webhook_id.clone(),
+        });
+        let changed = change_generation_for_delivery(
             self.repository.as_ref(),
             id,
             |g| g.apply_provider_update(&payload.update, now),
@@ -135,12 +140,15 @@ impl ApplyProviderUpdateHandler {
                 }
                 Ok(jobs)
             },
+            delivery.as_ref(),
         )
         .await;
         let dual = matches!(&changed, Ok((g, _)) if g.delivery_mode() == DeliveryMode::Dual);
+        let mut marked = false;
         match changed {
             Ok((_, Some(event))) => {
                 tracing::info!(event.r#type = event.event_type(), status = %event.status(), "generation moved");
+                marked = delivery.is_some();
             }
             Ok((_, None)) => tracing::debug!("update changed nothing"),
             Err(Error::Domain(error @ GenerationError::ExternalIdMismatch { .. })) => {
@@ -155,6 +163,9 @@ impl ApplyProviderUpdateHandler {
             if let Err(error) = observe_end(checks, id, source, &payload.update, now).await {
                 tracing::warn!(%error, "the dual-mode check was not recorded");
             }
+        }
+        if marked {
+            return Ok(());
         }
         match self
             .inbox

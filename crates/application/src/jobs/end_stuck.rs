@@ -4,49 +4,11 @@
 //! generation timeout is cancelled at the provider and ends `failed` (`timeout`). Both
 //! moves are pushed like any other, and free the user's in-flight place.
 
-use imagegen_domain::{ExternalId, FailureCode, FailureReason, GenerationId, GenerationStatus};
-use serde::{Deserialize, Serialize};
+use imagegen_domain::{FailureCode, FailureReason, GenerationStatus};
 
-use super::{JobPayload, SubmitGenerationHandler};
-use crate::ports::QueueName;
-use crate::use_cases::change_generation;
+use super::{EndStuckGeneration, StuckReason, SubmitGenerationHandler};
+use crate::unit_of_work::change_generation;
 use crate::{Error, Result};
-
-/// Why a generation is ended by us rather than by its provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StuckReason {
-    /// The provider answered "not found" for its prediction.
-    Lost,
-    /// It outlived the generation timeout.
-    Timeout,
-}
-
-/// End (or, when lost, resubmit once) a generation stuck at its provider (on the
-/// `provider-submissions` queue).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EndStuckGeneration {
-    pub generation_id: GenerationId,
-    /// The prediction it was stuck on: a generation that moved on to another is left.
-    pub external_id: ExternalId,
-    pub reason: StuckReason,
-}
-
-impl JobPayload for EndStuckGeneration {
-    const QUEUE: QueueName = QueueName::ProviderSubmissions;
-    fn idempotency_key(&self) -> String {
-        let reason = match self.reason {
-            StuckReason::Lost => "lost",
-            StuckReason::Timeout => "timeout",
-        };
-        format!("{reason}:{}:{}", self.generation_id, self.external_id)
-    }
-    fn stored(&self) -> Result<serde_json::Value> {
-        super::payloads::to_value(&super::queued::ProviderSubmissionJob::EndStuck(
-            self.clone(),
-        ))
-    }
-}
 
 fn reason(code: FailureCode, message: &str) -> FailureReason {
     FailureReason {

@@ -5,8 +5,6 @@ mod apply_provider_update;
 mod cleanup;
 mod end_stuck;
 mod notify_user;
-mod payloads;
-mod queued;
 mod resolve_provider_event;
 mod store_images;
 mod submit_generation;
@@ -16,13 +14,13 @@ use async_trait::async_trait;
 
 pub use apply_provider_update::ApplyProviderUpdateHandler;
 pub use cleanup::{Cleanup, CleanupHandler};
-pub use end_stuck::{EndStuckGeneration, StuckReason};
 pub use notify_user::NotifyUserHandler;
-pub use payloads::{
-    ApplyProviderUpdate, CancelPrediction, JobPayload, NotifyUser, ResolveProviderEvent,
-    StoreImages, SubmitGeneration, VerifyByPoll,
+// The payloads live in a module of their own, which use cases queue too.
+pub use crate::job_payloads::{
+    ApplyProviderUpdate, CancelPrediction, EndStuckGeneration, GenerationWebhookJob, JobPayload,
+    NotifyUser, ProviderSubmissionJob, ResolveProviderEvent, StoreImages, StuckReason,
+    SubmitGeneration, VerifyByPoll,
 };
-pub use queued::{GenerationWebhookJob, ProviderSubmissionJob};
 pub use store_images::{DEFAULT_COPY_DEADLINE, StoreImagesHandler};
 pub use submit_generation::SubmitGenerationHandler;
 

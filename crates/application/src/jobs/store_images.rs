@@ -11,7 +11,7 @@ use super::{JobHandler, JobPayload, StoreImages};
 use crate::ports::{
     Clock, GenerationRepository, ImageBlob, ImageFetcher, ImageStore, Job, QueueName,
 };
-use crate::use_cases::change_generation;
+use crate::unit_of_work::change_generation;
 use crate::{Error, Result};
 
 /// How long copying a generation's outputs may take in all, retries included.

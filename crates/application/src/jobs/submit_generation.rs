@@ -12,7 +12,7 @@ use crate::Providers;
 use crate::ports::{
     Clock, DeliveryChecks, GenerationRepository, Job, PredictionRequest, QueueName,
 };
-use crate::use_cases::change_generation;
+use crate::unit_of_work::change_generation;
 use crate::{Error, Result};
 
 /// Runs `provider-submissions` jobs.

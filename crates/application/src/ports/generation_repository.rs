@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 
-use super::NewJob;
+use super::{DeliveryKey, NewJob};
 use crate::{Error, Result};
 
 /// The version a repository must find stored before it saves `generation` with
@@ -62,6 +62,20 @@ pub trait GenerationRepository: Send + Sync {
         generation: &Generation,
         events: &[EventEnvelope],
         jobs: &[NewJob],
+    ) -> Result<()>;
+
+    /// As [`save`](Self::save), and marks the webhook delivery that caused the move
+    /// processed in the same step, so that no crash leaves a move saved and its delivery
+    /// waiting (a delivery the inbox never recorded, such as a poll's, is no error).
+    ///
+    /// # Errors
+    /// As [`save`](Self::save); on any error the delivery is left as it was.
+    async fn save_processed(
+        &self,
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
+        delivery: &DeliveryKey,
     ) -> Result<()>;
 
     /// The generation whose prediction at `provider` is `external_id`: how a webhook

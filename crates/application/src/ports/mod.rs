@@ -47,7 +47,7 @@ pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use user_notifier::{Notice, UserNotifier};
 pub use webhook_health::{WebhookHealth, WebhookOutcome};
-pub use webhook_inbox::{InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
+pub use webhook_inbox::{DeliveryKey, InboxEntry, InboxState, WebhookDelivery, WebhookInbox};
 pub use webhook_reader::{SignatureHeaders, WebhookContent, WebhookReader, WebhookRoute};
 
 #[cfg(feature = "mock")]

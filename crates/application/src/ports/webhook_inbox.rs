@@ -19,6 +19,15 @@ pub struct WebhookDelivery {
     pub body: serde_json::Value,
 }
 
+/// Which delivery: the provider and the `webhook-id` it sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeliveryKey {
+    /// Who sent it.
+    pub provider: ProviderName,
+    /// The same on every retry of one message.
+    pub webhook_id: WebhookId,
+}
+
 /// How far a delivery got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InboxState {

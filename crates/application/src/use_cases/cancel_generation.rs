@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use imagegen_domain::{Generation, GenerationId, GenerationStatus};
 
-use crate::jobs::{CancelPrediction, JobPayload};
+use crate::job_payloads::{CancelPrediction, JobPayload};
 use crate::ports::{Clock, GenerationRepository};
-use crate::use_cases::change_generation_with_jobs;
+use crate::unit_of_work::change_generation_with_jobs;
 use crate::{Caller, Error, Result, Role};
 
 /// Cancels generations.

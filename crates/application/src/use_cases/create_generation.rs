@@ -10,7 +10,7 @@ use imagegen_domain::{
 
 use super::CreationLimits;
 use super::idempotent_create::KeyOutcome;
-use crate::jobs::{JobPayload, SubmitGeneration};
+use crate::job_payloads::{JobPayload, SubmitGeneration};
 use crate::ports::{Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys, WebhookHealth};
 use crate::{Caller, EnabledProviders, Error, Result};
 

@@ -2,7 +2,6 @@
 
 mod announce;
 mod cancel_generation;
-mod change_generation;
 mod create_generation;
 mod creation_limits;
 mod get_generation;
@@ -19,7 +18,6 @@ mod webhook_fallback;
 
 pub use announce::{Announce, MAX_ANNOUNCEMENT_BYTES};
 pub use cancel_generation::CancelGeneration;
-pub use change_generation::{change_generation, change_generation_with_jobs};
 pub use create_generation::{CreateGeneration, CreateGenerationCommand, CreationPorts};
 pub use creation_limits::CreationLimits;
 pub use get_generation::GetGeneration;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate, WebhookId};
 
 use crate::Result;
-use crate::jobs::{ApplyProviderUpdate, JobPayload, ResolveProviderEvent};
+use crate::job_payloads::{ApplyProviderUpdate, JobPayload, ResolveProviderEvent};
 use crate::ports::{
     Clock, NewJob, Rate, RateLimiter, UpdateSource, WebhookDelivery, WebhookHealth, WebhookInbox,
     WebhookReader,

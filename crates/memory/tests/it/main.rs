@@ -16,7 +16,16 @@ fn inbox() -> (Arc<MemoryWebhookInbox>, Arc<MemoryJobQueue>) {
     (Arc::new(MemoryWebhookInbox::new(queue.clone())), queue)
 }
 
+/// A store wired to mark deliveries in the inbox beside it.
+fn store_and_inbox() -> (Arc<MemoryGenerationStore>, Arc<MemoryWebhookInbox>) {
+    let queue = Arc::new(MemoryJobQueue::new());
+    let inbox = Arc::new(MemoryWebhookInbox::new(queue.clone()));
+    let store = MemoryGenerationStore::new(queue).with_inbox(inbox.clone());
+    (Arc::new(store), inbox)
+}
+
 contract::generation_store_tests!(store());
+contract::processed_moves_tests!(store_and_inbox());
 contract::queue_admin_tests!(Arc::new(MemoryJobQueue::new()));
 contract::job_queue_tests!(Arc::new(MemoryJobQueue::new()));
 contract::webhook_inbox_tests!(inbox());

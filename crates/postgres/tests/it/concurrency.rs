@@ -8,7 +8,7 @@ use imagegen_application::ports::{
     EventStore, GenerationRepository, NewJob, QueueName, StreamPosition, WebhookDelivery,
     WebhookInbox,
 };
-use imagegen_application::use_cases::change_generation;
+use imagegen_application::unit_of_work::change_generation;
 use imagegen_domain::{ExternalId, ProviderName, ProviderStatus, ProviderUpdate};
 use imagegen_port_contracts::fixtures::{advance, generation};
 

@@ -59,3 +59,4 @@ contract::delivery_policies_tests!(test_store().await);
 contract::provider_calls_tests!(test_store().await);
 contract::job_queue_tests!(test_store().await);
 contract::webhook_inbox_tests!(store_and_queue().await);
+contract::processed_moves_tests!(store_and_queue().await);

@@ -1,9 +1,9 @@
-//! Load, move, save: the one way handlers change a generation.
+//! Load, move, save: the one way a generation changes, for use cases and job handlers alike.
 
 use imagegen_domain::{Generation, GenerationError, GenerationEvent, GenerationId};
 
-use crate::jobs::{JobPayload, NotifyUser};
-use crate::ports::{GenerationRepository, NewJob};
+use crate::job_payloads::{JobPayload, NotifyUser};
+use crate::ports::{DeliveryKey, GenerationRepository, NewJob};
 use crate::{Error, Result};
 
 /// How often a move is retried when another writer saved first.
@@ -35,8 +35,28 @@ where
 pub async fn change_generation_with_jobs<F, J>(
     repository: &dyn GenerationRepository,
     id: GenerationId,
+    change: F,
+    follow_up: J,
+) -> Result<(Generation, Option<GenerationEvent>)>
+where
+    F: FnMut(&mut Generation) -> Result<Option<GenerationEvent>, GenerationError> + Send,
+    J: Fn(&Generation) -> Result<Vec<NewJob>> + Send,
+{
+    change_generation_for_delivery(repository, id, change, follow_up, None).await
+}
+
+/// As [`change_generation_with_jobs`], and, when the move is saved, marks `delivery`
+/// (the webhook that caused it) processed in the same atomic save. When nothing moves,
+/// the delivery is left for the caller to mark.
+///
+/// # Errors
+/// As [`change_generation_with_jobs`].
+pub async fn change_generation_for_delivery<F, J>(
+    repository: &dyn GenerationRepository,
+    id: GenerationId,
     mut change: F,
     follow_up: J,
+    delivery: Option<&DeliveryKey>,
 ) -> Result<(Generation, Option<GenerationEvent>)>
 where
     F: FnMut(&mut Generation) -> Result<Option<GenerationEvent>, GenerationError> + Send,
@@ -63,7 +83,15 @@ where
                 .to_job()?,
             );
         }
-        match repository.save(&generation, &events, &jobs).await {
+        let saved = match delivery {
+            Some(delivery) => {
+                repository
+                    .save_processed(&generation, &events, &jobs, delivery)
+                    .await
+            }
+            None => repository.save(&generation, &events, &jobs).await,
+        };
+        match saved {
             Ok(()) => return Ok((generation, Some(event))),
             Err(Error::VersionConflict { .. }) if attempt < MAX_CONFLICT_RETRIES => {
                 tracing::debug!(generation.id = %id, attempt, "version conflict; reloading");

@@ -4,9 +4,13 @@ use imagegen_domain::{ExternalId, GenerationId, ProviderName, ProviderUpdate, We
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::queued::{GenerationWebhookJob, ProviderSubmissionJob};
+mod end_stuck;
+mod queued;
+
 use crate::ports::{Job, NewJob, QueueName, UpdateSource};
 use crate::{Error, Result};
+pub use end_stuck::{EndStuckGeneration, StuckReason};
+pub use queued::{GenerationWebhookJob, ProviderSubmissionJob};
 
 /// A typed job payload.
 pub trait JobPayload: Serialize + DeserializeOwned + Clone {
