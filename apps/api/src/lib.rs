@@ -13,7 +13,6 @@ mod json;
 mod opener;
 mod peer;
 mod routes;
-mod stream_cap;
 mod stream_opening;
 mod websocket;
 
@@ -143,6 +142,11 @@ impl Server {
     /// The wired services (tests read the queue's counts through it).
     pub fn services(&self) -> Arc<Services> {
         self.system.services.clone()
+    }
+
+    /// The event store, for maintenance by hand and tests.
+    pub fn event_store(&self) -> Arc<dyn imagegen_application::ports::EventStore> {
+        self.system.event_store.clone()
     }
 
     /// Serves until the shutdown token is cancelled, then drains requests and the

@@ -11,7 +11,7 @@ use imagegen_application::ports::StreamPosition;
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
 use imagegen_realtime::hub::Express;
-use imagegen_realtime::{Framing, SseFrame, authorize_channels, session_events, sse_frames};
+use imagegen_realtime::{Framing, OpenedStream, SseFrame, sse_frames};
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
@@ -19,19 +19,6 @@ use crate::auth::CurrentSession;
 /// The most channels one stream may watch (each costs an authorization check and
 /// filtering work per event).
 const MAX_CHANNELS: usize = 32;
-
-/// How long opening a stream may take in all (the store's own wait for a connection).
-const SETUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// `future`'s output, or `Unavailable` when `deadline` passes first.
-async fn by<T>(
-    deadline: tokio::time::Instant,
-    future: impl Future<Output = T>,
-) -> Result<T, Error> {
-    tokio::time::timeout_at(deadline, future)
-        .await
-        .map_err(|elapsed| Error::unavailable("event store", elapsed))
-}
 
 pub fn query_values<'a>(uri: &'a Uri, key: &'a str) -> impl Iterator<Item = String> + 'a {
     url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
@@ -81,12 +68,6 @@ pub async fn open_stream(
     express: Option<Arc<dyn Express>>,
 ) -> Result<impl Stream<Item = SseFrame> + Send + 'static, ApiError> {
     let channels = channels_of(uri, &caller)?;
-    // One deadline for the whole set-up, however many store calls it makes: during an
-    // outage the answer is 503 after SETUP_DEADLINE, as REST's.
-    let deadline = tokio::time::Instant::now() + SETUP_DEADLINE;
-    let authorizing = authorize_channels(&caller, &channels, services.repository.as_ref());
-    by(deadline, authorizing).await??;
-    let permit = crate::stream_cap::admit(services, caller.user_id)?;
     let last_event_id = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -101,13 +82,13 @@ pub async fn open_stream(
         resume = resume_after.map(|p| p.0),
         "event stream opened"
     );
-    let opening = session_events(
-        &services.hub,
-        services.event_store.clone(),
-        channels,
-        resume_after,
-    );
-    let stream = by(deadline, opening).await??;
+    let OpenedStream {
+        session: stream,
+        permit,
+    } = services
+        .open_stream
+        .open(&caller, channels, resume_after)
+        .await?;
     if let Some(express) = express {
         stream.express(express);
     }

@@ -27,7 +27,6 @@ pub mod readiness;
 pub mod services;
 pub mod shutdown;
 mod state;
-pub mod stream_cap;
 pub mod system;
 pub mod telemetry;
 pub mod tokens;

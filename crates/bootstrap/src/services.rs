@@ -2,14 +2,11 @@
 
 use std::sync::Arc;
 
-use imagegen_application::ports::{
-    Clock, EventStore, GenerationRepository, ImageStore, WebhookHealth,
-};
 use imagegen_application::use_cases::{
-    Announce, CancelGeneration, CreateGeneration, GetGeneration, ListGenerations, ManageDelivery,
-    OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
+    Announce, CancelGeneration, CreateGeneration, GetGeneration, GetImage, ListGenerations,
+    ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
 };
-use imagegen_realtime::{Hub, PresenceTracker};
+use imagegen_realtime::{Hub, OpenStream, PresenceTracker};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -35,28 +32,21 @@ pub struct Services {
     pub test_provider: TestProvider,
     /// The admin api's delivery policy, breaker and dual-mode mismatches.
     pub manage_delivery: ManageDelivery,
-    /// Webhook outcomes, for the automatic fallback.
-    pub webhook_health: Arc<dyn WebhookHealth>,
     /// The admin api's system broadcasts.
     pub announce: Announce,
-    /// For channel authorization.
-    pub repository: Arc<dyn GenerationRepository>,
-    /// For SSE resume.
-    pub event_store: Arc<dyn EventStore>,
+    /// Event streams of every kind: channels, caps, resume point, session; and the
+    /// poll page.
+    pub open_stream: OpenStream,
     /// This instance's one bus subscription, fanned out to its streams.
     pub hub: Arc<Hub>,
     /// Who watches which generation and organization channels.
     pub presence: PresenceTracker,
     /// The stored images `GET /images/...` serves.
-    pub images: Arc<dyn ImageStore>,
+    pub get_image: GetImage,
     /// Verifies bearer tokens (and mints the development one).
     pub tokens: JwtCodec,
-    /// Now, for token expiry and the like.
-    pub clock: Arc<dyn Clock>,
     /// Where the api is reachable; image URLs start with it.
     pub public_base_url: Url,
     /// Cancelled at shutdown: long-lived streams end with it, so draining can finish.
     pub shutdown: CancellationToken,
-    /// One permit per open event stream, in all and per user.
-    pub streams: Arc<crate::stream_cap::StreamCap>,
 }

@@ -6,13 +6,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use imagegen_application::ports::{Clock, Rate, SystemClock, WebhookReader};
+use imagegen_application::ports::{Clock, EventStore, Rate, SystemClock, WebhookReader};
 use imagegen_application::use_cases::{
     Announce, CancelGeneration, CreateGeneration, CreationLimits, CreationPorts, GetGeneration,
-    ListGenerations, ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook, TestProvider,
-    WebhookIntake,
+    GetImage, ListGenerations, ManageDelivery, OperateQueues, ProviderUsage, ReceiveWebhook,
+    TestProvider, WebhookIntake,
 };
-use imagegen_realtime::{Hub, PresenceTracker};
+use imagegen_realtime::stream_cap::StreamCap;
+use imagegen_realtime::{Hub, OpenStream, PresenceTracker};
 use imagegen_simulator::Simulator;
 use imagegen_storage::LocalDiskImageStore;
 use imagegen_webhooks::{ProviderWebhooks, Verifier};
@@ -31,6 +32,9 @@ pub struct System {
     pub mode: Mode,
     /// What the api's routes call.
     pub services: Arc<Services>,
+    /// The event store, for maintenance by hand (pruning past the retention) and tests;
+    /// the routes reach it only through the use cases.
+    pub event_store: Arc<dyn EventStore>,
     /// A token for a development user, when the JWT secret was generated.
     pub dev_token: Option<String>,
     /// The in-process simulator, when it is the provider.
@@ -149,27 +153,29 @@ pub async fn start_system(
         test_provider: TestProvider::new(config.enabled_providers()),
         manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone())
             .with_fallback(fallback),
-        webhook_health: state.health.clone(),
         announce: Announce::new(state.bus.clone(), clock.clone()),
-        repository: state.repository,
-        event_store: state.events,
+        open_stream: OpenStream::new(
+            state.repository,
+            state.events.clone(),
+            hub.clone(),
+            StreamCap::new(
+                config.limits.max_streams,
+                config.limits.max_streams_per_user,
+            ),
+        ),
         hub,
         presence: PresenceTracker::new(state.presence, state.bus.clone()),
-        images,
+        get_image: GetImage::new(images),
         tokens,
-        clock,
         public_base_url,
         shutdown,
-        streams: Arc::new(crate::stream_cap::StreamCap::new(
-            config.limits.max_streams,
-            config.limits.max_streams_per_user,
-        )),
     };
     let services = Arc::new(services);
     background.spawn(sample_throughput(services.clone()));
     Ok(System {
         mode,
         services,
+        event_store: state.events,
         dev_token,
         simulator: provider.simulator,
         images_dir,

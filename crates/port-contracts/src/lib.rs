@@ -27,4 +27,5 @@ pub mod webhook_health;
 pub mod webhook_inbox;
 
 pub mod fixtures;
+mod inbox_suites;
 mod suites;

@@ -51,7 +51,7 @@ async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Heal
     if services.shutdown.is_cancelled() {
         return not_ready("draining");
     }
-    let store = tokio::time::timeout(STORE_CHECK, services.event_store.latest_position()).await;
+    let store = tokio::time::timeout(STORE_CHECK, services.open_stream.latest_position()).await;
     match store {
         Ok(Ok(_)) => (StatusCode::OK, Json(health("ready"))),
         Ok(Err(error)) => {

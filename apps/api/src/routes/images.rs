@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use imagegen_application::Error;
 use imagegen_bootstrap::Services;
 use imagegen_domain::ImageId;
 
@@ -24,11 +23,7 @@ async fn image(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id: ImageId = parse_id(&id, "image")?;
-    let blob = services
-        .images
-        .get(id)
-        .await?
-        .ok_or(Error::NotFound { what: "image" })?;
+    let blob = services.get_image.execute(id).await?;
     let headers = [
         (header::CONTENT_TYPE, blob.content_type),
         (

@@ -18,7 +18,7 @@ use imagegen_application::{Caller, Channel, Error};
 use imagegen_bootstrap::Services;
 use imagegen_domain::EventEnvelope;
 use imagegen_domain::{Generation, GenerationId};
-use imagegen_realtime::{authorize_channels, session_events};
+use imagegen_realtime::PollPage as EventPage;
 use serde::Serialize;
 
 use crate::ApiError;
@@ -67,8 +67,7 @@ pub async fn show(
     let mut moves = match (&known, wait.is_zero()) {
         (Some(_), false) => {
             let channels = vec![Channel::Generation(id)];
-            let events =
-                session_events(&services.hub, services.event_store.clone(), channels, None).await?;
+            let events = services.open_stream.session(channels, None).await?;
             Some(Box::pin(events))
         }
         _ => None,
@@ -108,7 +107,7 @@ async fn poll(
     uri: Uri,
 ) -> Result<Json<PollPage>, ApiError> {
     let channels = channels_of(&uri, &caller)?;
-    authorize_channels(&caller, &channels, services.repository.as_ref()).await?;
+    services.open_stream.authorize(&caller, &channels).await?;
     // The same answers as the list's: a non-number is a malformed query (400).
     let number = |key: &str| -> Result<Option<u64>, ApiError> {
         query_values(&uri, key)
@@ -120,16 +119,6 @@ async fn poll(
             })
     };
     let after = StreamPosition(number("after")?.unwrap_or(0));
-    let pruned_through = services.event_store.pruned_through().await?;
-    if after < pruned_through {
-        // What came after `after` is partly gone: re-fetch state, then poll from here.
-        let latest = services.event_store.latest_position().await?;
-        return Ok(Json(PollPage {
-            events: Vec::new(),
-            resync: true,
-            next_position: latest.0,
-        }));
-    }
     // Out of range is refused (422), as the list does, never silently moved.
     let limit = match number("limit")? {
         None => PAGE.0,
@@ -139,10 +128,17 @@ async fn poll(
             return Err(Error::Invalid(message).into());
         }
     };
-    let events = services
-        .event_store
-        .read_after(after, &channels, limit)
-        .await?;
+    let events = match services.open_stream.poll(&channels, after, limit).await? {
+        EventPage::Events(events) => events,
+        // What came after `after` is partly gone: re-fetch state, then poll from here.
+        EventPage::Resync(latest) => {
+            return Ok(Json(PollPage {
+                events: Vec::new(),
+                resync: true,
+                next_position: latest.0,
+            }));
+        }
+    };
     let next = events.last().map_or(after, |event| event.position);
     let events = (events.into_iter())
         .map(|event| PolledEvent {

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use imagegen_application::{Channel, Error};
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{authorize_channels, has_presence};
+use imagegen_realtime::has_presence;
 use serde_json::Value;
 
 use crate::ApiError;
@@ -33,6 +33,6 @@ async fn presence(
         )
         .into());
     }
-    authorize_channels(&caller, &[channel], services.repository.as_ref()).await?;
+    services.open_stream.authorize(&caller, &[channel]).await?;
     Ok(Json(services.presence.members(&channel).await?))
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use imagegen_application::Channel;
 use imagegen_application::ports::StreamPosition;
 use imagegen_bootstrap::Services;
-use imagegen_realtime::{authorize_channels, session_events};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::presence::PresenceHandle;
@@ -65,22 +64,14 @@ impl Connection {
         }
         let services = &self.services;
         let caller = &self.session.caller;
-        if let Err(error) =
-            authorize_channels(caller, &[channel], services.repository.as_ref()).await
-        {
+        if let Err(error) = services.open_stream.authorize(caller, &[channel]).await {
             let code = match error {
                 imagegen_application::Error::Forbidden(_) => "forbidden",
                 _ => "unavailable",
             };
             return protocol::error(code, &error.to_string(), Some(&name));
         }
-        let events = session_events(
-            &services.hub,
-            services.event_store.clone(),
-            vec![channel],
-            since,
-        )
-        .await;
+        let events = services.open_stream.session(vec![channel], since).await;
         match events {
             Ok(events) => {
                 // A second subscribe to a channel replaces the first (a new `since`).

@@ -33,7 +33,7 @@ pub struct DirectWebSocket {
     services: Arc<Services>,
     session: CurrentSession,
     accept: String,
-    permit: imagegen_bootstrap::stream_cap::StreamPermit,
+    permit: imagegen_realtime::stream_cap::StreamPermit,
 }
 
 /// Checks a first request for `/v1/ws`; `Err` gives the socket back when it fails a
@@ -54,7 +54,7 @@ pub fn accept_direct(
     let (Ok(session), Some(accept)) = checked else {
         return Err(stream);
     };
-    let Ok(permit) = crate::stream_cap::admit(services, session.caller.user_id) else {
+    let Ok(permit) = services.open_stream.admit(session.caller.user_id) else {
         return Err(stream);
     };
     Ok(DirectWebSocket {

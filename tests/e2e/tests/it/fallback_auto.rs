@@ -8,6 +8,7 @@ use imagegen_simulator::Faults;
 use serde_json::json;
 
 use crate::admin::admin_token;
+use crate::queues::operator;
 use crate::support::{Message, WEBHOOK_SECRET, start_with, until, user};
 use crate::webhooks::{post_to, prediction, signed};
 
@@ -88,12 +89,14 @@ async fn junk_signatures_from_anyone_never_move_users_to_polling() {
     }
     // What the breaker judges: with the old counting, 40 failures would open it.
     let now = chrono::Utc::now();
-    let tally = api
+    let admin = operator();
+    let automatic = api
         .services
-        .webhook_health
-        .tally(now - chrono::Duration::minutes(5));
-    let tally = tally.await.unwrap();
-    let breaker = imagegen_domain::Breaker::closed(chrono::DateTime::UNIX_EPOCH);
+        .manage_delivery
+        .automatic(&admin)
+        .await
+        .unwrap();
+    let (breaker, tally) = automatic.expect("the automatic fallback runs");
     let rules = imagegen_domain::BreakerRules::default();
     assert_eq!(breaker.next(tally, now, &rules), None, "{tally:?}");
     let shown = api.get_json("/admin/delivery", &admin_token()).await;

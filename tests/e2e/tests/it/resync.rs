@@ -16,7 +16,7 @@ async fn a_resume_from_before_the_retention_gets_resync_on_every_transport() {
     let first: u64 = seen[0].id.parse().unwrap();
     // What the hourly cleanup does past the retention, now.
     let later = chrono::Utc::now() + chrono::Duration::seconds(1);
-    let pruned = api.services.event_store.prune_before(later).await.unwrap();
+    let pruned = api.event_store.prune_before(later).await.unwrap();
     assert!(pruned >= seen.len() as u64);
     let channel = format!("user:{}", alice.id);
 
@@ -54,7 +54,7 @@ async fn a_resume_from_before_the_retention_gets_resync_on_every_transport() {
     assert_eq!(page["resync"], true, "{page}");
 
     // From the present, nothing is missing: no resync.
-    let latest = api.services.event_store.latest_position().await.unwrap().0;
+    let latest = api.services.open_stream.latest_position().await.unwrap().0;
     ws.send(json!({ "type": "subscribe", "channel": channel, "since": latest }))
         .await;
     assert_eq!(ws.json().await["type"], "subscribed");

@@ -18,6 +18,8 @@ pub struct Api {
     pub simulator: Option<imagegen_simulator::Simulator>,
     /// The api's services, for the queue's counts.
     pub services: std::sync::Arc<imagegen_bootstrap::Services>,
+    /// The api's event store, to prune it as the retention would.
+    pub event_store: std::sync::Arc<dyn imagegen_application::ports::EventStore>,
     shutdown: CancellationToken,
     server: tokio::task::JoinHandle<()>,
     /// The durable mode's database, dropped after the api.
@@ -80,12 +82,14 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Api {
         .unwrap();
     let simulator = started.simulator().cloned();
     let services = started.services();
+    let event_store = started.event_store();
     let server = tokio::spawn(async move { started.serve().await.unwrap() });
     Api {
         base,
         http: reqwest::Client::new(),
         simulator,
         services,
+        event_store,
         shutdown,
         server,
         database: None,
