@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use imagegen_application::Error;
+use imagegen_application::ports::ProviderError;
 use imagegen_application::use_cases::DeliveryRefused;
 use serde_json::json;
 
@@ -118,7 +119,7 @@ impl IntoResponse for ApiError {
             Error::VersionConflict { .. } => {
                 problem(StatusCode::CONFLICT, "concurrent_update", &detail)
             }
-            Error::Unavailable { .. } | Error::ProviderUnavailable { .. } => {
+            Error::Unavailable { .. } | Error::Provider(ProviderError::Unavailable { .. }) => {
                 tracing::warn!(error = %error, "answering 503");
                 let mut response = problem(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -127,12 +128,10 @@ impl IntoResponse for ApiError {
                 );
                 // The provider's own Retry-After when it gave one; 5 s otherwise.
                 let after = match &error {
-                    Error::ProviderUnavailable {
-                        retry_after: Some(after),
-                        ..
-                    } => *after,
-                    _ => std::time::Duration::from_secs(5),
+                    Error::Provider(error) => error.retry_after(),
+                    _ => None,
                 };
+                let after = after.unwrap_or(std::time::Duration::from_secs(5));
                 insert_retry_after(&mut response, after);
                 response
             }
@@ -141,8 +140,7 @@ impl IntoResponse for ApiError {
                 insert_retry_after(&mut response, *retry_after);
                 response
             }
-            Error::ProviderRejected { .. }
-            | Error::ProviderLost { .. }
+            Error::Provider(_)
             | Error::Fetch { .. }
             | Error::Corrupt { .. }
             | Error::Unexpected { .. } => {
@@ -182,10 +180,10 @@ mod tests {
 
     #[test]
     fn a_throttled_provider_is_a_503_with_the_providers_retry_after() {
-        let error = Error::ProviderUnavailable {
+        let error = Error::Provider(ProviderError::Unavailable {
             message: "throttled".into(),
             retry_after: Some(std::time::Duration::from_millis(30_200)),
-        };
+        });
         let (status, _, retry_after) = parts(error.into());
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(

@@ -9,8 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{ExternalId, ProviderName, ProviderUpdate};
 
-use crate::Result;
-use crate::ports::{CallReason, ImageProvider, PredictionRequest, ProviderCalls};
+use crate::ports::{CallReason, ImageProvider, PredictionRequest, ProviderCalls, ProviderResult};
 
 /// `inner`, counting its calls under `name`.
 pub struct CountedProvider {
@@ -52,18 +51,24 @@ impl CountedProvider {
 
 #[async_trait]
 impl ImageProvider for CountedProvider {
-    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
-        self.count(CallReason::Create).await;
-        self.inner.submit(request).await
+    // The count is written beside the call, never before it: the call waits for no
+    // store write.
+    async fn submit(&self, request: &PredictionRequest) -> ProviderResult<ProviderUpdate> {
+        let ((), answer) = tokio::join!(self.count(CallReason::Create), self.inner.submit(request));
+        answer
     }
 
-    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
-        self.count(self.fetch_reason).await;
-        self.inner.fetch(external_id).await
+    async fn fetch(&self, external_id: &ExternalId) -> ProviderResult<ProviderUpdate> {
+        let ((), answer) =
+            tokio::join!(self.count(self.fetch_reason), self.inner.fetch(external_id));
+        answer
     }
 
-    async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
-        self.count(CallReason::Cancel).await;
-        self.inner.cancel(external_id).await
+    async fn cancel(&self, external_id: &ExternalId) -> ProviderResult<()> {
+        let ((), answer) = tokio::join!(
+            self.count(CallReason::Cancel),
+            self.inner.cancel(external_id)
+        );
+        answer
     }
 }

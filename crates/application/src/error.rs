@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use imagegen_domain::{GenerationError, PromptError, SettingsError};
 
+use crate::ports::ProviderError;
+
 /// A boxed source error, kept so that context is never lost.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -51,19 +53,9 @@ pub enum Error {
     /// Someone else saved the aggregate first (optimistic concurrency); reload, retry.
     #[error("generation {id} changed concurrently (expected version {expected})")]
     VersionConflict { id: String, expected: u64 },
-    /// The provider could not take the call now; trying later may work.
-    #[error("provider unavailable: {message}")]
-    ProviderUnavailable {
-        message: String,
-        retry_after: Option<Duration>,
-    },
-    /// The provider refused the call; repeating it will not help.
-    #[error("provider rejected the request: {message}")]
-    ProviderRejected { message: String },
-    /// The provider does not know what we asked about (`404`): a prediction it lost or
-    /// deleted, or a simulator that restarted. Final, like a rejection.
-    #[error("the provider does not know it: {message}")]
-    ProviderLost { message: String },
+    /// A provider's API answered otherwise than asked (see [`ProviderError`]).
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     /// The caller went over a rate or in-flight limit; trying after `retry_after` may
     /// work.
     #[error("{message}")]
@@ -135,11 +127,11 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::VersionConflict { .. }
-            | Self::ProviderUnavailable { .. }
             | Self::Unavailable { .. }
             // A webhook that beat our create call's answer applies once it is recorded.
             | Self::Domain(GenerationError::NotSubmitted) => true,
             Self::Fetch { retryable, .. } => *retryable,
+            Self::Provider(error) => error.is_transient(),
             _ => false,
         }
     }

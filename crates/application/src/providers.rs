@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use imagegen_domain::{ProviderName, SettingsError};
 
-use crate::ports::ImageProvider;
+use crate::ports::{ImageProvider, ProviderError};
 use crate::{Error, Result};
 
 /// The provider names generations may ask for, and the default.
@@ -97,7 +97,7 @@ impl Providers {
     /// The client for `name`.
     ///
     /// # Errors
-    /// `ProviderRejected` when this process has no client for it (a generation made
+    /// `ProviderError::Rejected` when this process has no client for it (a generation made
     /// while a provider was enabled that no longer is).
     pub fn get(&self, name: ProviderName) -> Result<&Arc<dyn ImageProvider>> {
         self.by_name
@@ -105,8 +105,10 @@ impl Providers {
             .find(|(known, _)| *known == name)
             .map(|(_, provider)| provider)
             .or(self.any.as_ref())
-            .ok_or_else(|| Error::ProviderRejected {
-                message: format!("provider `{name}` is not configured in this process"),
+            .ok_or_else(|| {
+                Error::Provider(ProviderError::Rejected {
+                    message: format!("provider `{name}` is not configured in this process"),
+                })
             })
     }
 }

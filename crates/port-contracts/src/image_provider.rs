@@ -3,7 +3,7 @@
 //! a rejection, not a transient error. Run against a provider client pointed at a fake
 //! of its provider (the simulator for Replicate).
 
-use imagegen_application::Error;
+use imagegen_application::ports::ProviderError;
 use imagegen_application::ports::{ImageProvider, PredictionRequest};
 use imagegen_domain::{ExternalId, GenerationId, GenerationSettings, Prompt, ProviderStatus};
 
@@ -47,6 +47,6 @@ pub async fn a_cancelled_prediction_reads_back_canceled(
 pub async fn an_unknown_prediction_is_lost_not_retried(provider: &impl ImageProvider) {
     let unknown = ExternalId::parse("no-such-prediction").unwrap();
     let err = provider.fetch(&unknown).await.unwrap_err();
-    assert!(matches!(err, Error::ProviderLost { .. }), "{err:?}");
+    assert!(matches!(err, ProviderError::Lost { .. }), "{err:?}");
     assert!(!err.is_transient(), "{err:?}");
 }

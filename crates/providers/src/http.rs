@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use imagegen_application::ports::{ProviderError, ProviderResult};
 use imagegen_application::{Error, Result};
 use reqwest::StatusCode;
 use reqwest::header::RETRY_AFTER;
@@ -43,8 +44,8 @@ impl ProviderHttp {
     }
 
     /// Sends `request` with the token; the body of a 2xx answer.
-    pub async fn call(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>> {
-        let unavailable = |e: &reqwest::Error| Error::ProviderUnavailable {
+    pub async fn call(&self, request: reqwest::RequestBuilder) -> ProviderResult<Vec<u8>> {
+        let unavailable = |e: &reqwest::Error| ProviderError::Unavailable {
             message: self.without_url(e),
             retry_after: None,
         };
@@ -70,14 +71,14 @@ impl ProviderHttp {
             .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
         let message = format!("{} answered {status}: {detail}", self.label);
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            Err(Error::ProviderUnavailable {
+            Err(ProviderError::Unavailable {
                 message,
                 retry_after,
             })
         } else if status == StatusCode::NOT_FOUND {
-            Err(Error::ProviderLost { message })
+            Err(ProviderError::Lost { message })
         } else {
-            Err(Error::ProviderRejected { message })
+            Err(ProviderError::Rejected { message })
         }
     }
 

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use base64::Engine;
-use imagegen_application::ports::{ImageProvider, PredictionRequest};
+use imagegen_application::ports::{
+    ImageProvider, PredictionRequest, ProviderError, ProviderResult,
+};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, ProviderStatus, ProviderUpdate};
 use secrecy::SecretString;
@@ -76,10 +78,10 @@ impl OpenAiClient {
         })
     }
 
-    async fn response(&self, id: &str) -> Result<Value> {
+    async fn response(&self, id: &str) -> ProviderResult<Value> {
         let url = format!("{}/responses/{id}", self.base_url);
         let body = self.http.call(self.http.client.get(url)).await?;
-        serde_json::from_slice(&body).map_err(|e| Error::ProviderRejected {
+        serde_json::from_slice(&body).map_err(|e| ProviderError::Rejected {
             message: format!("unreadable OpenAI response: {e}"),
         })
     }
@@ -92,13 +94,15 @@ impl OpenAiClient {
         let response = self.response(response_id).await?;
         let result = images(&response)
             .nth(index)
-            .ok_or_else(|| Error::ProviderRejected {
+            .ok_or_else(|| ProviderError::Rejected {
                 message: format!("OpenAI response {response_id} has no image {index}"),
             })?;
         base64::engine::general_purpose::STANDARD
             .decode(result)
-            .map_err(|e| Error::ProviderRejected {
-                message: format!("OpenAI image {index} of {response_id} is not base64: {e}"),
+            .map_err(|e| {
+                Error::Provider(ProviderError::Rejected {
+                    message: format!("OpenAI image {index} of {response_id} is not base64: {e}"),
+                })
             })
     }
 }
@@ -117,8 +121,8 @@ fn images(response: &Value) -> impl Iterator<Item = &str> {
 ///
 /// # Errors
 /// `ProviderRejected` when it has no id or an unknown status.
-pub fn parse_response(response: &Value) -> Result<ProviderUpdate> {
-    let rejected = |message: String| Error::ProviderRejected { message };
+pub fn parse_response(response: &Value) -> ProviderResult<ProviderUpdate> {
+    let rejected = |message: String| ProviderError::Rejected { message };
     let external_id = response["id"].as_str().and_then(ExternalId::parse);
     let external_id =
         external_id.ok_or_else(|| rejected("an OpenAI response without an id".into()))?;
@@ -164,8 +168,8 @@ pub fn parse_response(response: &Value) -> Result<ProviderUpdate> {
     })
 }
 
-fn parse(body: &[u8]) -> Result<ProviderUpdate> {
-    let value = serde_json::from_slice::<Value>(body).map_err(|e| Error::ProviderRejected {
+fn parse(body: &[u8]) -> ProviderResult<ProviderUpdate> {
+    let value = serde_json::from_slice::<Value>(body).map_err(|e| ProviderError::Rejected {
         message: format!("unreadable OpenAI response: {e}"),
     })?;
     parse_response(&value)
@@ -174,17 +178,17 @@ fn parse(body: &[u8]) -> Result<ProviderUpdate> {
 #[async_trait]
 impl ImageProvider for OpenAiClient {
     #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
-    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
+    async fn submit(&self, request: &PredictionRequest) -> ProviderResult<ProviderUpdate> {
         let url = format!("{}/responses", self.base_url);
         let create = self.http.client.post(url).json(&self.create_body(request));
         parse(&self.http.call(create).await?)
     }
 
-    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
+    async fn fetch(&self, external_id: &ExternalId) -> ProviderResult<ProviderUpdate> {
         parse_response(&self.response(external_id.as_str()).await?)
     }
 
-    async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
+    async fn cancel(&self, external_id: &ExternalId) -> ProviderResult<()> {
         let url = format!("{}/responses/{external_id}/cancel", self.base_url);
         self.http.call(self.http.client.post(url)).await.map(drop)
     }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use imagegen_application::ports::{ImageProvider, PredictionRequest};
+use imagegen_application::ports::{
+    ImageProvider, PredictionRequest, ProviderError, ProviderResult,
+};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, ProviderUpdate};
 use imagegen_webhooks::{WebhookSecret, parse_prediction};
@@ -102,19 +104,19 @@ impl ReplicateClient {
     pub async fn webhook_secret(&self) -> Result<WebhookSecret> {
         let url = format!("{}/webhooks/default/secret", self.base_url);
         let body: Value = serde_json::from_slice(&self.http.call(self.http.client.get(url)).await?)
-            .map_err(|e| Error::ProviderRejected {
+            .map_err(|e| ProviderError::Rejected {
                 message: format!("unreadable webhook secret: {e}"),
             })?;
         WebhookSecret::parse(body["key"].as_str().unwrap_or_default()).map_err(|e| {
-            Error::ProviderRejected {
+            Error::Provider(ProviderError::Rejected {
                 message: format!("Replicate's webhook secret: {e}"),
-            }
+            })
         })
     }
 
     /// Takes a create from the client-side limit, waiting up to [`MAX_CREATE_WAIT`];
     /// past it the submission is retried later (a transient error with the wait).
-    async fn wait_for_create(&self) -> Result<()> {
+    async fn wait_for_create(&self) -> ProviderResult<()> {
         let deadline = tokio::time::Instant::now() + MAX_CREATE_WAIT;
         loop {
             match self.creates.take_at(std::time::Instant::now()) {
@@ -123,7 +125,7 @@ impl ReplicateClient {
                     tokio::time::sleep(wait).await;
                 }
                 Err(wait) => {
-                    return Err(Error::ProviderUnavailable {
+                    return Err(ProviderError::Unavailable {
                         message: format!(
                             "over the client-side limit of {} creates a minute",
                             (self.creates.capacity()) as u32
@@ -135,8 +137,8 @@ impl ReplicateClient {
         }
     }
 
-    fn parse(body: &[u8]) -> Result<ProviderUpdate> {
-        parse_prediction(body).map_err(|e| Error::ProviderRejected {
+    fn parse(body: &[u8]) -> ProviderResult<ProviderUpdate> {
+        parse_prediction(body).map_err(|e| ProviderError::Rejected {
             message: format!("unreadable prediction: {e}"),
         })
     }
@@ -145,7 +147,7 @@ impl ReplicateClient {
 #[async_trait]
 impl ImageProvider for ReplicateClient {
     #[tracing::instrument(skip_all, fields(generation.id = %request.generation_id))]
-    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate> {
+    async fn submit(&self, request: &PredictionRequest) -> ProviderResult<ProviderUpdate> {
         self.wait_for_create().await?;
         let (url, body) = self.create_call(request);
         let mut create = self.http.client.post(url).json(&body);
@@ -157,12 +159,12 @@ impl ImageProvider for ReplicateClient {
         Self::parse(&bytes)
     }
 
-    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate> {
+    async fn fetch(&self, external_id: &ExternalId) -> ProviderResult<ProviderUpdate> {
         let url = format!("{}/predictions/{external_id}", self.base_url);
         Self::parse(&self.http.call(self.http.client.get(url)).await?)
     }
 
-    async fn cancel(&self, external_id: &ExternalId) -> Result<()> {
+    async fn cancel(&self, external_id: &ExternalId) -> ProviderResult<()> {
         let url = format!("{}/predictions/{external_id}/cancel", self.base_url);
         self.http.call(self.http.client.post(url)).await.map(drop)
     }

@@ -196,12 +196,10 @@ impl JobRunner {
     async fn settle_failure(&self, job: &Job, error: &Error) -> Result<JobOutcome> {
         let retry_at = error.is_transient().then(|| {
             let delay = match error {
-                Error::ProviderUnavailable {
-                    retry_after: Some(after),
-                    ..
-                } => *after,
-                _ => backoff::delay(job.attempt),
+                Error::Provider(error) => error.retry_after(),
+                _ => None,
             };
+            let delay = delay.unwrap_or_else(|| backoff::delay(job.attempt));
             self.clock.now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
         });
         match self.queue.fail(job, &error.to_string(), retry_at).await? {

@@ -12,8 +12,8 @@ use imagegen_application::jobs::{
     ApplyProviderUpdate, EndStuckGeneration, JobPayload, StuckReason,
 };
 use imagegen_application::ports::{
-    Clock, JobQueue, OverdueGeneration, OverdueGenerations, UpdateSource, WebhookHealth,
-    WebhookOutcome,
+    Clock, JobQueue, OverdueGeneration, OverdueGenerations, ProviderError, UpdateSource,
+    WebhookHealth, WebhookOutcome,
 };
 use imagegen_application::{Error, Providers, Result};
 use imagegen_domain::{DeliveryMode, WebhookId};
@@ -133,12 +133,15 @@ impl Reconciler {
             tracing::warn!(%error, "an overdue webhook was not counted");
         }
         let polled = match self.providers.get(generation.provider) {
-            Ok(provider) => provider.fetch(&generation.external_id).await,
+            Ok(provider) => provider
+                .fetch(&generation.external_id)
+                .await
+                .map_err(Error::from),
             Err(error) => Err(error),
         };
         let update = match polled {
             Ok(update) => update,
-            Err(error @ Error::ProviderLost { .. }) => {
+            Err(error @ Error::Provider(ProviderError::Lost { .. })) => {
                 tracing::warn!(%error, "the provider does not know the prediction; asking again shortly, then resubmitting or ending it");
                 return self.end_stuck(&generation, StuckReason::Lost, now).await;
             }

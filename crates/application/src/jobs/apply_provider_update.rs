@@ -96,7 +96,7 @@ impl ApplyProviderUpdateHandler {
             return Ok(());
         }
         match providers.get(provider)?.cancel(&update.external_id).await {
-            Err(error) if error.is_transient() => Err(error),
+            Err(error) if error.is_transient() => Err(error.into()),
             Err(error) => {
                 tracing::info!(%error, "the provider would not cancel an extra prediction");
                 Ok(())

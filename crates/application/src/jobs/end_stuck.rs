@@ -7,8 +7,9 @@
 use imagegen_domain::{FailureCode, FailureReason, GenerationStatus};
 
 use super::{EndStuckGeneration, StuckReason, SubmitGenerationHandler};
+use crate::Result;
+use crate::ports::ProviderError;
 use crate::unit_of_work::change_generation;
-use crate::{Error, Result};
 
 fn reason(code: FailureCode, message: &str) -> FailureReason {
     FailureReason {
@@ -47,8 +48,8 @@ impl SubmitGenerationHandler {
             StuckReason::Lost => {
                 // Asked once more: a prediction that answers now is not lost.
                 match provider.fetch(&job.external_id).await {
-                    Err(Error::ProviderLost { .. }) => {}
-                    Err(error) if error.is_transient() => return Err(error),
+                    Err(ProviderError::Lost { .. }) => {}
+                    Err(error) if error.is_transient() => return Err(error.into()),
                     _ => return Ok(()),
                 }
                 if !generation.resubmitted() && self.resubmit(&generation).await? {
@@ -74,7 +75,7 @@ impl SubmitGenerationHandler {
         let provider = self.providers.get(generation.provider())?;
         let update = match provider.submit(&self.request_for(generation)).await {
             Ok(update) => update,
-            Err(error) if error.is_transient() => return Err(error),
+            Err(error) if error.is_transient() => return Err(error.into()),
             Err(error) => {
                 tracing::warn!(%error, "resubmitting a lost generation failed");
                 return Ok(false);

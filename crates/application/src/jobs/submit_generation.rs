@@ -113,7 +113,7 @@ impl JobHandler for SubmitGenerationHandler {
                     Err(error) => Err(error),
                 }
             }
-            Err(error) if error.is_transient() && !job.is_last_attempt() => Err(error),
+            Err(error) if error.is_transient() && !job.is_last_attempt() => Err(error.into()),
             Err(error) => {
                 // A stable code and our own words; the provider's text goes to the log.
                 let reason = if error.is_transient() {
@@ -168,7 +168,7 @@ impl SubmitGenerationHandler {
             return Ok(());
         };
         match self.providers.get(provider)?.cancel(external_id).await {
-            Err(error) if error.is_transient() => Err(error),
+            Err(error) if error.is_transient() => Err(error.into()),
             Err(error) => {
                 tracing::info!(%error, "the provider would not cancel; the prediction has ended");
                 Ok(())

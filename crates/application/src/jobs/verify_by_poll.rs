@@ -4,9 +4,10 @@
 use imagegen_domain::{GenerationId, ProviderStatus};
 
 use super::SubmitGenerationHandler;
+use crate::Result;
 use crate::dual_check::observe_end;
+use crate::ports::ProviderError;
 use crate::ports::UpdateSource;
-use crate::{Error, Result};
 
 impl SubmitGenerationHandler {
     /// Polls `id`'s prediction and records what the poll saw of its end. A prediction
@@ -28,10 +29,11 @@ impl SubmitGenerationHandler {
             update.status,
             ProviderStatus::Starting | ProviderStatus::Processing
         ) {
-            return Err(Error::ProviderUnavailable {
+            return Err(ProviderError::Unavailable {
                 message: "the provider has not ended the prediction yet".into(),
                 retry_after: None,
-            });
+            }
+            .into());
         }
         let now = self.clock.now();
         observe_end(checks, id, UpdateSource::Poll, &update, now).await?;

@@ -3,7 +3,10 @@
 use async_trait::async_trait;
 use imagegen_domain::{ExternalId, GenerationId, GenerationSettings, Prompt, ProviderUpdate};
 
-use crate::Result;
+use super::ProviderError;
+
+/// What a provider call returns.
+pub type ProviderResult<T> = std::result::Result<T, ProviderError>;
 
 /// What we ask a provider to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,21 +26,21 @@ pub trait ImageProvider: Send + Sync {
     /// Starts a prediction and returns at once with its first state.
     ///
     /// # Errors
-    /// - [`Error::ProviderUnavailable`](crate::Error::ProviderUnavailable) on network
-    ///   errors, 5xx and 429 (with the provider's `Retry-After` if it sent one).
-    /// - [`Error::ProviderRejected`](crate::Error::ProviderRejected) on other 4xx.
-    async fn submit(&self, request: &PredictionRequest) -> Result<ProviderUpdate>;
+    /// - [`ProviderError::Unavailable`] on network errors, 5xx and 429 (with the
+    ///   provider's `Retry-After` if it sent one).
+    /// - [`ProviderError::Rejected`] on other 4xx and answers that do not read.
+    async fn submit(&self, request: &PredictionRequest) -> ProviderResult<ProviderUpdate>;
 
     /// The prediction's current state (used by the polling fallback).
     ///
     /// # Errors
     /// As [`ImageProvider::submit`]; an id the provider does not know (`404`) is
-    /// [`Error::ProviderLost`](crate::Error::ProviderLost).
-    async fn fetch(&self, external_id: &ExternalId) -> Result<ProviderUpdate>;
+    /// [`ProviderError::Lost`].
+    async fn fetch(&self, external_id: &ExternalId) -> ProviderResult<ProviderUpdate>;
 
     /// Asks the provider to stop the prediction.
     ///
     /// # Errors
     /// As [`ImageProvider::submit`].
-    async fn cancel(&self, external_id: &ExternalId) -> Result<()>;
+    async fn cancel(&self, external_id: &ExternalId) -> ProviderResult<()>;
 }

@@ -16,6 +16,7 @@ mod job_queue;
 mod overdue;
 mod presence;
 mod provider_calls;
+mod provider_error;
 mod queue_admin;
 mod rate_limiter;
 mod user_notifier;
@@ -31,7 +32,7 @@ pub use event_store::{EventStore, StoredEvent, StreamPosition};
 pub use generation_repository::{GenerationRepository, expected_version};
 pub use idempotency::{IDEMPOTENCY_WINDOW_HOURS, IdempotencyKeys, KeyClaim};
 pub use image_fetcher::{FetchedImage, ImageFetcher};
-pub use image_provider::{ImageProvider, PredictionRequest};
+pub use image_provider::{ImageProvider, PredictionRequest, ProviderResult};
 pub use image_store::{ImageBlob, ImageStore};
 pub use job_outbox::JobOutbox;
 pub use job_queue::{
@@ -43,6 +44,7 @@ pub use overdue::{
 };
 pub use presence::{Presence, PresenceMember};
 pub use provider_calls::{CallCount, CallReason, ProviderCalls};
+pub use provider_error::ProviderError;
 pub use queue_admin::QueueAdmin;
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use user_notifier::{Notice, UserNotifier};

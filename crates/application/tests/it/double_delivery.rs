@@ -5,10 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use imagegen_application::Result;
 use imagegen_application::jobs::{
     JobHandler, JobPayload, SubmitGeneration, SubmitGenerationHandler,
 };
+use imagegen_application::ports::ProviderResult as Result;
 use imagegen_application::ports::{
     GenerationRepository, ImageProvider, JobQueue, PredictionRequest, QueueName, SystemClock,
 };

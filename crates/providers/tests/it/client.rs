@@ -1,7 +1,7 @@
 //! Create, webhooks, get, cancel and errors.
 
 use chrono::Utc;
-use imagegen_application::Error;
+use imagegen_application::ports::ProviderError;
 use imagegen_application::ports::{ImageProvider, PredictionRequest};
 use imagegen_domain::{GenerationId, GenerationSettings, Prompt, ProviderStatus, SettingsInput};
 use imagegen_simulator::Faults;
@@ -115,7 +115,7 @@ async fn a_throttled_create_is_transient_and_carries_retry_after() {
         .await
         .unwrap_err();
     match err {
-        Error::ProviderUnavailable { retry_after, .. } => {
+        ProviderError::Unavailable { retry_after, .. } => {
             assert_eq!(retry_after, Some(std::time::Duration::from_secs(1)));
         }
         other => panic!("expected ProviderUnavailable, got {other:?}"),
@@ -176,7 +176,7 @@ async fn creates_past_the_client_side_limit_are_retried_later_without_reaching_t
         .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
     match err {
-        imagegen_application::Error::ProviderUnavailable {
+        ProviderError::Unavailable {
             retry_after: Some(after),
             ..
         } => assert!(after > std::time::Duration::from_secs(25), "{after:?}"),

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use imagegen_application::Error;
+use imagegen_application::ports::ProviderError;
 use imagegen_application::ports::{
     CallCount, CallReason, ImageFetcher, ImageProvider, MockImageFetcher, PredictionRequest,
     ProviderCalls,
@@ -159,13 +160,13 @@ async fn an_unsupported_size_is_rejected_and_an_unknown_response_is_lost() {
     let h = harness(Faults::default()).await;
     let error = h.openai.submit(&request(640, 480)).await.unwrap_err();
     assert!(
-        matches!(&error, Error::ProviderRejected { message } if message.contains("Invalid size")),
+        matches!(&error, ProviderError::Rejected { message } if message.contains("Invalid size")),
         "{error}"
     );
     let unknown = imagegen_domain::ExternalId::parse("resp_nothing").unwrap();
     assert!(matches!(
         h.openai.fetch(&unknown).await,
-        Err(Error::ProviderLost { .. })
+        Err(ProviderError::Lost { .. })
     ));
 }
 
@@ -180,7 +181,7 @@ async fn a_throttled_create_is_transient() {
     assert!(
         matches!(
             error,
-            Error::ProviderUnavailable {
+            ProviderError::Unavailable {
                 retry_after: Some(_),
                 ..
             }

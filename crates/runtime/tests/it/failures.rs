@@ -27,12 +27,12 @@ async fn a_providers_retry_after_sets_the_retry_time_and_a_rejection_fails_the_g
     provider.expect_submit().times(2).returning(move |_| {
         calls += 1;
         if calls == 1 {
-            Err(imagegen_application::Error::ProviderUnavailable {
+            Err(imagegen_application::ports::ProviderError::Unavailable {
                 message: "busy".into(),
                 retry_after: Some(Duration::from_secs(7)),
             })
         } else {
-            Err(imagegen_application::Error::ProviderRejected {
+            Err(imagegen_application::ports::ProviderError::Rejected {
                 message: "422: version does not exist (internal ref 7f3a)".into(),
             })
         }
