@@ -11,7 +11,59 @@ use url::Url;
 pub struct GenerationIn {
     pub prompt: String,
     #[serde(default)]
-    pub settings: SettingsInput,
+    pub settings: SettingsIn,
+}
+
+/// The settings as a user sends them: everything optional, nothing unknown (a misspelt
+/// setting is an error, not silently ignored). The wire's own type, so the domain's
+/// can change without changing the API.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsIn {
+    pub model: Option<String>,
+    pub size: Option<String>,
+    pub count: Option<u8>,
+    pub seed: Option<u64>,
+    pub negative_prompt: Option<String>,
+    pub callback_url: Option<String>,
+    pub deadline_seconds: Option<u32>,
+    pub deployment: Option<String>,
+    pub provider: Option<String>,
+}
+
+impl From<SettingsIn> for SettingsInput {
+    fn from(wire: SettingsIn) -> Self {
+        Self {
+            model: wire.model,
+            size: wire.size,
+            count: wire.count,
+            seed: wire.seed,
+            negative_prompt: wire.negative_prompt,
+            callback_url: wire.callback_url,
+            deadline_seconds: wire.deadline_seconds,
+            deployment: wire.deployment,
+            provider: wire.provider,
+        }
+    }
+}
+
+/// Why a generation failed: a stable code, our words, and whether trying again may
+/// help.
+#[derive(Debug, Serialize)]
+pub struct ErrorOut {
+    pub code: &'static str,
+    pub message: String,
+    pub retryable: bool,
+}
+
+impl From<&FailureReason> for ErrorOut {
+    fn from(reason: &FailureReason) -> Self {
+        Self {
+            code: reason.code.as_str(),
+            message: reason.message.clone(),
+            retryable: reason.retryable,
+        }
+    }
 }
 
 /// One stored image.
@@ -51,9 +103,10 @@ pub struct GenerationOut {
     pub settings: SettingsOut,
     pub provider: String,
     pub external_id: Option<String>,
-    pub delivery_mode: imagegen_domain::DeliveryMode,
+    /// `webhook`, `polling` or `dual`.
+    pub delivery_mode: &'static str,
     pub images: Vec<ImageOut>,
-    pub error: Option<FailureReason>,
+    pub error: Option<ErrorOut>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -82,7 +135,7 @@ impl GenerationOut {
             },
             provider: generation.provider().to_string(),
             external_id: generation.external_id().map(ToString::to_string),
-            delivery_mode: generation.delivery_mode(),
+            delivery_mode: generation.delivery_mode().as_str(),
             images: generation
                 .outputs()
                 .iter()
@@ -95,7 +148,7 @@ impl GenerationOut {
                     bytes: image.bytes,
                 })
                 .collect(),
-            error: generation.error().cloned(),
+            error: generation.error().map(ErrorOut::from),
             created_at: generation.created_at(),
             started_at: generation.started_at(),
             completed_at: generation.completed_at(),

@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use imagegen_application::Error;
 use imagegen_application::ports::ProviderError;
 use imagegen_application::use_cases::DeliveryRefused;
-use serde_json::json;
 
 /// An error on its way to the client.
 #[derive(Debug)]
@@ -60,14 +59,25 @@ impl From<DeliveryRefused> for ApiError {
     }
 }
 
+/// An RFC 9457 problem, with our stable `code` beside the standard members.
+#[derive(serde::Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    code: &'a str,
+    detail: &'a str,
+}
+
 fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
-    let body = json!({
-        "type": format!("https://imagegen.dev/problems/{code}"),
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "code": code,
-        "detail": detail,
-    });
+    let body = Problem {
+        kind: format!("https://imagegen.dev/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        code,
+        detail,
+    };
     let mut response = (status, axum::Json(body)).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

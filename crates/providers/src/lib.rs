@@ -12,6 +12,7 @@ pub mod openai;
 pub mod openai_outputs;
 mod output_ref;
 pub mod replicate;
+mod replicate_body;
 
 pub use openai::{DEFAULT_OPENAI_MODEL, OpenAiClient, OpenAiConfig};
 pub use openai_outputs::ProviderOutputs;

@@ -10,10 +10,11 @@ use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, ProviderUpdate};
 use imagegen_webhooks::{WebhookSecret, parse_prediction};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::bucket::TokenBucket;
 use crate::http::ProviderHttp;
+use crate::replicate_body::CreatePrediction;
 
 /// Where and how to reach Replicate.
 #[derive(Debug, Clone)]
@@ -61,39 +62,24 @@ impl ReplicateClient {
 
     /// The create URL and body for a request: a deployment by name, official models by
     /// name, others by version.
-    fn create_call(&self, request: &PredictionRequest) -> (String, Value) {
+    fn create_call<'a>(&self, request: &'a PredictionRequest) -> (String, CreatePrediction<'a>) {
         let settings = &request.settings;
-        let mut input = json!({
-            "prompt": request.prompt.as_str(),
-            "width": settings.size().width(),
-            "height": settings.size().height(),
-            "num_outputs": settings.count(),
-            "output_format": "png",
-        });
-        if let Some(seed) = settings.seed() {
-            input["seed"] = json!(seed);
-        }
-        if let Some(negative) = settings.negative_prompt() {
-            input["negative_prompt"] = json!(negative);
-        }
-        let mut body = json!({ "input": input });
-        // A polled generation asks for no webhook.
-        if let Some(webhook) = &request.webhook_url {
-            body["webhook"] = json!(webhook);
-            body["webhook_events_filter"] = json!(["start", "completed"]);
-        }
         // The three create forms: a deployment, a version, an official model.
-        let url = match (settings.deployment(), settings.model().split_once(':')) {
-            (Some(deployment), _) => {
-                format!("{}/deployments/{deployment}/predictions", self.base_url)
-            }
-            (None, Some(_)) => {
-                body["version"] = json!(settings.model());
-                format!("{}/predictions", self.base_url)
-            }
-            (None, None) => format!("{}/models/{}/predictions", self.base_url, settings.model()),
+        let (url, version) = match (settings.deployment(), settings.model().split_once(':')) {
+            (Some(deployment), _) => (
+                format!("{}/deployments/{deployment}/predictions", self.base_url),
+                None,
+            ),
+            (None, Some(_)) => (
+                format!("{}/predictions", self.base_url),
+                Some(settings.model()),
+            ),
+            (None, None) => (
+                format!("{}/models/{}/predictions", self.base_url, settings.model()),
+                None,
+            ),
         };
-        (url, body)
+        (url, CreatePrediction::new(request, version))
     }
 
     /// Replicate's signing secret for webhooks (`GET /webhooks/default/secret`), for a

@@ -45,7 +45,7 @@ async fn create(
     };
     let command = CreateGenerationCommand {
         prompt: body.prompt,
-        settings: body.settings,
+        settings: body.settings.into(),
         idempotency_key,
     };
     let generation = services.create_generation.execute(&caller, command).await?;

@@ -7,10 +7,11 @@
 
 use bytes::Bytes;
 use imagegen_application::ports::BusMessage;
+use imagegen_domain::EventEnvelope;
 use imagegen_realtime::Delivery;
 use imagegen_realtime::hub::HubMessage;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
@@ -32,30 +33,72 @@ pub enum ClientMessage {
     Ping,
 }
 
-fn text(value: &Value) -> Message {
-    Message::Text(value.to_string().into())
+/// A server's message.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ServerMessage<'a> {
+    Event {
+        channel: &'a str,
+        position: u64,
+        data: &'a EventEnvelope,
+    },
+    /// A broadcast: an event with no position (it is not stored, so not resumable).
+    #[serde(rename = "event")]
+    Broadcast {
+        channel: &'a str,
+        data: &'a Value,
+    },
+    Resync {
+        channel: &'a str,
+        pruned_through: u64,
+    },
+    TooSlow {
+        channel: &'a str,
+        since: u64,
+    },
+    Subscribed {
+        channel: &'a str,
+    },
+    Unsubscribed {
+        channel: &'a str,
+    },
+    Pong,
+    Error {
+        code: &'a str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        channel: Option<&'a str>,
+    },
+}
+
+impl ServerMessage<'_> {
+    fn to_text(&self) -> String {
+        // Strings, numbers and stored envelopes always serialize.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+fn text(message: &ServerMessage<'_>) -> Message {
+    Message::Text(message.to_text().into())
 }
 
 /// An event; an announcement has no position (it is not stored, so not resumable).
 pub fn event(channel: &str, delivery: &Delivery) -> Message {
     match delivery {
-        Delivery::Event(event) => text(&json!({
-            "type": "event",
-            "channel": channel,
-            "position": event.position.0,
-            "data": event.envelope,
-        })),
-        Delivery::Resync { pruned_through } => text(&json!({
-            "type": "resync",
-            "channel": channel,
-            "pruned_through": pruned_through.0,
-        })),
+        Delivery::Event(event) => text(&ServerMessage::Event {
+            channel,
+            position: event.position.0,
+            data: &event.envelope,
+        }),
+        Delivery::Resync { pruned_through } => text(&ServerMessage::Resync {
+            channel,
+            pruned_through: pruned_through.0,
+        }),
         // Followed by a close with 4008: the client resubscribes with `since`.
-        Delivery::TooSlow { resume_after } => text(&json!({
-            "type": "too_slow",
-            "channel": channel,
-            "since": resume_after.0,
-        })),
+        Delivery::TooSlow { resume_after } => text(&ServerMessage::TooSlow {
+            channel,
+            since: resume_after.0,
+        }),
         Delivery::Ephemeral { shared, .. } => shared_message(shared),
     }
 }
@@ -71,7 +114,11 @@ pub fn shared_frame(shared: &HubMessage) -> Option<&Bytes> {
     Some(shared.framed(|| {
         let text = match message.get("type") {
             Some(_) => message.to_string(),
-            None => json!({ "type": "event", "channel": channel, "data": message }).to_string(),
+            None => ServerMessage::Broadcast {
+                channel,
+                data: message,
+            }
+            .to_text(),
         };
         let mut frame = Vec::with_capacity(text.len() + 10);
         // Writing into a `Vec` cannot fail.
@@ -101,24 +148,24 @@ fn frame_header(frame: &[u8]) -> usize {
 }
 
 pub fn subscribed(channel: &str) -> Message {
-    text(&json!({ "type": "subscribed", "channel": channel }))
+    text(&ServerMessage::Subscribed { channel })
 }
 
 pub fn unsubscribed(channel: &str) -> Message {
-    text(&json!({ "type": "unsubscribed", "channel": channel }))
+    text(&ServerMessage::Unsubscribed { channel })
 }
 
 pub fn pong() -> Message {
-    text(&json!({ "type": "pong" }))
+    text(&ServerMessage::Pong)
 }
 
 /// An error with a stable `code`; `channel` when it concerns one.
 pub fn error(code: &str, message: &str, channel: Option<&str>) -> Message {
-    let mut value = json!({ "type": "error", "code": code, "message": message });
-    if let Some(channel) = channel {
-        value["channel"] = json!(channel);
-    }
-    text(&value)
+    text(&ServerMessage::Error {
+        code,
+        message,
+        channel,
+    })
 }
 
 pub fn close(code: u16, reason: &'static str) -> Message {
