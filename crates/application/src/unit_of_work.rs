@@ -3,7 +3,7 @@
 use imagegen_domain::{Generation, GenerationError, GenerationEvent, GenerationId};
 
 use crate::job_payloads::{JobPayload, NotifyUser};
-use crate::ports::{DeliveryKey, GenerationRepository, NewJob};
+use crate::ports::{DeliveryKey, GenerationRepository, NewJob, StoreError};
 use crate::{Error, Result};
 
 /// How often a move is retried when another writer saved first.
@@ -93,10 +93,10 @@ where
         };
         match saved {
             Ok(()) => return Ok((generation, Some(event))),
-            Err(Error::VersionConflict { .. }) if attempt < MAX_CONFLICT_RETRIES => {
+            Err(StoreError::Conflict { .. }) if attempt < MAX_CONFLICT_RETRIES => {
                 tracing::debug!(generation.id = %id, attempt, "version conflict; reloading");
             }
-            Err(error) => return Err(error),
+            Err(error) => return Err(error.into()),
         }
     }
 }

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use imagegen_application::ports::{
-    DeliveryKey, EventStore, GenerationRepository, NewJob, StoredEvent, StreamPosition,
-    expected_version,
+    DeliveryKey, EventStore, GenerationRepository, NewJob, StoreError, StoreResult, StoredEvent,
+    StreamPosition, expected_version,
 };
-use imagegen_application::{Channel, Error, Result};
+use imagegen_application::{Channel, Result};
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 use tokio::sync::watch;
 
@@ -78,10 +78,10 @@ impl MemoryGenerationStore {
 
 #[async_trait]
 impl GenerationRepository for MemoryGenerationStore {
-    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> Result<()> {
+    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> StoreResult<()> {
         let mut state = lock(&self.state);
         if state.generations.contains_key(&generation.id()) {
-            return Err(Error::VersionConflict {
+            return Err(StoreError::Conflict {
                 id: generation.id().to_string(),
                 expected: 0,
             });
@@ -93,7 +93,7 @@ impl GenerationRepository for MemoryGenerationStore {
         Ok(())
     }
 
-    async fn get(&self, id: GenerationId) -> Result<Option<Generation>> {
+    async fn get(&self, id: GenerationId) -> StoreResult<Option<Generation>> {
         Ok(lock(&self.state).generations.get(&id).cloned())
     }
 
@@ -102,7 +102,7 @@ impl GenerationRepository for MemoryGenerationStore {
         generation: &Generation,
         events: &[EventEnvelope],
         jobs: &[NewJob],
-    ) -> Result<()> {
+    ) -> StoreResult<()> {
         let id = generation.id();
         let expected = expected_version(generation, events)?;
         let latest = {
@@ -110,9 +110,9 @@ impl GenerationRepository for MemoryGenerationStore {
             let stored = state
                 .generations
                 .get(&id)
-                .ok_or(Error::NotFound { what: "generation" })?;
+                .ok_or(StoreError::NotFound { what: "generation" })?;
             if stored.version() != expected {
-                return Err(Error::VersionConflict {
+                return Err(StoreError::Conflict {
                     id: id.to_string(),
                     expected,
                 });
@@ -138,20 +138,20 @@ impl GenerationRepository for MemoryGenerationStore {
         events: &[EventEnvelope],
         jobs: &[NewJob],
         delivery: &DeliveryKey,
-    ) -> Result<()> {
+    ) -> StoreResult<()> {
         self.save(generation, events, jobs).await?;
         // Memory dies whole, so two steps here are as good as one transaction.
-        match &self.inbox {
-            Some(inbox) => inbox.mark_processed(delivery),
-            None => Ok(()),
+        if let Some(inbox) = &self.inbox {
+            inbox.mark_processed(delivery);
         }
+        Ok(())
     }
 
     async fn find_by_external_id(
         &self,
         provider: ProviderName,
         external_id: &ExternalId,
-    ) -> Result<Option<GenerationId>> {
+    ) -> StoreResult<Option<GenerationId>> {
         let state = lock(&self.state);
         Ok(state
             .generations
@@ -160,7 +160,7 @@ impl GenerationRepository for MemoryGenerationStore {
             .map(Generation::id))
     }
 
-    async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {
+    async fn count_in_flight(&self, user_id: UserId) -> StoreResult<u64> {
         let state = lock(&self.state);
         Ok(state
             .generations
@@ -174,7 +174,7 @@ impl GenerationRepository for MemoryGenerationStore {
         user_id: UserId,
         before: Option<GenerationId>,
         limit: usize,
-    ) -> Result<Vec<Generation>> {
+    ) -> StoreResult<Vec<Generation>> {
         let state = lock(&self.state);
         let mut mine: Vec<_> = state
             .generations

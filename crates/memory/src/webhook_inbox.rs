@@ -40,12 +40,11 @@ impl MemoryWebhookInbox {
 
 impl MemoryWebhookInbox {
     /// Marks a delivery processed, if it was recorded (a poll's never was).
-    pub(crate) fn mark_processed(&self, key: &DeliveryKey) -> Result<()> {
+    pub(crate) fn mark_processed(&self, key: &DeliveryKey) {
         let id = (key.provider, key.webhook_id.as_str().to_owned());
         if let Some((_, state)) = lock(&self.entries).get_mut(&id) {
             *state = InboxState::Processed;
         }
-        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use imagegen_application::Error;
+use imagegen_application::ports::StoreError;
 use imagegen_application::ports::{EventStore, GenerationRepository, JobQueue, NewJob, QueueName};
 
 use crate::fixtures::{advance, generation};
@@ -54,7 +54,7 @@ pub async fn a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing(
     advance(&mut g);
     let events = g.take_events();
     let err = store.save(&g, &events, &[job("loser")]).await.unwrap_err();
-    assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     assert_eq!(queued_keys(queue).await, ["rival", "rival-2"]);
 }
 

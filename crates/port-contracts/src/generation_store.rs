@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use imagegen_application::Channel;
+use imagegen_application::ports::StoreError;
 use imagegen_application::ports::{EventStore, GenerationRepository, StreamPosition};
-use imagegen_application::{Channel, Error};
 use imagegen_domain::GenerationStatus;
 
 use imagegen_domain::Generation;
@@ -30,7 +31,7 @@ pub async fn creating_the_same_id_twice_is_a_conflict(
     let created = generation();
     store.create(&created, &[]).await.unwrap();
     let err = store.create(&created, &[]).await.unwrap_err();
-    assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
 }
 
 pub async fn a_save_stores_the_state_and_appends_its_events(
@@ -66,7 +67,7 @@ pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
     advance(&mut g);
     let events = g.take_events();
     let err = store.save(&g, &events, &[]).await.unwrap_err();
-    assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     let read = store
         .read_after(StreamPosition::START, &[Channel::Generation(g.id())], 10)
         .await

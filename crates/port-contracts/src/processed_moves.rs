@@ -3,7 +3,7 @@
 //! is saved.
 
 use chrono::Utc;
-use imagegen_application::Error;
+use imagegen_application::ports::StoreError;
 use imagegen_application::ports::{
     DeliveryKey, GenerationRepository, InboxState, NewJob, QueueName, WebhookDelivery, WebhookInbox,
 };
@@ -68,7 +68,7 @@ pub async fn a_conflicting_move_leaves_its_delivery_queued(
         .save_processed(&g, &events, &[], &key("msg_2"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     assert_eq!(state_of(inbox, "msg_2").await, InboxState::Queued);
 }
 

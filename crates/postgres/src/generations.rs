@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use imagegen_application::ports::{
-    DeliveryKey, GenerationRepository, InboxState, NewJob, expected_version,
+    DeliveryKey, GenerationRepository, InboxState, NewJob, StoreError, StoreResult,
+    expected_version,
 };
 use imagegen_application::{Error, Result};
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
@@ -42,7 +43,7 @@ impl PgStore {
         generation: &Generation,
         events: &[EventEnvelope],
         jobs: &[NewJob],
-    ) -> Result<()> {
+    ) -> StoreResult<()> {
         let id = generation.id();
         let expected = expected_version(generation, events)?;
         let expected_db = i64::try_from(expected).map_err(|e| Error::unexpected("version", e))?;
@@ -59,17 +60,17 @@ impl PgStore {
                     .await
                     .map_err(unavailable)?;
             return Err(if exists {
-                Error::VersionConflict {
+                StoreError::Conflict {
                     id: id.to_string(),
                     expected,
                 }
             } else {
-                Error::NotFound { what: "generation" }
+                StoreError::NotFound { what: "generation" }
             });
         }
         self.insert_jobs(tx, jobs).await?;
         // Last, so that the append lock is held for as short a time as possible.
-        crate::events::append(tx, events).await
+        Ok(crate::events::append(tx, events).await?)
     }
 
     /// One transaction: the move, and the delivery that caused it marked processed.
@@ -79,17 +80,18 @@ impl PgStore {
         events: &[EventEnvelope],
         jobs: &[NewJob],
         delivery: Option<&DeliveryKey>,
-    ) -> Result<()> {
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let mut saved = self.save_in(&mut tx, generation, events, jobs).await;
         if let (Ok(()), Some(key)) = (&saved, delivery) {
             let (provider, id, now) = (key.provider, key.webhook_id.as_str(), self.clock.now());
             saved = advance_in(&mut tx, provider, id, InboxState::Processed, now)
                 .await
-                .map(drop);
+                .map(drop)
+                .map_err(StoreError::from);
         }
         match saved {
-            Ok(()) => tx.commit().await.map_err(unavailable),
+            Ok(()) => Ok(tx.commit().await.map_err(unavailable)?),
             Err(error) => {
                 // Release the row and the append lock now, not when the connection is
                 // next used (a dropped transaction rolls back lazily).
@@ -103,34 +105,34 @@ impl PgStore {
 #[async_trait]
 impl GenerationRepository for PgStore {
     #[tracing::instrument(name = "pg.create_generation", skip_all, fields(generation.id = %generation.id()))]
-    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> Result<()> {
+    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let inserted = bind_columns(INSERT, generation)?.execute(&mut *tx).await;
         match inserted {
             Ok(_) => {}
             Err(error) if is_unique_violation(&error) => {
-                return Err(Error::VersionConflict {
+                return Err(StoreError::Conflict {
                     id: generation.id().to_string(),
                     expected: 0,
                 });
             }
-            Err(error) => return Err(unavailable(error)),
+            Err(error) => return Err(unavailable(error).into()),
         }
         if let Err(error) = self.insert_jobs(&mut tx, jobs).await {
             let _ = tx.rollback().await;
-            return Err(error);
+            return Err(error.into());
         }
-        tx.commit().await.map_err(unavailable)
+        Ok(tx.commit().await.map_err(unavailable)?)
     }
 
-    async fn get(&self, id: GenerationId) -> Result<Option<Generation>> {
+    async fn get(&self, id: GenerationId) -> StoreResult<Option<Generation>> {
         let sql = format!("SELECT {GENERATION_COLUMNS} FROM image_generations WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id.as_uuid())
             .fetch_optional(&self.pool)
             .await
             .map_err(unavailable)?;
-        row.as_ref().map(generation_from_row).transpose()
+        Ok(row.as_ref().map(generation_from_row).transpose()?)
     }
 
     #[tracing::instrument(name = "pg.save_generation", skip_all, fields(generation.id = %generation.id()))]
@@ -139,7 +141,7 @@ impl GenerationRepository for PgStore {
         generation: &Generation,
         events: &[EventEnvelope],
         jobs: &[NewJob],
-    ) -> Result<()> {
+    ) -> StoreResult<()> {
         self.save_marking(generation, events, jobs, None).await
     }
 
@@ -149,7 +151,7 @@ impl GenerationRepository for PgStore {
         events: &[EventEnvelope],
         jobs: &[NewJob],
         delivery: &DeliveryKey,
-    ) -> Result<()> {
+    ) -> StoreResult<()> {
         self.save_marking(generation, events, jobs, Some(delivery))
             .await
     }
@@ -158,7 +160,7 @@ impl GenerationRepository for PgStore {
         &self,
         provider: ProviderName,
         external_id: &ExternalId,
-    ) -> Result<Option<GenerationId>> {
+    ) -> StoreResult<Option<GenerationId>> {
         let id: Option<uuid::Uuid> = sqlx::query_scalar(
             "SELECT id FROM image_generations WHERE provider = $1 AND external_id = $2",
         )
@@ -170,7 +172,7 @@ impl GenerationRepository for PgStore {
         Ok(id.map(GenerationId::from_uuid))
     }
 
-    async fn count_in_flight(&self, user_id: UserId) -> Result<u64> {
+    async fn count_in_flight(&self, user_id: UserId) -> StoreResult<u64> {
         let count: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM image_generations \
              WHERE user_id = $1 AND status NOT IN ('completed', 'failed', 'cancelled')",
@@ -187,7 +189,7 @@ impl GenerationRepository for PgStore {
         user_id: UserId,
         before: Option<GenerationId>,
         limit: usize,
-    ) -> Result<Vec<Generation>> {
+    ) -> StoreResult<Vec<Generation>> {
         let sql = format!(
             "SELECT {GENERATION_COLUMNS} FROM image_generations \
              WHERE user_id = $1 AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3"
@@ -199,6 +201,9 @@ impl GenerationRepository for PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(unavailable)?;
-        rows.iter().map(generation_from_row).collect()
+        Ok(rows
+            .iter()
+            .map(generation_from_row)
+            .collect::<Result<_>>()?)
     }
 }

@@ -4,23 +4,22 @@
 use async_trait::async_trait;
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 
-use super::{DeliveryKey, NewJob};
-use crate::{Error, Result};
+use super::{DeliveryKey, NewJob, StoreError, StoreResult};
 
 /// The version a repository must find stored before it saves `generation` with
 /// `events`: its version before those moves (optimistic concurrency).
 ///
 /// # Errors
 /// `Unexpected` if there are more events than moves (a bug in the caller).
-pub fn expected_version(generation: &Generation, events: &[EventEnvelope]) -> Result<u64> {
+pub fn expected_version(generation: &Generation, events: &[EventEnvelope]) -> StoreResult<u64> {
     generation
         .version()
         .checked_sub(events.len() as u64)
         .ok_or_else(|| {
-            Error::bug(format!(
+            StoreError::from(crate::Error::bug(format!(
                 "generation {} has more events than moves",
                 generation.id()
-            ))
+            )))
         })
 }
 
@@ -38,31 +37,31 @@ pub trait GenerationRepository: Send + Sync {
     /// Saves a new generation (version 0, no events) and queues `jobs` with it.
     ///
     /// # Errors
-    /// - [`Error::VersionConflict`](crate::Error::VersionConflict) if the id exists.
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
-    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> Result<()>;
+    /// - [`StoreError::Conflict`] if the id exists.
+    /// - [`StoreError::Unavailable`] if the store cannot be reached.
+    async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> StoreResult<()>;
 
     /// Loads a generation, `None` if there is none with this id.
     ///
     /// # Errors
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
-    async fn get(&self, id: GenerationId) -> Result<Option<Generation>>;
+    /// - [`StoreError::Unavailable`] if the store cannot be reached.
+    async fn get(&self, id: GenerationId) -> StoreResult<Option<Generation>>;
 
     /// Saves a generation's new state, appends `events` (taken from it with
     /// `take_events`) and queues `jobs`, in one step, if the stored version is still
     /// `generation.version() - events.len()`.
     ///
     /// # Errors
-    /// - [`Error::VersionConflict`](crate::Error::VersionConflict) if another writer saved
+    /// - [`StoreError::Conflict`] if another writer saved
     ///   first; nothing is written.
-    /// - [`Error::NotFound`](crate::Error::NotFound) if the generation was never created.
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
+    /// - [`StoreError::NotFound`] if the generation was never created.
+    /// - [`StoreError::Unavailable`] if the store cannot be reached.
     async fn save(
         &self,
         generation: &Generation,
         events: &[EventEnvelope],
         jobs: &[NewJob],
-    ) -> Result<()>;
+    ) -> StoreResult<()>;
 
     /// As [`save`](Self::save), and marks the webhook delivery that caused the move
     /// processed in the same step, so that no crash leaves a move saved and its delivery
@@ -76,33 +75,33 @@ pub trait GenerationRepository: Send + Sync {
         events: &[EventEnvelope],
         jobs: &[NewJob],
         delivery: &DeliveryKey,
-    ) -> Result<()>;
+    ) -> StoreResult<()>;
 
     /// The generation whose prediction at `provider` is `external_id`: how a webhook
     /// that names only the provider's object (OpenAI's) finds its generation.
     ///
     /// # Errors
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
+    /// - [`StoreError::Unavailable`] if the store cannot be reached.
     async fn find_by_external_id(
         &self,
         provider: ProviderName,
         external_id: &ExternalId,
-    ) -> Result<Option<GenerationId>>;
+    ) -> StoreResult<Option<GenerationId>>;
 
     /// How many of a user's generations have not ended (the in-flight limit).
     ///
     /// # Errors
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
-    async fn count_in_flight(&self, user_id: UserId) -> Result<u64>;
+    /// - [`StoreError::Unavailable`] if the store cannot be reached.
+    async fn count_in_flight(&self, user_id: UserId) -> StoreResult<u64>;
 
     /// A user's generations, newest first, created strictly before `before` if given.
     ///
     /// # Errors
-    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the store cannot be reached.
+    /// - [`StoreError::Unavailable`] if the store cannot be reached.
     async fn list_for_user(
         &self,
         user_id: UserId,
         before: Option<GenerationId>,
         limit: usize,
-    ) -> Result<Vec<Generation>>;
+    ) -> StoreResult<Vec<Generation>>;
 }

@@ -11,7 +11,9 @@ use imagegen_domain::{
 use super::CreationLimits;
 use super::idempotent_create::KeyOutcome;
 use crate::job_payloads::{JobPayload, SubmitGeneration};
-use crate::ports::{Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys, WebhookHealth};
+use crate::ports::{
+    Clock, DeliveryPolicies, GenerationRepository, IdempotencyKeys, StoreError, WebhookHealth,
+};
 use crate::{Caller, EnabledProviders, Error, Result};
 
 /// What the user asked for, not yet validated.
@@ -153,7 +155,7 @@ impl CreateGeneration {
         let job = SubmitGeneration { generation_id: id }.to_job()?;
         match self.repository.create(&generation, &[job]).await {
             // The same key's first request saved it meanwhile: its answer is ours.
-            Err(Error::VersionConflict { .. }) if command.idempotency_key.is_some() => {
+            Err(StoreError::Conflict { .. }) if command.idempotency_key.is_some() => {
                 return self
                     .repository
                     .get(id)

@@ -92,7 +92,7 @@ async fn when_the_store_is_down_the_request_fails_and_nothing_is_queued() {
         .expect_create()
         .times(1)
         .withf(|_, jobs| jobs.len() == 1 && jobs[0].queue == QueueName::ProviderSubmissions)
-        .returning(|_, _| Err(Error::unavailable("database", "connection refused")));
+        .returning(|_, _| Err(Error::unavailable("database", "connection refused").into()));
     let create = CreateGeneration::new(
         imagegen_memory::creation_ports(Arc::new(repository), Arc::new(SystemClock)),
         EnabledProviders::only(ProviderName::Simulator),

@@ -2,8 +2,8 @@
 //! again on reload; one webhook received by many requests at once is recorded once.
 
 use chrono::Utc;
-use imagegen_application::Error;
 use imagegen_application::ports::QueueAdmin as _;
+use imagegen_application::ports::StoreError;
 use imagegen_application::ports::{
     EventStore, GenerationRepository, NewJob, QueueName, StreamPosition, WebhookDelivery,
     WebhookInbox,
@@ -28,7 +28,7 @@ async fn a_writer_whose_version_went_stale_while_it_waited_gets_a_conflict() {
     let stale = tokio::spawn(async move { late.save(&g, &events, &[]).await });
     open.commit().await.unwrap();
     let err = stale.await.unwrap().unwrap_err();
-    assert!(matches!(err, Error::VersionConflict { .. }), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     let saved = store.get(rival.id()).await.unwrap().unwrap();
     assert_eq!(saved.version(), 2);
 }
