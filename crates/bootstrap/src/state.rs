@@ -11,7 +11,9 @@ use imagegen_application::ports::{
 };
 use imagegen_memory::{MemoryEventBus, MemoryRateLimiter};
 use imagegen_postgres::PgEphemeralBus;
-use imagegen_redis::{RedisEventBus, RedisJobQueue, RedisOptions, RedisPresence, RedisRateLimiter};
+use imagegen_redis::{
+    RedisConnections, RedisEventBus, RedisJobQueue, RedisOptions, RedisPresence, RedisRateLimiter,
+};
 use secrecy::ExposeSecret;
 
 use crate::{BootstrapError, Config, Mode};
@@ -92,16 +94,13 @@ pub(crate) async fn state_for(
             let redis_error = |e: imagegen_redis::RedisError| {
                 BootstrapError::unusable("REDIS_URL", "cannot use Redis", e)
             };
-            let queue = Arc::new(
-                RedisJobQueue::new(url.expose_secret(), &options)
-                    .map_err(redis_error)?
-                    .with_clock(clock.clone()),
-            );
-            let bus = RedisEventBus::new(url.expose_secret(), &options).map_err(redis_error)?;
-            let limiter =
-                RedisRateLimiter::new(url.expose_secret(), &options).map_err(redis_error)?;
-            let presence =
-                RedisPresence::new(url.expose_secret(), &options).map_err(redis_error)?;
+            // One set of connections for every Redis adapter of the process.
+            let redis =
+                RedisConnections::new(url.expose_secret(), &options).map_err(redis_error)?;
+            let queue = Arc::new(RedisJobQueue::on(&redis).with_clock(clock.clone()));
+            let bus = RedisEventBus::on(&redis);
+            let limiter = RedisRateLimiter::on(&redis);
+            let presence = RedisPresence::on(&redis);
             let jobs = JobsAndShared {
                 queue: queue.clone(),
                 admin: queue,

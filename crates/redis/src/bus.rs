@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::RedisConnections;
 use crate::pool::Pool;
 use async_trait::async_trait;
 use futures::StreamExt;
@@ -44,12 +45,16 @@ impl RedisEventBus {
     /// # Errors
     /// [`RedisError`] when the URL is invalid or the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
-        let target = crate::target::Target::parse(url, options.timeout)?;
-        Ok(Self {
-            pool: crate::pool::pool(&target, options)?,
-            subscribers: target.subscribers(),
-            channel: format!("{}events", options.prefix),
-        })
+        Ok(Self::on(&RedisConnections::new(url, options)?))
+    }
+
+    /// A bus on `connections`, publishing on `{prefix}events`.
+    pub fn on(connections: &RedisConnections) -> Self {
+        Self {
+            pool: connections.pool.clone(),
+            subscribers: connections.target.subscribers(),
+            channel: format!("{}events", connections.options.prefix),
+        }
     }
 
     /// Subscribes through the first of `clients` that answers, from `first` on: a

@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //!
-//! - [`connect`](RedisOptions): pools with wait and connection timeouts.
+//! - [`RedisConnections`]: one command pool (with wait and connection timeouts) and
+//!   one target per process, shared by every adapter ([`RedisOptions`]).
 //! - `bus`: [`RedisEventBus`], the realtime bus shared by every api instance (pub/sub
 //!   on a dedicated connection per subscription, resubscribed after a drop, with a
 //!   `Lagged` so that sessions catch up from the event store).
@@ -16,6 +17,7 @@
 
 mod admin;
 mod bus;
+mod connections;
 mod dead;
 mod error;
 mod pool;
@@ -28,6 +30,7 @@ mod target;
 mod waiting;
 
 pub use bus::RedisEventBus;
+pub use connections::RedisConnections;
 pub use error::RedisError;
 pub use pool::RedisOptions;
 pub use presence::RedisPresence;

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::RedisConnections;
 use crate::pool::Pool;
 use async_trait::async_trait;
 use imagegen_application::ports::{Clock, Presence, PresenceMember, SystemClock};
@@ -28,14 +29,16 @@ impl RedisPresence {
     /// # Errors
     /// [`RedisError`] when the URL is invalid or the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
-        Ok(Self {
-            pool: crate::pool::pool(
-                &crate::target::Target::parse(url, options.timeout)?,
-                options,
-            )?,
-            prefix: options.prefix.clone(),
+        Ok(Self::on(&RedisConnections::new(url, options)?))
+    }
+
+    /// Presence on `connections`, its keys under their prefix.
+    pub fn on(connections: &RedisConnections) -> Self {
+        Self {
+            pool: connections.pool.clone(),
+            prefix: connections.options.prefix.clone(),
             clock: Arc::new(SystemClock),
-        })
+        }
     }
 
     fn key(&self, channel: &Channel) -> String {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
+use crate::RedisConnections;
 use crate::pool::Pool;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -49,15 +50,20 @@ impl RedisJobQueue {
     /// # Errors
     /// [`RedisError`] when the URL is invalid or the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
-        let target = crate::target::Target::parse(url, options.timeout)?;
-        Ok(Self {
-            pool: crate::pool::pool(&target, options)?,
-            target,
-            prefix: options.prefix.clone(),
+        Ok(Self::on(&RedisConnections::new(url, options)?))
+    }
+
+    /// A queue on `connections`, its keys under their prefix (blocking waits open
+    /// links of their own to the same target).
+    pub fn on(connections: &RedisConnections) -> Self {
+        Self {
+            pool: connections.pool.clone(),
+            target: connections.target.clone(),
+            prefix: connections.options.prefix.clone(),
             clock: Arc::new(SystemClock),
             rotation: AtomicUsize::new(0),
             blocking: std::sync::Mutex::default(),
-        })
+        }
     }
 
     /// The base key of `queue`'s keys: the prefix and the queue's hash tag.

@@ -4,6 +4,7 @@
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use crate::RedisConnections;
 use crate::pool::Pool;
 use async_trait::async_trait;
 use imagegen_application::Result;
@@ -28,14 +29,16 @@ impl RedisRateLimiter {
     /// # Errors
     /// [`RedisError`] when the pool cannot be built.
     pub fn new(url: &str, options: &RedisOptions) -> Result<Self, RedisError> {
-        Ok(Self {
-            pool: crate::pool::pool(
-                &crate::target::Target::parse(url, options.timeout)?,
-                options,
-            )?,
-            prefix: format!("{}rate:", options.prefix),
+        Ok(Self::on(&RedisConnections::new(url, options)?))
+    }
+
+    /// A limiter on `connections`, its keys under their prefix.
+    pub fn on(connections: &RedisConnections) -> Self {
+        Self {
+            pool: connections.pool.clone(),
+            prefix: format!("{}rate:", connections.options.prefix),
             clock: Arc::new(SystemClock),
-        })
+        }
     }
 
     /// Takes times from `clock`.
