@@ -6,7 +6,9 @@
 //! - [`timed_write`]: a write at once when the socket takes it, else within
 //!   [`SEND_TIMEOUT`].
 //! - [`ws_handshake`] and [`ws_reading`]: the WebSocket opening handshake and a reader
-//!   that asks the socket before tungstenite.
+//!   that asks the socket before tungstenite; [`ws_protocol`]: the messages a
+//!   connection sends and takes; [`ws_sending`]: sending without a timer or a copy
+//!   when the socket takes it at once.
 //! - [`Rewound`]: a socket whose first bytes were read, handed back first.
 //! - [`serve`]: the server loop (hyper, with caps on connections still awaiting
 //!   their first request), which serves the streams an [`Opener`] opens on a
@@ -24,7 +26,9 @@ mod serve;
 mod sync;
 pub mod timed_write;
 pub mod ws_handshake;
+pub mod ws_protocol;
 pub mod ws_reading;
+pub mod ws_sending;
 
 pub use express::{Gate, SharedSocket, SocketExpress, guarded};
 pub use first_request::FirstRequest;

@@ -9,10 +9,10 @@ use imagegen_bootstrap::Services;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::presence::PresenceHandle;
-use super::protocol::{self, ClientMessage};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
 use imagegen_streams::SocketExpress;
+use imagegen_streams::ws_protocol::{self as protocol, ClientMessage};
 
 /// The most channels one connection may watch at once, as for SSE.
 const MAX_CHANNELS: usize = 32;

@@ -16,12 +16,12 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::commands::Connection;
 use super::presence::PresenceHandle;
-use super::protocol;
-use super::sending::{self, Outgoing, send};
 use super::subscriptions::Subscriptions;
 use crate::auth::CurrentSession;
 use imagegen_streams::timed_write::within;
+use imagegen_streams::ws_protocol as protocol;
 use imagegen_streams::ws_reading::{ReadReady, Reader};
+use imagegen_streams::ws_sending::{self as sending, Outgoing, send};
 use imagegen_streams::{Gate, SocketExpress, guarded};
 
 /// A ping this often keeps proxies from closing an idle connection.

@@ -9,9 +9,7 @@
 mod commands;
 pub(crate) mod connection;
 mod presence;
-mod protocol;
 mod refusal;
-mod sending;
 mod subscriptions;
 
 use std::sync::Arc;
@@ -82,7 +80,7 @@ impl DirectWebSocket {
         drop((head, accept));
         if answered {
             // Shared with the hub, which may write broadcasts on it by express.
-            let shared = SharedSocket::new(stream, protocol::shared_frame);
+            let shared = SharedSocket::new(stream, imagegen_streams::ws_protocol::shared_frame);
             let express = shared.0.clone();
             let socket = handshake::accept(shared).await;
             connection::run(socket, services, session, Some(express)).await;

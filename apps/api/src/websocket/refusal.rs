@@ -10,7 +10,7 @@ use futures::SinkExt;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::WebSocketStream;
 
-use super::protocol;
+use imagegen_streams::ws_protocol as protocol;
 
 /// Input drained at most, after a refusal.
 const MAX_DRAINED: u64 = 1 << 20;

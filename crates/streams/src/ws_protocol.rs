@@ -28,8 +28,19 @@ pub const CLOSE_SERVICE_RESTART: u16 = 1012;
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMessage {
-    Subscribe { channel: String, since: Option<u64> },
-    Unsubscribe { channel: String },
+    /// Watch `channel`, after the position `since` when given, else from now.
+    Subscribe {
+        /// The channel's name (`user:{id}`...).
+        channel: String,
+        /// The last position the client has seen.
+        since: Option<u64>,
+    },
+    /// Stop watching `channel`.
+    Unsubscribe {
+        /// The channel's name.
+        channel: String,
+    },
+    /// Answered with `pong`.
     Ping,
 }
 
@@ -147,14 +158,17 @@ fn frame_header(frame: &[u8]) -> usize {
     .min(frame.len())
 }
 
+/// The answer to a subscribe.
 pub fn subscribed(channel: &str) -> Message {
     text(&ServerMessage::Subscribed { channel })
 }
 
+/// The answer to an unsubscribe.
 pub fn unsubscribed(channel: &str) -> Message {
     text(&ServerMessage::Unsubscribed { channel })
 }
 
+/// The answer to a ping.
 pub fn pong() -> Message {
     text(&ServerMessage::Pong)
 }
@@ -168,6 +182,7 @@ pub fn error(code: &str, message: &str, channel: Option<&str>) -> Message {
     })
 }
 
+/// A close frame with `code` and a short `reason`.
 pub fn close(code: u16, reason: &'static str) -> Message {
     Message::Close(Some(CloseFrame {
         code: code.into(),

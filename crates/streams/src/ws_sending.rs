@@ -13,12 +13,13 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::protocol;
-use imagegen_streams::SEND_TIMEOUT;
-use imagegen_streams::timed_write::{within, write_whole};
+use crate::SEND_TIMEOUT;
+use crate::timed_write::{within, write_whole};
+use crate::ws_protocol as protocol;
 
 /// What the connection sends next.
 pub enum Outgoing {
+    /// A message of this connection's own.
     Message(Message),
     /// A whole text frame, shared by every connection that sends it: borrowed from
     /// the message, not counted (see [`protocol::shared_frame`]).
