@@ -12,6 +12,7 @@
 //! - [`channel`]: what a realtime client watches.
 //! - [`error`]: the crate's one error type.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod caller;
 pub mod capped;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{DeliveryMode, DeliveryPolicy, UserId, rollout_bucket};
 
+/// Where the automatic fallback stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakerState {
@@ -23,7 +24,9 @@ pub enum BreakerState {
 /// The breaker and since when it is in its state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breaker {
+    /// Where it stands.
     pub state: BreakerState,
+    /// Since when.
     pub since: DateTime<Utc>,
 }
 
@@ -76,6 +79,7 @@ impl Default for BreakerRules {
 }
 
 impl Breaker {
+    /// A closed breaker (webhooks in use) since `at`.
     pub fn closed(at: DateTime<Utc>) -> Self {
         Self {
             state: BreakerState::Closed,

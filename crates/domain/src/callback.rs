@@ -55,6 +55,7 @@ impl CallbackUrl {
             .ok_or(CallbackUrlError)
     }
 
+    /// The URL as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -40,8 +40,10 @@ impl Default for DeliveryPolicy {
 /// Why a policy was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeliveryPolicyError {
+    /// A rollout percentage above 100.
     #[error("percentage {0} is outside 0..=100")]
     Percentage(u8),
+    /// More per-user overrides than a policy may hold.
     #[error("at most {MAX_USER_OVERRIDES} user overrides")]
     TooManyOverrides,
 }

@@ -13,7 +13,9 @@ use crate::{DeliveryMode, DeliveryPolicy, UserId};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryPolicyPatch {
+    /// The new mode, if it changes.
     pub mode: Option<DeliveryMode>,
+    /// The new rollout percentage, if it changes.
     pub percentage: Option<u8>,
     /// Overrides to set (a mode) or to remove (`null`); the others stay.
     #[serde(default)]

@@ -23,30 +23,45 @@ pub const AGGREGATE_TYPE: &str = "generation";
 pub enum GenerationEvent {
     /// The provider accepted or started the prediction.
     GenerationStarted {
+        /// `starting`, or a later status the update skipped to.
         status: GenerationStatus,
+        /// Who runs the prediction.
         provider: ProviderName,
+        /// The provider's id of the prediction.
         external_id: ExternalId,
     },
     /// Any other forward move that is not an ending.
     GenerationStatusChanged {
+        /// The new status.
         status: GenerationStatus,
+        /// The status it left.
         previous_status: GenerationStatus,
+        /// Progress in percent, 0 to 100.
         #[serde(default)]
         progress: u8,
     },
     /// Our copies of the outputs are stored.
     GenerationCompleted {
+        /// `completed`.
         status: GenerationStatus,
+        /// Our stored copies of the outputs.
         #[serde(default)]
         images: Vec<StoredImage>,
     },
+    /// The generation ended failed.
     GenerationFailed {
+        /// `failed`.
         status: GenerationStatus,
+        /// The status it left.
         previous_status: GenerationStatus,
+        /// Why, in a stable code and our words.
         error: FailureReason,
     },
+    /// The generation ended cancelled (by its user, or at the provider).
     GenerationCancelled {
+        /// `cancelled`.
         status: GenerationStatus,
+        /// The status it left.
         previous_status: GenerationStatus,
     },
 }
@@ -78,16 +93,25 @@ impl GenerationEvent {
 /// The stored, published form of a domain event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventEnvelope {
+    /// Unique per event: clients deduplicate by it.
     pub event_id: Uuid,
+    /// `GenerationStarted`, `GenerationStatusChanged`...
     pub event_type: String,
+    /// Always `generation`.
     pub aggregate_type: String,
+    /// The generation it is about.
     pub aggregate_id: GenerationId,
     /// The aggregate's version after this move: 1, 2, 3... per generation.
     pub sequence: u64,
+    /// The payload's schema: raised when its shape changes incompatibly.
     pub schema_version: u32,
+    /// When the move happened.
     pub occurred_at: DateTime<Utc>,
+    /// Whose generation: the user channel it goes to.
     pub user_id: UserId,
+    /// Whose organization: the organization channel it goes to.
     pub organization_id: OrganizationId,
+    /// The event's fields (see [`GenerationEvent`]).
     pub payload: serde_json::Value,
 }
 
@@ -95,8 +119,11 @@ pub struct EventEnvelope {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot decode event {event_type} (schema {schema_version})")]
 pub struct EventDecodeError {
+    /// The type the envelope named.
     pub event_type: String,
+    /// The schema the envelope named.
     pub schema_version: u32,
+    /// Why the payload did not decode.
     #[source]
     pub source: serde_json::Error,
 }
@@ -104,8 +131,11 @@ pub struct EventDecodeError {
 /// Who and what an envelope is about; filled in by the aggregate.
 #[derive(Debug, Clone, Copy)]
 pub struct EventSubject {
+    /// The generation.
     pub aggregate_id: GenerationId,
+    /// Its owner.
     pub user_id: UserId,
+    /// Its owner's organization.
     pub organization_id: OrganizationId,
 }
 

@@ -25,7 +25,9 @@ pub enum GenerationError {
     /// The update is about another prediction than the one we submitted.
     #[error("update for prediction {got} but the generation's prediction is {expected}")]
     ExternalIdMismatch {
+        /// The prediction the generation follows.
         expected: ExternalId,
+        /// The prediction the update names.
         got: ExternalId,
     },
     /// An update arrived before our create call recorded the prediction's id; it
@@ -43,12 +45,19 @@ pub enum GenerationError {
 /// What a new generation is made of.
 #[derive(Debug, Clone)]
 pub struct NewGeneration {
+    /// Its id, made by the caller (so a retried create can be recognized).
     pub id: GenerationId,
+    /// Who asked.
     pub user_id: UserId,
+    /// Their organization.
     pub organization_id: OrganizationId,
+    /// What to make.
     pub prompt: Prompt,
+    /// How to make it.
     pub settings: GenerationSettings,
+    /// Who makes it.
     pub provider: ProviderName,
+    /// How we learn of its moves.
     pub delivery_mode: DeliveryMode,
 }
 
@@ -109,30 +118,39 @@ impl Generation {
         }
     }
 
+    /// Its id.
     pub fn id(&self) -> GenerationId {
         self.id
     }
+    /// Who asked for it.
     pub fn user_id(&self) -> UserId {
         self.user_id
     }
+    /// Their organization.
     pub fn organization_id(&self) -> OrganizationId {
         self.organization_id
     }
+    /// What it makes.
     pub fn prompt(&self) -> &Prompt {
         &self.prompt
     }
+    /// How it makes it.
     pub fn settings(&self) -> &GenerationSettings {
         &self.settings
     }
+    /// Who makes it.
     pub fn provider(&self) -> ProviderName {
         self.provider
     }
+    /// The provider's prediction it follows, once submitted.
     pub fn external_id(&self) -> Option<&ExternalId> {
         self.external_id.as_ref()
     }
+    /// How we learn of its moves (webhook, polling or dual).
     pub fn delivery_mode(&self) -> DeliveryMode {
         self.delivery_mode
     }
+    /// Where it is.
     pub fn status(&self) -> GenerationStatus {
         self.status
     }
@@ -144,21 +162,27 @@ impl Generation {
     pub fn provider_outputs(&self) -> &[String] {
         &self.provider_outputs
     }
+    /// Our stored copies of its outputs, once completed.
     pub fn outputs(&self) -> &[StoredImage] {
         &self.outputs
     }
+    /// Why it failed, when it did.
     pub fn error(&self) -> Option<&FailureReason> {
         self.error.as_ref()
     }
+    /// When it was asked for.
     pub fn created_at(&self) -> DateTime<Utc> {
         self.created_at
     }
+    /// When the provider started it.
     pub fn started_at(&self) -> Option<DateTime<Utc>> {
         self.started_at
     }
+    /// When it ended.
     pub fn completed_at(&self) -> Option<DateTime<Utc>> {
         self.completed_at
     }
+    /// When it last moved.
     pub fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
     }
@@ -168,6 +192,7 @@ impl Generation {
         self.resubmitted
     }
 
+    /// How many moves it made: 0 when created, one more per move (and per event).
     pub fn version(&self) -> u64 {
         self.version
     }

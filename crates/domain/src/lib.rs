@@ -10,6 +10,7 @@
 //! - [`generation`]: the aggregate and its moves.
 //! - [`events`]: domain events and their stored envelope.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod address;
 pub mod breaker;

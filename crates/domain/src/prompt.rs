@@ -20,7 +20,12 @@ pub enum PromptError {
     Empty,
     /// Longer than [`MAX_PROMPT_CHARS`].
     #[error("the prompt has {actual} characters; the limit is {max}")]
-    TooLong { actual: usize, max: usize },
+    TooLong {
+        /// How many characters it has.
+        actual: usize,
+        /// The most it may have.
+        max: usize,
+    },
     /// Contains U+0000, which no store keeps as text and no model needs.
     #[error("the prompt contains a NUL character (U+0000)")]
     NulCharacter,

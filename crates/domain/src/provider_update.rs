@@ -11,7 +11,9 @@ use crate::ExternalId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderName {
+    /// Replicate's predictions API.
     Replicate,
+    /// OpenAI's Responses API (background image generation).
     #[serde(rename = "openai")]
     OpenAi,
     /// The built-in simulator; it speaks Replicate's protocol.
@@ -60,8 +62,11 @@ pub enum ProviderStatus {
     Starting,
     /// Running.
     Processing,
+    /// It made its outputs.
     Succeeded,
+    /// It failed.
     Failed,
+    /// It was stopped (by us, or at its deadline).
     Canceled,
     /// Ended before it started (for example, a deadline passed).
     Aborted,
@@ -77,7 +82,9 @@ impl ProviderStatus {
 /// One normalized provider update, from a webhook or a poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderUpdate {
+    /// The provider's id of the prediction.
     pub external_id: ExternalId,
+    /// Where it stands.
     pub status: ProviderStatus,
     /// URLs of the outputs, on success.
     #[serde(default)]

@@ -71,10 +71,15 @@ impl FromStr for ImageSize {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
+    /// `owner/name` or `owner/name:version`; the deployment's default when absent.
     pub model: Option<String>,
+    /// `WIDTHxHEIGHT`.
     pub size: Option<String>,
+    /// How many images, 1 to 4.
     pub count: Option<u8>,
+    /// A fixed seed, for the same image again.
     pub seed: Option<u64>,
+    /// What the image should not show.
     pub negative_prompt: Option<String>,
     /// Where to POST a signed notice when the generation finishes.
     pub callback_url: Option<String>,
@@ -127,37 +132,60 @@ impl Default for GenerationSettings {
 /// Why settings were refused; each names the setting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
+    /// The size does not read as `WIDTHxHEIGHT` within the edges.
     #[error("size `{0}` is not WIDTHxHEIGHT with edges from 64 to 2048")]
     Size(String),
+    /// The count is outside 1 to 4.
     #[error("count {0} is outside 1..=4")]
     Count(u8),
+    /// The model is not `owner/name` or `owner/name:version`.
     #[error("model `{0}` is not `owner/name` or `owner/name:<64 hex digits>`")]
     Model(String),
+    /// The negative prompt is too long.
     #[error("the negative prompt is longer than {MAX_NEGATIVE_PROMPT_CHARS} characters")]
     NegativePromptTooLong,
+    /// The negative prompt holds a NUL character.
     #[error("the negative prompt contains a NUL character (U+0000)")]
     NegativePromptNul,
+    /// The callback URL does not parse or is not http(s).
     #[error(transparent)]
     CallbackUrl(#[from] CallbackUrlError),
+    /// The callback URL names an address inside our network.
     #[error("callback_url names an inside address ({0}): callbacks go to public addresses only")]
     CallbackInternal(String),
+    /// The deadline is outside 5 seconds to a day.
     #[error("deadline_seconds {0} is outside 5..=86400")]
     Deadline(u32),
+    /// The deployment is not `owner/name`.
     #[error("deployment `{0}` is not `owner/name`")]
     Deployment(String),
+    /// Both a model and a deployment were given.
     #[error("give a model or a deployment, not both")]
     ModelAndDeployment,
+    /// The provider named is not enabled here.
     #[error("provider `{given}` is not enabled here (enabled: {enabled})")]
-    Provider { given: String, enabled: String },
+    Provider {
+        /// The name given.
+        given: String,
+        /// The providers enabled here, for the message.
+        enabled: String,
+    },
+    /// A setting the provider does not take.
     #[error("`{setting}` does not apply to {provider}")]
     NotForProvider {
+        /// Which.
         setting: &'static str,
+        /// The provider.
         provider: ProviderName,
     },
+    /// A size the provider does not make.
     #[error("size `{given}` is not one {provider} makes ({supported})")]
     SizeForProvider {
+        /// The size given.
         given: String,
+        /// The provider.
         provider: ProviderName,
+        /// The sizes it makes.
         supported: String,
     },
 }

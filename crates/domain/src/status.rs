@@ -19,7 +19,9 @@ pub enum GenerationStatus {
     Storing,
     /// Our copies are stored.
     Completed,
+    /// Ended with an error.
     Failed,
+    /// Ended by its user or the provider.
     Cancelled,
 }
 

@@ -4,6 +4,7 @@
 //! one rule; an adapter's test binary runs every rule with a fresh adapter through the
 //! suite macros (`generation_store_tests!`, `job_queue_tests!`, ...).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod delivery_checks;

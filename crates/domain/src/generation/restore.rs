@@ -11,23 +11,41 @@ use crate::{OrganizationId, Prompt, ProviderName, StoredImage, UserId};
 /// A generation as stored, field by field. The prompt is raw text: it is parsed again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationSnapshot {
+    /// Its id.
     pub id: GenerationId,
+    /// Who asked.
     pub user_id: UserId,
+    /// Their organization.
     pub organization_id: OrganizationId,
+    /// The prompt as stored.
     pub prompt: String,
+    /// Its settings.
     pub settings: GenerationSettings,
+    /// Who makes it.
     pub provider: ProviderName,
+    /// The provider's prediction, once submitted.
     pub external_id: Option<ExternalId>,
+    /// How we learn of its moves.
     pub delivery_mode: DeliveryMode,
+    /// Where it is.
     pub status: S,
+    /// Progress in percent.
     pub progress: u8,
+    /// The provider's output URLs or references, until copied.
     pub provider_outputs: Vec<String>,
+    /// Our stored copies.
     pub outputs: Vec<StoredImage>,
+    /// Why it failed, when it did.
     pub error: Option<FailureReason>,
+    /// When it was asked for.
     pub created_at: DateTime<Utc>,
+    /// When the provider started it.
     pub started_at: Option<DateTime<Utc>>,
+    /// When it ended.
     pub completed_at: Option<DateTime<Utc>>,
+    /// When it last moved.
     pub updated_at: DateTime<Utc>,
+    /// How many moves it made.
     pub version: u64,
     /// Submitted again after the provider lost its first prediction.
     pub resubmitted: bool,
@@ -37,7 +55,9 @@ pub struct GenerationSnapshot {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("stored generation {id} is inconsistent: {reason}")]
 pub struct RestoreError {
+    /// The generation.
     pub id: GenerationId,
+    /// What does not hold.
     pub reason: String,
 }
 
