@@ -5,6 +5,7 @@ use imagegen_domain::{Generation, OrganizationId, UserId};
 /// The caller's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// A user: its own generations and channels.
     User,
     /// May read everything and use `/admin`.
     Admin,
@@ -13,8 +14,11 @@ pub enum Role {
 /// An authenticated caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
+    /// Who asks.
     pub user_id: UserId,
+    /// Their organization.
     pub organization_id: OrganizationId,
+    /// What they may do.
     pub role: Role,
 }
 

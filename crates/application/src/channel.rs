@@ -8,8 +8,11 @@ use imagegen_domain::{EventEnvelope, GenerationId, OrganizationId, UserId};
 /// One channel: `user:{id}`, `organization:{id}`, `generation:{id}` or `system`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
+    /// `user:{id}`: one user's generations.
     User(UserId),
+    /// `org:{id}`: every generation of an organization.
     Organization(OrganizationId),
+    /// `generation:{id}`: one generation.
     Generation(GenerationId),
     /// Announcements to everyone.
     System,

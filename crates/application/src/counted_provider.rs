@@ -22,6 +22,7 @@ pub struct CountedProvider {
 }
 
 impl CountedProvider {
+    /// `inner`, its calls counted under `name` in `calls` (reads as `reconcile`).
     pub fn new(
         inner: Arc<dyn ImageProvider>,
         name: ProviderName,

@@ -43,7 +43,10 @@ pub enum Error {
     Invalid(String),
     /// The thing does not exist, or the caller may not know it exists.
     #[error("{what} not found")]
-    NotFound { what: &'static str },
+    NotFound {
+        /// What was not found.
+        what: &'static str,
+    },
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -52,7 +55,12 @@ pub enum Error {
     Domain(#[from] GenerationError),
     /// Someone else saved the aggregate first (optimistic concurrency); reload, retry.
     #[error("generation {id} changed concurrently (expected version {expected})")]
-    VersionConflict { id: String, expected: u64 },
+    VersionConflict {
+        /// The generation.
+        id: String,
+        /// The version the caller expected to find.
+        expected: u64,
+    },
     /// A provider's API answered otherwise than asked (see [`ProviderError`]).
     #[error(transparent)]
     Provider(#[from] ProviderError),
@@ -60,16 +68,25 @@ pub enum Error {
     /// work.
     #[error("{message}")]
     RateLimited {
+        /// What happened.
         message: String,
+        /// How long to wait before trying again.
         retry_after: Duration,
     },
     /// An outside resource (an image URL) was refused or could not be read.
     #[error("{message}")]
-    Fetch { message: String, retryable: bool },
+    Fetch {
+        /// What happened.
+        message: String,
+        /// Whether trying again later may work.
+        retryable: bool,
+    },
     /// A store, queue or bus could not be reached; trying later may work.
     #[error("{what} unavailable")]
     Unavailable {
+        /// Which store, queue or bus.
         what: &'static str,
+        /// The driver's error.
         #[source]
         source: BoxError,
     },
@@ -77,14 +94,18 @@ pub enum Error {
     /// no retry fixes it, so a job that meets it is dead-lettered at once.
     #[error("a stored {what} cannot be read")]
     Corrupt {
+        /// What did not decode.
         what: String,
+        /// Why.
         #[source]
         source: BoxError,
     },
     /// A bug or an impossible state; the source says where.
     #[error("unexpected error: {context}")]
     Unexpected {
+        /// Where, and what was expected.
         context: String,
+        /// The error that showed it, when there is one.
         #[source]
         source: Option<BoxError>,
     },

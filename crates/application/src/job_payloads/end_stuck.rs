@@ -22,9 +22,11 @@ pub enum StuckReason {
 /// `provider-submissions` queue).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndStuckGeneration {
+    /// The generation.
     pub generation_id: GenerationId,
     /// The prediction it was stuck on: a generation that moved on to another is left.
     pub external_id: ExternalId,
+    /// Lost or past its timeout.
     pub reason: StuckReason,
 }
 

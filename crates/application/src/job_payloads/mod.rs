@@ -46,6 +46,7 @@ pub(super) fn to_value(payload: &impl Serialize) -> Result<serde_json::Value> {
 /// Submit a pending generation to its provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitGeneration {
+    /// The generation to submit.
     pub generation_id: GenerationId,
 }
 
@@ -63,6 +64,7 @@ impl JobPayload for SubmitGeneration {
 /// `provider-submissions` queue, beside submissions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CancelPrediction {
+    /// The generation whose prediction to stop.
     pub generation_id: GenerationId,
 }
 
@@ -80,6 +82,7 @@ impl JobPayload for CancelPrediction {
 /// consistency check has both paths' view (on the `provider-submissions` queue).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerifyByPoll {
+    /// The generation whose end to check by a poll.
     pub generation_id: GenerationId,
 }
 
@@ -96,9 +99,13 @@ impl JobPayload for VerifyByPoll {
 /// Apply a verified provider update (from a webhook) to its generation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyProviderUpdate {
+    /// Who sent it.
     pub provider: ProviderName,
+    /// The delivery's `webhook-id` ([`WebhookId::polled`] for a poll's).
     pub webhook_id: WebhookId,
+    /// The generation it moves.
     pub generation_id: GenerationId,
+    /// What the provider said.
     pub update: ProviderUpdate,
     /// The path it came by: a webhook, or the reconciler's poll.
     pub source: UpdateSource,
@@ -119,8 +126,11 @@ impl JobPayload for ApplyProviderUpdate {
 /// `generation-webhooks` queue, beside updates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolveProviderEvent {
+    /// The provider's object the event names.
     pub external_id: ExternalId,
+    /// Who sent it.
     pub provider: ProviderName,
+    /// The delivery's `webhook-id`.
     pub webhook_id: WebhookId,
 }
 
@@ -137,6 +147,7 @@ impl JobPayload for ResolveProviderEvent {
 /// Copy a succeeded generation's outputs into our storage and complete it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoreImages {
+    /// The generation whose outputs to copy.
     pub generation_id: GenerationId,
 }
 
@@ -150,6 +161,7 @@ impl JobPayload for StoreImages {
 /// Tell the user's callback URL that a generation finished.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotifyUser {
+    /// The generation whose callback URL to tell.
     pub generation_id: GenerationId,
 }
 

@@ -17,9 +17,13 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProviderSubmissionJob {
+    /// Submit a generation to its provider.
     Submit(SubmitGeneration),
+    /// Cancel a generation's prediction at its provider.
     Cancel(CancelPrediction),
+    /// Check a `dual` generation's end by a poll.
     Verify(VerifyByPoll),
+    /// End (or resubmit once) a generation stuck at its provider.
     EndStuck(EndStuckGeneration),
 }
 
@@ -27,7 +31,9 @@ pub enum ProviderSubmissionJob {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GenerationWebhookJob {
+    /// Apply a provider's update to its generation.
     Apply(ApplyProviderUpdate),
+    /// Read the object an event names, then apply what it says.
     Resolve(ResolveProviderEvent),
 }
 

@@ -29,6 +29,7 @@ pub struct ApplyProviderUpdateHandler {
 }
 
 impl ApplyProviderUpdateHandler {
+    /// Applies updates to generations in `repository`, marking their deliveries in `inbox`.
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
         inbox: Arc<dyn WebhookInbox>,

@@ -18,6 +18,7 @@ pub struct Cleanup {
     /// `older_than_days` in jobs queued before events were pruned too.
     #[serde(alias = "older_than_days")]
     pub inbox_retention_days: u32,
+    /// Events older than this many days are pruned; none when `None`.
     #[serde(default)]
     pub event_retention_days: Option<u32>,
 }
@@ -37,6 +38,7 @@ pub struct CleanupHandler {
 }
 
 impl CleanupHandler {
+    /// Forgets old deliveries in `inbox` and old events in `events`, by `clock`.
     pub fn new(
         inbox: Arc<dyn WebhookInbox>,
         events: Arc<dyn EventStore>,

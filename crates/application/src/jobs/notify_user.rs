@@ -21,6 +21,8 @@ pub struct NotifyUserHandler {
 }
 
 impl NotifyUserHandler {
+    /// Tells the callback URLs of generations in `repository` through `notifier`, with
+    /// image URLs under `public_base_url`.
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
         notifier: Arc<dyn UserNotifier>,

@@ -29,6 +29,7 @@ pub struct StoreImagesHandler {
 }
 
 impl StoreImagesHandler {
+    /// Copies the outputs of generations in `repository` through `fetcher` into `store`.
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
         fetcher: Arc<dyn ImageFetcher>,

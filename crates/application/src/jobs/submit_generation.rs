@@ -28,6 +28,8 @@ pub struct SubmitGenerationHandler {
 }
 
 impl SubmitGenerationHandler {
+    /// Submits generations of `repository` to `providers`, asking for webhooks under
+    /// `webhook_base`.
     pub fn new(
         repository: Arc<dyn GenerationRepository>,
         providers: impl Into<Providers>,

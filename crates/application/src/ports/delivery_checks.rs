@@ -12,17 +12,24 @@ use crate::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateSource {
+    /// A webhook told it.
     Webhook,
+    /// A poll found it.
     Poll,
 }
 
 /// The end of a generation as one path saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
+    /// The generation.
     pub generation_id: GenerationId,
+    /// Which path saw it.
     pub source: UpdateSource,
+    /// What the provider said at the end.
     pub status: ProviderStatus,
+    /// The outputs it named.
     pub outputs: Vec<String>,
+    /// When we saw it.
     pub seen_at: DateTime<Utc>,
 }
 
@@ -30,7 +37,9 @@ pub struct Observation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MismatchKind {
+    /// The two paths saw different ends.
     Status,
+    /// The two paths saw the same end with different outputs.
     Outputs,
     /// One path saw the end much later than the other.
     Timing,
@@ -39,10 +48,15 @@ pub enum MismatchKind {
 /// One disagreement, with both sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mismatch {
+    /// The generation.
     pub generation_id: GenerationId,
+    /// How they differ.
     pub kind: MismatchKind,
+    /// What the webhook said.
     pub webhook: Observation,
+    /// What the poll found.
     pub poll: Observation,
+    /// When the difference was found.
     pub recorded_at: DateTime<Utc>,
 }
 

@@ -11,11 +11,14 @@ use crate::Result;
 /// What a subscriber receives.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BusMessage {
+    /// A stored event, in position order.
     Event(StoredEvent),
     /// A message for the watchers of one channel that is not stored, so not resumable:
     /// a `SystemBroadcast` on `system`, presence joins and leaves.
     Ephemeral {
+        /// Where it goes (`system`, `generation:{id}`...).
         channel: String,
+        /// What it says.
         message: serde_json::Value,
     },
     /// The subscriber fell behind and messages were dropped: read the event store to

@@ -24,7 +24,9 @@ impl StreamPosition {
 /// An envelope with its stream position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredEvent {
+    /// Where it stands in the store's one order.
     pub position: StreamPosition,
+    /// The event.
     pub envelope: EventEnvelope,
 }
 

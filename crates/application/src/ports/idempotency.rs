@@ -16,7 +16,9 @@ pub enum KeyClaim {
     New,
     /// The key was used within the window, for a request with `request_hash`.
     Used {
+        /// A hash of the request it was used for.
         request_hash: String,
+        /// The generation it made.
         generation_id: GenerationId,
     },
 }

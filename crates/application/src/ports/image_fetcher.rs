@@ -7,10 +7,13 @@ use crate::Result;
 /// A downloaded image, checked by decoding its header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchedImage {
+    /// The image's bytes.
     pub bytes: Vec<u8>,
     /// Read from the bytes (`image/png`, `image/jpeg`, `image/webp`).
     pub content_type: String,
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
 }
 

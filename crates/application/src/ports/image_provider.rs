@@ -11,8 +11,11 @@ pub type ProviderResult<T> = std::result::Result<T, ProviderError>;
 /// What we ask a provider to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredictionRequest {
+    /// Ours: the provider keeps it in the prediction's metadata.
     pub generation_id: GenerationId,
+    /// What to make.
     pub prompt: Prompt,
+    /// How to make it.
     pub settings: GenerationSettings,
     /// Where the provider sends its webhooks for this generation; `None` when it is
     /// polled instead (its delivery mode is `polling`).

@@ -8,7 +8,9 @@ use crate::Result;
 /// One stored image's bytes and type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageBlob {
+    /// `image/png`, `image/jpeg` or `image/webp`, as checked.
     pub content_type: String,
+    /// The image's bytes.
     pub bytes: Vec<u8>,
 }
 

@@ -14,10 +14,15 @@ use crate::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum QueueName {
+    /// Submissions to providers, cancels, end checks and stuck generations.
     ProviderSubmissions,
+    /// Provider updates, from webhooks and polls.
     GenerationWebhooks,
+    /// Copies of outputs into our storage.
     ImageProcessing,
+    /// Users' callback URLs.
     UserNotifications,
+    /// Retention: old deliveries and events.
     CleanupTasks,
 }
 
@@ -63,7 +68,9 @@ impl fmt::Display for JobId {
 /// A job to enqueue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
+    /// Which queue.
     pub queue: QueueName,
+    /// What the handler reads.
     pub payload: serde_json::Value,
     /// A second enqueue with the same key, while the first job exists, is a no-op.
     pub idempotency_key: Option<String>,
@@ -105,11 +112,15 @@ impl NewJob {
 /// A job handed to a worker under a lease.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
+    /// The job's id.
     pub id: JobId,
+    /// Its queue.
     pub queue: QueueName,
+    /// What the handler reads.
     pub payload: serde_json::Value,
     /// 1 on the first delivery.
     pub attempt: u32,
+    /// How many attempts it gets before it is dead-lettered.
     pub max_attempts: u32,
     /// Identifies this delivery; completing or failing needs it, so a worker whose
     /// lease expired cannot settle a job another worker now holds.
@@ -126,6 +137,7 @@ impl Job {
 /// Result of an enqueue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnqueueOutcome {
+    /// Queued under this id.
     Enqueued(JobId),
     /// A job with the same idempotency key exists.
     Duplicate(JobId),
@@ -134,18 +146,26 @@ pub enum EnqueueOutcome {
 /// Result of a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOutcome {
+    /// It runs again at this time.
     RetryAt(DateTime<Utc>),
+    /// It is out of attempts: dead-lettered.
     DeadLettered,
 }
 
 /// A job that ran out of attempts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeadLetter {
+    /// The job's id.
     pub id: JobId,
+    /// Its queue.
     pub queue: QueueName,
+    /// What the handler read.
     pub payload: serde_json::Value,
+    /// How many attempts it had.
     pub attempts: u32,
+    /// The last error, as text.
     pub last_error: String,
+    /// When it was dead-lettered.
     pub failed_at: DateTime<Utc>,
 }
 
@@ -161,10 +181,15 @@ pub struct CompletedBatch {
 /// Counts of one queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct QueueStats {
+    /// Ready to run.
     pub waiting: u64,
+    /// Running under a lease.
     pub active: u64,
+    /// Waiting for their run time (retries, delays).
     pub delayed: u64,
+    /// Dead-lettered.
     pub failed: u64,
+    /// Run to completion.
     pub completed: u64,
 }
 

@@ -9,7 +9,9 @@ use crate::Result;
 /// A generation to poll now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverdueGeneration {
+    /// The generation.
     pub id: GenerationId,
+    /// The prediction it waits for.
     pub external_id: ExternalId,
     /// 1 for its first poll.
     pub attempt: u32,

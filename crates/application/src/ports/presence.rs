@@ -13,7 +13,9 @@ use crate::{Channel, Result};
 /// One connection's presence on a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PresenceMember {
+    /// One connection: a user with two tabs is two members.
     pub connection_id: Uuid,
+    /// Who.
     pub user_id: UserId,
 }
 

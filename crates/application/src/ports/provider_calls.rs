@@ -22,6 +22,7 @@ pub enum CallReason {
 }
 
 impl CallReason {
+    /// Every reason, in order.
     pub const ALL: [Self; 4] = [Self::Create, Self::Reconcile, Self::Cancel, Self::Event];
 
     /// The wire name (`create`, `reconcile`, `cancel`, `event`).
@@ -43,8 +44,11 @@ impl CallReason {
 /// Calls per provider and reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallCount {
+    /// Which provider.
     pub provider: ProviderName,
+    /// Why it was called.
     pub reason: CallReason,
+    /// How many calls.
     pub calls: u64,
 }
 

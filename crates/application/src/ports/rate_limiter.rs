@@ -9,16 +9,20 @@ use crate::Result;
 /// A limit: `limit` units per `window`, spread evenly, with a burst of `limit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
+    /// How many units per window.
     pub limit: u32,
+    /// The window.
     pub window: Duration,
 }
 
 /// The limiter's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
+    /// Within the limit: go ahead.
     Allowed,
     /// Refused; the next unit is available after this long.
     Limited {
+        /// When to try again.
         retry_after: Duration,
     },
 }

@@ -10,8 +10,11 @@ use crate::Result;
 /// is sent again, so the receiver can drop repeats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
+    /// The notice's id: the same on every retry (the receiver deduplicates by it).
     pub id: String,
+    /// Where it goes.
     pub url: CallbackUrl,
+    /// What it says.
     pub body: serde_json::Value,
 }
 

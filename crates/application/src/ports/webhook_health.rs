@@ -19,6 +19,7 @@ pub enum WebhookOutcome {
     Refused,
 }
 
+/// Counts webhook outcomes and keeps the automatic fallback's breaker.
 #[async_trait]
 pub trait WebhookHealth: Send + Sync {
     /// Counts one outcome at `at`. Errors: `Unavailable`.

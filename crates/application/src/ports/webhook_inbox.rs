@@ -10,10 +10,13 @@ use crate::Result;
 /// One verified webhook delivery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookDelivery {
+    /// Who sent it.
     pub provider: ProviderName,
     /// The `webhook-id` header: the same on every retry of one message.
     pub webhook_id: WebhookId,
+    /// The generation its route names, when it names one.
     pub generation_id: Option<GenerationId>,
+    /// When it arrived.
     pub received_at: DateTime<Utc>,
     /// The verified body, kept for audit and replay.
     pub body: serde_json::Value,
@@ -50,7 +53,9 @@ impl InboxState {
 /// What the inbox knows of a delivery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboxEntry {
+    /// The delivery, as first recorded.
     pub delivery: WebhookDelivery,
+    /// How far it got.
     pub state: InboxState,
     /// True when this call recorded it; false when it was already there.
     pub first_seen: bool,

@@ -22,12 +22,16 @@ pub enum WebhookContent {
     Update(ProviderUpdate),
     /// An object of the provider's ended (OpenAI's); the worker reads it.
     ObjectEnded {
+        /// The provider's id of the object.
         external_id: ExternalId,
         /// The event's type, for logs.
         kind: String,
     },
     /// An event about nothing we follow: acknowledged and ignored.
-    Ignored { kind: String },
+    Ignored {
+        /// The event's type, for logs.
+        kind: String,
+    },
 }
 
 /// Where a provider sends its webhooks.

@@ -19,6 +19,7 @@ pub struct Announce {
 }
 
 impl Announce {
+    /// Announces on `bus`, stamped by `clock`.
     pub fn new(bus: Arc<dyn EventBus>, clock: Arc<dyn Clock>) -> Self {
         Self { bus, clock }
     }

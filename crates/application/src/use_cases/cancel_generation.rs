@@ -17,6 +17,7 @@ pub struct CancelGeneration {
 }
 
 impl CancelGeneration {
+    /// Cancels generations in `repository`, stamped by `clock`.
     pub fn new(repository: Arc<dyn GenerationRepository>, clock: Arc<dyn Clock>) -> Self {
         Self { repository, clock }
     }

@@ -19,7 +19,9 @@ use crate::{Caller, EnabledProviders, Error, Result};
 /// What the user asked for, not yet validated.
 #[derive(Debug, Clone, Default)]
 pub struct CreateGenerationCommand {
+    /// What to make.
     pub prompt: String,
+    /// How, as the user sent it.
     pub settings: SettingsInput,
     /// The `Idempotency-Key` header, when sent.
     pub idempotency_key: Option<String>,
@@ -29,7 +31,9 @@ pub struct CreateGenerationCommand {
 /// half wired (a missing key store would silently ignore `Idempotency-Key`); memory
 /// adapters exist for every port.
 pub struct CreationPorts {
+    /// Where generations are saved, with their first job.
     pub repository: Arc<dyn GenerationRepository>,
+    /// Now, for timestamps and key windows.
     pub clock: Arc<dyn Clock>,
     /// `Idempotency-Key` claims.
     pub idempotency: Arc<dyn IdempotencyKeys>,

@@ -13,6 +13,7 @@ const IN_FLIGHT_RETRY: Duration = Duration::from_secs(5);
 /// The limits of [`CreateGeneration`](super::CreateGeneration).
 #[derive(Clone)]
 pub struct CreationLimits {
+    /// Where the rate is counted.
     pub limiter: Arc<dyn RateLimiter>,
     /// Creations per user.
     pub rate: Rate,

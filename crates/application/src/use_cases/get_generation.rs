@@ -13,6 +13,7 @@ pub struct GetGeneration {
 }
 
 impl GetGeneration {
+    /// Reads from `repository`.
     pub fn new(repository: Arc<dyn GenerationRepository>) -> Self {
         Self { repository }
     }

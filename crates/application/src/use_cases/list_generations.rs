@@ -13,6 +13,7 @@ pub const MAX_PAGE_SIZE: usize = 100;
 /// One page, with the cursor of the next one.
 #[derive(Debug, Clone)]
 pub struct GenerationPage {
+    /// The generations, newest first.
     pub items: Vec<Generation>,
     /// Pass as `before` for the next page; `None` on the last page.
     pub next_cursor: Option<GenerationId>,
@@ -24,6 +25,7 @@ pub struct ListGenerations {
 }
 
 impl ListGenerations {
+    /// Lists from `repository`.
     pub fn new(repository: Arc<dyn GenerationRepository>) -> Self {
         Self { repository }
     }

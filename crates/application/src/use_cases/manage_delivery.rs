@@ -18,6 +18,7 @@ pub struct ManageDelivery {
 }
 
 impl ManageDelivery {
+    /// Keeps the policy in `policies`; reads dual-mode mismatches from `checks`.
     pub fn new(policies: Arc<dyn DeliveryPolicies>, checks: Arc<dyn DeliveryChecks>) -> Self {
         Self {
             policies,

@@ -10,10 +10,13 @@ use crate::{Caller, Error, Result};
 /// One queue's state, as the admin api shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueOverview {
+    /// Which queue.
     pub queue: QueueName,
+    /// Whether it is paused.
     pub paused: bool,
     /// What an admin set; `None`: the workers' configuration.
     pub concurrency: Option<u32>,
+    /// Its counts.
     pub stats: QueueStats,
     /// Jobs completed per second over the last minute; `None` until measured.
     pub throughput_per_sec: Option<f64>,
@@ -30,6 +33,7 @@ pub struct OperateQueues {
 }
 
 impl OperateQueues {
+    /// Operates the queues in `admin`, measuring throughput by `clock`.
     pub fn new(admin: Arc<dyn QueueAdmin>, clock: Arc<dyn Clock>) -> Self {
         Self {
             admin,

@@ -12,6 +12,7 @@ pub struct ProviderUsage {
 }
 
 impl ProviderUsage {
+    /// Reads the counts in `calls`.
     pub fn new(calls: Arc<dyn ProviderCalls>) -> Self {
         Self { calls }
     }

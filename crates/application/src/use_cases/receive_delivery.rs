@@ -19,7 +19,9 @@ pub struct RawDelivery<'a> {
     pub generation: Option<&'a str>,
     /// The sender's address, for its rate.
     pub sender: &'a str,
+    /// The signature headers.
     pub headers: SignatureHeaders<'a>,
+    /// The body, as received.
     pub body: &'a [u8],
 }
 
@@ -28,11 +30,16 @@ pub struct RawDelivery<'a> {
 pub enum DeliveryRefused {
     /// No such provider route here, or no such generation.
     #[error("{what} not found")]
-    NotFound { what: &'static str },
+    NotFound {
+        /// What was not found.
+        what: &'static str,
+    },
     /// The sender went over its rate; trying after `retry_after` may work.
     #[error("too many webhook deliveries from {sender}")]
     RateLimited {
+        /// Who sent it (its address).
         sender: String,
+        /// How long to wait.
         retry_after: Duration,
     },
     /// The signature was refused.

@@ -26,13 +26,16 @@ pub enum WebhookReceipt {
 
 /// Everything receiving webhooks needs; none of it optional.
 pub struct WebhookIntake {
+    /// Where deliveries are recorded with their jobs.
     pub inbox: Arc<dyn WebhookInbox>,
+    /// Now, for receipt times.
     pub clock: Arc<dyn Clock>,
     /// One per provider this api takes webhooks for.
     pub readers: Vec<Arc<dyn WebhookReader>>,
     /// Deliveries per sending address, checked before the signature (the expensive
     /// part of a flood).
     pub limiter: Arc<dyn RateLimiter>,
+    /// Deliveries allowed per sender address.
     pub rate: Rate,
     /// Where outcomes are counted for the automatic fallback.
     pub health: Arc<dyn WebhookHealth>,
@@ -44,6 +47,7 @@ pub struct ReceiveWebhook {
 }
 
 impl ReceiveWebhook {
+    /// Receives through `intake`.
     pub fn new(intake: WebhookIntake) -> Self {
         Self { intake }
     }

@@ -16,13 +16,17 @@ use crate::{Caller, EnabledProviders, Error, Result};
 /// What the test saw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WebhookTestReport {
+    /// Which provider was tested.
     pub provider: ProviderName,
+    /// Whether its webhook came back and verified.
     pub ok: bool,
+    /// The generation the test made.
     pub generation_id: String,
     /// From the creation to the first move a webhook made, when one did.
     pub round_trip_ms: Option<u64>,
     /// The generation's status when the test ended.
     pub status: GenerationStatus,
+    /// What happened, in words.
     pub detail: String,
 }
 

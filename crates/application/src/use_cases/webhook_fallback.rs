@@ -18,6 +18,8 @@ pub struct WebhookFallback {
 }
 
 impl WebhookFallback {
+    /// Judges the webhook outcomes in `health` by `clock`, and announces the breaker's
+    /// moves on `bus`.
     pub fn new(
         health: Arc<dyn WebhookHealth>,
         bus: Arc<dyn EventBus>,
