@@ -19,6 +19,7 @@ fn seen(id: GenerationId, source: UpdateSource, status: ProviderStatus) -> Obser
     }
 }
 
+/// The rule: Each path sees the other's first end and mismatches count once.
 pub async fn each_path_sees_the_others_first_end_and_mismatches_count_once(
     checks: &impl DeliveryChecks,
 ) {

@@ -4,6 +4,7 @@
 use imagegen_application::ports::DeliveryPolicies;
 use imagegen_domain::{DeliveryMode, DeliveryPolicy, UserId};
 
+/// The rule: The last policy set is in force.
 pub async fn the_last_policy_set_is_in_force(policies: &impl DeliveryPolicies) {
     assert_eq!(policies.current().await.unwrap(), DeliveryPolicy::default());
     let mut policy = DeliveryPolicy {

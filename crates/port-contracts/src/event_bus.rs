@@ -21,6 +21,7 @@ fn events() -> Vec<StoredEvent> {
         .collect()
 }
 
+/// The rule: Every subscriber receives published events in order.
 pub async fn every_subscriber_receives_published_events_in_order(bus: &impl EventBus) {
     let mut first = bus.subscribe().await.unwrap();
     let mut second = bus.subscribe().await.unwrap();
@@ -38,10 +39,12 @@ pub async fn every_subscriber_receives_published_events_in_order(bus: &impl Even
     }
 }
 
+/// The rule: Publishing without subscribers succeeds.
 pub async fn publishing_without_subscribers_succeeds(bus: &impl EventBus) {
     bus.publish(&events()[0]).await.unwrap();
 }
 
+/// The rule: Every subscriber receives announcements between events.
 pub async fn every_subscriber_receives_announcements_between_events(bus: &impl EventBus) {
     let mut first = bus.subscribe().await.unwrap();
     let mut second = bus.subscribe().await.unwrap();

@@ -13,6 +13,7 @@ async fn saved_with_two_events(store: &(impl GenerationRepository + EventStore))
     store.save(&g, &events, &[]).await.unwrap();
 }
 
+/// The rule: Events before the cutoff are pruned and the watermark says how far.
 pub async fn events_before_the_cutoff_are_pruned_and_the_watermark_says_how_far(
     store: &(impl GenerationRepository + EventStore),
 ) {

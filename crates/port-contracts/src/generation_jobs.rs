@@ -29,6 +29,7 @@ async fn queued_keys(queue: &impl JobQueue) -> Vec<String> {
     keys
 }
 
+/// The rule: A create queues its jobs with it.
 pub async fn a_create_queues_its_jobs_with_it(
     store: &(impl GenerationRepository + EventStore),
     queue: &impl JobQueue,
@@ -38,6 +39,7 @@ pub async fn a_create_queues_its_jobs_with_it(
     assert_eq!(queued_keys(queue).await, ["submit-a"]);
 }
 
+/// The rule: A save queues its jobs and a conflicting one queues nothing.
 pub async fn a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing(
     store: &(impl GenerationRepository + EventStore),
     queue: &impl JobQueue,
@@ -58,6 +60,7 @@ pub async fn a_save_queues_its_jobs_and_a_conflicting_one_queues_nothing(
     assert_eq!(queued_keys(queue).await, ["rival", "rival-2"]);
 }
 
+/// The rule: A create of an existing id queues nothing.
 pub async fn a_create_of_an_existing_id_queues_nothing(
     store: &(impl GenerationRepository + EventStore),
     queue: &impl JobQueue,

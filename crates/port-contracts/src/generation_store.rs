@@ -17,6 +17,7 @@ async fn save_moves(store: &impl GenerationRepository, generation: &mut Generati
     store.save(generation, &events, &[]).await.unwrap();
 }
 
+/// The rule: A created generation reads back unchanged.
 pub async fn a_created_generation_reads_back_unchanged(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -25,6 +26,7 @@ pub async fn a_created_generation_reads_back_unchanged(
     assert_eq!(store.get(created.id()).await.unwrap(), Some(created));
 }
 
+/// The rule: Creating the same id twice is a conflict.
 pub async fn creating_the_same_id_twice_is_a_conflict(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -34,6 +36,7 @@ pub async fn creating_the_same_id_twice_is_a_conflict(
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
 }
 
+/// The rule: A save stores the state and appends its events.
 pub async fn a_save_stores_the_state_and_appends_its_events(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -54,6 +57,7 @@ pub async fn a_save_stores_the_state_and_appends_its_events(
     assert_eq!(read, events);
 }
 
+/// The rule: A stale save is a conflict and writes nothing.
 pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -77,6 +81,7 @@ pub async fn a_stale_save_is_a_conflict_and_writes_nothing(
     assert_eq!(stored, rival, "the stale save changed the stored state");
 }
 
+/// The rule: Positions increase in commit order.
 pub async fn positions_increase_in_commit_order(store: &(impl GenerationRepository + EventStore)) {
     let mut first = generation();
     let mut second = generation();
@@ -101,6 +106,7 @@ pub async fn positions_increase_in_commit_order(store: &(impl GenerationReposito
     assert_eq!(ours[3].envelope.aggregate_id, first.id());
 }
 
+/// The rule: Reading after a position skips what came before.
 pub async fn reading_after_a_position_skips_what_came_before(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -120,6 +126,7 @@ pub async fn reading_after_a_position_skips_what_came_before(
     assert_eq!(rest, all[1..]);
 }
 
+/// The rule: Channels filter events by user.
 pub async fn channels_filter_events_by_user(store: &(impl GenerationRepository + EventStore)) {
     let mut mine = generation();
     let mut theirs = generation();
@@ -136,6 +143,7 @@ pub async fn channels_filter_events_by_user(store: &(impl GenerationRepository +
     assert!(read.iter().all(|e| e.envelope.user_id == mine.user_id()));
 }
 
+/// The rule: A waiter wakes when an event is appended.
 pub async fn a_waiter_wakes_when_an_event_is_appended(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -158,6 +166,7 @@ pub async fn a_waiter_wakes_when_an_event_is_appended(
     assert!(store.latest_position().await.unwrap() > after);
 }
 
+/// The rule: A user's list is newest first and pages by cursor.
 pub async fn a_users_list_is_newest_first_and_pages_by_cursor(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -182,6 +191,7 @@ pub async fn a_users_list_is_newest_first_and_pages_by_cursor(
     );
 }
 
+/// The rule: The relay checkpoint only moves forward.
 pub async fn the_relay_checkpoint_only_moves_forward(
     store: &(impl GenerationRepository + EventStore),
 ) {
@@ -196,6 +206,7 @@ pub async fn the_relay_checkpoint_only_moves_forward(
     assert_eq!(store.relay_checkpoint().await.unwrap(), StreamPosition(5));
 }
 
+/// The rule: The latest position is that of the newest event.
 pub async fn the_latest_position_is_that_of_the_newest_event(
     store: &(impl GenerationRepository + EventStore),
 ) {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::fixtures::now;
 
+/// The rule: The first claim of a key wins within the window.
 pub async fn the_first_claim_of_a_key_wins_within_the_window(keys: &impl IdempotencyKeys) {
     let (alice, bob) = (
         UserId::from_uuid(Uuid::new_v4()),

@@ -16,6 +16,7 @@ fn request(webhook_url: &str) -> PredictionRequest {
     }
 }
 
+/// The rule: A submission answers at once with a starting prediction.
 pub async fn a_submission_answers_at_once_with_a_starting_prediction(
     provider: &impl ImageProvider,
     webhook_url: &str,
@@ -25,6 +26,7 @@ pub async fn a_submission_answers_at_once_with_a_starting_prediction(
     assert!(update.output_urls.is_empty());
 }
 
+/// The rule: A submitted prediction reads back by its id.
 pub async fn a_submitted_prediction_reads_back_by_its_id(
     provider: &impl ImageProvider,
     webhook_url: &str,
@@ -34,6 +36,7 @@ pub async fn a_submitted_prediction_reads_back_by_its_id(
     assert_eq!(fetched.external_id, submitted.external_id);
 }
 
+/// The rule: A cancelled prediction reads back canceled.
 pub async fn a_cancelled_prediction_reads_back_canceled(
     provider: &impl ImageProvider,
     webhook_url: &str,
@@ -44,6 +47,7 @@ pub async fn a_cancelled_prediction_reads_back_canceled(
     assert_eq!(fetched.status, ProviderStatus::Canceled);
 }
 
+/// The rule: An unknown prediction is lost not retried.
 pub async fn an_unknown_prediction_is_lost_not_retried(provider: &impl ImageProvider) {
     let unknown = ExternalId::parse("no-such-prediction").unwrap();
     let err = provider.fetch(&unknown).await.unwrap_err();

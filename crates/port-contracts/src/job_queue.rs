@@ -18,6 +18,7 @@ fn job(n: u32) -> NewJob {
     NewJob::new(Q, json!({ "n": n }))
 }
 
+/// The rule: An enqueued job is delivered with its payload.
 pub async fn an_enqueued_job_is_delivered_with_its_payload(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let got = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
@@ -27,6 +28,7 @@ pub async fn an_enqueued_job_is_delivered_with_its_payload(queue: &impl JobQueue
     assert!(queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none());
 }
 
+/// The rule: A job of another queue is not delivered.
 pub async fn a_job_of_another_queue_is_not_delivered(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let other = queue
@@ -36,12 +38,14 @@ pub async fn a_job_of_another_queue_is_not_delivered(queue: &impl JobQueue) {
     assert!(other.is_none());
 }
 
+/// The rule: A leased job is not delivered twice.
 pub async fn a_leased_job_is_not_delivered_twice(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let _held = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
     assert!(queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().is_none());
 }
 
+/// The rule: An expired lease is delivered again.
 pub async fn an_expired_lease_is_delivered_again(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let first = queue
@@ -64,6 +68,7 @@ pub async fn an_expired_lease_is_delivered_again(queue: &impl JobQueue) {
     queue.complete(&again).await.unwrap();
 }
 
+/// The rule: A failed job runs again after its retry time.
 pub async fn a_failed_job_runs_again_after_its_retry_time(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let first = queue.reserve(&[Q], LEASE, NO_WAIT).await.unwrap().unwrap();
@@ -84,6 +89,7 @@ pub async fn a_failed_job_runs_again_after_its_retry_time(queue: &impl JobQueue)
     assert_eq!((again.id, again.attempt), (first.id, 2));
 }
 
+/// The rule: A job out of attempts is dead lettered.
 pub async fn a_job_out_of_attempts_is_dead_lettered(queue: &(impl JobQueue + QueueAdmin)) {
     let mut new = job(7);
     new.max_attempts = 1;
@@ -104,6 +110,7 @@ pub async fn a_job_out_of_attempts_is_dead_lettered(queue: &(impl JobQueue + Que
     assert_eq!(queue.counts(Q).await.unwrap().failed, 1);
 }
 
+/// The rule: A second enqueue with the same key is a duplicate.
 pub async fn a_second_enqueue_with_the_same_key_is_a_duplicate(
     queue: &(impl JobQueue + QueueAdmin),
 ) {
@@ -117,6 +124,7 @@ pub async fn a_second_enqueue_with_the_same_key_is_a_duplicate(
     assert_eq!(queue.counts(Q).await.unwrap().waiting, 1);
 }
 
+/// The rule: Higher priority runs first then fifo.
 pub async fn higher_priority_runs_first_then_fifo(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     queue.enqueue(job(2)).await.unwrap();
@@ -131,6 +139,7 @@ pub async fn higher_priority_runs_first_then_fifo(queue: &impl JobQueue) {
     assert_eq!(order, [3, 1, 2]);
 }
 
+/// The rule: A delayed job waits for its time.
 pub async fn a_delayed_job_waits_for_its_time(queue: &(impl JobQueue + QueueAdmin)) {
     let mut later = job(1);
     later.run_at = Some(Utc::now() + chrono::Duration::milliseconds(200));
@@ -146,6 +155,7 @@ pub async fn a_delayed_job_waits_for_its_time(queue: &(impl JobQueue + QueueAdmi
     );
 }
 
+/// The rule: A waiting reserve wakes on enqueue.
 pub async fn a_waiting_reserve_wakes_on_enqueue(queue: &(impl JobQueue + 'static)) {
     let waiting = queue.reserve(&[Q], LEASE, Duration::from_secs(30));
     let enqueue = async {
@@ -160,6 +170,7 @@ pub async fn a_waiting_reserve_wakes_on_enqueue(queue: &(impl JobQueue + 'static
     assert!(got.unwrap().is_some());
 }
 
+/// The rule: Stats count waiting active and completed.
 pub async fn stats_count_waiting_active_and_completed(queue: &(impl JobQueue + QueueAdmin)) {
     for n in 0..3 {
         queue.enqueue(job(n)).await.unwrap();
@@ -171,6 +182,7 @@ pub async fn stats_count_waiting_active_and_completed(queue: &(impl JobQueue + Q
     assert_eq!((stats.waiting, stats.active, stats.completed), (1, 1, 1));
 }
 
+/// The rule: An extended lease keeps a running job from a second worker.
 pub async fn an_extended_lease_keeps_a_running_job_from_a_second_worker(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let running = queue
@@ -187,6 +199,7 @@ pub async fn an_extended_lease_keeps_a_running_job_from_a_second_worker(queue: &
     queue.complete(&running).await.unwrap();
 }
 
+/// The rule: Extending a lost lease is not found.
 pub async fn extending_a_lost_lease_is_not_found(queue: &impl JobQueue) {
     queue.enqueue(job(1)).await.unwrap();
     let first = queue

@@ -26,6 +26,7 @@ async fn reserve(queue: &impl JobQueue, lease: Duration) -> Job {
         .expect("a ready job")
 }
 
+/// The rule: Completing a batch takes the next ready jobs in order.
 pub async fn completing_a_batch_takes_the_next_ready_jobs_in_order(
     queue: &(impl JobQueue + QueueAdmin),
 ) {
@@ -54,6 +55,7 @@ pub async fn completing_a_batch_takes_the_next_ready_jobs_in_order(
     assert_eq!(queue.counts(Q).await.unwrap().completed, 5);
 }
 
+/// The rule: A job whose lease was lost is not completed.
 pub async fn a_job_whose_lease_was_lost_is_not_completed(queue: &(impl JobQueue + QueueAdmin)) {
     enqueue(queue, 0..1).await;
     let first = reserve(queue, Duration::from_millis(50)).await;

@@ -60,6 +60,7 @@ async fn waiting_in(
     g.id()
 }
 
+/// The rule: Quiet waiting generations are claimed once per backoff.
 pub async fn quiet_waiting_generations_are_claimed_once_per_backoff(
     store: &(impl GenerationRepository + OverdueGenerations),
 ) {
@@ -105,6 +106,7 @@ pub async fn quiet_waiting_generations_are_claimed_once_per_backoff(
     assert_eq!(second[0].external_id.to_string(), format!("pred-{older}"));
 }
 
+/// The rule: Polled generations are claimed from their submission every two seconds.
 pub async fn polled_generations_are_claimed_from_their_submission_every_two_seconds(
     store: &(impl GenerationRepository + OverdueGenerations),
 ) {
@@ -165,6 +167,7 @@ pub async fn the_pause_between_polls_never_passes_five_minutes(
     }
 }
 
+/// The rule: A generation is found by its provider's prediction id.
 pub async fn a_generation_is_found_by_its_providers_prediction_id(
     store: &(impl GenerationRepository + OverdueGenerations),
 ) {

@@ -22,6 +22,7 @@ fn sorted(mut members: Vec<PresenceMember>) -> Vec<Uuid> {
 
 const LEASE: Duration = Duration::from_secs(30);
 
+/// The rule: Members join renew and leave.
 pub async fn members_join_renew_and_leave(presence: &impl Presence) {
     let channel = Channel::Organization(OrganizationId::from_uuid(Uuid::new_v4()));
     let other = Channel::Generation(GenerationId::new());
@@ -44,6 +45,7 @@ pub async fn members_join_renew_and_leave(presence: &impl Presence) {
     assert!(presence.members(&channel).await.unwrap().is_empty());
 }
 
+/// The rule: A member whose lease ran out is gone.
 pub async fn a_member_whose_lease_ran_out_is_gone(presence: &impl Presence) {
     let channel = Channel::Generation(GenerationId::new());
     let (short, long) = (member(), member());

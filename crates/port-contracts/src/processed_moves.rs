@@ -33,6 +33,7 @@ async fn state_of(inbox: &impl WebhookInbox, id: &str) -> InboxState {
     inbox.record(delivery, job).await.unwrap().state
 }
 
+/// The rule: A saved move marks its delivery processed.
 pub async fn a_saved_move_marks_its_delivery_processed(
     store: &impl GenerationRepository,
     inbox: &impl WebhookInbox,
@@ -51,6 +52,7 @@ pub async fn a_saved_move_marks_its_delivery_processed(
     assert_eq!(stored.version(), g.version());
 }
 
+/// The rule: A conflicting move leaves its delivery queued.
 pub async fn a_conflicting_move_leaves_its_delivery_queued(
     store: &impl GenerationRepository,
     inbox: &impl WebhookInbox,
@@ -72,6 +74,7 @@ pub async fn a_conflicting_move_leaves_its_delivery_queued(
     assert_eq!(state_of(inbox, "msg_2").await, InboxState::Queued);
 }
 
+/// The rule: A move from a delivery never recorded is saved.
 pub async fn a_move_from_a_delivery_never_recorded_is_saved(
     store: &impl GenerationRepository,
     _inbox: &impl WebhookInbox,

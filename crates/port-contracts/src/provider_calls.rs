@@ -4,6 +4,7 @@
 use imagegen_application::ports::{CallCount, CallReason, ProviderCalls};
 use imagegen_domain::ProviderName;
 
+/// The rule: Calls count per provider and reason.
 pub async fn calls_count_per_provider_and_reason(calls: &impl ProviderCalls) {
     assert!(
         calls.counts().await.unwrap().is_empty(),

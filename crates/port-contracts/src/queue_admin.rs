@@ -9,6 +9,7 @@ use serde_json::json;
 const Q: QueueName = QueueName::CleanupTasks;
 const LEASE: Duration = Duration::from_secs(30);
 
+/// The rule: A paused queue hands out nothing until resumed.
 pub async fn a_paused_queue_hands_out_nothing_until_resumed(queue: &(impl JobQueue + QueueAdmin)) {
     queue
         .enqueue(NewJob::new(Q, json!({ "n": 1 })))
@@ -39,6 +40,7 @@ pub async fn a_paused_queue_hands_out_nothing_until_resumed(queue: &(impl JobQue
     );
 }
 
+/// The rule: A waiting worker wakes when its queue resumes.
 pub async fn a_waiting_worker_wakes_when_its_queue_resumes(queue: &(impl JobQueue + QueueAdmin)) {
     queue.pause(Q).await.unwrap();
     queue
@@ -58,6 +60,7 @@ pub async fn a_waiting_worker_wakes_when_its_queue_resumes(queue: &(impl JobQueu
     assert!(got.unwrap().is_some());
 }
 
+/// The rule: A retried dead letter runs again with fresh attempts.
 pub async fn a_retried_dead_letter_runs_again_with_fresh_attempts(
     queue: &(impl JobQueue + QueueAdmin),
 ) {
@@ -86,6 +89,7 @@ pub async fn a_retried_dead_letter_runs_again_with_fresh_attempts(
     );
 }
 
+/// The rule: Retrying an unknown dead letter is not found.
 pub async fn retrying_an_unknown_dead_letter_is_not_found(queue: &(impl JobQueue + QueueAdmin)) {
     let err = queue
         .retry_dead(Q, JobId(uuid::Uuid::now_v7()))
@@ -94,6 +98,7 @@ pub async fn retrying_an_unknown_dead_letter_is_not_found(queue: &(impl JobQueue
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
 
+/// The rule: A set concurrency is read back until cleared.
 pub async fn a_set_concurrency_is_read_back_until_cleared(queue: &(impl JobQueue + QueueAdmin)) {
     assert_eq!(queue.concurrency(Q).await.unwrap(), None, "unset at first");
     queue.set_concurrency(Q, Some(3)).await.unwrap();

@@ -14,6 +14,7 @@ fn key() -> String {
     format!("user:{}", uuid::Uuid::new_v4())
 }
 
+/// The rule: A key gets its limit then waits as long as it is told.
 pub async fn a_key_gets_its_limit_then_waits_as_long_as_it_is_told(
     limiter: &impl RateLimiter,
     clock: &ManualClock,
@@ -38,6 +39,7 @@ pub async fn a_key_gets_its_limit_then_waits_as_long_as_it_is_told(
     assert_eq!(limiter.take(&key, RATE).await.unwrap(), Decision::Allowed);
 }
 
+/// The rule: Keys have budgets of their own.
 pub async fn keys_have_budgets_of_their_own(limiter: &impl RateLimiter, _clock: &ManualClock) {
     let (busy, quiet) = (key(), key());
     for _ in 0..=RATE.limit {
@@ -46,6 +48,7 @@ pub async fn keys_have_budgets_of_their_own(limiter: &impl RateLimiter, _clock: 
     assert_eq!(limiter.take(&quiet, RATE).await.unwrap(), Decision::Allowed);
 }
 
+/// The rule: Refusals do not push the wait further.
 pub async fn refusals_do_not_push_the_wait_further(
     limiter: &impl RateLimiter,
     clock: &ManualClock,

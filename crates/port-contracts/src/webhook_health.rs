@@ -7,6 +7,7 @@ use imagegen_domain::{Breaker, BreakerState, Tally};
 
 use crate::fixtures::now;
 
+/// The rule: Outcomes tally from a time and the breaker keeps its state.
 pub async fn outcomes_tally_from_a_time_and_the_breaker_keeps_its_state(
     health: &impl WebhookHealth,
 ) {

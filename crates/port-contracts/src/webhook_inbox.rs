@@ -38,6 +38,7 @@ async fn queued(queue: &impl JobQueue) -> Vec<serde_json::Value> {
     payloads
 }
 
+/// The rule: The first delivery is recorded and queued.
 pub async fn the_first_delivery_is_recorded_and_queued(
     inbox: &impl WebhookInbox,
     queue: &impl JobQueue,
@@ -48,6 +49,7 @@ pub async fn the_first_delivery_is_recorded_and_queued(
     assert_eq!(queued(queue).await, [json!({ "webhook": "msg_1" })]);
 }
 
+/// The rule: A repeat queues nothing more.
 pub async fn a_repeat_queues_nothing_more(inbox: &impl WebhookInbox, queue: &impl JobQueue) {
     inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     assert_eq!(queued(queue).await.len(), 1);
@@ -56,6 +58,7 @@ pub async fn a_repeat_queues_nothing_more(inbox: &impl WebhookInbox, queue: &imp
     assert!(queued(queue).await.is_empty());
 }
 
+/// The rule: A repeat returns the stored entry.
 pub async fn a_repeat_returns_the_stored_entry(inbox: &impl WebhookInbox) {
     inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     inbox
@@ -70,6 +73,7 @@ pub async fn a_repeat_returns_the_stored_entry(inbox: &impl WebhookInbox) {
     assert_eq!(entry.delivery.body, json!({ "id": "msg_1" }));
 }
 
+/// The rule: The same id from another provider is another delivery.
 pub async fn the_same_id_from_another_provider_is_another_delivery(inbox: &impl WebhookInbox) {
     inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     let mut other = delivery("msg_1");
@@ -77,6 +81,7 @@ pub async fn the_same_id_from_another_provider_is_another_delivery(inbox: &impl 
     assert!(inbox.record(other, job("msg_1b")).await.unwrap().first_seen);
 }
 
+/// The rule: A state never moves backwards.
 pub async fn a_state_never_moves_backwards(inbox: &impl WebhookInbox) {
     inbox.record(delivery("msg_1"), job("msg_1")).await.unwrap();
     inbox
@@ -91,6 +96,7 @@ pub async fn a_state_never_moves_backwards(inbox: &impl WebhookInbox) {
     assert_eq!(entry.state, InboxState::Processed);
 }
 
+/// The rule: Advancing an unknown delivery is not found.
 pub async fn advancing_an_unknown_delivery_is_not_found(inbox: &impl WebhookInbox) {
     let err = inbox
         .advance(ProviderName::Replicate, "nope", InboxState::Queued)
@@ -99,6 +105,7 @@ pub async fn advancing_an_unknown_delivery_is_not_found(inbox: &impl WebhookInbo
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
 
+/// The rule: Purging forgets old processed deliveries only.
 pub async fn purging_forgets_old_processed_deliveries_only(inbox: &impl WebhookInbox) {
     let month_ago = Utc::now() - chrono::Duration::days(30);
     let mut old_done = delivery("old_done");
