@@ -13,6 +13,7 @@ pub struct Faults {
     pub duplicate_webhook: f64,
     /// A webhook waits [`Faults::delay`] before it is sent.
     pub delay_webhook: f64,
+    /// How long a delayed webhook waits.
     pub delay: Duration,
     /// The `start` webhook is sent after the `completed` one.
     pub reorder_webhooks: f64,
@@ -85,6 +86,7 @@ pub struct SimulatorConfig {
     pub start_delay: Duration,
     /// From `processing` to the end.
     pub run_time: Duration,
+    /// The faults it injects (none by default).
     pub faults: Faults,
     /// Where OpenAI's webhooks go: one project-level endpoint (`None`: none are sent).
     pub openai_webhook_url: Option<String>,

@@ -13,6 +13,7 @@
 //!   `delivery`: webhook sending; `render`: the images; `prediction`: the object.
 //! - [`stats`]: counts of calls by kind, served at `GET /sim/stats`.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod config;
 mod delivery;

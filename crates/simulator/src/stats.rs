@@ -7,28 +7,46 @@ use serde::Serialize;
 /// Live counters.
 #[derive(Debug, Default)]
 pub struct Stats {
+    /// Predictions created.
     pub creates: AtomicU64,
+    /// Predictions read.
     pub gets: AtomicU64,
+    /// Predictions cancelled.
     pub cancels: AtomicU64,
+    /// Reads of the webhook signing secret.
     pub secret_reads: AtomicU64,
+    /// Output files served.
     pub file_reads: AtomicU64,
+    /// Webhook attempts answered 2xx.
     pub webhooks_sent: AtomicU64,
+    /// Webhook attempts that failed (connection error or non-2xx).
     pub webhooks_failed: AtomicU64,
+    /// Webhooks not sent because of the drop fault.
     pub webhooks_dropped: AtomicU64,
+    /// Webhook messages sent twice because of the duplicate fault.
     pub webhooks_duplicated: AtomicU64,
+    /// `start` webhooks sent after the `completed` one.
     pub webhooks_reordered: AtomicU64,
+    /// OpenAI responses created.
     pub openai_creates: AtomicU64,
+    /// OpenAI responses read.
     pub openai_gets: AtomicU64,
+    /// OpenAI responses cancelled.
     pub openai_cancels: AtomicU64,
 }
 
 /// A copy of the counters, as served at `GET /sim/stats`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StatsSnapshot {
+    /// Predictions created.
     pub creates: u64,
+    /// Predictions read.
     pub gets: u64,
+    /// Predictions cancelled.
     pub cancels: u64,
+    /// Reads of the webhook signing secret.
     pub secret_reads: u64,
+    /// Output files served.
     pub file_reads: u64,
     /// Webhook attempts answered 2xx.
     pub webhooks_sent: u64,
