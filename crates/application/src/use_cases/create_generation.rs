@@ -83,8 +83,9 @@ impl CreateGeneration {
 
     /// The mode the policy and the breaker give the caller's new generation.
     async fn delivery_mode(&self, caller: &Caller) -> Result<DeliveryMode> {
-        let policy = self.delivery.current().await?;
-        Ok(match self.health.breaker().await? {
+        let (policy, breaker) = tokio::join!(self.delivery.current(), self.health.breaker());
+        let policy = policy?;
+        Ok(match breaker? {
             Some(breaker) => breaker.mode_for(&policy, caller.user_id, &BreakerRules::default()),
             None => policy.mode_for(caller.user_id),
         })
@@ -138,12 +139,17 @@ impl CreateGeneration {
                 KeyOutcome::Unsaved(first) => id = first,
             }
         }
-        self.limits.check(caller, self.repository.as_ref()).await?;
-        tracing::Span::current().record("generation.id", tracing::field::display(id));
-        let delivery_mode = match mode {
-            Some(mode) => mode,
-            None => self.delivery_mode(caller).await?,
+        // The limits and the delivery mode are read at once: one round trip's wait
+        // before the insert, not four.
+        let limits = self.limits.check(caller, self.repository.as_ref());
+        let delivery_mode = async {
+            match mode {
+                Some(mode) => Ok(mode),
+                None => self.delivery_mode(caller).await,
+            }
         };
+        let ((), delivery_mode) = tokio::try_join!(limits, delivery_mode)?;
+        tracing::Span::current().record("generation.id", tracing::field::display(id));
         let generation = Generation::create(
             NewGeneration {
                 id,

@@ -33,7 +33,11 @@ impl CreationLimits {
         repository: &dyn GenerationRepository,
     ) -> Result<()> {
         let key = format!("create:{}", caller.user_id);
-        match self.limiter.take(&key, self.rate).await {
+        let (taken, in_flight) = tokio::join!(
+            self.limiter.take(&key, self.rate),
+            repository.count_in_flight(caller.user_id)
+        );
+        match taken {
             Ok(Decision::Allowed) => {}
             Ok(Decision::Limited { retry_after }) => {
                 return Err(Error::RateLimited {
@@ -48,7 +52,7 @@ impl CreationLimits {
             }
             Err(error) => tracing::warn!(%error, "rate limiter unavailable; not limiting"),
         }
-        let in_flight = repository.count_in_flight(caller.user_id).await?;
+        let in_flight = in_flight?;
         if in_flight >= self.max_in_flight {
             return Err(Error::RateLimited {
                 message: format!(
