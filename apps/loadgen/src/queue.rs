@@ -126,7 +126,7 @@ async fn open_queue(
     }
     let url = database_url.ok_or("give --database-url or --redis-url")?;
     Ok((
-        Arc::new(crate::open(url, concurrency * 2).await?),
+        Arc::new(crate::open(url, concurrency * 2).await?.job_queue()),
         "postgres",
     ))
 }

@@ -16,6 +16,7 @@ pub async fn run(
     rounds: usize,
 ) -> Result<serde_json::Value, String> {
     let store = crate::open(database_url, 2).await?;
+    let events_store = store.generations();
     let busiest: Option<(uuid::Uuid, i64)> = sqlx_busiest(&store).await?;
     let (user, events_in_channel) = busiest.ok_or("no events stored: run `store` first")?;
     let total: i64 = events_total(&store).await?;
@@ -27,7 +28,7 @@ pub async fn run(
         let mut after = StreamPosition::START;
         loop {
             let asked = Instant::now();
-            let events = store
+            let events = events_store
                 .read_after(after, &channels, page)
                 .await
                 .map_err(|e| e.to_string())?;

@@ -69,7 +69,7 @@ pub async fn run(
     concurrency: usize,
     users: usize,
 ) -> Result<serde_json::Value, String> {
-    let store = Arc::new(crate::open(database_url, concurrency).await?);
+    let store = Arc::new(crate::open(database_url, concurrency).await?.generations());
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();

@@ -57,32 +57,29 @@ pub(crate) async fn state_for(
     match config.mode() {
         Mode::Embedded => Ok(crate::embedded::memory_state(clock)),
         Mode::Durable => {
-            let store = Arc::new(
-                crate::durable::connect(config, false)
-                    .await?
-                    .with_clock(clock.clone()),
-            );
+            let store = crate::durable::connect(config, false)
+                .await?
+                .with_clock(clock.clone());
             // Events reach each instance through its own relay; broadcasts and
             // presence through the database.
             let bus = PgEphemeralBus::new(&store, Arc::new(MemoryEventBus::new()));
             let limiter = Arc::new(MemoryRateLimiter::with_clock(clock.clone()));
+            let queue = Arc::new(store.job_queue());
             let jobs = JobsAndShared {
-                queue: store.clone(),
-                admin: store.clone(),
+                queue: queue.clone(),
+                admin: queue,
                 outbox: None,
                 bus: Arc::new(bus),
                 shared_bus: false,
-                presence: store.clone(),
+                presence: Arc::new(store.presence()),
                 limiter,
             };
             Ok(on_postgres(store, jobs))
         }
         Mode::Distributed => {
-            let store = Arc::new(
-                crate::durable::connect(config, true)
-                    .await?
-                    .with_clock(clock.clone()),
-            );
+            let store = crate::durable::connect(config, true)
+                .await?
+                .with_clock(clock.clone());
             let url = config
                 .redis_url
                 .as_ref()
@@ -104,7 +101,7 @@ pub(crate) async fn state_for(
             let jobs = JobsAndShared {
                 queue: queue.clone(),
                 admin: queue,
-                outbox: Some(store.clone()),
+                outbox: Some(Arc::new(store.job_outbox())),
                 bus: Arc::new(bus),
                 shared_bus: true,
                 presence: Arc::new(presence),
@@ -128,17 +125,18 @@ struct JobsAndShared {
 
 /// The ports Postgres holds in both modes (one store: a move, its events and its jobs
 /// commit together), beside `jobs`.
-fn on_postgres(store: Arc<imagegen_postgres::PgStore>, jobs: JobsAndShared) -> StateAdapters {
+fn on_postgres(store: imagegen_postgres::PgStore, jobs: JobsAndShared) -> StateAdapters {
+    let generations = Arc::new(store.generations());
     StateAdapters {
-        overdue: store.clone(),
-        idempotency: store.clone(),
-        provider_calls: store.clone(),
-        delivery: store.clone(),
-        checks: store.clone(),
-        health: store.clone(),
-        repository: store.clone(),
-        events: store.clone(),
-        inbox: store,
+        overdue: generations.clone(),
+        idempotency: Arc::new(store.idempotency_keys()),
+        provider_calls: Arc::new(store.provider_calls()),
+        delivery: Arc::new(store.delivery_policies()),
+        checks: Arc::new(store.delivery_checks()),
+        health: Arc::new(store.webhook_health()),
+        repository: generations.clone(),
+        events: generations,
+        inbox: Arc::new(store.inbox()),
         queue: jobs.queue,
         admin: jobs.admin,
         outbox: jobs.outbox,

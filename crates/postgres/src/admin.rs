@@ -5,7 +5,6 @@ use async_trait::async_trait;
 use imagegen_application::ports::{DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
 use imagegen_application::{Error, Result};
 
-use crate::PgStore;
 use crate::error::unavailable;
 use crate::rows::enum_text;
 use crate::wakeups::JOBS_CHANNEL;
@@ -22,7 +21,7 @@ async fn wake_workers(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, queue: &st
 }
 
 #[async_trait]
-impl QueueAdmin for PgStore {
+impl QueueAdmin for crate::ports::PgJobQueue {
     async fn counts(&self, queue: QueueName) -> Result<QueueStats> {
         self.stats(queue).await
     }

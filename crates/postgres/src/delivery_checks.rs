@@ -6,7 +6,6 @@ use imagegen_application::ports::{DeliveryChecks, Mismatch, Observation, UpdateS
 use imagegen_application::{Error, Result};
 use serde_json::Value;
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 fn to_json(what: &str, value: &impl serde::Serialize) -> Result<Value> {
@@ -18,7 +17,7 @@ fn from_json<T: serde::de::DeserializeOwned>(what: &str, value: Value) -> Result
 }
 
 #[async_trait]
-impl DeliveryChecks for PgStore {
+impl DeliveryChecks for crate::ports::PgDeliveryChecks {
     async fn observe(&self, observation: &Observation) -> Result<Option<Observation>> {
         // The whole observation is one JSON value; its key columns make it unique.
         let text = |v: Value| v.as_str().unwrap_or_default().to_owned();

@@ -5,11 +5,10 @@ use imagegen_application::ports::DeliveryPolicies;
 use imagegen_application::{Error, Result};
 use imagegen_domain::DeliveryPolicy;
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 #[async_trait]
-impl DeliveryPolicies for PgStore {
+impl DeliveryPolicies for crate::ports::PgDeliveryPolicies {
     async fn current(&self) -> Result<DeliveryPolicy> {
         let row: Option<(serde_json::Value,)> =
             sqlx::query_as("SELECT policy FROM delivery_policy WHERE id = 1")

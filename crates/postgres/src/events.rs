@@ -17,7 +17,6 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-use crate::PgStore;
 use crate::error::{corrupt, unavailable};
 use crate::wakeups::EVENTS_CHANNEL;
 
@@ -105,7 +104,7 @@ const READ_CHANNELS: &str = "WITH hits AS ( \
     ORDER BY e.position";
 
 #[async_trait]
-impl EventStore for PgStore {
+impl EventStore for crate::ports::PgGenerations {
     async fn read_after(
         &self,
         after: StreamPosition,

@@ -10,15 +10,15 @@ use imagegen_application::{Error, Result};
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
 use sqlx::PgConnection;
 
-use crate::PgStore;
 use crate::error::{is_unique_violation, unavailable};
 use crate::generation_columns::{INSERT, UPDATE, bind_columns};
 use crate::inbox::advance_in;
 use crate::job_rows::insert_job;
 use crate::outbox::{JobDestination, insert_outbox};
 use crate::rows::{GENERATION_COLUMNS, enum_text, generation_from_row};
+use crate::transaction::settle;
 
-impl PgStore {
+impl crate::store::PgShared {
     /// Writes `jobs` in the caller's transaction, to the queue or to the outbox.
     pub(crate) async fn insert_jobs(&self, tx: &mut PgConnection, jobs: &[NewJob]) -> Result<()> {
         let now = self.clock.now();
@@ -90,20 +90,12 @@ impl PgStore {
                 .map(drop)
                 .map_err(StoreError::from);
         }
-        match saved {
-            Ok(()) => Ok(tx.commit().await.map_err(unavailable)?),
-            Err(error) => {
-                // Release the row and the append lock now, not when the connection is
-                // next used (a dropped transaction rolls back lazily).
-                let _ = tx.rollback().await;
-                Err(error)
-            }
-        }
+        settle(tx, saved).await
     }
 }
 
 #[async_trait]
-impl GenerationRepository for PgStore {
+impl GenerationRepository for crate::ports::PgGenerations {
     #[tracing::instrument(name = "pg.create_generation", skip_all, fields(generation.id = %generation.id()))]
     async fn create(&self, generation: &Generation, jobs: &[NewJob]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
@@ -118,11 +110,8 @@ impl GenerationRepository for PgStore {
             }
             Err(error) => return Err(unavailable(error).into()),
         }
-        if let Err(error) = self.insert_jobs(&mut tx, jobs).await {
-            let _ = tx.rollback().await;
-            return Err(error.into());
-        }
-        Ok(tx.commit().await.map_err(unavailable)?)
+        let queued = self.insert_jobs(&mut tx, jobs).await;
+        settle(tx, queued.map_err(StoreError::from)).await
     }
 
     async fn get(&self, id: GenerationId) -> StoreResult<Option<Generation>> {

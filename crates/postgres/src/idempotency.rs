@@ -8,11 +8,10 @@ use imagegen_application::ports::{IDEMPOTENCY_WINDOW_HOURS, IdempotencyKeys, Key
 use imagegen_domain::{GenerationId, UserId};
 use uuid::Uuid;
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 #[async_trait]
-impl IdempotencyKeys for PgStore {
+impl IdempotencyKeys for crate::ports::PgIdempotencyKeys {
     async fn claim(
         &self,
         user: UserId,

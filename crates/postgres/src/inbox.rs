@@ -10,7 +10,6 @@ use imagegen_domain::{GenerationId, ProviderName, WebhookId};
 use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 
-use crate::PgStore;
 use crate::error::{corrupt, unavailable};
 use crate::rows::{enum_from_text, enum_text};
 
@@ -22,7 +21,7 @@ fn state_from_text(text: &str) -> Result<InboxState> {
     }
 }
 
-impl PgStore {
+impl crate::store::PgShared {
     async fn stored_delivery(&self, provider: &str, webhook_id: &str) -> Result<InboxEntry> {
         let row = sqlx::query(
             "SELECT provider, webhook_id, generation_id, state, body, received_at \
@@ -60,7 +59,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl WebhookInbox for PgStore {
+impl WebhookInbox for crate::ports::PgInbox {
     #[tracing::instrument(name = "pg.record_webhook", skip_all, fields(webhook.id = %delivery.webhook_id))]
     async fn record(&self, delivery: WebhookDelivery, job: NewJob) -> Result<InboxEntry> {
         let provider = enum_text(&delivery.provider)?;
@@ -84,12 +83,8 @@ impl WebhookInbox for PgStore {
                 .stored_delivery(&provider, delivery.webhook_id.as_str())
                 .await;
         }
-        if let Err(error) = self.insert_jobs(&mut tx, std::slice::from_ref(&job)).await {
-            // Release the new row now, not when the connection is next used.
-            let _ = tx.rollback().await;
-            return Err(error);
-        }
-        tx.commit().await.map_err(unavailable)?;
+        let queued = self.insert_jobs(&mut tx, std::slice::from_ref(&job)).await;
+        crate::transaction::settle(tx, queued).await?;
         Ok(InboxEntry {
             delivery,
             state: InboxState::Queued,

@@ -13,7 +13,6 @@ use imagegen_application::{Error, Result};
 use sqlx::Row;
 use sqlx::types::Json;
 
-use crate::PgStore;
 use crate::error::{corrupt, unavailable};
 use crate::job_rows::insert_job;
 use crate::rows::enum_text;
@@ -23,7 +22,7 @@ fn lost_lease() -> Error {
 }
 
 #[async_trait]
-impl JobQueue for PgStore {
+impl JobQueue for crate::ports::PgJobQueue {
     async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
         let mut conn = self.pool.acquire().await.map_err(unavailable)?;
         insert_job(&mut conn, &job, self.clock.now()).await
@@ -150,7 +149,7 @@ impl JobQueue for PgStore {
 }
 
 /// What `QueueAdmin` reads (the queue's own port does not).
-impl PgStore {
+impl crate::store::PgShared {
     /// The newest dead letters of `queue`.
     pub(crate) async fn dead_letters(
         &self,

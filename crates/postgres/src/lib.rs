@@ -1,11 +1,12 @@
 //! Postgres adapters for imagegen: the durable state of the durable and distributed
-//! modes. One [`PgStore`] implements the repository, the event store, the webhook inbox
-//! and the job queue over one pool, so that a move, its events and its jobs are written
-//! in one transaction.
+//! modes. One [`PgStore`] holds the pool; each port has a thin type over it
+//! ([`PgGenerations`], [`PgInbox`], [`PgJobQueue`]...), so that a move, its events, its
+//! jobs and the delivery that caused it are written in one transaction.
 //!
 //! # Layout
 //!
 //! - [`connect`](PgStore::connect): pool, timeouts, migrations, the notification listener.
+//! - `ports`: the thin type of each port over the store.
 //! - `generations`: `GenerationRepository` (optimistic concurrency on `version`).
 //! - `rows`: a row to a checked `Generation` (through `Generation::restore`).
 //! - `events`: `EventStore`; stream positions in commit order (the append lock).
@@ -37,21 +38,27 @@ mod jobs;
 mod jsonb;
 mod outbox;
 mod overdue;
+mod ports;
 mod presence;
 mod provider_calls;
 mod reserve;
 mod retention;
 mod rows;
 mod store;
+mod transaction;
 mod wakeups;
 mod webhook_health;
 
 pub use bus::{MAX_EPHEMERAL_BYTES, PgEphemeralBus};
 pub use error::PostgresError;
 pub use outbox::JobDestination;
+pub use ports::{
+    PgDeliveryChecks, PgDeliveryPolicies, PgGenerations, PgIdempotencyKeys, PgInbox, PgJobOutbox,
+    PgJobQueue, PgPresence, PgProviderCalls, PgWebhookHealth,
+};
 /// The sqlx this crate is built with (the pool type of [`PgStore::pool`]).
 pub use sqlx;
-pub use store::{PgOptions, PgStore};
+pub use store::{PgOptions, PgShared, PgStore};
 
 /// The migrations in the repository's `migrations/` directory.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

@@ -12,7 +12,6 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-use crate::PgStore;
 use crate::error::{corrupt, unavailable};
 use crate::rows::{enum_from_text, enum_text};
 use crate::wakeups::OUTBOX_CHANNEL;
@@ -76,7 +75,7 @@ fn outbox_job(row: &sqlx::postgres::PgRow) -> Result<(Uuid, NewJob)> {
 }
 
 #[async_trait]
-impl JobOutbox for PgStore {
+impl JobOutbox for crate::ports::PgJobOutbox {
     async fn forward_to(&self, queue: &dyn JobQueue, limit: usize) -> Result<usize> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         // Held until commit: another dispatcher skips these rows meanwhile.

@@ -11,12 +11,11 @@ use imagegen_application::{Error, Result};
 use imagegen_domain::{ExternalId, GenerationId};
 use uuid::Uuid;
 
-use crate::PgStore;
 use crate::error::unavailable;
 use crate::rows::enum_from_text;
 
 #[async_trait]
-impl OverdueGenerations for PgStore {
+impl OverdueGenerations for crate::ports::PgGenerations {
     async fn claim_overdue(
         &self,
         quiet_since: DateTime<Utc>,

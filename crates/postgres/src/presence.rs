@@ -10,11 +10,10 @@ use imagegen_application::{Channel, Result};
 use imagegen_domain::UserId;
 use uuid::Uuid;
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 #[async_trait]
-impl Presence for PgStore {
+impl Presence for crate::ports::PgPresence {
     async fn join(&self, channel: &Channel, member: PresenceMember, lease: Duration) -> Result<()> {
         let until =
             self.clock.now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);

@@ -6,11 +6,10 @@ use imagegen_application::ports::{CallCount, CallReason, ProviderCalls};
 use imagegen_application::{Error, Result};
 use imagegen_domain::ProviderName;
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 #[async_trait]
-impl ProviderCalls for PgStore {
+impl ProviderCalls for crate::ports::PgProviderCalls {
     async fn record(&self, provider: ProviderName, reason: CallReason) -> Result<()> {
         sqlx::query(
             "INSERT INTO provider_calls (provider, reason, calls) VALUES ($1, $2, 1) \

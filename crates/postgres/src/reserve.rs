@@ -13,7 +13,6 @@ use imagegen_application::Result;
 use imagegen_application::ports::Job;
 use uuid::Uuid;
 
-use crate::PgStore;
 use crate::error::unavailable;
 use crate::job_rows::leased_job;
 
@@ -38,7 +37,7 @@ const RECLAIM: &str = "UPDATE jobs SET lease_token = NULL, lease_expires_at = NU
 /// How often expired leases are looked for while ready jobs keep every worker busy.
 const RECLAIM_EVERY_MS: i64 = 1_000;
 
-impl PgStore {
+impl crate::store::PgShared {
     /// Reserves one job of `queues` if one is ready now.
     pub(crate) async fn try_reserve(
         &self,

@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use imagegen_application::Result;
 use imagegen_application::ports::StreamPosition;
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 /// Deletes the events that occurred before `cutoff`; returns how many.
-pub(crate) async fn prune_before(store: &PgStore, cutoff: DateTime<Utc>) -> Result<u64> {
+pub(crate) async fn prune_before(
+    store: &crate::store::PgShared,
+    cutoff: DateTime<Utc>,
+) -> Result<u64> {
     let (count, newest): (i64, Option<i64>) = sqlx::query_as(
         "WITH gone AS (DELETE FROM domain_events WHERE occurred_at < $1 RETURNING position), \
          mark AS (INSERT INTO event_retention (pruned_through) \
@@ -33,7 +35,7 @@ pub(crate) async fn prune_before(store: &PgStore, cutoff: DateTime<Utc>) -> Resu
 }
 
 /// The newest position deleted so far (0 when none).
-pub(crate) async fn pruned_through(store: &PgStore) -> Result<StreamPosition> {
+pub(crate) async fn pruned_through(store: &crate::store::PgShared) -> Result<StreamPosition> {
     let position: Option<i64> = sqlx::query_scalar("SELECT pruned_through FROM event_retention")
         .fetch_optional(&store.pool)
         .await

@@ -47,8 +47,23 @@ impl Default for PgOptions {
     }
 }
 
-/// Generations, events, the webhook inbox and the job queue in one Postgres database.
-pub struct PgStore {
+/// One Postgres database: the pool and what every adapter over it shares. Each port
+/// has a thin type of its own over it ([`PgStore::generations`], [`PgStore::inbox`],
+/// [`PgStore::job_queue`]...), so a move, its events, its jobs and the delivery that
+/// caused it still commit in one transaction.
+#[derive(Clone)]
+pub struct PgStore(Arc<PgShared>);
+
+impl std::ops::Deref for PgStore {
+    type Target = PgShared;
+    fn deref(&self) -> &PgShared {
+        &self.0
+    }
+}
+
+/// What the adapters over one database share: the pool, the notification listener's
+/// wake-ups, the clock and the options. Reached through [`PgStore`].
+pub struct PgShared {
     pub(crate) pool: PgPool,
     pub(crate) wakeups: Arc<Wakeups>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -122,7 +137,7 @@ impl PgStore {
         let wakeups = Arc::new(Wakeups::default());
         let stop = CancellationToken::new();
         tokio::spawn(wakeups::listen(pool.clone(), wakeups.clone(), stop.clone()));
-        Self {
+        Self(Arc::new(PgShared {
             pool,
             wakeups,
             clock: Arc::new(SystemClock),
@@ -132,13 +147,17 @@ impl PgStore {
             rotation: AtomicUsize::new(0),
             last_reclaim_ms: AtomicI64::new(0),
             _listener: stop.drop_guard(),
-        }
+        }))
     }
 
-    /// Takes times (leases, retries, receipt times) from `clock`.
+    /// Takes times (leases, retries, receipt times) from `clock`. Call it before
+    /// handing out any port: a store already shared keeps its clock.
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+        match Arc::get_mut(&mut self.0) {
+            Some(shared) => shared.clock = clock,
+            None => tracing::warn!("the store is shared already; its clock stays"),
+        }
         self
     }
 

@@ -7,11 +7,10 @@ use imagegen_application::ports::{WebhookHealth, WebhookOutcome};
 use imagegen_application::{Error, Result};
 use imagegen_domain::{Breaker, Tally};
 
-use crate::PgStore;
 use crate::error::unavailable;
 
 #[async_trait]
-impl WebhookHealth for PgStore {
+impl WebhookHealth for crate::ports::PgWebhookHealth {
     async fn record(&self, outcome: WebhookOutcome, at: DateTime<Utc>) -> Result<()> {
         let (delivered, failed, refused) = match outcome {
             WebhookOutcome::Delivered => (1_i64, 0_i64, 0_i64),

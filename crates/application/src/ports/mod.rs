@@ -18,6 +18,7 @@ mod presence;
 mod provider_calls;
 mod provider_error;
 mod queue_admin;
+mod queue_name;
 mod rate_limiter;
 mod store_error;
 mod user_notifier;
@@ -37,8 +38,7 @@ pub use image_provider::{ImageProvider, PredictionRequest, ProviderResult};
 pub use image_store::{ImageBlob, ImageStore};
 pub use job_outbox::JobOutbox;
 pub use job_queue::{
-    CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobId, JobQueue, NewJob,
-    QueueName, QueueStats,
+    CompletedBatch, DeadLetter, EnqueueOutcome, FailOutcome, Job, JobQueue, NewJob, QueueStats,
 };
 pub use overdue::{
     MAX_POLL_BACKOFF_SECS, OverdueGeneration, OverdueGenerations, POLLED_EVERY_SECS, poll_backoff,
@@ -47,6 +47,7 @@ pub use presence::{Presence, PresenceMember};
 pub use provider_calls::{CallCount, CallReason, ProviderCalls};
 pub use provider_error::ProviderError;
 pub use queue_admin::QueueAdmin;
+pub use queue_name::{JobId, QueueName};
 pub use rate_limiter::{Decision, Rate, RateLimiter};
 pub use store_error::{StoreError, StoreResult};
 pub use user_notifier::{Notice, UserNotifier};

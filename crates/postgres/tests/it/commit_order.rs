@@ -12,12 +12,16 @@ use crate::test_store;
 
 async fn created(store: &crate::TestStore) -> Generation {
     let g = generation();
-    store.create(&g, &[]).await.unwrap();
+    store.generations().create(&g, &[]).await.unwrap();
     g
 }
 
 async fn read_all(store: &crate::TestStore, after: StreamPosition) -> Vec<StoredEvent> {
-    store.read_after(after, &[], 1000).await.unwrap()
+    store
+        .generations()
+        .read_after(after, &[], 1000)
+        .await
+        .unwrap()
 }
 
 /// Moves `generation` and saves it in a transaction left open, as a save in flight.
@@ -56,7 +60,7 @@ async fn until_settled(store: &crate::TestStore, racer: &tokio::task::JoinHandle
 async fn a_reader_polling_while_two_saves_overlap_sees_every_event_once_in_order() {
     let store = test_store().await;
     let (mut first, mut second) = (created(&store).await, created(&store).await);
-    let start = store.latest_position().await.unwrap();
+    let start = store.generations().latest_position().await.unwrap();
 
     // The first save is in flight: its events are written, its transaction open.
     let open = save_left_open(&store, &mut first).await;
@@ -65,7 +69,8 @@ async fn a_reader_polling_while_two_saves_overlap_sees_every_event_once_in_order
     advance(&mut second);
     let second_events = second.take_events();
     let racer = store.store.clone();
-    let second_save = tokio::spawn(async move { racer.save(&second, &second_events, &[]).await });
+    let second_save =
+        tokio::spawn(async move { racer.generations().save(&second, &second_events, &[]).await });
     until_settled(&store, &second_save).await;
 
     // A reader polls now and keeps its checkpoint, then polls again after both commit.
@@ -97,7 +102,7 @@ async fn a_reader_polling_while_two_saves_overlap_sees_every_event_once_in_order
 async fn a_rolled_back_save_leaves_no_event_and_does_not_stall_readers() {
     let store = test_store().await;
     let (mut first, mut second) = (created(&store).await, created(&store).await);
-    let start = store.latest_position().await.unwrap();
+    let start = store.generations().latest_position().await.unwrap();
     save_left_open(&store, &mut first)
         .await
         .rollback()
@@ -105,15 +110,23 @@ async fn a_rolled_back_save_leaves_no_event_and_does_not_stall_readers() {
         .unwrap();
     advance(&mut second);
     let second_events = second.take_events();
-    store.save(&second, &second_events, &[]).await.unwrap();
+    store
+        .generations()
+        .save(&second, &second_events, &[])
+        .await
+        .unwrap();
 
     let seen = read_all(&store, start).await;
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|e| e.envelope.aggregate_id == second.id()));
     let for_first = store
+        .generations()
         .read_after(start, &[Channel::Generation(first.id())], 10)
         .await
         .unwrap();
     assert!(for_first.is_empty());
-    assert_eq!(store.latest_position().await.unwrap(), seen[1].position);
+    assert_eq!(
+        store.generations().latest_position().await.unwrap(),
+        seen[1].position
+    );
 }

@@ -18,18 +18,18 @@ use crate::test_store;
 async fn a_writer_whose_version_went_stale_while_it_waited_gets_a_conflict() {
     let store = test_store().await;
     let mut g = generation();
-    store.create(&g, &[]).await.unwrap();
+    store.generations().create(&g, &[]).await.unwrap();
     let mut rival = g.clone();
     let open = crate::commit_order::save_left_open(&store, &mut rival).await;
     // This writer read version 0 too; its UPDATE waits on the open transaction's row.
     advance(&mut g);
     let events = g.take_events();
     let late = store.store.clone();
-    let stale = tokio::spawn(async move { late.save(&g, &events, &[]).await });
+    let stale = tokio::spawn(async move { late.generations().save(&g, &events, &[]).await });
     open.commit().await.unwrap();
     let err = stale.await.unwrap().unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
-    let saved = store.get(rival.id()).await.unwrap().unwrap();
+    let saved = store.generations().get(rival.id()).await.unwrap().unwrap();
     assert_eq!(saved.version(), 2);
 }
 
@@ -37,11 +37,11 @@ async fn a_writer_whose_version_went_stale_while_it_waited_gets_a_conflict() {
 async fn concurrent_changes_each_apply_once_on_the_latest_state() {
     let store = test_store().await;
     let g = generation();
-    store.create(&g, &[]).await.unwrap();
+    store.generations().create(&g, &[]).await.unwrap();
     let id = g.id();
     let external = ExternalId::parse("pred-1").unwrap();
     let submit = external.clone();
-    change_generation(&*store.store, id, move |g| {
+    change_generation(&store.generations(), id, move |g| {
         g.record_submission(submit.clone(), Utc::now())
     })
     .await
@@ -62,7 +62,7 @@ async fn concurrent_changes_each_apply_once_on_the_latest_state() {
                 output_urls: vec!["https://cdn.example/out.png".into()],
                 error: None,
             };
-            change_generation(&*store, id, |g| {
+            change_generation(&store.generations(), id, |g| {
                 g.apply_provider_update(&update, Utc::now())
             })
             .await
@@ -71,8 +71,9 @@ async fn concurrent_changes_each_apply_once_on_the_latest_state() {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    let saved = store.get(id).await.unwrap().unwrap();
+    let saved = store.generations().get(id).await.unwrap().unwrap();
     let events = store
+        .generations()
         .read_after(StreamPosition::START, &[], 100)
         .await
         .unwrap();
@@ -97,7 +98,12 @@ async fn one_webhook_received_by_many_requests_at_once_is_recorded_and_queued_on
             };
             let job = NewJob::new(QueueName::GenerationWebhooks, serde_json::json!({}))
                 .with_key("webhook:replicate:msg_same");
-            inbox.record(delivery, job).await.unwrap().first_seen
+            inbox
+                .inbox()
+                .record(delivery, job)
+                .await
+                .unwrap()
+                .first_seen
         }));
     }
     let mut first = 0;
@@ -105,7 +111,11 @@ async fn one_webhook_received_by_many_requests_at_once_is_recorded_and_queued_on
         first += usize::from(task.await.unwrap());
     }
     assert_eq!(first, 1);
-    let stats = store.counts(QueueName::GenerationWebhooks).await.unwrap();
+    let stats = store
+        .job_queue()
+        .counts(QueueName::GenerationWebhooks)
+        .await
+        .unwrap();
     assert_eq!(stats.waiting, 1);
 }
 

@@ -33,11 +33,13 @@ async fn store_with_clock() -> (
 async fn a_job_whose_worker_died_is_delivered_again_when_its_lease_expires() {
     let (queue, clock, _db) = store_with_clock().await;
     queue
+        .job_queue()
         .enqueue(NewJob::new(Q, serde_json::json!({})))
         .await
         .unwrap();
     let lease = Duration::from_secs(30);
     let first = queue
+        .job_queue()
         .reserve(&[Q], lease, Duration::ZERO)
         .await
         .unwrap()
@@ -45,6 +47,7 @@ async fn a_job_whose_worker_died_is_delivered_again_when_its_lease_expires() {
     clock.advance(Duration::from_secs(29));
     assert!(
         queue
+            .job_queue()
             .reserve(&[Q], lease, Duration::ZERO)
             .await
             .unwrap()
@@ -52,40 +55,49 @@ async fn a_job_whose_worker_died_is_delivered_again_when_its_lease_expires() {
     );
     clock.advance(Duration::from_secs(2));
     let again = queue
+        .job_queue()
         .reserve(&[Q], lease, Duration::ZERO)
         .await
         .unwrap()
         .unwrap();
     assert_eq!((again.id, again.attempt), (first.id, 2));
-    let err = queue.complete(&first).await.unwrap_err();
+    let err = queue.job_queue().complete(&first).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
-    queue.complete(&again).await.unwrap();
+    queue.job_queue().complete(&again).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_retry_waits_for_its_time_on_the_clock() {
     let (queue, clock, _db) = store_with_clock().await;
     queue
+        .job_queue()
         .enqueue(NewJob::new(Q, serde_json::json!({})))
         .await
         .unwrap();
     let job = queue
+        .job_queue()
         .reserve(&[Q], Duration::from_secs(30), Duration::ZERO)
         .await
         .unwrap()
         .unwrap();
     let at = clock.now() + chrono::Duration::seconds(10);
-    queue.fail(&job, "busy", Some(at)).await.unwrap();
+    queue
+        .job_queue()
+        .fail(&job, "busy", Some(at))
+        .await
+        .unwrap();
     assert!(
         queue
+            .job_queue()
             .reserve(&[Q], Duration::from_secs(30), Duration::ZERO)
             .await
             .unwrap()
             .is_none()
     );
-    assert_eq!(queue.counts(Q).await.unwrap().delayed, 1);
+    assert_eq!(queue.job_queue().counts(Q).await.unwrap().delayed, 1);
     clock.advance(Duration::from_secs(10));
     let again = queue
+        .job_queue()
         .reserve(&[Q], Duration::from_secs(30), Duration::ZERO)
         .await
         .unwrap();
@@ -112,6 +124,7 @@ async fn an_idle_worker_is_woken_by_the_commit_of_a_job() {
     let waiter = store.clone();
     let reserve = tokio::spawn(async move {
         waiter
+            .job_queue()
             .reserve(&[Q], Duration::from_secs(30), Duration::from_secs(3600))
             .await
     });
@@ -119,6 +132,7 @@ async fn an_idle_worker_is_woken_by_the_commit_of_a_job() {
     // must get the job, and it can only learn of it from the notification.
     tokio::time::sleep(Duration::from_millis(100)).await;
     store
+        .job_queue()
         .enqueue(NewJob::new(Q, serde_json::json!({ "n": 1 })))
         .await
         .unwrap();
@@ -137,6 +151,7 @@ async fn a_waiting_reader_is_woken_by_the_commit_of_an_event() {
     let waiter = store.clone();
     let wait = tokio::spawn(async move {
         waiter
+            .generations()
             .wait_for_events(
                 imagegen_application::ports::StreamPosition::START,
                 Duration::from_secs(3600),
@@ -146,13 +161,13 @@ async fn a_waiting_reader_is_woken_by_the_commit_of_an_event() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let mut g = imagegen_port_contracts::fixtures::generation();
     use imagegen_application::ports::GenerationRepository;
-    store.create(&g, &[]).await.unwrap();
+    store.generations().create(&g, &[]).await.unwrap();
     imagegen_port_contracts::fixtures::advance(&mut g);
     let events = g.take_events();
-    store.save(&g, &events, &[]).await.unwrap();
+    store.generations().save(&g, &events, &[]).await.unwrap();
     tokio::time::timeout(Duration::from_secs(30), wait)
         .await
         .expect("the waiting reader was not woken by the commit")
         .unwrap();
-    assert!(store.latest_position().await.unwrap().0 >= 2);
+    assert!(store.generations().latest_position().await.unwrap().0 >= 2);
 }

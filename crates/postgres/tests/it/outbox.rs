@@ -46,14 +46,22 @@ async fn outbox_len(store: &PgStore) -> i64 {
 #[tokio::test]
 async fn a_saved_job_waits_in_the_outbox_and_the_dispatcher_moves_it_once() {
     let (store, _db) = outbox_store().await;
-    store.create(&generation(), &[submit_job(1)]).await.unwrap();
+    store
+        .generations()
+        .create(&generation(), &[submit_job(1)])
+        .await
+        .unwrap();
     assert_eq!(outbox_len(&store).await, 1);
-    let local = store.counts(QueueName::ProviderSubmissions).await.unwrap();
+    let local = store
+        .job_queue()
+        .counts(QueueName::ProviderSubmissions)
+        .await
+        .unwrap();
     assert_eq!(local.waiting, 0, "not in the Postgres queue");
 
     let queue = Arc::new(MemoryJobQueue::new());
     let shutdown = CancellationToken::new();
-    let dispatcher = OutboxDispatcher::new(store.clone(), queue.clone());
+    let dispatcher = OutboxDispatcher::new(Arc::new(store.job_outbox()), queue.clone());
     let running = tokio::spawn(dispatcher.run(shutdown.clone()));
     let job = queue
         .reserve(
@@ -106,13 +114,21 @@ impl JobQueue for Down {
 #[tokio::test]
 async fn jobs_the_queue_refused_stay_in_the_outbox_for_the_next_round() {
     let (store, _db) = outbox_store().await;
-    store.create(&generation(), &[submit_job(1)]).await.unwrap();
-    store.create(&generation(), &[submit_job(2)]).await.unwrap();
-    let err = store.forward_to(&Down, 10).await.unwrap_err();
+    store
+        .generations()
+        .create(&generation(), &[submit_job(1)])
+        .await
+        .unwrap();
+    store
+        .generations()
+        .create(&generation(), &[submit_job(2)])
+        .await
+        .unwrap();
+    let err = store.job_outbox().forward_to(&Down, 10).await.unwrap_err();
     assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
     assert_eq!(outbox_len(&store).await, 2);
     let queue = MemoryJobQueue::new();
-    assert_eq!(store.forward_to(&queue, 10).await.unwrap(), 2);
+    assert_eq!(store.job_outbox().forward_to(&queue, 10).await.unwrap(), 2);
     assert_eq!(outbox_len(&store).await, 0);
     assert_eq!(
         queue

@@ -44,12 +44,13 @@ async fn a_relay_restarted_after_a_failed_publish_goes_on_from_its_checkpoint() 
     let store = crate::test_store().await;
     for _ in 0..3 {
         let mut g = generation();
-        store.create(&g, &[]).await.unwrap();
+        store.generations().create(&g, &[]).await.unwrap();
         advance(&mut g);
         let events = g.take_events();
-        store.save(&g, &events, &[]).await.unwrap();
+        store.generations().save(&g, &events, &[]).await.unwrap();
     }
     let all: Vec<_> = store
+        .generations()
         .read_after(StreamPosition::START, &[], 100)
         .await
         .unwrap()
@@ -62,16 +63,19 @@ async fn a_relay_restarted_after_a_failed_publish_goes_on_from_its_checkpoint() 
         fail_at: Mutex::new(Some(4)),
     });
 
-    let relay = EventRelay::new(store.store.clone(), bus.clone());
+    let relay = EventRelay::new(Arc::new(store.generations()), bus.clone());
     assert!(
         relay.publish_pending().await.is_err(),
         "the 4th publish fails"
     );
-    assert_eq!(store.relay_checkpoint().await.unwrap(), all[2]);
+    assert_eq!(
+        store.generations().relay_checkpoint().await.unwrap(),
+        all[2]
+    );
     drop(relay);
 
     // A new relay, as after a restart, reads the checkpoint from the database.
-    let restarted = EventRelay::new(store.store.clone(), bus.clone());
+    let restarted = EventRelay::new(Arc::new(store.generations()), bus.clone());
     let (published, checkpoint) = restarted.publish_pending().await.unwrap();
     assert_eq!((published, checkpoint), (3, all[5]));
     assert_eq!(*bus.published.lock().unwrap(), all);
