@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use imagegen_bootstrap::{BootstrapError, Config, Mode, Services, System, start_system};
-use imagegen_simulator::Simulator;
+use imagegen_bootstrap::Simulator;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::LatencyUnit;

@@ -33,6 +33,8 @@ pub mod tokens;
 pub mod worker;
 
 pub use config::{Config, Mode, ProviderChoice};
+/// The in-process simulator a [`System`] may run (its stats, for tests and tools).
+pub use imagegen_simulator::Simulator;
 pub use error::BootstrapError;
 pub use services::Services;
 pub use system::{System, start_system};
