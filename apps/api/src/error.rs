@@ -103,7 +103,12 @@ impl IntoResponse for ApiError {
                 detail,
             } => return problem(status, code, &detail),
             Self::Unauthorized(detail) => {
-                return problem(StatusCode::UNAUTHORIZED, "unauthorized", &detail);
+                // RFC 6750: say which scheme the credentials take.
+                let mut response = problem(StatusCode::UNAUTHORIZED, "unauthorized", &detail);
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                return response;
             }
             Self::BadSignature(detail) => {
                 return problem(StatusCode::UNAUTHORIZED, "invalid_signature", &detail);

@@ -10,6 +10,7 @@ mod auth;
 mod dto;
 mod error;
 mod json;
+mod metrics_route;
 mod opener;
 mod peer;
 mod routes;
@@ -19,8 +20,8 @@ mod websocket;
 use std::sync::Arc;
 
 use axum::Router;
-use imagegen_bootstrap::{BootstrapError, Config, Mode, Services, System, start_system};
 use imagegen_bootstrap::Simulator;
+use imagegen_bootstrap::{BootstrapError, Config, Mode, Services, System, start_system};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::LatencyUnit;
@@ -47,6 +48,7 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::delivery::router())
         .merge(routes::broadcast::router())
         .fallback(json::not_found)
+        .layer(axum::middleware::from_fn(metrics_route::record_http))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
@@ -78,6 +80,9 @@ const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
 pub struct Server {
     system: System,
     listener: TcpListener,
+    /// `/metrics` on an address of its own (`IMAGEGEN_METRICS_LISTEN`), if set.
+    metrics_listener: Option<TcpListener>,
+    metrics_token: Option<secrecy::SecretString>,
     shutdown: CancellationToken,
 }
 
@@ -123,9 +128,24 @@ pub async fn start(
             );
         }
     }
+    let metrics_listener = match config.metrics.listen {
+        Some(at) => {
+            let bound = TcpListener::bind(at)
+                .await
+                .map_err(|source| BootstrapError::Bind {
+                    what: "the metrics endpoint (IMAGEGEN_METRICS_LISTEN)",
+                    source,
+                })?;
+            tracing::info!(listen = %at, "metrics at http://{at}/metrics");
+            Some(bound)
+        }
+        None => None,
+    };
     Ok(Server {
         system,
         listener,
+        metrics_listener,
+        metrics_token: config.metrics.token.clone(),
         shutdown,
     })
 }
@@ -161,7 +181,22 @@ impl Server {
         let opener = Arc::new(opener::StreamOpener {
             services: services.clone(),
         });
-        imagegen_streams::serve(self.listener, app(services), opener, self.shutdown).await;
+        let metrics = metrics_route::router(self.metrics_token);
+        let router = match self.metrics_listener {
+            None => app(services).merge(metrics),
+            Some(listener) => {
+                let stop = self.shutdown.clone();
+                tokio::spawn(async move {
+                    let serving = axum::serve(listener, metrics)
+                        .with_graceful_shutdown(async move { stop.cancelled().await });
+                    if let Err(error) = serving.await {
+                        tracing::error!(%error, "the metrics endpoint stopped");
+                    }
+                });
+                app(services)
+            }
+        };
+        imagegen_streams::serve(self.listener, router, opener, self.shutdown).await;
         tracing::info!("api stopped accepting requests; draining worker loops");
         let drained = tokio::time::timeout(DRAIN, async {
             while background.join_next().await.is_some() {}

@@ -44,7 +44,7 @@ async fn work() -> std::process::ExitCode {
     if let Some(addr) = config.workers.listen {
         match tokio::net::TcpListener::bind(addr).await {
             Ok(listener) => {
-                let health = health::router(worker.readiness.clone());
+                let health = health::router(worker.readiness.clone(), config.metrics.token.clone());
                 let stop = shutdown.clone();
                 tokio::spawn(async move {
                     let served = axum::serve(listener, health)
@@ -54,7 +54,7 @@ async fn work() -> std::process::ExitCode {
                         tracing::warn!(%error, "health endpoint stopped");
                     }
                 });
-                tracing::info!(listen = %addr, "health at /healthz and /readyz");
+                tracing::info!(listen = %addr, "health at /healthz and /readyz, metrics at /metrics");
             }
             Err(error) => {
                 tracing::error!("IMAGEGEN_WORKER_LISTEN: cannot bind {addr}: {error}");

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use imagegen_domain::{ExternalId, ProviderName, ProviderUpdate};
 
-use crate::ports::{CallReason, ImageProvider, PredictionRequest, ProviderCalls, ProviderResult};
+use crate::metric_names;
+use crate::ports::{
+    CallReason, ImageProvider, PredictionRequest, ProviderCalls, ProviderError, ProviderResult,
+};
 
 /// `inner`, counting its calls under `name`.
 pub struct CountedProvider {
@@ -44,8 +47,32 @@ impl CountedProvider {
     }
 
     async fn count(&self, reason: CallReason) {
+        let labels = [
+            ("provider", self.name.as_str()),
+            ("reason", reason.as_str()),
+        ];
+        metrics::counter!(metric_names::PROVIDER_CALLS, &labels).increment(1);
         if let Err(error) = self.calls.record(self.name, reason).await {
             tracing::warn!(%error, provider = %self.name, reason = reason.as_str(), "a provider call was not counted");
+        }
+    }
+}
+
+impl CountedProvider {
+    /// Counts a failed call by the class of its error.
+    fn note<T>(&self, reason: CallReason, answer: &ProviderResult<T>) {
+        if let Err(error) = answer {
+            let class = match error {
+                ProviderError::Unavailable { .. } => "unavailable",
+                ProviderError::Rejected { .. } => "rejected",
+                ProviderError::Lost { .. } => "lost",
+            };
+            let labels = [
+                ("provider", self.name.as_str()),
+                ("reason", reason.as_str()),
+                ("class", class),
+            ];
+            metrics::counter!(metric_names::PROVIDER_ERRORS, &labels).increment(1);
         }
     }
 }
@@ -56,6 +83,7 @@ impl ImageProvider for CountedProvider {
     // store write.
     async fn submit(&self, request: &PredictionRequest) -> ProviderResult<ProviderUpdate> {
         let ((), answer) = tokio::join!(self.count(CallReason::Create), self.inner.submit(request));
+        self.note(CallReason::Create, &answer);
         answer
     }
 

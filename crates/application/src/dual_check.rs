@@ -69,6 +69,7 @@ pub async fn observe_end(
         };
         tracing::warn!(generation.id = %generation_id, ?kind, "webhook and poll disagree");
         checks.record_mismatch(&mismatch).await?;
+        metrics::counter!(crate::metric_names::DUAL_MISMATCHES).increment(1);
     }
     Ok(kinds)
 }

@@ -23,6 +23,7 @@ pub mod error;
 pub mod job_payloads;
 pub mod jobs;
 pub mod lock;
+pub mod metric_names;
 pub mod ports;
 pub mod providers;
 pub mod unit_of_work;

@@ -1,8 +1,11 @@
 //! Load, move, save: the one way a generation changes, for use cases and job handlers alike.
 
-use imagegen_domain::{Generation, GenerationError, GenerationEvent, GenerationId};
+use imagegen_domain::{
+    Generation, GenerationError, GenerationEvent, GenerationId, GenerationStatus,
+};
 
 use crate::job_payloads::{JobPayload, NotifyUser};
+use crate::metric_names;
 use crate::ports::{DeliveryKey, GenerationRepository, NewJob, StoreError};
 use crate::{Error, Result};
 
@@ -92,11 +95,32 @@ where
             None => repository.save(&generation, &events, &jobs).await,
         };
         match saved {
-            Ok(()) => return Ok((generation, Some(event))),
+            Ok(()) => {
+                count_end(&generation);
+                return Ok((generation, Some(event)));
+            }
             Err(StoreError::Conflict { .. }) if attempt < MAX_CONFLICT_RETRIES => {
                 tracing::debug!(generation.id = %id, attempt, "version conflict; reloading");
             }
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// Counts a generation that reached an end, and how long a completed one took.
+fn count_end(generation: &Generation) {
+    let status = generation.status();
+    if !status.is_terminal() {
+        return;
+    }
+    let provider = generation.provider().as_str();
+    let labels = [("provider", provider), ("status", status.as_str())];
+    metrics::counter!(metric_names::GENERATIONS_ENDED, &labels).increment(1);
+    if let (GenerationStatus::Completed, Some(ended)) = (status, generation.completed_at()) {
+        let took = (ended - generation.created_at())
+            .to_std()
+            .unwrap_or_default();
+        metrics::histogram!(metric_names::GENERATION_DURATION, "provider" => provider)
+            .record(took.as_secs_f64());
     }
 }

@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 44] = [
+pub const VARIABLES: [&str; 46] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -58,6 +58,8 @@ pub const VARIABLES: [&str; 44] = [
     "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
     "IMAGEGEN_WORKER_CONCURRENCY_USER_NOTIFICATIONS",
     "IMAGEGEN_WORKER_CONCURRENCY_CLEANUP_TASKS",
+    "IMAGEGEN_METRICS_LISTEN",
+    "IMAGEGEN_METRICS_TOKEN",
 ];
 /// The typed configuration.
 #[derive(Debug, Clone)]
@@ -79,6 +81,8 @@ pub struct Config {
     pub workers: WorkerSettings,
     /// Per-user creation limits.
     pub limits: LimitSettings,
+    /// Where `/metrics` answers, and whether it needs a token.
+    pub metrics: MetricsSettings,
     /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
     /// carry a password.
     pub database_url: Option<SecretString>,
@@ -154,6 +158,7 @@ impl Config {
             .transpose()?;
         let workers = workers::parse_settings(&vars)?;
         let limits = limits::parse_limits(&vars)?;
+        let metrics = metrics::parse_metrics(&vars)?;
         let database_max_connections: u32 = parse(
             get("IMAGEGEN_DATABASE_MAX_CONNECTIONS").unwrap_or("16"),
             "IMAGEGEN_DATABASE_MAX_CONNECTIONS",
@@ -181,6 +186,7 @@ impl Config {
             other_providers,
             workers,
             limits,
+            metrics,
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
             redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),
@@ -224,11 +230,13 @@ fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> 
 }
 
 mod limits;
+mod metrics;
 mod provider;
 #[cfg(test)]
 mod tests;
 mod workers;
 
 pub use limits::LimitSettings;
+pub use metrics::MetricsSettings;
 pub use provider::ProviderChoice;
 pub use workers::WorkerSettings;

@@ -22,6 +22,7 @@ mod error;
 mod fallback;
 mod handlers;
 mod loops;
+pub mod metrics_export;
 mod provider_setup;
 pub mod readiness;
 pub mod services;
@@ -33,9 +34,9 @@ pub mod tokens;
 pub mod worker;
 
 pub use config::{Config, Mode, ProviderChoice};
+pub use error::BootstrapError;
 /// The in-process simulator a [`System`] may run (its stats, for tests and tools).
 pub use imagegen_simulator::Simulator;
-pub use error::BootstrapError;
 pub use services::Services;
 pub use system::{System, start_system};
 pub use tokens::{Claims, JwtCodec, TokenError};

@@ -58,6 +58,8 @@ pub async fn start_system(
     api_addr: SocketAddr,
     shutdown: CancellationToken,
 ) -> Result<System, BootstrapError> {
+    // First, so that what the start records (the stream capacity...) is kept.
+    crate::metrics_export::install();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mode = config.mode();
     let state = crate::state::state_for(config, clock.clone()).await?;

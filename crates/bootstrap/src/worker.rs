@@ -37,6 +37,7 @@ pub async fn start_worker(
                 .into(),
         ));
     }
+    crate::metrics_export::install();
     let public_base_url = config.public_base_url.clone().ok_or_else(|| {
         BootstrapError::config(
             "IMAGEGEN_PUBLIC_BASE_URL",

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures::StreamExt;
+use imagegen_application::metric_names;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
 
@@ -87,8 +88,17 @@ impl Hub {
     /// gathered under the index's lock and offered it outside, since an offer may
     /// write on a socket (see [`Express`]) and connections come and go meanwhile.
     fn deliver(&self, message: Arc<HubMessage>) {
-        for subscriber in self.watchers(&message.bus) {
+        let watchers = self.watchers(&message.bus);
+        for subscriber in &watchers {
             subscriber.offer(&message);
+        }
+        metrics::counter!(metric_names::EVENTS_DELIVERED).increment(watchers.len() as u64);
+        if let BusMessage::Event(event) = &message.bus {
+            // Commit to push: the move's time to its hand-over here (clocks of one
+            // deployment, so a skew shows as a shift).
+            let since = chrono::Utc::now() - event.envelope.occurred_at;
+            let seconds = since.to_std().unwrap_or_default().as_secs_f64();
+            metrics::histogram!(metric_names::COMMIT_TO_PUSH).record(seconds);
         }
     }
 

@@ -25,7 +25,7 @@ pub mod stream_cap;
 pub use access::authorize_channels;
 pub use closing::{Closing, ClosingWatch};
 pub use hub::Hub;
-pub use open_stream::{OpenStream, OpenedStream, PollPage};
+pub use open_stream::{OpenStream, OpenedStream, PollPage, Transport};
 pub use presence::{PRESENCE_LEASE, PresenceTracker, has_presence};
 pub use session::{Delivery, Session, session_events};
 pub use sse::{Framing, SseFrame, frame, sse_frames};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use imagegen_application::ports::{EventStore, GenerationRepository, StoredEvent, StreamPosition};
-use imagegen_application::{Caller, Channel, Error, Result};
+use imagegen_application::{Caller, Channel, Error, Result, metric_names};
 use imagegen_domain::UserId;
 
 use crate::stream_cap::{StreamCap, StreamPermit, StreamRefusal};
@@ -15,6 +15,25 @@ use crate::{Hub, Session, authorize_channels, session_events};
 
 /// How long opening a stream may take in all (the store's own wait for a connection).
 pub const SETUP_DEADLINE: Duration = Duration::from_secs(3);
+
+/// How a stream is carried, for its place under the caps and the open-streams gauge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Server-sent events.
+    Sse,
+    /// A WebSocket.
+    WebSocket,
+}
+
+impl Transport {
+    /// The metrics label (`sse`, `websocket`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sse => "sse",
+            Self::WebSocket => "websocket",
+        }
+    }
+}
 
 /// How long a user beyond its share of streams is told to wait.
 const USER_FULL_RETRY: Duration = Duration::from_secs(5);
@@ -55,6 +74,7 @@ impl OpenStream {
         hub: Arc<Hub>,
         cap: StreamCap,
     ) -> Self {
+        metrics::gauge!(metric_names::STREAM_CAPACITY).set(cap.available() as f64);
         Self {
             repository,
             events,
@@ -80,7 +100,7 @@ impl OpenStream {
         // an outage the answer is 503 after SETUP_DEADLINE, as REST's.
         let deadline = tokio::time::Instant::now() + SETUP_DEADLINE;
         by(deadline, self.authorize(caller, &channels)).await??;
-        let permit = self.admit(caller.user_id)?;
+        let permit = self.admit(caller.user_id, Transport::Sse)?;
         let session = by(deadline, self.session(channels, resume_after)).await??;
         Ok(OpenedStream { session, permit })
     }
@@ -93,13 +113,21 @@ impl OpenStream {
         authorize_channels(caller, channels, self.repository.as_ref()).await
     }
 
-    /// A place for one more stream (or WebSocket) of `user` on this instance.
+    /// A place for one more stream of `user` over `transport` on this instance.
     ///
     /// # Errors
     /// `Unavailable` (503) when the instance is full, `RateLimited` (429) when the user
     /// holds its share.
-    pub fn admit(&self, user: UserId) -> Result<StreamPermit> {
-        self.cap.admit(user).map_err(|refusal| match refusal {
+    pub fn admit(&self, user: UserId, transport: Transport) -> Result<StreamPermit> {
+        let admitted = self.cap.admit(user, transport.as_str());
+        if let Err(refusal) = &admitted {
+            let reason = match refusal {
+                StreamRefusal::Full => "instance_full",
+                StreamRefusal::UserFull(_) => "user_full",
+            };
+            metrics::counter!(metric_names::STREAMS_REFUSED, "reason" => reason).increment(1);
+        }
+        admitted.map_err(|refusal| match refusal {
             StreamRefusal::Full => {
                 tracing::warn!("event stream refused: the connection cap is reached");
                 Error::unavailable("event streams", refusal)
@@ -124,6 +152,9 @@ impl OpenStream {
         channels: Vec<Channel>,
         resume_after: Option<StreamPosition>,
     ) -> Result<Session> {
+        if resume_after.is_some() {
+            metrics::counter!(metric_names::STREAM_RESUMES).increment(1);
+        }
         session_events(&self.hub, self.events.clone(), channels, resume_after).await
     }
 

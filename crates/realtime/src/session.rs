@@ -17,6 +17,7 @@ use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use futures::Stream;
+use imagegen_application::metric_names;
 use imagegen_application::ports::{BusMessage, EventStore, StoredEvent, StreamPosition};
 use imagegen_application::{Channel, Result};
 
@@ -121,6 +122,7 @@ impl Session {
                     .is_some_and(|at| now.duration_since(at) < SLOW_WINDOW)
                 {
                     tracing::info!(last = self.last.0, "client too slow; cutting it off");
+                    metrics::counter!(metric_names::STREAMS_TOO_SLOW).increment(1);
                     self.ended = true;
                     return Some(Delivery::TooSlow {
                         resume_after: self.last,
@@ -160,6 +162,7 @@ impl Stream for Session {
             return Poll::Ready(None);
         }
         if let Some(pruned_through) = session.resync {
+            metrics::counter!(metric_names::STREAM_RESYNCS).increment(1);
             session.ended = true;
             return Poll::Ready(Some(Delivery::Resync { pruned_through }));
         }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use imagegen_application::metric_names;
 use imagegen_domain::UserId;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -33,6 +34,8 @@ pub struct StreamCap {
 pub struct StreamPermit {
     _all: OwnedSemaphorePermit,
     user: UserId,
+    /// `sse` or `websocket`: the open-streams gauge it counts in.
+    transport: &'static str,
     users: Arc<Mutex<HashMap<UserId, usize>>>,
 }
 
@@ -46,11 +49,15 @@ impl StreamCap {
         }
     }
 
-    /// A place for one more stream of `user`.
+    /// A place for one more stream of `user` over `transport` (`sse`, `websocket`).
     ///
     /// # Errors
     /// [`StreamRefusal`] when the user or the instance is full.
-    pub fn admit(&self, user: UserId) -> Result<StreamPermit, StreamRefusal> {
+    pub fn admit(
+        &self,
+        user: UserId,
+        transport: &'static str,
+    ) -> Result<StreamPermit, StreamRefusal> {
         let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
         let held = users.entry(user).or_default();
         if *held >= self.per_user {
@@ -60,9 +67,11 @@ impl StreamCap {
             .try_acquire_owned()
             .map_err(|_| StreamRefusal::Full)?;
         *held += 1;
+        metrics::gauge!(metric_names::STREAM_CONNECTIONS, "transport" => transport).increment(1);
         Ok(StreamPermit {
             _all: all,
             user,
+            transport,
             users: Arc::clone(&self.users),
         })
     }
@@ -75,6 +84,8 @@ impl StreamCap {
 
 impl Drop for StreamPermit {
     fn drop(&mut self) {
+        let transport = self.transport;
+        metrics::gauge!(metric_names::STREAM_CONNECTIONS, "transport" => transport).decrement(1);
         let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(held) = users.get_mut(&self.user) {
             *held -= 1;
@@ -96,14 +107,17 @@ mod tests {
             UserId::from_uuid(uuid::Uuid::new_v4()),
             UserId::from_uuid(uuid::Uuid::new_v4()),
         );
-        let first = cap.admit(alice).unwrap();
-        let _second = cap.admit(alice).unwrap();
-        assert_eq!(cap.admit(alice).unwrap_err(), StreamRefusal::UserFull(2));
-        let _bob = cap.admit(bob).unwrap();
-        assert_eq!(cap.admit(bob).unwrap_err(), StreamRefusal::Full);
+        let first = cap.admit(alice, "sse").unwrap();
+        let _second = cap.admit(alice, "sse").unwrap();
+        assert_eq!(
+            cap.admit(alice, "sse").unwrap_err(),
+            StreamRefusal::UserFull(2)
+        );
+        let _bob = cap.admit(bob, "sse").unwrap();
+        assert_eq!(cap.admit(bob, "sse").unwrap_err(), StreamRefusal::Full);
         drop(first);
         assert!(
-            cap.admit(alice).is_ok(),
+            cap.admit(alice, "sse").is_ok(),
             "a closed stream gives its place back"
         );
     }

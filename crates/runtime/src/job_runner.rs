@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::FutureExt;
 use imagegen_application::jobs::JobHandler;
+use imagegen_application::metric_names;
 use imagegen_application::ports::{
     Clock, FailOutcome, Job, JobId, JobQueue, QueueAdmin, QueueName, SystemClock,
 };
@@ -139,11 +140,11 @@ impl JobRunner {
         };
         crate::lock(&self.in_flight).insert(job.id, job.clone());
         let outcome = match self.handle(&job).await {
-            Ok(()) => self
-                .queue
-                .complete(&job)
-                .await
-                .map(|()| JobOutcome::Completed),
+            Ok(()) => self.queue.complete(&job).await.map(|()| {
+                metrics::counter!(metric_names::JOBS_COMPLETED, "queue" => job.queue.as_str())
+                    .increment(1);
+                JobOutcome::Completed
+            }),
             Err(error) => self.settle_failure(&job, &error).await,
         };
         crate::lock(&self.in_flight).remove(&job.id);
@@ -168,11 +169,14 @@ impl JobRunner {
                 }),
                 () = self.heartbeat(job) => Err(Error::bug("the heartbeat stopped")),
             };
+            let took = started.elapsed();
             tracing::debug!(
-                duration_ms = started.elapsed().as_millis() as u64,
+                duration_ms = took.as_millis() as u64,
                 ok = result.is_ok(),
                 "job handled"
             );
+            metrics::histogram!(metric_names::JOB_RUN, "queue" => job.queue.as_str())
+                .record(took.as_secs_f64());
             result
         }
         .instrument(span)
@@ -204,10 +208,14 @@ impl JobRunner {
         });
         match self.queue.fail(job, &error.to_string(), retry_at).await? {
             FailOutcome::RetryAt(at) => {
+                metrics::counter!(metric_names::JOBS_RETRIED, "queue" => job.queue.as_str())
+                    .increment(1);
                 tracing::warn!(%error, job.id = %job.id, job.queue = %job.queue, retry_at = %at, "job failed; will retry");
                 Ok(JobOutcome::Retrying { at })
             }
             FailOutcome::DeadLettered => {
+                let queue = job.queue.as_str();
+                metrics::counter!(metric_names::JOBS_DEAD_LETTERED, "queue" => queue).increment(1);
                 tracing::error!(%error, job.id = %job.id, job.queue = %job.queue, "job failed for good; dead-lettered");
                 Ok(JobOutcome::DeadLettered {
                     error: error.to_string(),

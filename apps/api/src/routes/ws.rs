@@ -33,7 +33,10 @@ async fn upgrade(
              Sec-WebSocket-Version: 13, Sec-WebSocket-Key)",
         ));
     };
-    let permit = services.open_stream.admit(session.caller.user_id)?;
+    let permit = services.open_stream.admit(
+        session.caller.user_id,
+        imagegen_realtime::Transport::WebSocket,
+    )?;
     let upgraded = hyper::upgrade::on(&mut request);
     tokio::spawn(async move {
         match upgraded.await {

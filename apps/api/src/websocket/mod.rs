@@ -52,7 +52,10 @@ pub fn accept_direct(
     let (Ok(session), Some(accept)) = checked else {
         return Err(stream);
     };
-    let Ok(permit) = services.open_stream.admit(session.caller.user_id) else {
+    let Ok(permit) = services.open_stream.admit(
+        session.caller.user_id,
+        imagegen_realtime::Transport::WebSocket,
+    ) else {
         return Err(stream);
     };
     Ok(DirectWebSocket {

@@ -145,18 +145,11 @@ async fn a_killed_api_restarted_completes_every_generation_and_replays_every_eve
 
     // What the store holds for the user, read over the poll page (one page: 8
     // generations make 32 events).
-    let stored: serde_json::Value = http
-        .get(format!(
-            "{base}/v1/events/poll?channel=user:{}&after=0&limit=500",
-            caller.user_id
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = format!(
+        "{base}/v1/events/poll?channel=user:{}&after=0&limit=500",
+        caller.user_id
+    );
+    let stored = crate::get_json(&http, &url, &token).await;
     let stored: Vec<u64> = stored["events"]
         .as_array()
         .unwrap()

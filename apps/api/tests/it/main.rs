@@ -4,6 +4,7 @@
 mod binary;
 mod crash_recovery;
 mod durable_binary;
+mod metrics;
 mod openai_provider;
 mod readme_durable_kill;
 mod replicate_provider;
@@ -129,4 +130,21 @@ pub fn healthz_status(port: u16) -> u16 {
         .nth(1)
         .and_then(|code| code.parse().ok())
         .unwrap_or(0)
+}
+
+/// GET `url` with `token`; the JSON answer.
+pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> serde_json::Value {
+    let response = http.get(url).bearer_auth(token).send().await.unwrap();
+    response.json().await.unwrap()
+}
+
+/// POST `body` to `url` with `token`; the JSON answer.
+pub async fn post_json(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    let response = http.post(url).bearer_auth(token).json(body).send().await;
+    response.unwrap().json().await.unwrap()
 }

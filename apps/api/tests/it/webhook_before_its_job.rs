@@ -71,16 +71,8 @@ async fn a_webhook_acknowledged_before_a_kill_is_applied_after_the_restart_exact
         .await
         .unwrap();
     assert!(paused.status().is_success(), "{}", paused.status());
-    let created: serde_json::Value = http
-        .post(format!("{base}/v1/generations"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({ "prompt": "acknowledged", "settings": { "size": "64x64" } }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = serde_json::json!({ "prompt": "acknowledged", "settings": { "size": "64x64" } });
+    let created = crate::post_json(&http, &format!("{base}/v1/generations"), &token, &body).await;
     let id = created["id"].as_str().unwrap().to_owned();
     // The start and completed webhooks were answered 2xx: recorded, their jobs waiting.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);

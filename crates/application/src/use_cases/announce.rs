@@ -44,6 +44,7 @@ impl Announce {
             "payload": { "message": message },
         });
         self.bus.announce("system", &event).await?;
+        metrics::counter!(crate::metric_names::BROADCASTS).increment(1);
         tracing::info!("system broadcast sent");
         Ok(event)
     }

@@ -85,6 +85,8 @@ impl CreateGeneration {
     async fn delivery_mode(&self, caller: &Caller) -> Result<DeliveryMode> {
         let (policy, breaker) = tokio::join!(self.delivery.current(), self.health.breaker());
         let policy = policy?;
+        let rollout = f64::from(policy.percentage);
+        metrics::gauge!(crate::metric_names::ROLLOUT_PERCENTAGE).set(rollout);
         Ok(match breaker? {
             Some(breaker) => breaker.mode_for(&policy, caller.user_id, &BreakerRules::default()),
             None => policy.mode_for(caller.user_id),

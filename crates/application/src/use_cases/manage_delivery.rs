@@ -83,6 +83,8 @@ impl ManageDelivery {
             user_overrides = policy.user_overrides.len(),
             "delivery policy set by an admin"
         );
+        let rollout = f64::from(policy.percentage);
+        metrics::gauge!(crate::metric_names::ROLLOUT_PERCENTAGE).set(rollout);
         Ok(policy)
     }
 

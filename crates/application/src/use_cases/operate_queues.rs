@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::queue_throughput::ThroughputWindow;
+use crate::metric_names;
 use crate::ports::{Clock, DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
 use crate::{Caller, Error, Result};
 
@@ -42,8 +43,8 @@ impl OperateQueues {
         }
     }
 
-    /// Samples every queue's completed counter, for throughput; the api calls it every
-    /// few seconds.
+    /// Samples every queue's counts, for throughput and the queue-depth gauges; the api
+    /// calls it every few seconds.
     ///
     /// # Errors
     /// `Unavailable`.
@@ -52,6 +53,18 @@ impl OperateQueues {
             let stats = self.admin.counts(queue).await?;
             self.throughput
                 .record(queue, self.clock.now(), stats.completed);
+            // The whole deployment's depth: every process that samples says the same.
+            let name = queue.as_str();
+            let states = [
+                ("waiting", stats.waiting),
+                ("active", stats.active),
+                ("delayed", stats.delayed),
+                ("dead", stats.failed),
+            ];
+            for (state, count) in states {
+                let labels = [("queue", name), ("state", state)];
+                metrics::gauge!(metric_names::QUEUE_JOBS, &labels).set(count as f64);
+            }
         }
         Ok(())
     }

@@ -5,9 +5,10 @@
 
 use std::time::Duration;
 
-use imagegen_domain::{GenerationId, WebhookId};
+use imagegen_domain::{GenerationId, ProviderName, WebhookId};
 
 use super::{ReceiveWebhook, WebhookReceipt};
+use crate::metric_names;
 use crate::ports::{Decision, SignatureHeaders, WebhookContent, WebhookOutcome, WebhookRoute};
 
 /// A webhook delivery, as received.
@@ -59,6 +60,28 @@ impl ReceiveWebhook {
     /// # Errors
     /// [`DeliveryRefused`]: nothing was recorded.
     pub async fn receive(
+        &self,
+        delivery: RawDelivery<'_>,
+    ) -> Result<WebhookReceipt, DeliveryRefused> {
+        // A label from a closed set: the route's segment is outside input.
+        let provider =
+            (delivery.provider.parse::<ProviderName>()).map_or("unknown", ProviderName::as_str);
+        let received = self.receive_uncounted(delivery).await;
+        let outcome = match &received {
+            Ok(WebhookReceipt::Queued | WebhookReceipt::Ignored) => "accepted",
+            Ok(WebhookReceipt::Duplicate) => "duplicate",
+            Err(DeliveryRefused::NotFound { .. }) => "not_found",
+            Err(DeliveryRefused::RateLimited { .. }) => "rate_limited",
+            Err(DeliveryRefused::BadSignature(_)) => "invalid_signature",
+            Err(DeliveryRefused::Malformed(_)) => "malformed",
+            Err(DeliveryRefused::Failed(_)) => "unavailable",
+        };
+        let labels = [("provider", provider), ("outcome", outcome)];
+        metrics::counter!(metric_names::WEBHOOKS_RECEIVED, &labels).increment(1);
+        received
+    }
+
+    async fn receive_uncounted(
         &self,
         delivery: RawDelivery<'_>,
     ) -> Result<WebhookReceipt, DeliveryRefused> {

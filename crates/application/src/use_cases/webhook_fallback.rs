@@ -65,10 +65,13 @@ impl WebhookFallback {
     pub async fn tick(&self) -> Result<Option<Breaker>> {
         let (breaker, tally) = self.state().await?;
         let now = self.clock.now();
+        let open = |state| f64::from(u8::from(state != BreakerState::Closed));
+        metrics::gauge!(crate::metric_names::FALLBACK_OPEN).set(open(breaker.state));
         let Some(next) = breaker.next(tally, now, &self.rules) else {
             return Ok(None);
         };
         self.health.set_breaker(&next).await?;
+        metrics::gauge!(crate::metric_names::FALLBACK_OPEN).set(open(next.state));
         let (mode, reason) = match next.state {
             BreakerState::Open => ("polling", "webhooks failing"),
             BreakerState::HalfOpen => (

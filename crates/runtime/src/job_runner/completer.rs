@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use imagegen_application::metric_names;
 use imagegen_application::ports::{Job, JobId, JobQueue, QueueName};
 use tokio::sync::{mpsc, oneshot};
 
@@ -74,6 +75,10 @@ impl Completer {
             .await
         {
             Ok(settled) => {
+                let completed = done.len().saturating_sub(settled.lost.len()) as u64;
+                let queue = self.name.as_str();
+                metrics::counter!(metric_names::JOBS_COMPLETED, "queue" => queue)
+                    .increment(completed);
                 for id in &settled.lost {
                     tracing::warn!(job.id = %id, job.queue = %self.name, "a job's lease was lost before it completed; another worker may run it again");
                 }

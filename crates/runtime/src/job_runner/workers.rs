@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use imagegen_application::metric_names;
 use imagegen_application::ports::{QueueAdmin, QueueName};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -36,6 +37,8 @@ impl JobRunner {
         for queue in self.queues() {
             let concurrency = self.concurrency_of(queue);
             tracing::info!(job.queue = %queue, concurrency, "job workers started");
+            metrics::gauge!(metric_names::WORKER_SLOTS, "queue" => queue.as_str())
+                .set(concurrency as f64);
             let (completions, finished) = tokio::sync::mpsc::unbounded_channel();
             let lane = Lane {
                 queue,
@@ -59,6 +62,10 @@ impl JobRunner {
             workers.spawn(async move { follow_settings(&*admin, &lanes, every, &stop).await });
         }
         shutdown.cancelled().await;
+        // Draining: this process takes no more jobs.
+        for queue in self.queues() {
+            metrics::gauge!(metric_names::WORKER_SLOTS, "queue" => queue.as_str()).set(0.0);
+        }
         let drained = tokio::time::timeout(self.config.drain_timeout, async {
             while workers.join_next().await.is_some() {}
         })

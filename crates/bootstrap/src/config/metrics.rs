@@ -1,0 +1,43 @@
+//! Where `/metrics` answers: on the api's own address by default (loopback unless
+//! `IMAGEGEN_LISTEN` says otherwise), or on an address of its own
+//! (`IMAGEGEN_METRICS_LISTEN`), and with a bearer token when `IMAGEGEN_METRICS_TOKEN` is
+//! set.
+
+use std::net::SocketAddr;
+
+use secrecy::SecretString;
+
+use super::{Vars, parse};
+use crate::BootstrapError;
+
+/// How the metrics are served.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsSettings {
+    /// `IMAGEGEN_METRICS_LISTEN`: serve `/metrics` there instead of on the api's address.
+    pub listen: Option<SocketAddr>,
+    /// `IMAGEGEN_METRICS_TOKEN`: scrapers must send `Authorization: Bearer <token>`.
+    pub token: Option<SecretString>,
+}
+
+pub(crate) fn parse_metrics(vars: &Vars) -> Result<MetricsSettings, BootstrapError> {
+    let listen = vars
+        .get("IMAGEGEN_METRICS_LISTEN")
+        .map(|text| {
+            parse(
+                text,
+                "IMAGEGEN_METRICS_LISTEN",
+                "an address such as 127.0.0.1:9464",
+            )
+        })
+        .transpose()?;
+    let token = match vars.get("IMAGEGEN_METRICS_TOKEN") {
+        Some(token) if token.len() < 16 => {
+            return Err(BootstrapError::config(
+                "IMAGEGEN_METRICS_TOKEN",
+                "must be at least 16 characters",
+            ));
+        }
+        other => other.map(|t| SecretString::from(t.to_owned())),
+    };
+    Ok(MetricsSettings { listen, token })
+}
