@@ -17,6 +17,7 @@ check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
     scripts/check-line-limit
+    scripts/check-observability
 
 # The simulator on its own, for any Replicate client.
 sim:

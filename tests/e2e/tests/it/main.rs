@@ -30,6 +30,7 @@ mod idempotency;
 mod limits;
 mod long_poll;
 mod modes;
+mod observability_files;
 mod presence;
 mod problems;
 mod queues;
