@@ -70,7 +70,7 @@ struct Problem<'a> {
     detail: &'a str,
 }
 
-fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
+pub(crate) fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
     let body = Problem {
         kind: format!("https://imagegen.dev/problems/{code}"),
         title: status.canonical_reason().unwrap_or("Error"),

@@ -19,6 +19,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(charset) = other_charset(request.headers()) {
+            return Err(ApiError::Request {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_media_type",
+                detail: format!("JSON is read as UTF-8 only, not {charset}"),
+            });
+        }
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(JsonRejection::JsonDataError(e)) => {
@@ -37,6 +44,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
             Err(e) => Err(ApiError::bad_request("malformed_json", e.body_text())),
         }
     }
+}
+
+/// The `charset` a JSON body declares when it is not UTF-8 (RFC 8259: JSON between
+/// systems is UTF-8; a body read as UTF-8 that is not would be read wrong).
+fn other_charset(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers
+        .get(axum::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    let charset = (value.split(';').skip(1))
+        .filter_map(|param| param.split_once('='))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_owned())?;
+    (!charset.eq_ignore_ascii_case("utf-8"))
+        .then(|| imagegen_application::capped(&charset).to_string())
 }
 
 /// `axum::extract::Query`, with problem-details rejections.

@@ -13,6 +13,7 @@ mod json;
 mod metrics_route;
 mod opener;
 mod peer;
+mod refusals;
 mod routes;
 mod stream_opening;
 mod websocket;
@@ -48,6 +49,8 @@ pub fn app(services: Arc<Services>) -> Router {
         .merge(routes::delivery::router())
         .merge(routes::broadcast::router())
         .fallback(json::not_found)
+        .layer(axum::middleware::map_response(refusals::as_problem))
+        .layer(axum::middleware::from_fn(refusals::limits))
         .layer(axum::middleware::from_fn(metrics_route::record_http))
         .layer(
             TraceLayer::new_for_http()
