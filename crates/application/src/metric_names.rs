@@ -49,6 +49,8 @@ catalogue! {
         "Webhook deliveries received, by provider and outcome (accepted, duplicate, invalid_signature, malformed, rate_limited, unavailable, not_found).";
     COMMIT_TO_PUSH = "imagegen_event_commit_to_push_seconds", Histogram, [],
         "From an event's commit to its push to the connections of this api instance.";
+    JOB_WAIT = "imagegen_job_wait_seconds", Histogram, ["queue"],
+        "From a job's due time (its enqueue, or its retry time) to the start of its handler.";
     JOB_RUN = "imagegen_job_run_seconds", Histogram, ["queue"],
         "How long a job's handler ran.";
     JOBS_COMPLETED = "imagegen_jobs_completed_total", Counter, ["queue"],

@@ -124,6 +124,7 @@ impl MemoryJobQueue {
             attempt: entry.attempts,
             max_attempts: entry.job.max_attempts,
             lease_token: token,
+            due_at: Some(entry.run_at),
         })
     }
 

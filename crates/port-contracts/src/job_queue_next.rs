@@ -76,3 +76,22 @@ pub async fn a_job_whose_lease_was_lost_is_not_completed(queue: &(impl JobQueue 
     let batch = queue.complete_batch(Q, &[taken], 0, LEASE).await.unwrap();
     assert!(batch.lost.is_empty(), "the new holder completes it");
 }
+
+/// The rule: A reserved job says when it became due: its enqueue, or its retry time.
+pub async fn a_reserved_job_says_when_it_became_due(queue: &(impl JobQueue + QueueAdmin)) {
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    enqueue(queue, 0..1).await;
+    let job = reserve(queue, LEASE).await;
+    let after = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let due = job.due_at.expect("a due time");
+    assert!(
+        before <= due && due <= after,
+        "{due} not within the enqueue"
+    );
+    let retry_at = chrono::Utc::now() - chrono::Duration::milliseconds(10);
+    queue.fail(&job, "again", Some(retry_at)).await.unwrap();
+    let again = reserve(queue, LEASE).await;
+    let due = again.due_at.expect("a due time");
+    let off = (due - retry_at).num_milliseconds().abs();
+    assert!(off <= 1, "due {due}, retried for {retry_at}");
+}

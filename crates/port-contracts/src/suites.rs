@@ -83,6 +83,7 @@ macro_rules! job_queue_tests {
             $crate::__contract_rules!($setup; job_queue_next; queue => (&*queue); [
                 completing_a_batch_takes_the_next_ready_jobs_in_order,
                 a_job_whose_lease_was_lost_is_not_completed,
+                a_reserved_job_says_when_it_became_due,
             ]);
         }
     };

@@ -67,7 +67,7 @@ pub(crate) async fn insert_job(
     ))
 }
 
-/// A leased job from a `RETURNING id, queue, payload, attempts, max_attempts` row.
+/// A leased job from a `RETURNING id, queue, payload, attempts, max_attempts, run_at` row.
 pub(crate) fn leased_job(row: &sqlx::postgres::PgRow, lease_token: Uuid) -> Result<Job> {
     let attempts: i32 = row.try_get("attempts").map_err(unavailable)?;
     let max_attempts: i32 = row.try_get("max_attempts").map_err(unavailable)?;
@@ -81,5 +81,6 @@ pub(crate) fn leased_job(row: &sqlx::postgres::PgRow, lease_token: Uuid) -> Resu
         attempt: u32::try_from(attempts).map_err(|e| corrupt("attempts", e))?,
         max_attempts: u32::try_from(max_attempts).map_err(|e| corrupt("max attempts", e))?,
         lease_token,
+        due_at: row.try_get("run_at").map_err(unavailable)?,
     })
 }

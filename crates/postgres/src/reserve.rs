@@ -29,7 +29,7 @@ const TAKE_READY: &str = "WITH next AS ( \
       LIMIT 1) \
     UPDATE jobs SET lease_token = $3, lease_expires_at = $4, attempts = jobs.attempts + 1 \
     FROM next WHERE jobs.id = next.id \
-    RETURNING jobs.id, jobs.queue, jobs.payload, jobs.attempts, jobs.max_attempts";
+    RETURNING jobs.id, jobs.queue, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.run_at";
 
 const RECLAIM: &str = "UPDATE jobs SET lease_token = NULL, lease_expires_at = NULL \
     WHERE queue = ANY($1) AND lease_token IS NOT NULL AND lease_expires_at <= $2";

@@ -16,8 +16,9 @@ use crate::error::unavailable;
 use crate::queue::{later, ms};
 use crate::scripts::{COMPLETE_BATCH, RESERVE};
 
-/// Leased jobs as the scripts return them: id, payload, attempts, max attempts, token.
-type Taken = Vec<(String, String, u32, u32, String)>;
+/// Leased jobs as the scripts return them: id, payload, attempts, max attempts, token,
+/// and when it became due (ms; empty for a job queued by an earlier version).
+type Taken = Vec<(String, String, u32, u32, String, String)>;
 
 fn corrupt(what: &str, e: impl ToString) -> Error {
     Error::unexpected(format!("reading a queued {what}"), e.to_string())
@@ -30,7 +31,7 @@ fn job_id(id: &str) -> Result<JobId> {
 fn jobs_from(queue: QueueName, taken: Taken) -> Result<Vec<Job>> {
     taken
         .into_iter()
-        .map(|(id, payload, attempt, max_attempts, token)| {
+        .map(|(id, payload, attempt, max_attempts, token, due)| {
             Ok(Job {
                 id: job_id(&id)?,
                 queue,
@@ -38,6 +39,10 @@ fn jobs_from(queue: QueueName, taken: Taken) -> Result<Vec<Job>> {
                 attempt,
                 max_attempts,
                 lease_token: token.parse().map_err(|e| corrupt("lease token", e))?,
+                due_at: due
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(chrono::DateTime::from_timestamp_millis),
             })
         })
         .collect()

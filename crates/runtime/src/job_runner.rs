@@ -160,6 +160,11 @@ impl JobRunner {
                 .get(&job.queue)
                 .ok_or_else(|| Error::bug("no handler for a reserved queue"))?;
             let started = std::time::Instant::now();
+            if let Some(due) = job.due_at {
+                let waited = (self.clock.now() - due).to_std().unwrap_or_default();
+                metrics::histogram!(metric_names::JOB_WAIT, "queue" => job.queue.as_str())
+                    .record(waited.as_secs_f64());
+            }
             // A panicking handler fails its job (dead letter) instead of killing a worker.
             let handling = AssertUnwindSafe(handler.handle(job)).catch_unwind();
             let result = tokio::select! {

@@ -70,6 +70,9 @@ pub struct Job {
     /// Identifies this delivery; completing or failing needs it, so a worker whose
     /// lease expired cannot settle a job another worker now holds.
     pub lease_token: Uuid,
+    /// When it became due (its enqueue, or its retry time), for the wait-time metric;
+    /// `None` when the queue does not know (a job queued by an earlier version).
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 impl Job {

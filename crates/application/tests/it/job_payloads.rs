@@ -21,6 +21,7 @@ fn stored(queue: QueueName, payload: serde_json::Value) -> Job {
         attempt: 1,
         max_attempts: 8,
         lease_token: Uuid::now_v7(),
+        due_at: None,
     }
 }
 

@@ -15,9 +15,12 @@ end
 -- Higher priority first, then enqueue order, in one exact integer score.
 local seq = redis.call('INCR', b .. ':seq')
 local score = string.format('%.0f', (32767 - tonumber(ARGV[4])) * 68719476736 + seq)
+local delayed = tonumber(ARGV[5]) > tonumber(ARGV[7])
+-- When it is due: its run time, or now (for the wait-time metric).
+local due = delayed and ARGV[5] or ARGV[7]
 redis.call('HSET', b .. ':job:' .. id, 'payload', ARGV[2], 'key', key,
-  'score', score, 'attempts', 0, 'max_attempts', ARGV[6])
-if tonumber(ARGV[5]) > tonumber(ARGV[7]) then
+  'score', score, 'attempts', 0, 'max_attempts', ARGV[6], 'due', due)
+if delayed then
   redis.call('ZADD', b .. ':delayed', ARGV[5], id)
 else
   redis.call('ZADD', b .. ':ready', score, id)

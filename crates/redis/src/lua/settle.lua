@@ -30,6 +30,7 @@ end
 local h = redis.call('HMGET', job, 'attempts', 'max_attempts')
 if ARGV[5] ~= '' and tonumber(h[1]) < tonumber(h[2]) then
   redis.call('ZADD', b .. ':delayed', ARGV[5], id)
+  redis.call('HSET', job, 'due', ARGV[5])
   return 'retry'
 end
 redis.call('HSET', job, 'last_error', ARGV[6], 'failed_at', now)
