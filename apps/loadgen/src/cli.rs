@@ -58,6 +58,10 @@ pub enum Command {
         /// Enqueue every job before the runner starts and time the processing alone.
         #[arg(long)]
         prefill: bool,
+        /// Keep the runner's metrics in the Prometheus recorder the worker installs
+        /// (to measure what they cost; off, the metric calls do nothing).
+        #[arg(long)]
+        metrics: bool,
     },
     /// Hold idle event streams against a running server: its memory per connection.
     Idle {

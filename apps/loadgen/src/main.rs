@@ -50,7 +50,11 @@ async fn main() -> std::process::ExitCode {
             read_ahead,
             producers,
             prefill,
+            metrics,
         } => {
+            if metrics {
+                imagegen_bootstrap::metrics_export::install();
+            }
             let (database, redis) = (database_url.as_deref(), redis_url.as_deref());
             let shape = queue::Shape {
                 jobs,
@@ -60,7 +64,10 @@ async fn main() -> std::process::ExitCode {
                 producers,
                 prefill,
             };
-            queue::run(database, redis, shape).await
+            queue::run(database, redis, shape).await.map(|mut line| {
+                line["metrics"] = metrics.into();
+                line
+            })
         }
         Command::Idle {
             server,

@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 46] = [
+pub const VARIABLES: [&str; 47] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -58,6 +58,7 @@ pub const VARIABLES: [&str; 46] = [
     "IMAGEGEN_WORKER_CONCURRENCY_IMAGE_PROCESSING",
     "IMAGEGEN_WORKER_CONCURRENCY_USER_NOTIFICATIONS",
     "IMAGEGEN_WORKER_CONCURRENCY_CLEANUP_TASKS",
+    "IMAGEGEN_METRICS",
     "IMAGEGEN_METRICS_LISTEN",
     "IMAGEGEN_METRICS_TOKEN",
 ];

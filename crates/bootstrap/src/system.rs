@@ -59,7 +59,9 @@ pub async fn start_system(
     shutdown: CancellationToken,
 ) -> Result<System, BootstrapError> {
     // First, so that what the start records (the stream capacity...) is kept.
-    crate::metrics_export::install();
+    if config.metrics.enabled {
+        crate::metrics_export::install();
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mode = config.mode();
     let state = crate::state::state_for(config, clock.clone()).await?;

@@ -37,7 +37,9 @@ pub async fn start_worker(
                 .into(),
         ));
     }
-    crate::metrics_export::install();
+    if config.metrics.enabled {
+        crate::metrics_export::install();
+    }
     let public_base_url = config.public_base_url.clone().ok_or_else(|| {
         BootstrapError::config(
             "IMAGEGEN_PUBLIC_BASE_URL",

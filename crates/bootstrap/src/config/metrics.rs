@@ -11,8 +11,11 @@ use super::{Vars, parse};
 use crate::BootstrapError;
 
 /// How the metrics are served.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MetricsSettings {
+    /// `IMAGEGEN_METRICS` (`on`, the default, or `off`): whether the process keeps
+    /// metrics at all (off, `/metrics` answers `404` and recording costs nothing).
+    pub enabled: bool,
     /// `IMAGEGEN_METRICS_LISTEN`: serve `/metrics` there instead of on the api's address.
     pub listen: Option<SocketAddr>,
     /// `IMAGEGEN_METRICS_TOKEN`: scrapers must send `Authorization: Bearer <token>`.
@@ -39,5 +42,19 @@ pub(crate) fn parse_metrics(vars: &Vars) -> Result<MetricsSettings, BootstrapErr
         }
         other => other.map(|t| SecretString::from(t.to_owned())),
     };
-    Ok(MetricsSettings { listen, token })
+    let enabled = match vars.get("IMAGEGEN_METRICS") {
+        None | Some("on") => true,
+        Some("off") => false,
+        Some(other) => {
+            return Err(BootstrapError::config(
+                "IMAGEGEN_METRICS",
+                format!("`{other}` is not on or off"),
+            ));
+        }
+    };
+    Ok(MetricsSettings {
+        enabled,
+        listen,
+        token,
+    })
 }
