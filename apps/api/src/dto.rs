@@ -4,11 +4,18 @@ use chrono::{DateTime, Utc};
 use imagegen_domain::{FailureReason, Generation, SettingsInput};
 use serde::{Deserialize, Serialize};
 use url::Url;
+use utoipa::ToSchema;
 
 /// `POST /v1/generations` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenerationIn {
+    /// What to make: 1 to 2,000 characters, not only spaces, no NUL.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\s\x00][^\x00]*$"
+    )]
     pub prompt: String,
     #[serde(default)]
     pub settings: SettingsIn,
@@ -17,17 +24,42 @@ pub struct GenerationIn {
 /// The settings as a user sends them: everything optional, nothing unknown (a misspelt
 /// setting is an error, not silently ignored). The wire's own type, so the domain's
 /// can change without changing the API.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsIn {
+    /// `owner/name` or `owner/name:<64 hex digits>` (not with `deployment`).
+    #[schema(
+        max_length = 200,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*(:[0-9a-f]{64})?$"
+    )]
     pub model: Option<String>,
+    /// `WIDTHxHEIGHT`, each edge 64 to 2048.
+    #[schema(
+        pattern = r"^(6[4-9]|[7-9][0-9]|[1-9][0-9]{2}|1[0-9]{3}|20[0-3][0-9]|204[0-8])x(6[4-9]|[7-9][0-9]|[1-9][0-9]{2}|1[0-9]{3}|20[0-3][0-9]|204[0-8])$"
+    )]
     pub size: Option<String>,
+    /// How many images.
+    #[schema(minimum = 1, maximum = 4)]
     pub count: Option<u8>,
+    /// A fixed seed, for the same image again.
     pub seed: Option<u64>,
+    /// What the image should not show: at most 2,000 characters, no NUL.
+    #[schema(max_length = 2000, pattern = r"^[^\x00]*$")]
     pub negative_prompt: Option<String>,
+    /// Where a signed notice goes when the generation ends: an http(s) URL of a public
+    /// host, at most 2,048 bytes.
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+(/[A-Za-z0-9._~-]*)*$"
+    )]
     pub callback_url: Option<String>,
+    /// Seconds after which the provider stops it.
+    #[schema(minimum = 5, maximum = 86400)]
     pub deadline_seconds: Option<u32>,
+    /// `owner/name` of a Replicate deployment to run it on (not with `model`).
+    #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")]
     pub deployment: Option<String>,
+    /// One of the providers this api enables (the document lists them).
     pub provider: Option<String>,
 }
 
@@ -49,7 +81,7 @@ impl From<SettingsIn> for SettingsInput {
 
 /// Why a generation failed: a stable code, our words, and whether trying again may
 /// help.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorOut {
     pub code: &'static str,
     pub message: String,
@@ -67,7 +99,7 @@ impl From<&FailureReason> for ErrorOut {
 }
 
 /// One stored image.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ImageOut {
     pub id: String,
     pub url: String,
@@ -78,7 +110,7 @@ pub struct ImageOut {
 }
 
 /// The settings as applied, defaults included.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SettingsOut {
     pub model: String,
     pub size: String,
@@ -94,7 +126,7 @@ pub struct SettingsOut {
 }
 
 /// A generation as clients see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct GenerationOut {
     pub id: String,
     pub status: String,
@@ -159,7 +191,7 @@ impl GenerationOut {
 }
 
 /// A page of generations.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct GenerationPageOut {
     pub items: Vec<GenerationOut>,
     /// Pass as `before` for the next page.

@@ -2,13 +2,15 @@
 //! JSON is 400, well-formed JSON of the wrong shape is 422, a missing JSON content type
 //! is 415, a body over the limit is 413, a malformed query is 400.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use imagegen_application::Error;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::ApiError;
 
@@ -26,24 +28,71 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
                 detail: format!("JSON is read as UTF-8 only, not {charset}"),
             });
         }
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(Error::Invalid(without_type_names(&e.body_text())).into())
-            }
-            Err(JsonRejection::MissingJsonContentType(e)) => Err(ApiError::Request {
+        if !json_content_type(request.headers()) {
+            return Err(ApiError::Request {
                 status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 code: "unsupported_media_type",
-                detail: e.body_text(),
-            }),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::Request {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                code: "body_too_large",
-                detail: e.body_text(),
-            }),
-            Err(e) => Err(ApiError::bad_request("malformed_json", e.body_text())),
+                detail: "Expected request with `Content-Type: application/json`".into(),
+            });
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::Request {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    code: "body_too_large",
+                    detail: e.body_text(),
+                }
+            } else {
+                ApiError::bad_request("malformed_json", e.body_text())
+            }
+        })?;
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request("malformed_json", format!("not JSON: {e}")))?;
+        // Every body is an object: serde would read a struct from an array, by position.
+        let Value::Object(mut object) = value else {
+            return Err(Error::Invalid("the body must be a JSON object".into()).into());
+        };
+        whole_numbers(&mut object);
+        serde_json::from_value::<T>(Value::Object(object))
+            .map(Self)
+            .map_err(|e| Error::Invalid(without_type_names(&e.to_string())).into())
+    }
+}
+
+/// Numbers with no fraction (`4.0`) as integers: JSON does not tell them apart, and
+/// an integer field takes either.
+fn whole_numbers(object: &mut serde_json::Map<String, Value>) {
+    fn visit(value: &mut Value) {
+        match value {
+            Value::Number(n) if n.is_f64() => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    // Exact below 2^53: the conversion loses nothing.
+                    *value = Value::from(f as i64);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(visit),
+            Value::Object(fields) => fields.values_mut().for_each(visit),
+            _ => {}
         }
     }
+    object.values_mut().for_each(visit);
+}
+
+/// Whether the request says its body is JSON (`application/json`, `application/*+json`).
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = (headers.get(axum::http::header::CONTENT_TYPE)).and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The `charset` a JSON body declares when it is not UTF-8 (RFC 8259: JSON between

@@ -11,6 +11,7 @@ mod dto;
 mod error;
 mod json;
 mod metrics_route;
+mod openapi;
 mod opener;
 mod peer;
 mod refusals;
@@ -185,8 +186,11 @@ impl Server {
             services: services.clone(),
         });
         let metrics = metrics_route::router(self.metrics_token);
+        let providers = services.create_generation.provider_names();
         let router = match self.metrics_listener {
-            None => app(services).merge(metrics),
+            None => app(services)
+                .merge(metrics)
+                .merge(openapi::router(&providers)),
             Some(listener) => {
                 let stop = self.shutdown.clone();
                 tokio::spawn(async move {
@@ -196,7 +200,7 @@ impl Server {
                         tracing::error!(%error, "the metrics endpoint stopped");
                     }
                 });
-                app(services)
+                app(services).merge(openapi::router(&providers))
             }
         };
         imagegen_streams::serve(self.listener, router, opener, self.shutdown).await;

@@ -19,6 +19,7 @@ use super::parse_id;
 use crate::ApiError;
 use crate::auth::CurrentUser;
 use crate::json::{AppJson, AppQuery};
+use crate::openapi::Problem;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
@@ -37,7 +38,7 @@ fn queue(name: &str) -> Result<QueueName, Error> {
 }
 
 /// One queue in `GET /admin/queues`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct QueueOut {
     name: &'static str,
     paused: bool,
@@ -50,11 +51,12 @@ struct QueueOut {
     throughput_per_sec: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct QueuesOut {
     queues: Vec<QueueOut>,
 }
 
+#[utoipa::path(get, path = "/admin/queues", tag = "admin", responses((status = 200, body = QueuesOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn overview(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -76,6 +78,7 @@ async fn overview(
     Ok(Json(QueuesOut { queues }))
 }
 
+#[utoipa::path(post, path = "/admin/queues/{name}/pause", tag = "admin", params(("name" = String, Path, description = "provider-submissions, generation-webhooks, image-processing, user-notifications or cleanup-tasks")), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn pause(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -88,6 +91,7 @@ async fn pause(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/admin/queues/{name}/resume", tag = "admin", params(("name" = String, Path, description = "provider-submissions, generation-webhooks, image-processing, user-notifications or cleanup-tasks")), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn resume(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -101,12 +105,16 @@ async fn resume(
 }
 
 /// `{"concurrency": 4}`, or `{"concurrency": null}` for the workers' own setting.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ConcurrencyBody {
+    /// Jobs at once per worker process, or null for the workers' configuration.
+    #[schema(minimum = 1, maximum = 1024)]
     concurrency: Option<u32>,
 }
 
+#[utoipa::path(put, path = "/admin/queues/{name}/concurrency", tag = "admin", params(("name" = String, Path, description = "provider-submissions, generation-webhooks, image-processing, user-notifications or cleanup-tasks")),
+    request_body = ConcurrencyBody, responses((status = 200, body = ConcurrencyOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn set_concurrency(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -125,32 +133,38 @@ async fn set_concurrency(
 }
 
 /// A queue's concurrency as set.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ConcurrencyOut {
     name: &'static str,
     concurrency: Option<u32>,
 }
 
 /// One dead letter in `GET /admin/queues/{name}/dead`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct DeadLetterOut {
     id: String,
     attempts: u32,
     last_error: String,
     failed_at: DateTime<Utc>,
+    #[schema(value_type = Object)]
     payload: Value,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct DeadLettersOut {
     dead: Vec<DeadLetterOut>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DeadQuery {
+    /// 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
 
+#[utoipa::path(get, path = "/admin/queues/{name}/dead", tag = "admin", params(("name" = String, Path, description = "provider-submissions, generation-webhooks, image-processing, user-notifications or cleanup-tasks"), DeadQuery),
+    responses((status = 200, body = DeadLettersOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn dead(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -159,7 +173,11 @@ async fn dead(
 ) -> Result<Json<DeadLettersOut>, ApiError> {
     let letters = services
         .operate_queues
-        .dead(&caller, queue(&name)?, query.limit.unwrap_or(50))
+        .dead(
+            &caller,
+            queue(&name)?,
+            super::page_limit(query.limit, 50, 500)?,
+        )
         .await?;
     let dead = (letters.into_iter())
         .map(|d| DeadLetterOut {
@@ -173,6 +191,8 @@ async fn dead(
     Ok(Json(DeadLettersOut { dead }))
 }
 
+#[utoipa::path(post, path = "/admin/queues/{name}/dead/{job_id}/retry", tag = "admin",
+    params(("name" = String, Path, description = "provider-submissions, generation-webhooks, image-processing, user-notifications or cleanup-tasks"), ("job_id" = String, Path)), responses((status = 202), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn retry(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,

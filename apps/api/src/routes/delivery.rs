@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::ApiError;
 use crate::auth::CurrentUser;
 use crate::json::{AppJson, AppQuery};
+use crate::openapi::{DeliveryPatchDoc, DeliveryPolicyDoc, Problem};
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
@@ -25,14 +26,19 @@ pub fn router() -> Router<Arc<Services>> {
         .route("/admin/delivery/mismatches", get(mismatches))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Page {
+    /// 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
 
 /// `{"total": n, "mismatches": [{"generation_id", "kind": "status" | "outputs" |
 /// "timing", "webhook": what it saw, "poll": what it saw, "recorded_at"}]}`, newest
 /// first (`limit` 50, at most 500).
+#[utoipa::path(get, path = "/admin/delivery/mismatches", tag = "admin", params(Page),
+    responses((status = 200, description = "{\"total\", \"mismatches\": [...]}", body = Object), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn mismatches(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -40,7 +46,7 @@ async fn mismatches(
 ) -> Result<Json<MismatchesOut>, ApiError> {
     let (mismatches, total) = services
         .manage_delivery
-        .mismatches(&caller, page.limit.unwrap_or(50))
+        .mismatches(&caller, super::page_limit(page.limit, 50, 500)?)
         .await?;
     Ok(Json(MismatchesOut { total, mismatches }))
 }
@@ -65,6 +71,8 @@ struct PolicyOut {
 /// The policy, and beside it `automatic` (the fallback's breaker: `state` closed,
 /// open or half_open, `since`) and `health` (webhooks delivered and failed in the
 /// window it judges).
+#[utoipa::path(get, path = "/admin/delivery", tag = "admin",
+    responses((status = 200, description = "the policy, with `automatic` and `health`", body = Object), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn current(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -79,6 +87,9 @@ async fn current(
     }))
 }
 
+#[utoipa::path(put, path = "/admin/delivery", tag = "admin",
+    request_body = DeliveryPolicyDoc,
+    responses((status = 200, description = "the policy in force", body = DeliveryPolicyDoc), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn replace(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -91,6 +102,9 @@ async fn replace(
 
 /// Merges the body into the policy: what it leaves out stays (the runbook's steps and
 /// rollback never erase pinned users).
+#[utoipa::path(patch, path = "/admin/delivery", tag = "admin",
+    request_body = DeliveryPatchDoc,
+    responses((status = 200, description = "the policy in force", body = DeliveryPolicyDoc), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn patch(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,

@@ -18,6 +18,7 @@ use crate::ApiError;
 use crate::auth::CurrentUser;
 use crate::dto::{GenerationIn, GenerationOut, GenerationPageOut};
 use crate::json::{AppJson, AppQuery};
+use crate::openapi::Problem;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
@@ -26,6 +27,11 @@ pub fn router() -> Router<Arc<Services>> {
         .route("/v1/generations/{id}/cancel", post(cancel))
 }
 
+#[utoipa::path(post, path = "/v1/generations", tag = "generations", request_body = GenerationIn,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[\x21-\x7e]{1,255}$", description = "1-255 visible ASCII characters: the same key within 24 h answers with the first generation")),
+    responses((status = 202, body = GenerationOut, headers(("Location" = String))),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn create(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -59,12 +65,19 @@ async fn create(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ShowQuery {
-    /// Seconds to wait for a change from the client's `If-None-Match`.
+    /// Seconds to wait for a change from the client's `If-None-Match`, at most 60.
+    #[param(minimum = 0, maximum = 60)]
     wait: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/v1/generations/{id}", tag = "generations",
+    params(("id" = String, Path, description = "the generation's id"), ShowQuery,
+        ("If-None-Match" = Option<String>, Header, description = "an ETag: answer when the generation differs from it")),
+    responses((status = 200, body = GenerationOut, headers(("ETag" = String))), (status = 304),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn show(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -77,6 +90,10 @@ async fn show(
 }
 
 /// `POST /v1/generations/{id}/cancel`: the owner or an admin; again is a no-op.
+#[utoipa::path(post, path = "/v1/generations/{id}/cancel", tag = "generations",
+    params(("id" = String, Path)),
+    responses((status = 200, body = GenerationOut),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn cancel(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -90,12 +107,20 @@ async fn cancel(
     )))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
+    /// `next_cursor` of the page before.
+    #[param(value_type = Option<uuid::Uuid>)]
     before: Option<String>,
 }
 
+#[utoipa::path(get, path = "/v1/generations", tag = "generations", params(ListQuery),
+    responses((status = 200, body = GenerationPageOut),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,

@@ -22,7 +22,7 @@ pub fn router() -> Router<Arc<Services>> {
 }
 
 /// `{"status": "ok" | "ready" | "not_ready", "reason"}`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Health {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -36,10 +36,13 @@ const fn health(status: &'static str) -> Health {
     }
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()), responses((status = 200, body = Health)))]
 async fn healthz() -> Json<Health> {
     Json(health("ok"))
 }
 
+#[utoipa::path(get, path = "/readyz", tag = "health", security(()),
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Health>) {
     let not_ready = |reason: &'static str| {
         let body = Health {

@@ -13,11 +13,14 @@ use imagegen_domain::ImageId;
 
 use super::parse_id;
 use crate::ApiError;
+use crate::openapi::Problem;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/images/{id}", get(image))
 }
 
+#[utoipa::path(get, path = "/v1/images/{id}", tag = "images", security(()), params(("id" = String, Path)),
+    responses((status = 200, description = "the image (png, jpeg or webp)", content_type = "image/png", body = Vec<u8>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn image(
     State(services): State<Arc<Services>>,
     Path(id): Path<String>,

@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::ApiError;
 use crate::auth::CurrentUser;
 use crate::dto::GenerationOut;
+use crate::openapi::Problem;
 use crate::stream_opening::{channels_of, query_values};
 
 /// The longest `wait`, in seconds.
@@ -62,7 +63,13 @@ pub async fn show(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let wait = Duration::from_secs(wait_secs.unwrap_or(0).min(MAX_WAIT_SECS));
+    let wait = match wait_secs.unwrap_or(0) {
+        secs @ 0..=MAX_WAIT_SECS => Duration::from_secs(secs),
+        _ => {
+            let message = format!("wait is at most {MAX_WAIT_SECS} seconds");
+            return Err(Error::Invalid(message).into());
+        }
+    };
     // Watch before reading, so a move committed in between is not missed.
     let mut moves = match (&known, wait.is_zero()) {
         (Some(_), false) => {
@@ -101,6 +108,11 @@ pub async fn show(
     }
 }
 
+#[utoipa::path(get, path = "/v1/events/poll", tag = "events",
+    params(("channel" = Option<Vec<String>>, Query, pattern = r"^(user|organization|generation):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^system$"),
+        ("after" = Option<u64>, Query, minimum = 0, maximum = 9223372036854775807_i64, description = "a stream position"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500)),
+    responses((status = 200, body = PollPage), (status = "4XX", body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn poll(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -118,7 +130,11 @@ async fn poll(
                 ApiError::bad_request("malformed_query", format!("{key} must be a whole number"))
             })
     };
-    let after = StreamPosition(number("after")?.unwrap_or(0));
+    let after = number("after")?.unwrap_or(0);
+    if after > i64::MAX as u64 {
+        return Err(Error::Invalid("after must be a stream position".into()).into());
+    }
+    let after = StreamPosition(after);
     // Out of range is refused (422), as the list does, never silently moved.
     let limit = match number("limit")? {
         None => PAGE.0,
@@ -154,8 +170,8 @@ async fn poll(
 }
 
 /// A page of `GET /v1/events/poll`.
-#[derive(Serialize)]
-struct PollPage {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PollPage {
     events: Vec<PolledEvent>,
     /// Events after `after` were pruned: re-fetch state, then poll from `next_position`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -163,8 +179,9 @@ struct PollPage {
     next_position: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PolledEvent {
     position: u64,
+    #[schema(value_type = Object)]
     data: EventEnvelope,
 }

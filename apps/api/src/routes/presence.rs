@@ -14,11 +14,16 @@ use serde_json::Value;
 
 use crate::ApiError;
 use crate::auth::CurrentUser;
+use crate::openapi::Problem;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/channels/{channel}/presence", get(presence))
 }
 
+#[utoipa::path(get, path = "/v1/channels/{channel}/presence", tag = "events",
+    params(("channel" = String, Path, pattern = r"^(organization|generation):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description = "generation:{id} or organization:{id}")),
+    responses((status = 200, description = "{\"channel\", \"members\": [{\"user_id\", \"connections\"}]}", body = Object),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn presence(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::ApiError;
 use crate::auth::CurrentUser;
+use crate::openapi::Problem;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new()
@@ -29,6 +30,8 @@ pub fn router() -> Router<Arc<Services>> {
 /// mode, and the wait (30 s at most) for the provider's webhook to move it. `200` with
 /// `{"provider", "ok", "generation_id", "round_trip_ms", "status", "detail"}` either
 /// way; `404` for a provider not in use.
+#[utoipa::path(post, path = "/admin/providers/{name}/test", tag = "admin", params(("name" = String, Path)),
+    responses((status = 200, description = "{\"provider\", \"ok\", \"generation_id\", \"round_trip_ms\", \"status\", \"detail\"}", body = Object), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn test(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -43,6 +46,7 @@ async fn test(
     Ok(Json(report))
 }
 
+#[utoipa::path(get, path = "/admin/providers", tag = "admin", responses((status = 200, body = ProvidersOut), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn usage(
     State(services): State<Arc<Services>>,
     CurrentUser(caller): CurrentUser,
@@ -63,13 +67,13 @@ async fn usage(
 }
 
 /// One provider in `GET /admin/providers`: its calls by reason.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ProviderCallsOut {
     name: &'static str,
     calls: BTreeMap<&'static str, u64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ProvidersOut {
     providers: Vec<ProviderCallsOut>,
 }

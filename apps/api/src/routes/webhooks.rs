@@ -18,6 +18,7 @@ use imagegen_bootstrap::Services;
 use serde::Serialize;
 
 use crate::ApiError;
+use crate::openapi::Problem;
 use crate::peer::PeerAddress;
 
 /// Replicate bodies carry inputs and logs; allow well over its 2 MB.
@@ -31,7 +32,7 @@ pub fn router() -> Router<Arc<Services>> {
 }
 
 /// What a delivery is answered with.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Receipt {
     /// `queued`, `duplicate` or `ignored`.
     status: &'static str,
@@ -71,6 +72,11 @@ async fn receive(
 }
 
 /// Replicate's protocol: the body is the prediction, the path names the generation.
+#[utoipa::path(post, path = "/webhooks/{provider}/{generation_id}", tag = "webhooks", security(()),
+    params(("provider" = String, Path), ("generation_id" = String, Path),
+        ("webhook-id" = String, Header), ("webhook-timestamp" = String, Header), ("webhook-signature" = String, Header)),
+    request_body(content = Object, description = "the provider's prediction"),
+    responses((status = 200, body = Receipt), (status = "4XX", body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn per_generation(
     State(services): State<Arc<Services>>,
     PeerAddress(source): PeerAddress,
@@ -88,6 +94,11 @@ async fn per_generation(
 
 /// OpenAI's protocol: one route for the project; the event names a response, which
 /// the worker reads. Events about anything but responses are acknowledged and ignored.
+#[utoipa::path(post, path = "/webhooks/{provider}", tag = "webhooks", security(()),
+    params(("provider" = String, Path, description = "openai"),
+        ("webhook-id" = String, Header), ("webhook-timestamp" = String, Header), ("webhook-signature" = String, Header)),
+    request_body(content = Object, description = "the provider's event"),
+    responses((status = 200, body = Receipt), (status = "4XX", body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn project(
     State(services): State<Arc<Services>>,
     PeerAddress(source): PeerAddress,

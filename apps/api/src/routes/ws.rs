@@ -15,12 +15,16 @@ use imagegen_streams::ws_handshake as handshake;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
+use crate::openapi::Problem;
 use crate::websocket::connection;
 
 pub fn router() -> Router<Arc<Services>> {
     Router::new().route("/v1/ws", get(upgrade))
 }
 
+#[utoipa::path(get, path = "/v1/ws", tag = "events",
+    responses((status = 101, description = "the WebSocket (see the README for its messages)"),
+        (status = "4XX", body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn upgrade(
     State(services): State<Arc<Services>>,
     session: CurrentSession,

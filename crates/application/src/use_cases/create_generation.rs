@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use imagegen_domain::{
     BreakerRules, CallbackUrl, DeliveryMode, Generation, GenerationId, GenerationSettings,
-    NewGeneration, Prompt, SettingsError, SettingsInput,
+    NewGeneration, Prompt, ProviderName, SettingsError, SettingsInput,
 };
 
 use super::CreationLimits;
@@ -71,6 +71,11 @@ impl CreateGeneration {
             health: ports.health,
             private_callbacks: false,
         }
+    }
+
+    /// The providers a generation may name in `settings.provider`.
+    pub fn provider_names(&self) -> Vec<&'static str> {
+        self.providers.names().map(ProviderName::as_str).collect()
     }
 
     /// Lets callback URLs name loopback and private addresses (a receiver on the

@@ -31,6 +31,7 @@ mod limits;
 mod long_poll;
 mod modes;
 mod observability_files;
+mod openapi;
 mod presence;
 mod problems;
 mod queues;
