@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use imagegen_domain::{GenerationError, PromptError, SettingsError};
 
-use crate::ports::ProviderError;
+use crate::ports::{FetchError, ProviderError};
 
 /// A boxed source error, kept so that context is never lost.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -73,14 +73,10 @@ pub enum Error {
         /// How long to wait before trying again.
         retry_after: Duration,
     },
-    /// An outside resource (an image URL) was refused or could not be read.
-    #[error("{message}")]
-    Fetch {
-        /// What happened.
-        message: String,
-        /// Whether trying again later may work.
-        retryable: bool,
-    },
+    /// An outside address (an image URL, a callback URL) was refused or failed (see
+    /// [`FetchError`]).
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
     /// A store, queue or bus could not be reached; trying later may work.
     #[error("{what} unavailable")]
     Unavailable {
@@ -151,7 +147,7 @@ impl Error {
             | Self::Unavailable { .. }
             // A webhook that beat our create call's answer applies once it is recorded.
             | Self::Domain(GenerationError::NotSubmitted) => true,
-            Self::Fetch { retryable, .. } => *retryable,
+            Self::Fetch(error) => error.is_transient(),
             Self::Provider(error) => error.is_transient(),
             _ => false,
         }

@@ -5,14 +5,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use imagegen_application::ports::FetchedImage;
-use imagegen_application::{Error, Result};
+use imagegen_application::ports::{FetchError, FetchedImage};
 
 /// Checks that `bytes` are an image we keep (PNG, JPEG, WebP) and reads its size.
 ///
 /// # Errors
-/// [`Error::Fetch`], not retryable, when they are not.
-pub fn inspect_image(bytes: Vec<u8>) -> Result<FetchedImage> {
+/// [`FetchError::Refused`] when they are not.
+pub fn inspect_image(bytes: Vec<u8>) -> Result<FetchedImage, FetchError> {
     let format = image::guess_format(&bytes).map_err(|_| refused("the body is not an image"))?;
     let content_type = match format {
         image::ImageFormat::Png => "image/png",
@@ -31,10 +30,9 @@ pub fn inspect_image(bytes: Vec<u8>) -> Result<FetchedImage> {
     })
 }
 
-fn refused(message: impl Into<String>) -> Error {
-    Error::Fetch {
+fn refused(message: impl Into<String>) -> FetchError {
+    FetchError::Refused {
         message: message.into(),
-        retryable: false,
     }
 }
 
@@ -45,16 +43,7 @@ mod tests {
     #[test]
     fn text_is_refused_and_not_retried() {
         let error = inspect_image(b"<html>no</html>".to_vec()).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::Fetch {
-                    retryable: false,
-                    ..
-                }
-            ),
-            "{error:?}"
-        );
+        assert!(matches!(error, FetchError::Refused { .. }), "{error:?}");
     }
 
     #[test]

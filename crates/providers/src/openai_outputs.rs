@@ -7,8 +7,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use imagegen_application::Result;
-use imagegen_application::ports::{CallReason, FetchedImage, ImageFetcher, ProviderCalls};
+use imagegen_application::Error;
+use imagegen_application::ports::{
+    CallReason, FetchError, FetchedImage, ImageFetcher, ProviderCalls,
+};
 use imagegen_domain::ProviderName;
 
 use crate::OutputRef;
@@ -43,7 +45,7 @@ impl ProviderOutputs {
 
 #[async_trait]
 impl ImageFetcher for ProviderOutputs {
-    async fn fetch(&self, output: &str) -> Result<FetchedImage> {
+    async fn fetch(&self, output: &str) -> Result<FetchedImage, FetchError> {
         match (OutputRef::parse(output), &self.openai) {
             (OutputRef::OpenAiImage { response_id, index }, Some(openai)) => {
                 if let Some(calls) = &self.calls {
@@ -52,10 +54,21 @@ impl ImageFetcher for ProviderOutputs {
                         tracing::warn!(%error, "a provider call was not counted");
                     }
                 }
-                let bytes = openai.image(response_id, index).await?;
+                let bytes = openai.image(response_id, index).await.map_err(as_fetch)?;
                 imagegen_images::inspect_image(bytes)
             }
             _ => self.urls.fetch(output).await,
         }
+    }
+}
+
+/// OpenAI's failure to give its image, as the copy sees it: failed for now when the
+/// provider may answer later, else refused.
+fn as_fetch(error: Error) -> FetchError {
+    let message = imagegen_application::error::chain(&error);
+    if error.is_transient() {
+        FetchError::Failed { message }
+    } else {
+        FetchError::Refused { message }
     }
 }

@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use imagegen_application::Result;
+use imagegen_application::ports::FetchError;
 use imagegen_application::ports::{Notice, UserNotifier};
-use imagegen_application::{Error, Result};
 use imagegen_webhooks::{WebhookSecret, sign};
 
 use crate::outbound::{answer_error, check_url, client, send_error};
@@ -41,10 +42,11 @@ impl CallbackSender {
 #[async_trait]
 impl UserNotifier for CallbackSender {
     #[tracing::instrument(skip_all, fields(url = %notice.url.redacted(), notice.id = %notice.id))]
-    async fn notify(&self, notice: &Notice) -> Result<()> {
+    async fn notify(&self, notice: &Notice) -> Result<(), FetchError> {
         let url = check_url(notice.url.as_str(), self.allow_private)?;
-        let body = serde_json::to_vec(&notice.body)
-            .map_err(|e| Error::unexpected("serializing a notice", e))?;
+        let body = serde_json::to_vec(&notice.body).map_err(|e| FetchError::Refused {
+            message: format!("the notice cannot be written: {e}"),
+        })?;
         let timestamp = chrono::Utc::now().timestamp();
         let mut request = self
             .http

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use imagegen_application::Result;
+use imagegen_application::ports::FetchError;
 use imagegen_application::ports::{FetchedImage, ImageFetcher};
 
 use crate::outbound::{answer_error, check_url, refused, send_error, transient};
@@ -52,7 +53,7 @@ impl SafeImageFetcher {
 #[async_trait]
 impl ImageFetcher for SafeImageFetcher {
     #[tracing::instrument(skip_all, fields(url.host))]
-    async fn fetch(&self, raw_url: &str) -> Result<FetchedImage> {
+    async fn fetch(&self, raw_url: &str) -> Result<FetchedImage, FetchError> {
         let url = check_url(raw_url, self.policy.allow_private)?;
         tracing::Span::current().record("url.host", url.host_str().unwrap_or_default());
         let mut response =

@@ -7,21 +7,20 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use imagegen_application::ports::FetchError;
 use imagegen_application::{Error, Result};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
-pub(crate) fn refused(message: impl Into<String>) -> Error {
-    Error::Fetch {
+pub(crate) fn refused(message: impl Into<String>) -> FetchError {
+    FetchError::Refused {
         message: message.into(),
-        retryable: false,
     }
 }
 
-pub(crate) fn transient(message: impl Into<String>) -> Error {
-    Error::Fetch {
+pub(crate) fn transient(message: impl Into<String>) -> FetchError {
+    FetchError::Failed {
         message: message.into(),
-        retryable: true,
     }
 }
 
@@ -87,7 +86,7 @@ pub(crate) fn client(allow_private: bool, timeout: Duration) -> Result<reqwest::
 }
 
 /// Parses `raw` and refuses other schemes and literal non-public addresses.
-pub(crate) fn check_url(raw: &str, allow_private: bool) -> Result<Url> {
+pub(crate) fn check_url(raw: &str, allow_private: bool) -> Result<Url, FetchError> {
     let url = Url::parse(raw).map_err(|e| refused(format!("not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(refused(format!("scheme {} is not allowed", url.scheme())));
@@ -107,7 +106,7 @@ pub(crate) fn check_url(raw: &str, allow_private: bool) -> Result<Url> {
 /// A request that could not be sent: refused when the resolver refused the host, else
 /// worth retrying. The message leaves the URL out: its path and query may carry the
 /// user's secrets, and it may be long (the caller's span names scheme, host and port).
-pub(crate) fn send_error(error: reqwest::Error, what: &str) -> Error {
+pub(crate) fn send_error(error: reqwest::Error, what: &str) -> FetchError {
     let refused_host = refused_by_resolver(&error);
     let error = error.without_url();
     if refused_host {
@@ -118,7 +117,7 @@ pub(crate) fn send_error(error: reqwest::Error, what: &str) -> Error {
 }
 
 /// An answer other than 2xx: 5xx and 429 are worth retrying, the rest is final.
-pub(crate) fn answer_error(status: reqwest::StatusCode, what: &str) -> Error {
+pub(crate) fn answer_error(status: reqwest::StatusCode, what: &str) -> FetchError {
     let message = format!("{what} answered {status}");
     if status.is_server_error() || status.as_u16() == 429 {
         transient(message)

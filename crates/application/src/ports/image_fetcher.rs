@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::Result;
+use super::FetchError;
 
 /// A downloaded image, checked by decoding its header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +24,9 @@ pub trait ImageFetcher: Send + Sync {
     /// Downloads and validates one image.
     ///
     /// # Errors
-    /// - [`Error::Fetch`](crate::Error::Fetch) with `retryable: false` when the URL is not
+    /// - [`FetchError::Refused`] when the URL is not
     ///   allowed (scheme, private address), the body is too large or not an image.
-    /// - [`Error::Fetch`](crate::Error::Fetch) with `retryable: true` on network errors,
+    /// - [`FetchError::Failed`] on network errors,
     ///   timeouts and 5xx.
-    async fn fetch(&self, url: &str) -> Result<FetchedImage>;
+    async fn fetch(&self, url: &str) -> Result<FetchedImage, FetchError>;
 }

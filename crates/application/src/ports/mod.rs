@@ -6,6 +6,7 @@ mod delivery_checks;
 mod delivery_policies;
 mod event_bus;
 mod event_store;
+mod fetch_error;
 mod generation_repository;
 mod idempotency;
 mod image_fetcher;
@@ -31,6 +32,7 @@ pub use delivery_checks::{DeliveryChecks, Mismatch, MismatchKind, Observation, U
 pub use delivery_policies::DeliveryPolicies;
 pub use event_bus::{BusMessage, EventBus, EventSubscription};
 pub use event_store::{EventStore, StoredEvent, StreamPosition};
+pub use fetch_error::FetchError;
 pub use generation_repository::{GenerationRepository, expected_version};
 pub use idempotency::{IDEMPOTENCY_WINDOW_HOURS, IdempotencyKeys, KeyClaim};
 pub use image_fetcher::{FetchedImage, ImageFetcher};

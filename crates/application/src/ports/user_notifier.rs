@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use imagegen_domain::CallbackUrl;
 
-use crate::Result;
+use super::FetchError;
 
 /// One notice: a JSON body for one URL, with an id that stays the same when the notice
 /// is sent again, so the receiver can drop repeats.
@@ -25,9 +25,9 @@ pub trait UserNotifier: Send + Sync {
     /// Delivers `notice` once.
     ///
     /// # Errors
-    /// - [`Error::Fetch`](crate::Error::Fetch) with `retryable: false` when the URL is
+    /// - [`FetchError::Refused`] when the URL is
     ///   not allowed (a private address) or the endpoint answered 4xx (but 429).
-    /// - [`Error::Fetch`](crate::Error::Fetch) with `retryable: true` on network errors,
+    /// - [`FetchError::Failed`] on network errors,
     ///   timeouts, 429 and 5xx.
-    async fn notify(&self, notice: &Notice) -> Result<()>;
+    async fn notify(&self, notice: &Notice) -> Result<(), FetchError>;
 }

@@ -2,11 +2,10 @@
 //! finish instead of leaving them stuck.
 
 use imagegen_application::ports::QueueAdmin as _;
-use imagegen_application::ports::UpdateSource;
+use imagegen_application::ports::{FetchError, UpdateSource};
 use std::sync::Arc;
 
 use chrono::Utc;
-use imagegen_application::Error;
 use imagegen_application::jobs::{
     ApplyProviderUpdate, ApplyProviderUpdateHandler, JobHandler, JobPayload, StoreImages,
     StoreImagesHandler, SubmitGeneration, SubmitGenerationHandler,
@@ -124,7 +123,7 @@ async fn a_success_saves_the_image_copy_with_the_move_and_a_repeat_queues_nothin
 }
 
 async fn run_copy(
-    fetch_error: Error,
+    fetch_error: FetchError,
     max_attempts: u32,
 ) -> (imagegen_application::Result<()>, Generation) {
     let queue = Arc::new(MemoryJobQueue::new());
@@ -150,9 +149,8 @@ async fn run_copy(
 #[tokio::test]
 async fn a_refused_image_fails_the_generation_with_storage_failed() {
     let (result, generation) = run_copy(
-        Error::Fetch {
+        FetchError::Refused {
             message: "not an image".into(),
-            retryable: false,
         },
         8,
     )
@@ -165,9 +163,8 @@ async fn a_refused_image_fails_the_generation_with_storage_failed() {
 #[tokio::test]
 async fn a_transient_fetch_error_is_retried_while_attempts_remain() {
     let (result, generation) = run_copy(
-        Error::Fetch {
+        FetchError::Failed {
             message: "timeout".into(),
-            retryable: true,
         },
         8,
     )
@@ -179,9 +176,8 @@ async fn a_transient_fetch_error_is_retried_while_attempts_remain() {
 #[tokio::test]
 async fn a_transient_fetch_error_on_the_last_attempt_fails_the_generation() {
     let (result, generation) = run_copy(
-        Error::Fetch {
+        FetchError::Failed {
             message: "timeout".into(),
-            retryable: true,
         },
         1,
     )

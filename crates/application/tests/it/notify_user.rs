@@ -112,9 +112,10 @@ async fn a_refused_notice_is_final_and_a_failed_delivery_is_retried() {
         fail(&store, &queue, id).await;
         let mut notifier = MockUserNotifier::new();
         notifier.expect_notify().returning(move |_| {
-            Err(imagegen_application::Error::Fetch {
-                message: "answered".into(),
-                retryable,
+            let message = "answered".to_owned();
+            Err(match retryable {
+                true => imagegen_application::ports::FetchError::Failed { message },
+                false => imagegen_application::ports::FetchError::Refused { message },
             })
         });
         let handler = NotifyUserHandler::new(store.clone(), Arc::new(notifier), "https://api");

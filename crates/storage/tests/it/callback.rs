@@ -2,7 +2,7 @@
 //! and the endpoint's answer decides between done, retry and give up.
 
 use axum::http::StatusCode;
-use imagegen_application::Error;
+use imagegen_application::ports::FetchError;
 use imagegen_application::ports::{Notice, UserNotifier};
 use imagegen_domain::CallbackUrl;
 use imagegen_storage::CallbackSender;
@@ -51,13 +51,7 @@ async fn the_answer_decides_done_retry_or_give_up() {
         let url = endpoint(status).await;
         let error = sender.notify(&notice(&url)).await.unwrap_err();
         assert!(
-            matches!(
-                error,
-                Error::Fetch {
-                    retryable: true,
-                    ..
-                }
-            ),
+            matches!(error, FetchError::Failed { .. }),
             "{status}: {error:?}"
         );
     }

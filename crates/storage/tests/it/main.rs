@@ -6,8 +6,8 @@ mod callback;
 mod proxy;
 mod redirects;
 
-use imagegen_application::Error;
-use imagegen_application::ports::ImageFetcher;
+use imagegen_application::ports::{FetchError, ImageFetcher};
+
 use imagegen_port_contracts as contract;
 use imagegen_storage::{FetchPolicy, LocalDiskImageStore, SafeImageFetcher};
 
@@ -48,11 +48,9 @@ pub fn fetcher(allow_private: bool) -> SafeImageFetcher {
     .unwrap()
 }
 
-fn assert_refused(result: Result<impl std::fmt::Debug, Error>) {
+fn assert_refused(result: Result<impl std::fmt::Debug, FetchError>) {
     match result {
-        Err(Error::Fetch {
-            retryable: false, ..
-        }) => {}
+        Err(FetchError::Refused { .. }) => {}
         other => panic!("expected a permanent refusal, got {other:?}"),
     }
 }
