@@ -60,7 +60,7 @@ catalogue! {
     JOBS_DEAD_LETTERED = "imagegen_jobs_dead_lettered_total", Counter, ["queue"],
         "Jobs out of attempts (or failed for good), dead-lettered.";
     QUEUE_JOBS = "imagegen_queue_jobs", Gauge, ["queue", "state"],
-        "Jobs of the whole deployment by queue and state (waiting, active, delayed, dead): every process reports the same numbers, so aggregate with max, never sum.";
+        "Jobs of the whole deployment by queue and state (waiting, active, delayed, dead; outbox: saved, not yet moved to the Redis queue by a worker): every process reports the same numbers, so aggregate with max, never sum.";
     WORKER_SLOTS = "imagegen_worker_slots", Gauge, ["queue"],
         "Handlers this process runs at once for a queue (0 or absent: it consumes none).";
     STREAM_CONNECTIONS = "imagegen_stream_connections", Gauge, ["transport"],

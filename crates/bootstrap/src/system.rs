@@ -152,7 +152,8 @@ pub async fn start_system(
             },
             health: state.health.clone(),
         }),
-        operate_queues: OperateQueues::new(state.admin, clock.clone()),
+        operate_queues: OperateQueues::new(state.admin, clock.clone())
+            .with_outbox(state.outbox.clone()),
         provider_usage: ProviderUsage::new(state.provider_calls),
         test_provider: TestProvider::new(config.enabled_providers()),
         manage_delivery: ManageDelivery::new(state.delivery.clone(), state.checks.clone())

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use imagegen_application::ports::{JobOutbox, JobQueue, NewJob};
+use imagegen_application::ports::{JobOutbox, JobQueue, NewJob, QueueName};
 use imagegen_application::{Error, Result};
 use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
@@ -111,6 +111,23 @@ impl JobOutbox for crate::ports::PgJobOutbox {
             .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         Ok(moved.len())
+    }
+
+    async fn pending(&self) -> Result<Vec<(QueueName, u64)>> {
+        let rows = sqlx::query("SELECT queue, count(*) AS jobs FROM job_outbox GROUP BY queue")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        rows.iter()
+            .map(|row| {
+                let queue: String = row.try_get("queue").map_err(unavailable)?;
+                let jobs: i64 = row.try_get("jobs").map_err(unavailable)?;
+                Ok((
+                    enum_from_text("queue", queue)?,
+                    u64::try_from(jobs).unwrap_or(0),
+                ))
+            })
+            .collect()
     }
 
     async fn wait_for_jobs(&self, max_wait: Duration) {

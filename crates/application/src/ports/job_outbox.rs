@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::JobQueue;
+use super::{JobQueue, QueueName};
 use crate::Result;
 
 /// Jobs saved with their moves, not yet on the queue.
@@ -20,6 +20,13 @@ pub trait JobOutbox: Send + Sync {
     /// - [`Error::Unavailable`](crate::Error::Unavailable) if the outbox or the queue
     ///   cannot be reached; whatever was not forgotten is moved again later.
     async fn forward_to(&self, queue: &dyn JobQueue, limit: usize) -> Result<usize>;
+
+    /// How many jobs wait in the outbox, by queue (jobs no dispatcher moved yet: with
+    /// no worker running, this is where new work piles up).
+    ///
+    /// # Errors
+    /// - [`Error::Unavailable`](crate::Error::Unavailable) if the outbox cannot be read.
+    async fn pending(&self) -> Result<Vec<(QueueName, u64)>>;
 
     /// Returns once a job may be waiting, or when `max_wait` passes.
     async fn wait_for_jobs(&self, max_wait: Duration);

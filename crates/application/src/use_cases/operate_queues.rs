@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::queue_throughput::ThroughputWindow;
 use crate::metric_names;
-use crate::ports::{Clock, DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
+use crate::ports::{Clock, DeadLetter, JobId, JobOutbox, QueueAdmin, QueueName, QueueStats};
 use crate::{Caller, Error, Result};
 
 /// One queue's state, as the admin api shows it.
@@ -31,6 +31,8 @@ pub struct OperateQueues {
     admin: Arc<dyn QueueAdmin>,
     clock: Arc<dyn Clock>,
     throughput: ThroughputWindow,
+    /// The job outbox of the distributed mode, whose backlog the gauges show too.
+    outbox: Option<Arc<dyn JobOutbox>>,
 }
 
 impl OperateQueues {
@@ -40,7 +42,15 @@ impl OperateQueues {
             admin,
             clock,
             throughput: ThroughputWindow::default(),
+            outbox: None,
         }
+    }
+
+    /// Reports the jobs waiting in `outbox` (not yet on a queue) with the depths.
+    #[must_use]
+    pub fn with_outbox(mut self, outbox: Option<Arc<dyn JobOutbox>>) -> Self {
+        self.outbox = outbox;
+        self
     }
 
     /// Samples every queue's counts, for throughput and the queue-depth gauges; the api
@@ -63,6 +73,14 @@ impl OperateQueues {
             ];
             for (state, count) in states {
                 let labels = [("queue", name), ("state", state)];
+                metrics::gauge!(metric_names::QUEUE_JOBS, &labels).set(count as f64);
+            }
+        }
+        if let Some(outbox) = &self.outbox {
+            let pending = outbox.pending().await?;
+            for queue in QueueName::ALL {
+                let count = (pending.iter().find(|(q, _)| *q == queue)).map_or(0, |(_, n)| *n);
+                let labels = [("queue", queue.as_str()), ("state", "outbox")];
                 metrics::gauge!(metric_names::QUEUE_JOBS, &labels).set(count as f64);
             }
         }

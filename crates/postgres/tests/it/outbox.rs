@@ -139,3 +139,26 @@ async fn jobs_the_queue_refused_stay_in_the_outbox_for_the_next_round() {
         2
     );
 }
+
+#[tokio::test]
+async fn the_outbox_says_how_many_jobs_wait_in_it_by_queue() {
+    let (store, _db) = outbox_store().await;
+    let outbox = store.job_outbox();
+    assert!(outbox.pending().await.unwrap().is_empty());
+    for n in 0..3 {
+        store
+            .generations()
+            .create(&generation(), &[submit_job(n)])
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        outbox.pending().await.unwrap(),
+        [(QueueName::ProviderSubmissions, 3)]
+    );
+    outbox
+        .forward_to(&MemoryJobQueue::new(), 10)
+        .await
+        .unwrap();
+    assert!(outbox.pending().await.unwrap().is_empty(), "moved away");
+}
