@@ -156,9 +156,6 @@ async fn the_outbox_says_how_many_jobs_wait_in_it_by_queue() {
         outbox.pending().await.unwrap(),
         [(QueueName::ProviderSubmissions, 3)]
     );
-    outbox
-        .forward_to(&MemoryJobQueue::new(), 10)
-        .await
-        .unwrap();
+    outbox.forward_to(&MemoryJobQueue::new(), 10).await.unwrap();
     assert!(outbox.pending().await.unwrap().is_empty(), "moved away");
 }

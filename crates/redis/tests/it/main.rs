@@ -5,6 +5,7 @@
 
 mod bus;
 mod cluster;
+mod unreachable;
 
 use std::sync::Arc;
 
