@@ -156,7 +156,14 @@ fn status_line_of(url: &str) -> String {
         .unwrap();
     write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
     let mut head = [0u8; 64];
-    let read = stream.read(&mut head).unwrap();
+    // A signal to this process (a child's exit, with a handler installed) may cut a
+    // blocking read short; that is no answer yet.
+    let read = loop {
+        match stream.read(&mut head) {
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            read => break read.unwrap(),
+        }
+    };
     String::from_utf8_lossy(&head[..read])
         .lines()
         .next()

@@ -104,3 +104,16 @@ pub async fn worker_with(vars: &[(String, String)], api: &str) -> Running {
     }
     panic!("the worker did not become healthy within 30 s");
 }
+
+/// A new user and a ten-minute token for it.
+pub fn user_token() -> (String, imagegen_application::Caller) {
+    let caller = imagegen_application::Caller {
+        user_id: imagegen_domain::UserId::from_uuid(uuid::Uuid::new_v4()),
+        organization_id: imagegen_domain::OrganizationId::from_uuid(uuid::Uuid::new_v4()),
+        role: imagegen_application::Role::User,
+    };
+    let token = imagegen_bootstrap::JwtCodec::new(JWT_SECRET.as_bytes())
+        .issue(&caller, chrono::Duration::minutes(10))
+        .unwrap();
+    (token, caller)
+}
