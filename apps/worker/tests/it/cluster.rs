@@ -117,3 +117,20 @@ pub fn user_token() -> (String, imagegen_application::Caller) {
         .unwrap();
     (token, caller)
 }
+
+/// GET `url` with `token`; the JSON answer.
+pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> serde_json::Value {
+    let response = http.get(url).bearer_auth(token).send().await.unwrap();
+    response.json().await.unwrap()
+}
+
+/// POST `body` to `url` with `token`; the JSON answer.
+pub async fn post_json(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    let response = http.post(url).bearer_auth(token).json(body).send().await;
+    response.unwrap().json().await.unwrap()
+}

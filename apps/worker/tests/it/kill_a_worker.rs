@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::cluster::{api, shared, user_token, worker, worker_with};
+use crate::cluster::{api, get_json, post_json, shared, user_token, worker, worker_with};
 
 const GENERATIONS: usize = 8;
 
@@ -37,16 +37,8 @@ async fn a_worker_killed_mid_run_loses_nothing_and_events_reach_the_other_api_on
     let mut events = eventsource_stream::EventStream::new(response.bytes_stream());
     let mut ids = HashSet::new();
     for n in 0..GENERATIONS {
-        let created: serde_json::Value = http
-            .post(format!("{first}/v1/generations"))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({ "prompt": format!("cluster {n}"), "settings": { "size": "64x64" } }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = serde_json::json!({ "prompt": format!("cluster {n}"), "settings": { "size": "64x64" } });
+        let created = post_json(&http, &format!("{first}/v1/generations"), &token, &body).await;
         ids.insert(created["id"].as_str().unwrap().to_owned());
     }
     // Kill a worker once the provider has seen some of the work.
@@ -126,15 +118,7 @@ async fn the_jobs_a_killed_worker_held_run_again_on_another_and_each_generation_
     for n in 0..GENERATIONS {
         let body =
             serde_json::json!({ "prompt": format!("held {n}"), "settings": { "size": "64x64" } });
-        let created: serde_json::Value = (http.post(format!("{api}/v1/generations")))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let created = post_json(&http, &format!("{api}/v1/generations"), &token, &body).await;
         ids.insert(created["id"].as_str().unwrap().to_owned());
     }
     // The doomed worker provably holds the submissions: it is inside their calls.
@@ -155,14 +139,7 @@ async fn the_jobs_a_killed_worker_held_run_again_on_another_and_each_generation_
     let list = format!("{api}/v1/generations?limit=100");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let page: serde_json::Value = (http.get(&list))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = get_json(&http, &list, &token).await;
         let items = page["items"].as_array().unwrap();
         if items.iter().all(|g| g["status"] == "completed") && items.len() == GENERATIONS {
             break;
@@ -185,14 +162,7 @@ async fn the_jobs_a_killed_worker_held_run_again_on_another_and_each_generation_
         "{api}/v1/events/poll?channel=user:{}&after=0&limit=500",
         caller.user_id
     );
-    let page: serde_json::Value = (http.get(&poll))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = get_json(&http, &poll, &token).await;
     let mut completed: HashMap<String, usize> = HashMap::new();
     for event in page["events"].as_array().unwrap() {
         if event["data"]["event_type"] == "GenerationCompleted" {
