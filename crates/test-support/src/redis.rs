@@ -3,7 +3,7 @@
 //! (cargo feature `testcontainers`) a container when no `redis-server` is installed.
 //! Tests share the server and keep apart by a key prefix of their own.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -122,13 +122,13 @@ pub(crate) fn start_on(port: u16, extra: &[&str]) -> Result<String, String> {
     let mut child = child;
     for _ in 0..500 {
         // Ours, not whatever else took the port meanwhile: a server that could not
-        // bind it has exited.
+        // bind it has exited, and the one that answers must say it is our process.
         if let Ok(Some(status)) = child.try_wait() {
             return Err(format!(
                 "redis-server on port {port} exited ({status}): the port was taken?"
             ));
         }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if crate::answers::redis_is(port, child.id()) {
             return Ok(format!("redis://127.0.0.1:{port}"));
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -216,7 +216,8 @@ impl RedisServer {
                     self.port
                 );
             }
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            let pid = held.as_ref().map_or(0, std::process::Child::id);
+            if crate::answers::redis_is(self.port, pid) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
