@@ -13,8 +13,12 @@ use crate::{
 
 fn api(port: u16, extra: &[(&str, String)]) -> Running {
     let mut command = Command::new(env!("CARGO_BIN_EXE_imagegen-api"));
+    // Killed at the end, it cannot remove a data directory of its own: one that the
+    // test process removes at exit.
+    let data = imagegen_test_support::scratch_dir("imagegen-metrics");
     command
         .env("IMAGEGEN_LISTEN", format!("127.0.0.1:{port}"))
+        .env("IMAGEGEN_DATA_DIR", &data)
         .env("IMAGEGEN_JWT_SECRET", PROCESS_JWT_SECRET)
         .env("IMAGEGEN_SIM_START_DELAY_MS", "50")
         .env("IMAGEGEN_SIM_RUN_MS", "100")
