@@ -41,8 +41,10 @@ fn main() -> std::process::ExitCode {
             }
         };
     }
-    telemetry::init();
-    telemetry::run("api", serve(cli.command))
+    telemetry::init_for("imagegen-api");
+    let code = telemetry::run("api", serve(cli.command));
+    imagegen_bootstrap::traces::flush();
+    code
 }
 
 async fn serve(command: Option<Command>) -> std::process::ExitCode {

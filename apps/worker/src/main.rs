@@ -19,8 +19,10 @@ use tokio_util::sync::CancellationToken;
 const DRAIN: Duration = Duration::from_secs(35);
 
 fn main() -> std::process::ExitCode {
-    telemetry::init();
-    telemetry::run("worker", work())
+    telemetry::init_for("imagegen-worker");
+    let code = telemetry::run("worker", work());
+    imagegen_bootstrap::traces::flush();
+    code
 }
 
 async fn work() -> std::process::ExitCode {

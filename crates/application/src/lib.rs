@@ -26,6 +26,7 @@ pub mod lock;
 pub mod metric_names;
 pub mod ports;
 pub mod providers;
+pub mod trace_context;
 pub mod unit_of_work;
 pub mod use_cases;
 

@@ -31,6 +31,7 @@ mod state;
 pub mod system;
 pub mod telemetry;
 pub mod tokens;
+pub mod traces;
 pub mod worker;
 
 pub use config::{Config, Mode, ProviderChoice};

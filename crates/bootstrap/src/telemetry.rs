@@ -10,14 +10,25 @@ use tracing_subscriber::fmt::format::FmtSpan;
 
 /// Installs the global subscriber once; later calls do nothing.
 pub fn init() {
+    init_for("imagegen");
+}
+
+/// Installs the global subscriber once for the process `service` (`imagegen-api`...),
+/// exporting its spans over OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+pub fn init_for(service: &'static str) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let lines = tracing_subscriber::fmt::layer()
         .with_target(false)
         .with_thread_names(true)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_span_events(FmtSpan::NONE)
+        .with_span_events(FmtSpan::NONE);
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(lines)
+        .with(crate::traces::layer(service))
         .try_init();
 }
 

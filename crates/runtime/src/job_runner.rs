@@ -10,11 +10,11 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::FutureExt;
 use imagegen_application::jobs::JobHandler;
-use imagegen_application::metric_names;
 use imagegen_application::ports::{
     Clock, FailOutcome, Job, JobId, JobQueue, QueueAdmin, QueueName, SystemClock,
 };
 use imagegen_application::{Error, Result};
+use imagegen_application::{metric_names, trace_context};
 use tracing::Instrument;
 
 use crate::backoff;
@@ -154,6 +154,10 @@ impl JobRunner {
     /// Runs `job`'s handler, renewing its lease meanwhile. A panic is an error.
     async fn handle(&self, job: &Job) -> Result<()> {
         let span = tracing::info_span!("job", job.id = %job.id, job.queue = %job.queue, job.attempt = job.attempt);
+        let traceparent = job.payload.get(trace_context::PAYLOAD_KEY);
+        if let Some(traceparent) = traceparent.and_then(|value| value.as_str()) {
+            trace_context::adopt(&span, traceparent);
+        }
         async {
             let handler = self
                 .handlers

@@ -8,6 +8,7 @@ mod metrics;
 mod openai_provider;
 mod readme_durable_kill;
 mod replicate_provider;
+mod traces;
 mod webhook_before_its_job;
 
 use std::process::Child;

@@ -29,7 +29,13 @@ pub struct NewJob {
 
 impl NewJob {
     /// A job with default priority, no delay and 8 attempts.
-    pub fn new(queue: QueueName, payload: serde_json::Value) -> Self {
+    pub fn new(queue: QueueName, mut payload: serde_json::Value) -> Self {
+        // Queued inside a traced span: the job's own span continues the trace.
+        if let (Some(traceparent), Some(fields)) =
+            (crate::trace_context::current(), payload.as_object_mut())
+        {
+            fields.insert(crate::trace_context::PAYLOAD_KEY.into(), traceparent.into());
+        }
         Self {
             queue,
             payload,
