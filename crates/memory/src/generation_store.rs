@@ -118,11 +118,13 @@ impl GenerationRepository for MemoryGenerationStore {
                 });
             }
             state.generations.insert(id, generation.clone());
+            let trace = imagegen_application::trace_context::current();
             for envelope in events {
                 let position = StreamPosition(state.pruned + state.events.len() as u64 + 1);
                 state.events.push(StoredEvent {
                     position,
                     envelope: envelope.clone(),
+                    trace: trace.clone(),
                 });
             }
             self.queue_all(jobs);

@@ -17,6 +17,9 @@ fn events() -> Vec<StoredEvent> {
         .map(|(i, envelope)| StoredEvent {
             position: StreamPosition(i as u64 + 1),
             envelope,
+            // The trace context travels with the event, between processes too.
+            trace: (i == 0)
+                .then(|| "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned()),
         })
         .collect()
 }

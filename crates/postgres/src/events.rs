@@ -33,6 +33,8 @@ pub(crate) async fn append(tx: &mut PgConnection, events: &[EventEnvelope]) -> R
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
+    // The saving span's trace: the push continues it.
+    let trace = imagegen_application::trace_context::current();
     for event in events {
         let sequence =
             i64::try_from(event.sequence).map_err(|e| Error::unexpected("event sequence", e))?;
@@ -40,8 +42,8 @@ pub(crate) async fn append(tx: &mut PgConnection, events: &[EventEnvelope]) -> R
             .map_err(|e| Error::unexpected("serializing an event", e))?;
         sqlx::query(
             "INSERT INTO domain_events (position, event_id, aggregate_id, sequence, user_id, \
-             organization_id, event_type, occurred_at, envelope) \
-             VALUES (nextval('domain_event_positions'), $1, $2, $3, $4, $5, $6, $7, $8)",
+             organization_id, event_type, occurred_at, envelope, traceparent) \
+             VALUES (nextval('domain_event_positions'), $1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(event.event_id)
         .bind(event.aggregate_id.as_uuid())
@@ -51,6 +53,7 @@ pub(crate) async fn append(tx: &mut PgConnection, events: &[EventEnvelope]) -> R
         .bind(&event.event_type)
         .bind(event.occurred_at)
         .bind(Json(envelope))
+        .bind(&trace)
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
@@ -71,6 +74,7 @@ fn stored_event(row: &sqlx::postgres::PgRow) -> Result<StoredEvent> {
     Ok(StoredEvent {
         position: StreamPosition(u64::try_from(position).map_err(|e| corrupt("position", e))?),
         envelope,
+        trace: row.try_get("traceparent").map_err(unavailable)?,
     })
 }
 
@@ -99,7 +103,7 @@ const READ_CHANNELS: &str = "WITH hits AS ( \
       UNION \
       (SELECT position FROM domain_events WHERE aggregate_id = ANY($4) AND position > $1 \
        ORDER BY position LIMIT $5)) \
-    SELECT e.position, e.envelope FROM domain_events e \
+    SELECT e.position, e.envelope, e.traceparent FROM domain_events e \
     JOIN (SELECT position FROM hits ORDER BY position LIMIT $5) h USING (position) \
     ORDER BY e.position";
 
@@ -115,7 +119,7 @@ impl EventStore for crate::ports::PgGenerations {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = if channels.is_empty() {
             sqlx::query(
-                "SELECT position, envelope FROM domain_events WHERE position > $1 \
+                "SELECT position, envelope, traceparent FROM domain_events WHERE position > $1 \
                  ORDER BY position LIMIT $2",
             )
             .bind(after)

@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures::StreamExt;
-use imagegen_application::metric_names;
 use imagegen_application::ports::{BusMessage, EventBus};
 use imagegen_application::{Channel, Result};
+use imagegen_application::{metric_names, trace_context};
 
 mod express;
 mod message;
@@ -88,6 +88,16 @@ impl Hub {
     /// gathered under the index's lock and offered it outside, since an offer may
     /// write on a socket (see [`Express`]) and connections come and go meanwhile.
     fn deliver(&self, message: Arc<HubMessage>) {
+        // The push continues the trace of the move that saved the event.
+        let span = match &message.bus {
+            BusMessage::Event(event) => event.trace.as_deref().map(|traceparent| {
+                let span = tracing::info_span!("push", event.r#type = %event.envelope.event_type);
+                trace_context::adopt(&span, traceparent);
+                span
+            }),
+            _ => None,
+        };
+        let _pushing = span.as_ref().map(tracing::Span::enter);
         let watchers = self.watchers(&message.bus);
         for subscriber in &watchers {
             subscriber.offer(&message);

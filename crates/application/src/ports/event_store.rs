@@ -28,6 +28,10 @@ pub struct StoredEvent {
     pub position: StreamPosition,
     /// The event.
     pub envelope: EventEnvelope,
+    /// The W3C `traceparent` of the span that saved it, when traces are exported, so
+    /// its push continues that trace (between processes only; clients never see it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
 }
 
 /// Reads the events that [`GenerationRepository::save`](super::GenerationRepository::save)
