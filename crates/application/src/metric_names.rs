@@ -47,6 +47,8 @@ macro_rules! catalogue {
 catalogue! {
     WEBHOOKS_RECEIVED = "imagegen_webhooks_received_total", Counter, ["provider", "outcome"],
         "Webhook deliveries received, by provider and outcome (accepted, duplicate, invalid_signature, malformed, rate_limited, unavailable, not_found).";
+    WEBHOOK_TO_PUSH = "imagegen_webhook_to_push_seconds", Histogram, [],
+        "From a webhook's receipt to the push of the event its move saved, on this api instance.";
     COMMIT_TO_PUSH = "imagegen_event_commit_to_push_seconds", Histogram, [],
         "From an event's commit to its push to the connections of this api instance.";
     JOB_WAIT = "imagegen_job_wait_seconds", Histogram, ["queue"],

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use imagegen_application::ports::{
     DeliveryKey, EventStore, GenerationRepository, NewJob, StoreError, StoreResult, StoredEvent,
-    StreamPosition, expected_version,
+    StreamPosition,
 };
 use imagegen_application::{Channel, Result};
 use imagegen_domain::{EventEnvelope, ExternalId, Generation, GenerationId, ProviderName, UserId};
@@ -20,9 +20,9 @@ use crate::{MemoryJobQueue, MemoryWebhookInbox, lock};
 pub(crate) struct State {
     pub(crate) generations: HashMap<GenerationId, Generation>,
     /// Every event kept, in position order; position N is at index N - 1 - `pruned`.
-    events: Vec<StoredEvent>,
+    pub(crate) events: Vec<StoredEvent>,
     /// Events deleted by the retention, from the oldest.
-    pruned: u64,
+    pub(crate) pruned: u64,
     /// The polling fallback's polls per generation: (polls so far, next poll due).
     pub(crate) polls: HashMap<GenerationId, (u32, chrono::DateTime<chrono::Utc>)>,
     relay_checkpoint: StreamPosition,
@@ -32,9 +32,9 @@ pub(crate) struct State {
 pub struct MemoryGenerationStore {
     pub(crate) state: Mutex<State>,
     /// The latest position, so that waiters wake on appends.
-    latest: watch::Sender<StreamPosition>,
+    pub(crate) latest: watch::Sender<StreamPosition>,
     /// Where the jobs saved with a move go.
-    queue: Arc<MemoryJobQueue>,
+    pub(crate) queue: Arc<MemoryJobQueue>,
     /// Where the deliveries that cause moves are marked processed, when wired.
     inbox: Option<Arc<MemoryWebhookInbox>>,
 }
@@ -68,12 +68,6 @@ impl MemoryGenerationStore {
         self.inbox = Some(inbox);
         self
     }
-
-    fn queue_all(&self, jobs: &[NewJob]) {
-        for job in jobs {
-            self.queue.push(job.clone());
-        }
-    }
 }
 
 #[async_trait]
@@ -103,35 +97,7 @@ impl GenerationRepository for MemoryGenerationStore {
         events: &[EventEnvelope],
         jobs: &[NewJob],
     ) -> StoreResult<()> {
-        let id = generation.id();
-        let expected = expected_version(generation, events)?;
-        let latest = {
-            let mut state = lock(&self.state);
-            let stored = state
-                .generations
-                .get(&id)
-                .ok_or(StoreError::NotFound { what: "generation" })?;
-            if stored.version() != expected {
-                return Err(StoreError::Conflict {
-                    id: id.to_string(),
-                    expected,
-                });
-            }
-            state.generations.insert(id, generation.clone());
-            let trace = imagegen_application::trace_context::current();
-            for envelope in events {
-                let position = StreamPosition(state.pruned + state.events.len() as u64 + 1);
-                state.events.push(StoredEvent {
-                    position,
-                    envelope: envelope.clone(),
-                    trace: trace.clone(),
-                });
-            }
-            self.queue_all(jobs);
-            StreamPosition(state.pruned + state.events.len() as u64)
-        };
-        self.latest.send_replace(latest);
-        Ok(())
+        self.save_caused((generation, events, jobs), None)
     }
 
     async fn save_processed(
@@ -141,8 +107,9 @@ impl GenerationRepository for MemoryGenerationStore {
         jobs: &[NewJob],
         delivery: &DeliveryKey,
     ) -> StoreResult<()> {
-        self.save(generation, events, jobs).await?;
-        // Memory dies whole, so two steps here are as good as one transaction.
+        // Memory dies whole, so steps under two locks are as good as one transaction.
+        let received = (self.inbox.as_ref()).and_then(|inbox| inbox.received_at(delivery));
+        self.save_caused((generation, events, jobs), received)?;
         if let Some(inbox) = &self.inbox {
             inbox.mark_processed(delivery);
         }

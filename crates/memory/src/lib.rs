@@ -8,6 +8,7 @@ mod creation;
 mod delivery_checks;
 mod delivery_policies;
 mod event_bus;
+mod generation_saves;
 mod generation_store;
 mod idempotency;
 mod image_store;

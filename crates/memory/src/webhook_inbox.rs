@@ -39,6 +39,13 @@ impl MemoryWebhookInbox {
 }
 
 impl MemoryWebhookInbox {
+    /// When a delivery was received, if it was recorded.
+    pub(crate) fn received_at(&self, key: &DeliveryKey) -> Option<DateTime<Utc>> {
+        let id = (key.provider, key.webhook_id.as_str().to_owned());
+        let entries = lock(&self.entries);
+        entries.get(&id).map(|(delivery, _)| delivery.received_at)
+    }
+
     /// Marks a delivery processed, if it was recorded (a poll's never was).
     pub(crate) fn mark_processed(&self, key: &DeliveryKey) {
         let id = (key.provider, key.webhook_id.as_str().to_owned());

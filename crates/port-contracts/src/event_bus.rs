@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use chrono::SubsecRound;
 use futures::StreamExt;
 use imagegen_application::ports::{BusMessage, EventBus, StoredEvent, StreamPosition};
 
@@ -20,6 +21,7 @@ fn events() -> Vec<StoredEvent> {
             // The trace context travels with the event, between processes too.
             trace: (i == 0)
                 .then(|| "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned()),
+            webhook_received_at: (i == 0).then(|| chrono::Utc::now().trunc_subsecs(3)),
         })
         .collect()
 }

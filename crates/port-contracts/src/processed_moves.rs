@@ -5,7 +5,8 @@
 use chrono::Utc;
 use imagegen_application::ports::StoreError;
 use imagegen_application::ports::{
-    DeliveryKey, GenerationRepository, InboxState, NewJob, QueueName, WebhookDelivery, WebhookInbox,
+    DeliveryKey, EventStore, GenerationRepository, InboxState, NewJob, QueueName, StreamPosition,
+    WebhookDelivery, WebhookInbox,
 };
 use imagegen_domain::{ProviderName, WebhookId};
 use serde_json::json;
@@ -35,7 +36,7 @@ async fn state_of(inbox: &impl WebhookInbox, id: &str) -> InboxState {
 
 /// The rule: A saved move marks its delivery processed.
 pub async fn a_saved_move_marks_its_delivery_processed(
-    store: &impl GenerationRepository,
+    store: &(impl GenerationRepository + EventStore),
     inbox: &impl WebhookInbox,
 ) {
     assert_eq!(state_of(inbox, "msg_1").await, InboxState::Queued);
@@ -50,6 +51,14 @@ pub async fn a_saved_move_marks_its_delivery_processed(
     assert_eq!(state_of(inbox, "msg_1").await, InboxState::Processed);
     let stored = store.get(g.id()).await.unwrap().expect("saved");
     assert_eq!(stored.version(), g.version());
+    // Its events say when the webhook that caused them arrived.
+    let saved = store
+        .read_after(StreamPosition::START, &[], 10)
+        .await
+        .unwrap();
+    let received = saved.last().and_then(|event| event.webhook_received_at);
+    let off = received.map(|at| (Utc::now() - at).num_seconds().abs());
+    assert!(off.is_some_and(|seconds| seconds < 60), "{received:?}");
 }
 
 /// The rule: A conflicting move leaves its delivery queued.

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use imagegen_application::ports::{EventStore, StoredEvent, StreamPosition};
 use imagegen_application::{Channel, Error, Result};
 use imagegen_domain::EventEnvelope;
@@ -24,7 +25,11 @@ use crate::wakeups::EVENTS_CHANNEL;
 pub const EVENT_APPEND_LOCK: i64 = 0x696d_6765_7665_6e74;
 
 /// Appends `events` in the caller's transaction, with positions in commit order.
-pub(crate) async fn append(tx: &mut PgConnection, events: &[EventEnvelope]) -> Result<()> {
+pub(crate) async fn append(
+    tx: &mut PgConnection,
+    events: &[EventEnvelope],
+    webhook_received_at: Option<DateTime<Utc>>,
+) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
@@ -42,8 +47,9 @@ pub(crate) async fn append(tx: &mut PgConnection, events: &[EventEnvelope]) -> R
             .map_err(|e| Error::unexpected("serializing an event", e))?;
         sqlx::query(
             "INSERT INTO domain_events (position, event_id, aggregate_id, sequence, user_id, \
-             organization_id, event_type, occurred_at, envelope, traceparent) \
-             VALUES (nextval('domain_event_positions'), $1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             organization_id, event_type, occurred_at, envelope, traceparent, \
+             webhook_received_at) \
+             VALUES (nextval('domain_event_positions'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(event.event_id)
         .bind(event.aggregate_id.as_uuid())
@@ -54,6 +60,7 @@ pub(crate) async fn append(tx: &mut PgConnection, events: &[EventEnvelope]) -> R
         .bind(event.occurred_at)
         .bind(Json(envelope))
         .bind(&trace)
+        .bind(webhook_received_at)
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
@@ -75,6 +82,7 @@ fn stored_event(row: &sqlx::postgres::PgRow) -> Result<StoredEvent> {
         position: StreamPosition(u64::try_from(position).map_err(|e| corrupt("position", e))?),
         envelope,
         trace: row.try_get("traceparent").map_err(unavailable)?,
+        webhook_received_at: row.try_get("webhook_received_at").map_err(unavailable)?,
     })
 }
 
@@ -103,7 +111,7 @@ const READ_CHANNELS: &str = "WITH hits AS ( \
       UNION \
       (SELECT position FROM domain_events WHERE aggregate_id = ANY($4) AND position > $1 \
        ORDER BY position LIMIT $5)) \
-    SELECT e.position, e.envelope, e.traceparent FROM domain_events e \
+    SELECT e.position, e.envelope, e.traceparent, e.webhook_received_at FROM domain_events e \
     JOIN (SELECT position FROM hits ORDER BY position LIMIT $5) h USING (position) \
     ORDER BY e.position";
 
@@ -119,7 +127,7 @@ impl EventStore for crate::ports::PgGenerations {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = if channels.is_empty() {
             sqlx::query(
-                "SELECT position, envelope, traceparent FROM domain_events WHERE position > $1 \
+                "SELECT position, envelope, traceparent, webhook_received_at FROM domain_events WHERE position > $1 \
                  ORDER BY position LIMIT $2",
             )
             .bind(after)

@@ -44,6 +44,17 @@ impl crate::store::PgShared {
         events: &[EventEnvelope],
         jobs: &[NewJob],
     ) -> StoreResult<()> {
+        self.save_caused(tx, (generation, events, jobs), None).await
+    }
+
+    /// As [`PgShared::save_in`], the events marked as caused by a webhook received at
+    /// `webhook_received_at`.
+    async fn save_caused(
+        &self,
+        tx: &mut PgConnection,
+        (generation, events, jobs): (&Generation, &[EventEnvelope], &[NewJob]),
+        webhook_received_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> StoreResult<()> {
         let id = generation.id();
         let expected = expected_version(generation, events)?;
         let expected_db = i64::try_from(expected).map_err(|e| Error::unexpected("version", e))?;
@@ -70,7 +81,7 @@ impl crate::store::PgShared {
         }
         self.insert_jobs(tx, jobs).await?;
         // Last, so that the append lock is held for as short a time as possible.
-        Ok(crate::events::append(tx, events).await?)
+        Ok(crate::events::append(tx, events, webhook_received_at).await?)
     }
 
     /// One transaction: the move, and the delivery that caused it marked processed.
@@ -82,14 +93,21 @@ impl crate::store::PgShared {
         delivery: Option<&DeliveryKey>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        let mut saved = self.save_in(&mut tx, generation, events, jobs).await;
-        if let (Ok(()), Some(key)) = (&saved, delivery) {
-            let (provider, id, now) = (key.provider, key.webhook_id.as_str(), self.clock.now());
-            saved = advance_in(&mut tx, provider, id, InboxState::Processed, now)
-                .await
-                .map(drop)
-                .map_err(StoreError::from);
-        }
+        // The delivery first: its receipt time goes with the events.
+        let received = match delivery {
+            Some(key) => {
+                let (provider, id, now) = (key.provider, key.webhook_id.as_str(), self.clock.now());
+                advance_in(&mut tx, provider, id, InboxState::Processed, now).await
+            }
+            None => Ok(None),
+        };
+        let saved = match received {
+            Ok(at) => {
+                self.save_caused(&mut tx, (generation, events, jobs), at)
+                    .await
+            }
+            Err(error) => Err(error.into()),
+        };
         settle(tx, saved).await
     }
 }

@@ -107,10 +107,10 @@ impl WebhookInbox for crate::ports::PgInbox {
         )
         .await?;
         match found {
-            0 => Err(Error::NotFound {
+            None => Err(Error::NotFound {
                 what: "webhook delivery",
             }),
-            _ => Ok(()),
+            Some(_) => Ok(()),
         }
     }
 
@@ -126,28 +126,30 @@ impl WebhookInbox for crate::ports::PgInbox {
 }
 
 /// Moves a delivery forward to `state` on `connection` (inside the caller's transaction,
-/// when it has one); returns how many rows it found (0 or 1).
+/// when it has one); returns when it was received, `None` when there is no such row.
 pub(crate) async fn advance_in(
     connection: &mut PgConnection,
     provider: ProviderName,
     webhook_id: &str,
     state: InboxState,
     now: DateTime<Utc>,
-) -> Result<u64> {
+) -> Result<Option<DateTime<Utc>>> {
     // Only queued -> processed moves; anything else leaves the row as it is.
     let found = sqlx::query(
         "UPDATE webhook_inbox SET \
            state = CASE WHEN $3 = 'processed' THEN 'processed' ELSE state END, \
            processed_at = CASE WHEN $3 = 'processed' AND processed_at IS NULL \
              THEN $4 ELSE processed_at END \
-         WHERE provider = $1 AND webhook_id = $2",
+         WHERE provider = $1 AND webhook_id = $2 RETURNING received_at",
     )
     .bind(enum_text(&provider)?)
     .bind(webhook_id)
     .bind(state.as_str())
     .bind(now)
-    .execute(connection)
+    .fetch_optional(connection)
     .await
     .map_err(unavailable)?;
-    Ok(found.rows_affected())
+    found
+        .map(|row| row.try_get("received_at").map_err(unavailable))
+        .transpose()
 }

@@ -106,9 +106,15 @@ impl Hub {
         if let BusMessage::Event(event) = &message.bus {
             // Commit to push: the move's time to its hand-over here (clocks of one
             // deployment, so a skew shows as a shift).
-            let since = chrono::Utc::now() - event.envelope.occurred_at;
-            let seconds = since.to_std().unwrap_or_default().as_secs_f64();
-            metrics::histogram!(metric_names::COMMIT_TO_PUSH).record(seconds);
+            let now = chrono::Utc::now();
+            let since = |at: chrono::DateTime<chrono::Utc>| {
+                (now - at).to_std().unwrap_or_default().as_secs_f64()
+            };
+            metrics::histogram!(metric_names::COMMIT_TO_PUSH)
+                .record(since(event.envelope.occurred_at));
+            if let Some(received) = event.webhook_received_at {
+                metrics::histogram!(metric_names::WEBHOOK_TO_PUSH).record(since(received));
+            }
         }
     }
 

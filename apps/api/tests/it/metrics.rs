@@ -115,6 +115,7 @@ async fn one_generation_moves_the_webhook_job_provider_and_push_numbers() {
         2.0,
     );
     expect("imagegen_event_commit_to_push_seconds_count", 3.0);
+    expect("imagegen_webhook_to_push_seconds_count", 2.0);
     expect("imagegen_stream_capacity", 1.0);
     expect("process_resident_memory_bytes", 1.0);
     assert!(

@@ -32,6 +32,10 @@ pub struct StoredEvent {
     /// its push continues that trace (between processes only; clients never see it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
+    /// When the webhook that caused the move arrived (for the receipt-to-push
+    /// latency); `None` for moves no webhook caused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_received_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Reads the events that [`GenerationRepository::save`](super::GenerationRepository::save)
