@@ -12,7 +12,9 @@ impl MemoryGenerationStore {
     /// Saves a move, its events marked as caused by a webhook received at `received`.
     pub(crate) fn save_caused(
         &self,
-        (generation, events, jobs): (&Generation, &[EventEnvelope], &[NewJob]),
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
         received: Option<chrono::DateTime<chrono::Utc>>,
     ) -> StoreResult<()> {
         let id = generation.id();

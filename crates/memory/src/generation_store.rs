@@ -97,7 +97,7 @@ impl GenerationRepository for MemoryGenerationStore {
         events: &[EventEnvelope],
         jobs: &[NewJob],
     ) -> StoreResult<()> {
-        self.save_caused((generation, events, jobs), None)
+        self.save_caused(generation, events, jobs, None)
     }
 
     async fn save_processed(
@@ -109,7 +109,7 @@ impl GenerationRepository for MemoryGenerationStore {
     ) -> StoreResult<()> {
         // Memory dies whole, so steps under two locks are as good as one transaction.
         let received = (self.inbox.as_ref()).and_then(|inbox| inbox.received_at(delivery));
-        self.save_caused((generation, events, jobs), received)?;
+        self.save_caused(generation, events, jobs, received)?;
         if let Some(inbox) = &self.inbox {
             inbox.mark_processed(delivery);
         }

@@ -44,7 +44,7 @@ impl crate::store::PgShared {
         events: &[EventEnvelope],
         jobs: &[NewJob],
     ) -> StoreResult<()> {
-        self.save_caused(tx, (generation, events, jobs), None).await
+        self.save_caused(tx, generation, events, jobs, None).await
     }
 
     /// As [`PgShared::save_in`], the events marked as caused by a webhook received at
@@ -52,7 +52,9 @@ impl crate::store::PgShared {
     async fn save_caused(
         &self,
         tx: &mut PgConnection,
-        (generation, events, jobs): (&Generation, &[EventEnvelope], &[NewJob]),
+        generation: &Generation,
+        events: &[EventEnvelope],
+        jobs: &[NewJob],
         webhook_received_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> StoreResult<()> {
         let id = generation.id();
@@ -103,7 +105,7 @@ impl crate::store::PgShared {
         };
         let saved = match received {
             Ok(at) => {
-                self.save_caused(&mut tx, (generation, events, jobs), at)
+                self.save_caused(&mut tx, generation, events, jobs, at)
                     .await
             }
             Err(error) => Err(error.into()),
