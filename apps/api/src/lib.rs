@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod browser;
+mod console;
 mod dto;
 mod error;
 mod json;
@@ -16,6 +18,7 @@ mod opener;
 mod peer;
 mod refusals;
 mod routes;
+mod startup_log;
 mod stream_opening;
 mod websocket;
 
@@ -23,7 +26,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use imagegen_bootstrap::Simulator;
-use imagegen_bootstrap::{BootstrapError, Config, Mode, Services, System, start_system};
+use imagegen_bootstrap::{BootstrapError, Config, Services, System, start_system};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::LatencyUnit;
@@ -37,6 +40,7 @@ pub use imagegen_streams::{HEADER_READ_TIMEOUT, MAX_PENDING, MAX_PENDING_PER_SOU
 /// The whole HTTP surface.
 pub fn app(services: Arc<Services>) -> Router {
     Router::new()
+        .merge(console::router())
         .merge(routes::health::router())
         .merge(routes::generations::router())
         .merge(routes::events::router())
@@ -87,6 +91,7 @@ pub struct Server {
     /// `/metrics` on an address of its own (`IMAGEGEN_METRICS_LISTEN`), if set.
     metrics_listener: Option<TcpListener>,
     metrics_token: Option<secrecy::SecretString>,
+    origins: browser::Origins,
     shutdown: CancellationToken,
 }
 
@@ -105,33 +110,8 @@ pub async fn start(
             what: "the api",
             source,
         })?;
-    match config.mode() {
-        Mode::Embedded => tracing::info!(
-            "imagegen api starting in EMBEDDED mode: in-memory store and queue, worker loops in-process, no outside services"
-        ),
-        Mode::Durable => tracing::info!(
-            "imagegen api starting in durable mode (Postgres): state and jobs in DATABASE_URL, worker loops in-process"
-        ),
-        Mode::Distributed => tracing::info!(
-            run_workers = config.workers.api_run_workers,
-            "imagegen api starting in DISTRIBUTED mode (Postgres and Redis): jobs through the Redis queue, events through the Redis bus; imagegen-worker runs the worker loops"
-        ),
-    }
+    startup_log::mode(&config);
     let system = start_system(&config, addr, shutdown.clone()).await?;
-    tracing::info!(images = %system.images_dir.display(), "images stored on local disk");
-    tracing::info!(listen = %addr, public_base_url = %system.services.public_base_url, "listening; API at http://{addr}");
-    if let Some((_, sim_addr)) = &system.simulator {
-        tracing::info!(simulator = %sim_addr, "provider: built-in simulator (Replicate protocol), stats at http://{sim_addr}/sim/stats");
-    }
-    if let Some(token) = &system.dev_token {
-        tracing::info!("development token (IMAGEGEN_JWT_SECRET was unset; valid 7 days): {token}");
-        if let Ok(caller) = system.services.tokens.verify(token) {
-            tracing::info!(
-                "its events: GET http://{addr}/v1/events?channel=user:{}&access_token={token}",
-                caller.user_id
-            );
-        }
-    }
     let metrics_listener = match config.metrics.listen {
         Some(at) => {
             let bound = TcpListener::bind(at)
@@ -145,11 +125,13 @@ pub async fn start(
         }
         None => None,
     };
+    startup_log::ready(&system, addr);
     Ok(Server {
         system,
         listener,
         metrics_listener,
         metrics_token: config.metrics.token.clone(),
+        origins: browser::Origins::new(config.cors_origins.clone()),
         shutdown,
     })
 }
@@ -184,6 +166,7 @@ impl Server {
         let temporary = self.system.temporary_data_dir;
         let opener = Arc::new(opener::StreamOpener {
             services: services.clone(),
+            origins: self.origins.clone(),
         });
         let metrics = metrics_route::router(self.metrics_token);
         let providers = services.create_generation.provider_names();
@@ -203,6 +186,11 @@ impl Server {
                 app(services).merge(openapi::router(&providers))
             }
         };
+        // Outermost: preflights are answered before routing, and every answer to an
+        // allowed origin (problems too) carries its CORS headers.
+        let router = router
+            .layer(axum::Extension(self.origins.clone()))
+            .layer(self.origins.layer());
         imagegen_streams::serve(self.listener, router, opener, self.shutdown).await;
         tracing::info!("api stopped accepting requests; draining worker loops");
         let drained = tokio::time::timeout(DRAIN, async {

@@ -20,6 +20,7 @@ use crate::stream_opening::open_stream;
 /// Opens authorized event streams and WebSockets for the transport.
 pub struct StreamOpener {
     pub services: Arc<Services>,
+    pub origins: crate::browser::Origins,
 }
 
 impl Opener for StreamOpener {
@@ -29,6 +30,10 @@ impl Opener for StreamOpener {
         express: Arc<dyn Express>,
     ) -> Pin<Box<dyn Future<Output = Option<BoxStream<'static, SseFrame>>> + Send + 'a>> {
         Box::pin(async move {
+            // A page of another origin: the router answers, with its CORS headers.
+            if request.headers.contains_key(axum::http::header::ORIGIN) {
+                return None;
+            }
             let services = &self.services;
             let session = CurrentSession::verify(&request.headers, &request.uri, services).ok()?;
             let opened = open_stream(
@@ -49,6 +54,9 @@ impl Opener for StreamOpener {
         request: &FirstRequest,
         stream: TcpStream,
     ) -> Result<Connection, TcpStream> {
+        if !self.origins.admits_websocket(&request.headers) {
+            return Err(stream);
+        }
         let websocket = crate::websocket::accept_direct(
             stream,
             &self.services,

@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 47] = [
+pub const VARIABLES: [&str; 48] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -61,6 +61,7 @@ pub const VARIABLES: [&str; 47] = [
     "IMAGEGEN_METRICS",
     "IMAGEGEN_METRICS_LISTEN",
     "IMAGEGEN_METRICS_TOKEN",
+    "IMAGEGEN_CORS_ORIGINS",
 ];
 /// The typed configuration.
 #[derive(Debug, Clone)]
@@ -84,6 +85,8 @@ pub struct Config {
     pub limits: LimitSettings,
     /// Where `/metrics` answers, and whether it needs a token.
     pub metrics: MetricsSettings,
+    /// Origins whose pages may call the api (`IMAGEGEN_CORS_ORIGINS`), serialized.
+    pub cors_origins: Vec<String>,
     /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
     /// carry a password.
     pub database_url: Option<SecretString>,
@@ -188,6 +191,7 @@ impl Config {
             workers,
             limits,
             metrics,
+            cors_origins: browser::parse_cors_origins(&vars)?,
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
             redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),
@@ -230,6 +234,7 @@ fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> 
     Ok(url)
 }
 
+mod browser;
 mod limits;
 mod metrics;
 mod provider;

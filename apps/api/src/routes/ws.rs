@@ -15,6 +15,7 @@ use imagegen_streams::ws_handshake as handshake;
 
 use crate::ApiError;
 use crate::auth::CurrentSession;
+use crate::browser::Origins;
 use crate::openapi::Problem;
 use crate::websocket::connection;
 
@@ -28,8 +29,19 @@ pub fn router() -> Router<Arc<Services>> {
 async fn upgrade(
     State(services): State<Arc<Services>>,
     session: CurrentSession,
+    origins: Option<axum::Extension<Origins>>,
     mut request: Request,
 ) -> Result<Response, ApiError> {
+    let origins = origins
+        .map(|axum::Extension(origins)| origins)
+        .unwrap_or_default();
+    if !origins.admits_websocket(request.headers()) {
+        return Err(ApiError::Request {
+            status: axum::http::StatusCode::FORBIDDEN,
+            code: "forbidden_origin",
+            detail: "this page's origin is not in IMAGEGEN_CORS_ORIGINS".into(),
+        });
+    }
     let Some(accept) = handshake::accept_key(request.headers()) else {
         return Err(ApiError::bad_request(
             "not_a_websocket_upgrade",

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod binary;
+mod browsers;
 mod crash_recovery;
 mod durable_binary;
 mod metrics;
