@@ -46,6 +46,7 @@ pub enum ProblemCode {
     RateLimited,
     Unavailable,
     NotAWebsocketUpgrade,
+    ForbiddenOrigin,
 }
 
 /// How new generations learn of their moves.

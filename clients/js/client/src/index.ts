@@ -1,0 +1,11 @@
+export { ImagegenClient } from "./client.js";
+export { Rest, type PollPage, type Watched } from "./rest.js";
+export { Realtime, type ConnectionInfo, type ConnectionState, type RealtimeOptions } from "./realtime.js";
+export type { Listener } from "./dispatch.js";
+export { Backoff, type BackoffOptions } from "./backoff.js";
+export { ImagegenError, retryAfterMs } from "./problem.js";
+export { channelsOf, tokenClaims, tokenSubject } from "./channels.js";
+export type { ClientOptions, Platform, TokenSource } from "./options.js";
+export type { TransportKind } from "./transports/transport.js";
+export { applyEvent, isFinal } from "./state.js";
+export * from "./types.js";
