@@ -145,20 +145,27 @@ export class Realtime {
     const round = ++this.generation;
     if (this.state === "idle") this.set("connecting");
     this.nextAttemptAt = null;
-    void this.open(kind, this.handlers(kind, round, index)).then((transport) => {
-      if (round === this.generation) this.current = transport;
-      else transport.close();
+    void this.open(kind, this.handlers(kind, round, index)).then(({ transport, opened }) => {
+      if (round !== this.generation) return transport.close();
+      this.current = transport;
+      // Channels may have changed while the token was fetched: catch up.
+      if (opened !== this.dispatch.channels().join(" ")) this.channelsChanged();
     });
   }
 
-  private async open(kind: TransportKind, handlers: TransportHandlers): Promise<Transport> {
+  /** Opens a transport for the channels watched when it opens (named in `opened`). */
+  private async open(kind: TransportKind, handlers: TransportHandlers): Promise<{ transport: Transport; opened: string }> {
+    const token = kind === "poll" ? "" : await this.rest.token(this.refreshToken).catch(() => "");
+    if (kind !== "poll") this.refreshToken = false;
     const cursors = this.dispatch.cursors();
-    if (kind === "poll") return openPoll(this.rest, cursors, handlers, this.options.pollIntervalMs);
-    const token = await this.rest.token(this.refreshToken).catch(() => "");
-    this.refreshToken = false;
-    if (kind === "sse") return openEventSource(this.rest.platform.EventSource as typeof EventSource, this.rest.baseUrl, token, cursors, handlers);
+    const opened = cursors.map((c) => c.channel).join(" ");
+    if (kind === "poll") return { transport: openPoll(this.rest, cursors, handlers, this.options.pollIntervalMs), opened };
+    if (kind === "sse") {
+      const EventSourceImpl = this.rest.platform.EventSource as typeof EventSource;
+      return { transport: openEventSource(EventSourceImpl, this.rest.baseUrl, token, cursors, handlers), opened };
+    }
     const url = `${this.rest.baseUrl.replace(/^http/, "ws")}/v1/ws?access_token=${encodeURIComponent(token)}`;
-    return openWebSocket(this.rest.platform.WebSocket as typeof WebSocket, url, cursors, handlers);
+    return { transport: openWebSocket(this.rest.platform.WebSocket as typeof WebSocket, url, cursors, handlers), opened };
   }
 
   private handlers(kind: TransportKind, round: number, index: number): TransportHandlers {
@@ -234,7 +241,7 @@ export class Realtime {
   private async climb(kind: TransportKind): Promise<void> {
     const round = this.generation;
     let opened = false;
-    const probe = await this.open(kind, {
+    const { transport: probe } = await this.open(kind, {
       opened: () => {
         if (round !== this.generation) return probe.close();
         opened = true;

@@ -44,6 +44,25 @@ describe("the transport ladder", () => {
     expect(states.slice(0, 2)).toEqual(["connecting", "connected"]);
   });
 
+  it("subscribes channels added while the connection was opening", async () => {
+    let release: (token: string) => void = () => {};
+    const fetch = fakeFetch([]);
+    const made = new ImagegenClient({
+      baseUrl: "http://api.test",
+      token: () => new Promise<string>((resolve) => (release = resolve)),
+      platform: { fetch: fetch.fetch, WebSocket: FakeWebSocket as never, EventSource: FakeEventSource as never },
+    });
+    watch(made);
+    await vi.advanceTimersByTimeAsync(0);
+    // The token is still on its way when another subscriber comes.
+    watch(made, ["system"]);
+    release(TOKEN);
+    await vi.advanceTimersByTimeAsync(0);
+    const socket = FakeWebSocket.last();
+    socket.accept();
+    expect(socket.sent.map((m) => m.channel).sort()).toEqual(["system", USER_CHANNEL].sort());
+  });
+
   it("falls to SSE when WebSocket cannot connect, then to polling, and says so", async () => {
     const page = { events: [{ position: 3, data: envelope("g1", 1) }], next_position: 3 };
     const { client: made, urls } = client([json(page)]);

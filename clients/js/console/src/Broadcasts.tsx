@@ -21,7 +21,9 @@ export function Broadcasts() {
     <section className="broadcasts" aria-label="Announcements">
       {messages.map((m) => (
         <div key={m.id} className="broadcast" role="alert" data-testid="broadcast">
-          <span>📣 {m.text}</span>
+          <span>
+            <strong>Announcement:</strong> {m.text}
+          </span>
           <button type="button" className="quiet" aria-label="Dismiss" onClick={() => setMessages((l) => l.filter((x) => x.id !== m.id))}>
             ✕
           </button>

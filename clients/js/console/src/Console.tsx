@@ -16,7 +16,10 @@ function useProviders(): string[] {
     void client.platform
       .fetch(`${client.baseUrl}/openapi.json`)
       .then((r) => r.json())
-      .then((spec) => setProviders(spec?.components?.schemas?.SettingsIn?.properties?.provider?.enum ?? []))
+      .then((spec) => {
+        const listed: unknown[] = spec?.components?.schemas?.SettingsIn?.properties?.provider?.enum ?? [];
+        setProviders(listed.filter((p): p is string => typeof p === "string"));
+      })
       .catch(() => setProviders([]));
   }, [client]);
   return providers;

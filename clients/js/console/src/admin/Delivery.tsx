@@ -51,7 +51,7 @@ export function Delivery() {
       </div>
       <p data-testid="breaker">
         Automatic fallback: <strong>{BREAKER[policy.automatic.state] ?? policy.automatic.state}</strong>
-        {policy.automatic.since && <> since {new Date(policy.automatic.since).toLocaleTimeString()}</>} · webhooks delivered{" "}
+        {policy.automatic.state !== "closed" && policy.automatic.since && <> since {new Date(policy.automatic.since).toLocaleTimeString()}</>} · webhooks delivered{" "}
         {policy.health.delivered}, failed {policy.health.failed}
       </p>
       <p>Dual-mode mismatches: {mismatches.value?.total ?? "–"}</p>
