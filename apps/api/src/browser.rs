@@ -34,7 +34,7 @@ impl Origins {
                 .split_once("://")
                 .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host))
         });
-        same_origin || self.0.iter().any(|allowed| *allowed == origin)
+        same_origin || self.0.contains(&origin)
     }
 
     /// The CORS layer: preflights answered, `Access-Control-Allow-Origin` on answers to

@@ -5,6 +5,7 @@ mod binary;
 mod browsers;
 mod crash_recovery;
 mod durable_binary;
+mod js_clients;
 mod metrics;
 mod openai_provider;
 mod readme_durable_kill;

@@ -10,7 +10,8 @@ const ROOT = new URL("../../../../", import.meta.url).pathname;
 export const JWT_SECRET = "client-tests-secret-client-tests-secret";
 
 export function binary(name: string): string {
-  const given = process.env[`IMAGEGEN_${name.replace(/-/g, "_").toUpperCase()}_BIN`];
+  // IMAGEGEN_API_BIN, IMAGEGEN_TEST_POSTGRES_BIN: set by the cargo test that runs these.
+  const given = process.env[`IMAGEGEN_${name.replace(/^imagegen-/, "").replace(/-/g, "_").toUpperCase()}_BIN`];
   const candidates = [given, join(ROOT, "target/debug", name), join(ROOT, "target/release", name)];
   const found = candidates.find((path) => path && existsSync(path));
   if (!found) throw new Error(`${name} is not built: run \`cargo build -p imagegen-api -p imagegen-test-support --bins\` at the workspace root`);
