@@ -1,36 +1,11 @@
-import { Backoff, type BackoffOptions } from "./backoff.js";
+import { Backoff } from "./backoff.js";
+import type { ConnectionInfo, ConnectionState, RealtimeOptions } from "./connection.js";
 import { Dispatch, type Listener } from "./dispatch.js";
 import type { Rest } from "./rest.js";
-import { openPoll } from "./transports/poll.js";
-import { openEventSource } from "./transports/sse.js";
+import { openTransport } from "./transports/open.js";
 import type { Ending, Transport, TransportHandlers, TransportKind } from "./transports/transport.js";
-import { openWebSocket } from "./transports/websocket.js";
 
-/** Where the live connection is. */
-export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "fallback" | "offline";
-
-/** The connection, as a value: what a status indicator or debug panel shows. */
-export interface ConnectionInfo {
-  state: ConnectionState;
-  transport: TransportKind | null;
-  /** From the last event's `occurred_at` to its arrival, in ms. */
-  lastLatencyMs: number | null;
-  reconnects: number;
-  eventsReceived: number;
-  channels: string[];
-  positions: Record<string, number>;
-  /** When the next attempt starts (ms since the epoch), while waiting for one. */
-  nextAttemptAt: number | null;
-}
-
-export interface RealtimeOptions {
-  /** The transports to use, best first (default: all three). */
-  transports?: TransportKind[];
-  backoff?: BackoffOptions;
-  /** How often polling tries to climb back to a stream (30 s, jittered). */
-  climbMs?: number;
-  pollIntervalMs?: number;
-}
+export type { ConnectionInfo, ConnectionState, RealtimeOptions } from "./connection.js";
 
 /** One live connection for many subscriptions: WebSocket first, SSE when WebSocket
  * cannot connect, the poll page when neither streams, climbing back by itself;
@@ -154,18 +129,10 @@ export class Realtime {
   }
 
   /** Opens a transport for the channels watched when it opens (named in `opened`). */
-  private async open(kind: TransportKind, handlers: TransportHandlers): Promise<{ transport: Transport; opened: string }> {
+  private async open(kind: TransportKind, handlers: TransportHandlers) {
     const token = kind === "poll" ? "" : await this.rest.token(this.refreshToken).catch(() => "");
     if (kind !== "poll") this.refreshToken = false;
-    const cursors = this.dispatch.cursors();
-    const opened = cursors.map((c) => c.channel).join(" ");
-    if (kind === "poll") return { transport: openPoll(this.rest, cursors, handlers, this.options.pollIntervalMs), opened };
-    if (kind === "sse") {
-      const EventSourceImpl = this.rest.platform.EventSource as typeof EventSource;
-      return { transport: openEventSource(EventSourceImpl, this.rest.baseUrl, token, cursors, handlers), opened };
-    }
-    const url = `${this.rest.baseUrl.replace(/^http/, "ws")}/v1/ws?access_token=${encodeURIComponent(token)}`;
-    return { transport: openWebSocket(this.rest.platform.WebSocket as typeof WebSocket, url, cursors, handlers), opened };
+    return openTransport(this.rest, kind, token, this.dispatch.cursors(), handlers, this.options.pollIntervalMs);
   }
 
   private handlers(kind: TransportKind, round: number, index: number): TransportHandlers {
