@@ -9,6 +9,7 @@
 mod auth;
 mod browser;
 mod console;
+mod drain;
 mod dto;
 mod error;
 mod json;
@@ -92,6 +93,8 @@ pub struct Server {
     metrics_listener: Option<TcpListener>,
     metrics_token: Option<secrecy::SecretString>,
     origins: browser::Origins,
+    proxies: peer::TrustedProxies,
+    draining: drain::Draining,
     shutdown: CancellationToken,
 }
 
@@ -111,6 +114,8 @@ pub async fn start(
             source,
         })?;
     startup_log::mode(&config);
+    let draining = drain::Draining(shutdown.clone());
+    let shutdown = drain::stop_after(&shutdown, config.edge.shutdown_delay);
     let system = start_system(&config, addr, shutdown.clone()).await?;
     let metrics_listener = match config.metrics.listen {
         Some(at) => {
@@ -131,7 +136,9 @@ pub async fn start(
         listener,
         metrics_listener,
         metrics_token: config.metrics.token.clone(),
-        origins: browser::Origins::new(config.cors_origins.clone()),
+        origins: browser::Origins::new(config.edge.cors_origins.clone()),
+        proxies: peer::TrustedProxies::new(config.edge.trusted_proxies.clone()),
+        draining,
         shutdown,
     })
 }
@@ -167,6 +174,7 @@ impl Server {
         let opener = Arc::new(opener::StreamOpener {
             services: services.clone(),
             origins: self.origins.clone(),
+            proxies: self.proxies.clone(),
         });
         let metrics = metrics_route::router(self.metrics_token);
         let providers = services.create_generation.provider_names();
@@ -190,6 +198,8 @@ impl Server {
         // allowed origin (problems too) carries its CORS headers.
         let router = router
             .layer(axum::Extension(self.origins.clone()))
+            .layer(axum::Extension(self.proxies.clone()))
+            .layer(axum::Extension(self.draining.clone()))
             .layer(self.origins.layer());
         imagegen_streams::serve(self.listener, router, opener, self.shutdown).await;
         tracing::info!("api stopped accepting requests; draining worker loops");

@@ -21,6 +21,7 @@ use crate::stream_opening::open_stream;
 pub struct StreamOpener {
     pub services: Arc<Services>,
     pub origins: crate::browser::Origins,
+    pub proxies: crate::peer::TrustedProxies,
 }
 
 impl Opener for StreamOpener {
@@ -64,5 +65,9 @@ impl Opener for StreamOpener {
             &request.uri,
         )?;
         Ok(Box::pin(websocket.serve()))
+    }
+
+    fn carries_many_clients(&self, peer: std::net::IpAddr) -> bool {
+        self.proxies.trusts(peer)
     }
 }

@@ -11,7 +11,7 @@ use url::Url;
 use crate::BootstrapError;
 
 /// Every variable imagegen reads.
-pub const VARIABLES: [&str; 48] = [
+pub const VARIABLES: [&str; 50] = [
     "IMAGEGEN_LISTEN",
     "IMAGEGEN_JWT_SECRET",
     "IMAGEGEN_PUBLIC_BASE_URL",
@@ -62,6 +62,8 @@ pub const VARIABLES: [&str; 48] = [
     "IMAGEGEN_METRICS_LISTEN",
     "IMAGEGEN_METRICS_TOKEN",
     "IMAGEGEN_CORS_ORIGINS",
+    "IMAGEGEN_TRUSTED_PROXIES",
+    "IMAGEGEN_SHUTDOWN_DELAY_SECS",
 ];
 /// The typed configuration.
 #[derive(Debug, Clone)]
@@ -85,8 +87,8 @@ pub struct Config {
     pub limits: LimitSettings,
     /// Where `/metrics` answers, and whether it needs a token.
     pub metrics: MetricsSettings,
-    /// Origins whose pages may call the api (`IMAGEGEN_CORS_ORIGINS`), serialized.
-    pub cors_origins: Vec<String>,
+    /// Other origins' pages, and the proxies in front.
+    pub edge: EdgeSettings,
     /// `DATABASE_URL`: Postgres holds the state (the durable mode). A secret: it may
     /// carry a password.
     pub database_url: Option<SecretString>,
@@ -191,7 +193,7 @@ impl Config {
             workers,
             limits,
             metrics,
-            cors_origins: browser::parse_cors_origins(&vars)?,
+            edge: edge::parse_edge(&vars)?,
             database_url: get("DATABASE_URL").map(|u| SecretString::from(u.to_owned())),
             database_max_connections,
             redis_url: get("REDIS_URL").map(|u| SecretString::from(u.to_owned())),
@@ -205,44 +207,18 @@ impl Config {
     }
 }
 
-/// The variables, with blank values treated as unset.
-pub(crate) struct Vars(HashMap<String, String>);
-
-impl Vars {
-    pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
-    }
-}
-
-pub(crate) fn parse<T: std::str::FromStr>(
-    text: &str,
-    variable: &'static str,
-    expected: &str,
-) -> Result<T, BootstrapError> {
-    text.parse()
-        .map_err(|_| BootstrapError::config(variable, format!("`{text}` is not {expected}")))
-}
-
-fn parse_url(text: &str, variable: &'static str) -> Result<Url, BootstrapError> {
-    let url: Url = parse(text, variable, "a URL")?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(BootstrapError::config(
-            variable,
-            "must be an http or https URL",
-        ));
-    }
-    Ok(url)
-}
-
-mod browser;
+mod edge;
 mod limits;
 mod metrics;
 mod provider;
 #[cfg(test)]
 mod tests;
+mod vars;
 mod workers;
 
+pub use edge::EdgeSettings;
 pub use limits::LimitSettings;
 pub use metrics::MetricsSettings;
 pub use provider::ProviderChoice;
+pub(crate) use vars::{Vars, parse, parse_url};
 pub use workers::WorkerSettings;

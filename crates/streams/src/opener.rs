@@ -37,4 +37,10 @@ pub trait Opener: Send + Sync + 'static {
         request: &FirstRequest,
         stream: TcpStream,
     ) -> Result<Connection, TcpStream>;
+
+    /// Whether connections from `peer` carry many clients' requests (a trusted load
+    /// balancer): they are not held to one source's share of pending connections.
+    fn carries_many_clients(&self, _peer: std::net::IpAddr) -> bool {
+        false
+    }
 }

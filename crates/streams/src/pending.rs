@@ -52,10 +52,12 @@ pub struct PendingPlace {
 
 impl Pending {
     /// A place for a new connection from `source`, shedding the oldest when full;
-    /// `None` when `source` holds its share already.
-    pub fn admit(&self, source: IpAddr) -> Option<PendingPlace> {
+    /// `None` when `source` holds its share already (unless it is `shared`: a load
+    /// balancer, whose connections are many clients').
+    pub fn admit(&self, source: IpAddr, shared: bool) -> Option<PendingPlace> {
         let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
-        if waiting.per_source.get(&source).copied().unwrap_or(0) >= MAX_PENDING_PER_SOURCE {
+        let held = waiting.per_source.get(&source).copied().unwrap_or(0);
+        if !shared && held >= MAX_PENDING_PER_SOURCE {
             return None;
         }
         if waiting.by_age.len() >= MAX_PENDING
@@ -103,12 +105,19 @@ mod tests {
     fn a_source_past_its_share_is_refused_and_others_are_not() {
         let pending = Pending::default();
         let held: Vec<_> = (0..MAX_PENDING_PER_SOURCE)
-            .map(|_| pending.admit(address(2)).unwrap())
+            .map(|_| pending.admit(address(2), false).unwrap())
             .collect();
-        assert!(pending.admit(address(2)).is_none());
-        assert!(pending.admit(address(1)).is_some());
+        assert!(pending.admit(address(2), false).is_none());
+        assert!(
+            pending.admit(address(2), true).is_some(),
+            "a load balancer has no share"
+        );
+        assert!(pending.admit(address(1), false).is_some());
         drop(held);
-        assert!(pending.admit(address(2)).is_some(), "places come back");
+        assert!(
+            pending.admit(address(2), false).is_some(),
+            "places come back"
+        );
     }
 
     #[test]
@@ -117,11 +126,11 @@ mod tests {
         let held: Vec<_> = (0..MAX_PENDING)
             .map(|n| {
                 pending
-                    .admit(address(2 + (n / MAX_PENDING_PER_SOURCE) as u32))
+                    .admit(address(2 + (n / MAX_PENDING_PER_SOURCE) as u32), false)
                     .unwrap()
             })
             .collect();
-        let newest = pending.admit(address(1)).unwrap();
+        let newest = pending.admit(address(1), false).unwrap();
         assert!(held[0].shed.is_cancelled(), "the oldest is shed");
         assert!(!held[1].shed.is_cancelled());
         assert!(!newest.shed.is_cancelled());

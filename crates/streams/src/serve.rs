@@ -60,7 +60,7 @@ pub async fn serve<O: Opener>(
                 }
             },
         };
-        let Some(place) = pending.admit(peer.ip()) else {
+        let Some(place) = pending.admit(peer.ip(), opener.carries_many_clients(peer.ip())) else {
             tracing::debug!(%peer, "this source has too many connections without a request; closing a new one");
             drop(stream);
             continue;

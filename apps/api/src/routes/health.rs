@@ -43,7 +43,10 @@ async fn healthz() -> Json<Health> {
 
 #[utoipa::path(get, path = "/readyz", tag = "health", security(()),
     responses((status = 200, body = Health), (status = 503, body = Health)))]
-async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Health>) {
+async fn readyz(
+    State(services): State<Arc<Services>>,
+    draining: Option<axum::Extension<crate::drain::Draining>>,
+) -> (StatusCode, Json<Health>) {
     let not_ready = |reason: &'static str| {
         let body = Health {
             status: "not_ready",
@@ -51,7 +54,8 @@ async fn readyz(State(services): State<Arc<Services>>) -> (StatusCode, Json<Heal
         };
         (StatusCode::SERVICE_UNAVAILABLE, Json(body))
     };
-    if services.shutdown.is_cancelled() {
+    let asked = draining.is_some_and(|axum::Extension(d)| d.0.is_cancelled());
+    if asked || services.shutdown.is_cancelled() {
         return not_ready("draining");
     }
     let store = tokio::time::timeout(STORE_CHECK, services.open_stream.latest_position()).await;

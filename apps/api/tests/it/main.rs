@@ -6,6 +6,7 @@ mod browsers;
 mod crash_recovery;
 mod durable_binary;
 mod js_clients;
+mod load_balancer;
 mod metrics;
 mod openai_provider;
 mod readme_durable_kill;

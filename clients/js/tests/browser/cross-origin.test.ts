@@ -39,6 +39,10 @@ async function generate(base: string, bearer: string, user: string, transport: s
           if (envelope.event_type === "GenerationCompleted" || envelope.event_type === "GenerationFailed") done();
         },
       });
+      // Watch first: a subscription with no position starts live.
+      for (let i = 0; i < 200 && !["connected", "fallback"].includes(client.connection.state); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       try {
         const created = await client.createGeneration({ prompt: "from another origin" }, { idempotencyKey: crypto.randomUUID() });
         await Promise.race([ended, new Promise((r) => setTimeout(r, 20_000))]);
