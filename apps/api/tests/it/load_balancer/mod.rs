@@ -7,6 +7,7 @@
 
 mod creator;
 mod deployment;
+mod ends;
 mod watchers;
 
 use std::collections::{BTreeMap, HashSet};
@@ -15,23 +16,13 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use self::deployment::Deployment;
+use self::ends::{every_end, until};
 use self::watchers::Watched;
 use crate::{PROCESS_JWT_SECRET, user_token};
 
 const USERS: usize = 40;
 /// Per user: this many SSE clients and as many WebSocket clients.
 const CLIENTS_PER_TRANSPORT: usize = 3;
-
-async fn until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + limit;
-    while !check() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// Drains one api with SIGTERM (checking `/readyz` says so while it still serves),
 /// waits for it to end, and starts it again on its port.
@@ -222,40 +213,4 @@ async fn behind_haproxy_restarts_and_kills_lose_no_event_and_no_generation() {
         reconnects > 0,
         "no client reconnected: nothing was disturbed"
     );
-}
-
-/// Waits until every generation has ended; its version and status.
-async fn every_end(
-    balancer: &str,
-    users: &[(String, String)],
-    generations: &BTreeMap<String, usize>,
-) -> BTreeMap<String, (u64, String)> {
-    let http = reqwest::Client::new();
-    let mut ended = BTreeMap::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-    for (id, user) in generations {
-        loop {
-            let answer = http
-                .get(format!("{balancer}/v1/generations/{id}"))
-                .bearer_auth(&users[*user].0)
-                .send()
-                .await;
-            if let Ok(answer) = answer
-                && answer.status() == 200
-            {
-                let body: serde_json::Value = answer.json().await.unwrap_or_default();
-                let status = body["status"].as_str().unwrap_or_default().to_owned();
-                if matches!(status.as_str(), "completed" | "failed" | "cancelled") {
-                    ended.insert(id.clone(), (body["version"].as_u64().unwrap_or(0), status));
-                    break;
-                }
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "generation {id} did not end"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-    }
-    ended
 }
