@@ -76,12 +76,16 @@ impl Reconciler {
         }
     }
 
-    /// Looks every `every` until `shutdown`.
-    pub async fn run(self, shutdown: CancellationToken) {
+    /// Looks every `every` until `shutdown`. Says so when called, not when first polled.
+    pub fn run(self, shutdown: CancellationToken) -> impl Future<Output = ()> + Send {
         tracing::info!(
             overdue_after_s = self.config.overdue_after.as_secs(),
             "polling fallback started"
         );
+        self.serve(shutdown)
+    }
+
+    async fn serve(self, shutdown: CancellationToken) {
         loop {
             if let Err(error) = self.reconcile_once().await {
                 tracing::warn!(%error, "could not look for overdue generations");

@@ -93,9 +93,13 @@ impl EventRelay {
         Ok((published, checkpoint))
     }
 
-    /// Runs until `shutdown` is cancelled.
-    pub async fn run(self, shutdown: CancellationToken) {
+    /// Runs until `shutdown` is cancelled. Says so when called, not when first polled.
+    pub fn run(self, shutdown: CancellationToken) -> impl Future<Output = ()> + Send {
         tracing::info!("outbox relay started");
+        self.serve(shutdown)
+    }
+
+    async fn serve(self, shutdown: CancellationToken) {
         loop {
             let wait = match self.publish_pending().await {
                 Ok((published, checkpoint)) if published < BATCH => {

@@ -189,16 +189,29 @@ async fn the_embedded_mode_ends_its_start_up_with_the_console_link() {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut child = Running(child);
-    let link = lines
-        .map_while(Result::ok)
-        .take(40)
+    let link = (lines.by_ref().map_while(Result::ok).take(40))
         .find_map(|line| {
             let at = line.find("open the console: ")?;
             Some(line[at + "open the console: ".len()..].trim().to_owned())
         })
         .expect("no console link printed");
+    // Nothing of the start-up comes after it (a loop announcing itself late would).
+    let (later, rest) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if later.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert_eq!(
+        rest.try_recv().ok(),
+        None,
+        "a start-up line after the console link"
+    );
     let (page, token) = link
         .split_once("/#access_token=")
         .expect("token in the fragment");

@@ -30,13 +30,21 @@ impl JobRunner {
             .max(1)
     }
 
-    /// Runs each queue's workers until `shutdown` is cancelled, then drains.
-    pub async fn run(self, shutdown: CancellationToken) {
+    /// Runs each queue's workers until `shutdown` is cancelled, then drains. Says what
+    /// it starts when called (in start-up order), not when first polled.
+    pub fn run(self, shutdown: CancellationToken) -> impl Future<Output = ()> + Send {
+        for queue in self.queues() {
+            let concurrency = self.concurrency_of(queue);
+            tracing::info!(job.queue = %queue, concurrency, "job workers started");
+        }
+        self.run_lanes(shutdown)
+    }
+
+    async fn run_lanes(self, shutdown: CancellationToken) {
         let mut workers = JoinSet::new();
         let mut lanes = Vec::new();
         for queue in self.queues() {
             let concurrency = self.concurrency_of(queue);
-            tracing::info!(job.queue = %queue, concurrency, "job workers started");
             metrics::gauge!(metric_names::WORKER_SLOTS, "queue" => queue.as_str())
                 .set(concurrency as f64);
             let (completions, finished) = tokio::sync::mpsc::unbounded_channel();
