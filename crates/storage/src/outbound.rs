@@ -34,15 +34,27 @@ struct NoPublicAddress {
     host: String,
 }
 
+/// The addresses a name resolves to, on their way.
+type Addresses = std::pin::Pin<Box<dyn Future<Output = std::io::Result<Vec<SocketAddr>>> + Send>>;
+
+/// How a name becomes addresses: the system's resolver, or a fixed answer in tests.
+type Lookup = fn(String) -> Addresses;
+
+fn system_lookup(host: String) -> Addresses {
+    Box::pin(async move { Ok(tokio::net::lookup_host(host).await?.collect()) })
+}
+
 /// Resolves names and drops every non-public address.
-struct PublicOnlyResolver;
+struct PublicOnlyResolver {
+    lookup: Lookup,
+}
 
 impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
+        let lookup = self.lookup;
         Box::pin(async move {
             let host = format!("{}:0", name.as_str());
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host(host)
-                .await?
+            let addrs: Vec<SocketAddr> = (lookup(host).await?.into_iter())
                 .filter(|a| is_public(a.ip()))
                 .collect();
             if addrs.is_empty() {
@@ -78,7 +90,9 @@ pub(crate) fn client(allow_private: bool, timeout: Duration) -> Result<reqwest::
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(5));
     if !allow_private {
-        builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
+        builder = builder.dns_resolver(Arc::new(PublicOnlyResolver {
+            lookup: system_lookup,
+        }));
     }
     builder
         .build()
@@ -123,5 +137,54 @@ pub(crate) fn answer_error(status: reqwest::StatusCode, what: &str) -> FetchErro
         transient(message)
     } else {
         refused(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    /// A name that resolves to a private IPv6 address, a mapped private IPv4 one and a
+    /// public one: only the public one is kept; with none public, it is refused.
+    fn internal(_host: String) -> Addresses {
+        let answer = [
+            "[fd00::1]:0",
+            "[::ffff:10.0.0.1]:0",
+            "[fe80::1]:0",
+            "[::1]:0",
+        ];
+        Box::pin(async move { Ok(answer.iter().map(|a| a.parse().unwrap()).collect()) })
+    }
+
+    fn mixed(_host: String) -> Addresses {
+        Box::pin(async {
+            Ok(vec![
+                "[fd00::1]:0".parse().unwrap(),
+                "[2606:4700::1111]:0".parse().unwrap(),
+            ])
+        })
+    }
+
+    #[tokio::test]
+    async fn a_name_resolving_to_private_ipv6_addresses_only_is_refused() {
+        let resolver = PublicOnlyResolver { lookup: internal };
+        let Err(error) = resolver
+            .resolve(Name::from_str("internal.example").unwrap())
+            .await
+        else {
+            panic!("a name with no public address was resolved");
+        };
+        assert!(error.downcast_ref::<NoPublicAddress>().is_some(), "{error}");
+        let resolver = PublicOnlyResolver { lookup: mixed };
+        let Ok(addrs) = resolver
+            .resolve(Name::from_str("mixed.example").unwrap())
+            .await
+        else {
+            panic!("a name with a public address was refused");
+        };
+        let kept: Vec<String> = addrs.map(|a| a.ip().to_string()).collect();
+        assert_eq!(kept, ["2606:4700::1111"]);
     }
 }
