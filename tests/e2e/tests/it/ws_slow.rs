@@ -1,5 +1,5 @@
 //! A WebSocket reader that reads nothing for longer than the send timeout (10 s) is
-//! closed. The client's socket takes 2 KiB at a time and a flood of large broadcasts
+//! closed; one that falls behind twice within 30 s is told `too_slow` and closed 4008. The client's socket takes 2 KiB at a time and a flood of large broadcasts
 //! (5 MB, more than Linux lets a socket's send buffer grow to by default) fills the
 //! server's side, so its writes block.
 
@@ -113,4 +113,73 @@ async fn a_websocket_that_reads_nothing_past_the_send_timeout_is_closed() {
         ended,
         "the server kept a client that read nothing past its send timeout"
     );
+}
+
+/// Reads `ws` until an event at `position` arrives; every message read, in order.
+async fn read_through(ws: &mut Socket, position: u64) -> Vec<Value> {
+    let mut read = Vec::new();
+    loop {
+        let message = next(ws).await.unwrap_or_else(|code| {
+            panic!("closed ({code:?}) before position {position}; read {read:?}")
+        });
+        let at = message["position"].as_u64();
+        if message["type"] == "event" && at.is_none() {
+            continue; // a broadcast of the flood
+        }
+        read.push(message);
+        if at.is_some_and(|at| at >= position) {
+            return read;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_websocket_behind_twice_within_30_s_is_told_too_slow_and_closed_4008() {
+    let api = start_with(&[
+        ("IMAGEGEN_MAX_IN_FLIGHT", "100"),
+        ("IMAGEGEN_CREATE_RATE_PER_MINUTE", "1000"),
+    ])
+    .await;
+    let alice = user();
+    let mut reader = api.watch_user(&alice).await;
+    let channel = format!("user:{}", alice.id);
+    let mut slow = tight_socket(&api, &alice, "system").await;
+    assert_eq!(next(&mut slow).await.unwrap()["type"], "subscribed");
+    let subscribe = json!({ "type": "subscribe", "channel": channel }).to_string();
+    slow.send(Message::Text(subscribe.into())).await.unwrap();
+    assert_eq!(next(&mut slow).await.unwrap()["type"], "subscribed");
+
+    // Behind once: the socket is full, and far more than the 64 deliveries a
+    // connection may have waiting arrive. Reading again, it catches up from the store.
+    flood(&api).await;
+    let first = burst(&api, &alice, &mut reader, 20).await;
+    let caught_up = read_through(&mut slow, first).await;
+    assert!(
+        caught_up.iter().all(|m| m["type"] == "event"),
+        "only events while catching up: {caught_up:?}"
+    );
+    let positions: Vec<u64> = caught_up
+        .iter()
+        .filter_map(|m| m["position"].as_u64())
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "in order: {positions:?}"
+    );
+
+    // Behind again within 30 s: told where to resume, then closed with 4008.
+    flood(&api).await;
+    burst(&api, &alice, &mut reader, 20).await;
+    let told = loop {
+        match next(&mut slow).await {
+            Ok(message) if message["type"] == "too_slow" => break message,
+            Ok(message) if message["type"] == "event" => {}
+            other => panic!("expected too_slow, got {other:?}"),
+        }
+    };
+    // The flood's channel falls behind first (both did): it is the one named, with
+    // the position to resubscribe from (broadcasts are not stored: 0).
+    assert_eq!(told["channel"], "system", "{told}");
+    assert!(told["since"].is_u64(), "{told}");
+    assert_eq!(next(&mut slow).await.unwrap_err(), Some(4008));
 }
