@@ -84,4 +84,22 @@ describe("REST", () => {
     const unknown = await client.getGeneration(crypto.randomUUID()).catch((e: unknown) => e);
     expect((unknown as ImagegenError).status).toBe(404);
   });
+
+  it("watchGeneration long-polls one generation by its ETag until it moves", async () => {
+    const { token: mine } = token();
+    const client = nodeClient(api.base, mine);
+    const created = await client.createGeneration({ prompt: "watched" });
+    let etag: string | null = null;
+    const statuses: string[] = [];
+    for (let i = 0; i < 20 && statuses.at(-1) !== "completed"; i++) {
+      const watched = await client.watchGeneration(created.id, etag, 10);
+      expect(watched.etag).toBeTruthy();
+      if (watched.generation) statuses.push(watched.generation.status);
+      etag = watched.etag;
+    }
+    expect(statuses.at(-1)).toBe("completed");
+    // Nothing moves any more: an unchanged copy is a 304 after the wait.
+    const still = await client.watchGeneration(created.id, etag, 1);
+    expect(still).toEqual({ generation: null, etag });
+  });
 });
