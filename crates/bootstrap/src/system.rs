@@ -177,6 +177,7 @@ pub async fn start_system(
     };
     let services = Arc::new(services);
     background.spawn(sample_throughput(services.clone()));
+    background.spawn(sweep_presence(services.clone()));
     Ok(System {
         mode,
         services,
@@ -201,6 +202,22 @@ async fn sample_throughput(services: Arc<Services>) {
         }
         if let Err(error) = services.operate_queues.sample_throughput().await {
             tracing::debug!(%error, "queue throughput not sampled");
+        }
+    }
+}
+
+/// Tells the leaves of members whose instance died (their lease ran out), until shutdown.
+async fn sweep_presence(services: Arc<Services>) {
+    let every = imagegen_realtime::presence::PRESENCE_SWEEP_EVERY;
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = services.shutdown.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        if let Err(error) = services.presence.sweep().await {
+            tracing::debug!(%error, "presence not swept");
         }
     }
 }

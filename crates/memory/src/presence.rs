@@ -58,11 +58,30 @@ impl Presence for MemoryPresence {
 
     async fn members(&self, channel: &Channel) -> Result<Vec<PresenceMember>> {
         let now = self.clock.now();
-        let mut channels = lock(&self.channels);
-        let Some(members) = channels.get_mut(&channel.to_string()) else {
+        let channels = lock(&self.channels);
+        let Some(members) = channels.get(&channel.to_string()) else {
             return Ok(Vec::new());
         };
-        members.retain(|_, until| *until > now);
-        Ok(members.keys().copied().collect())
+        // Expired ones stay until `take_expired` takes them (and their leaves are told).
+        Ok((members.iter())
+            .filter(|(_, until)| **until > now)
+            .map(|(member, _)| *member)
+            .collect())
+    }
+
+    async fn take_expired(&self) -> Result<Vec<(Channel, PresenceMember)>> {
+        let now = self.clock.now();
+        let mut taken = Vec::new();
+        lock(&self.channels).retain(|name, members| {
+            members.retain(|member, until| {
+                let live = *until > now;
+                if let (false, Ok(channel)) = (live, name.parse::<Channel>()) {
+                    taken.push((channel, *member));
+                }
+                live
+            });
+            !members.is_empty()
+        });
+        Ok(taken)
     }
 }

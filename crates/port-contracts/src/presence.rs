@@ -57,3 +57,32 @@ pub async fn a_member_whose_lease_ran_out_is_gone(presence: &impl Presence) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(presence.members(&channel).await.unwrap(), vec![long]);
 }
+
+/// The rule: expired members are taken once (two sweepers at once split them, never
+/// share them), live ones stay, and the listing never shows an expired one meanwhile.
+pub async fn expired_members_are_taken_once_and_live_ones_stay(presence: &impl Presence) {
+    let channel = Channel::Generation(GenerationId::new());
+    let (gone, live) = (member(), member());
+    presence
+        .join(&channel, gone, Duration::from_millis(100))
+        .await
+        .unwrap();
+    presence.join(&channel, live, LEASE).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(presence.members(&channel).await.unwrap(), vec![live]);
+    let (a, b) = tokio::join!(presence.take_expired(), presence.take_expired());
+    let ours = |taken: Vec<(Channel, PresenceMember)>| -> Vec<PresenceMember> {
+        (taken.into_iter())
+            .filter(|(c, _)| *c == channel)
+            .map(|(_, m)| m)
+            .collect()
+    };
+    let (a, b) = (ours(a.unwrap()), ours(b.unwrap()));
+    assert_eq!(
+        [a, b].concat(),
+        vec![gone],
+        "the expired member is taken, by one sweeper"
+    );
+    assert!(ours(presence.take_expired().await.unwrap()).is_empty());
+    assert_eq!(presence.members(&channel).await.unwrap(), vec![live]);
+}

@@ -150,6 +150,7 @@ macro_rules! presence_tests {
             $crate::__contract_rules!($setup; presence; presence => (&*presence); [
                 members_join_renew_and_leave,
                 a_member_whose_lease_ran_out_is_gone,
+                expired_members_are_taken_once_and_live_ones_stay,
             ]);
         }
     };

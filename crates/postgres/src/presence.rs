@@ -44,14 +44,8 @@ impl Presence for crate::ports::PgPresence {
 
     async fn members(&self, channel: &Channel) -> Result<Vec<PresenceMember>> {
         let now = self.clock.now();
+        // Expired rows stay until `take_expired` takes them (and their leaves are told).
         let channel = channel.to_string();
-        // Sweep what dead instances left, then read.
-        sqlx::query("DELETE FROM presence_members WHERE channel = $1 AND expires_at <= $2")
-            .bind(&channel)
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(unavailable)?;
         let rows: Vec<(Uuid, Uuid)> = sqlx::query_as(
             "SELECT connection_id, user_id FROM presence_members \
              WHERE channel = $1 AND expires_at > $2 ORDER BY connection_id",
@@ -66,6 +60,28 @@ impl Presence for crate::ports::PgPresence {
             .map(|(connection_id, user)| PresenceMember {
                 connection_id,
                 user_id: UserId::from_uuid(user),
+            })
+            .collect())
+    }
+
+    async fn take_expired(&self) -> Result<Vec<(Channel, PresenceMember)>> {
+        // One DELETE: a row goes to the one sweeper whose statement removed it.
+        let rows: Vec<(String, Uuid, Uuid)> = sqlx::query_as(
+            "DELETE FROM presence_members WHERE expires_at <= $1 \
+             RETURNING channel, connection_id, user_id",
+        )
+        .bind(self.clock.now())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(channel, connection_id, user)| {
+                let member = PresenceMember {
+                    connection_id,
+                    user_id: UserId::from_uuid(user),
+                };
+                Some((channel.parse().ok()?, member))
             })
             .collect())
     }

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 /// How long a member stays without renewing: three missed renewals.
 pub const PRESENCE_LEASE: Duration = Duration::from_secs(45);
+/// How often each instance takes expired members and tells their leaves.
+pub const PRESENCE_SWEEP_EVERY: Duration = Duration::from_secs(10);
 
 /// Whether a channel keeps presence.
 pub fn has_presence(channel: &Channel) -> bool {
@@ -78,6 +80,29 @@ impl PresenceTracker {
         }
         let change = Self::change("leave", channel, member);
         self.bus.announce(&channel.to_string(), &change).await
+    }
+
+    /// Takes the members whose lease ran out (their instance died, or stopped renewing)
+    /// and tells each channel's watchers of every user who has no connection left there.
+    /// Instances sweep at once without telling a leave twice: each expired member is
+    /// taken by one of them. Returns how many members were taken.
+    ///
+    /// # Errors
+    /// `Unavailable` from the registry or the bus.
+    pub async fn sweep(&self) -> Result<usize> {
+        let taken = self.registry.take_expired().await?;
+        let mut told = std::collections::HashSet::new();
+        for (channel, member) in &taken {
+            if !told.insert((channel.to_string(), member.user_id)) {
+                continue;
+            }
+            if self.connections_of(channel, *member).await? > 0 {
+                continue;
+            }
+            let change = Self::change("leave", channel, *member);
+            self.bus.announce(&channel.to_string(), &change).await?;
+        }
+        Ok(taken.len())
     }
 
     /// Who is on `channel`: each user once, with their number of connections.

@@ -1,7 +1,9 @@
 //! `Presence` on Redis: one sorted set per channel (`{prefix}presence:{channel}`), its
 //! members `<connection>/<user>` scored by lease expiry, so that every api instance
 //! sees the same members and a dead instance's connections fall out when their leases
-//! run out.
+//! run out; and a set of the channels with members (`{prefix}presence-channels`), for
+//! the sweep that takes expired members (one command per key: a Redis Cluster keeps
+//! them on different slots).
 
 use std::time::Duration;
 
@@ -44,6 +46,10 @@ impl RedisPresence {
     fn key(&self, channel: &Channel) -> String {
         format!("{}presence:{channel}", self.prefix)
     }
+
+    fn index(&self) -> String {
+        format!("{}presence-channels", self.prefix)
+    }
 }
 
 fn member_text(member: PresenceMember) -> String {
@@ -71,6 +77,12 @@ impl Presence for RedisPresence {
             .pexpire(&key, (lease.as_millis() as i64) * 2)
             .query_async::<()>(&mut connection)
             .await
+            .map_err(unavailable)?;
+        redis::cmd("SADD")
+            .arg(self.index())
+            .arg(channel.to_string())
+            .query_async::<()>(&mut connection)
+            .await
             .map_err(unavailable)
     }
 
@@ -96,5 +108,79 @@ impl Presence for RedisPresence {
             .await
             .map_err(unavailable)?;
         members.iter().map(|m| parse_member(m)).collect()
+    }
+
+    async fn take_expired(&self) -> Result<Vec<(Channel, PresenceMember)>> {
+        let now = self.clock.now().timestamp_millis();
+        let mut connection = self.pool.get().await.map_err(unavailable)?;
+        let names: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(self.index())
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        let mut taken = Vec::new();
+        for name in names {
+            let Ok(channel) = name.parse::<Channel>() else {
+                continue;
+            };
+            let key = self.key(&channel);
+            let expired: Vec<String> = redis::cmd("ZRANGE")
+                .arg(&key)
+                .arg("-inf")
+                .arg(now)
+                .arg("BYSCORE")
+                .query_async(&mut connection)
+                .await
+                .map_err(unavailable)?;
+            for text in expired {
+                // Whoever's ZREM removed it takes it: one sweeper per member.
+                let removed: i64 = redis::cmd("ZREM")
+                    .arg(&key)
+                    .arg(&text)
+                    .query_async(&mut connection)
+                    .await
+                    .map_err(unavailable)?;
+                if removed == 1 {
+                    taken.push((channel, parse_member(&text)?));
+                }
+            }
+            self.forget_if_empty(&mut connection, &key, &name).await?;
+        }
+        Ok(taken)
+    }
+}
+
+impl RedisPresence {
+    /// Drops an empty channel from the index; puts it back if a join came meanwhile.
+    async fn forget_if_empty(
+        &self,
+        connection: &mut crate::pool::Connection,
+        key: &str,
+        name: &str,
+    ) -> Result<()> {
+        let count = || redis::cmd("ZCARD").arg(key).clone();
+        let members: i64 = count()
+            .query_async(&mut *connection)
+            .await
+            .map_err(unavailable)?;
+        if members > 0 {
+            return Ok(());
+        }
+        let index = self.index();
+        (redis::cmd("SREM").arg(&index).arg(name))
+            .query_async::<()>(&mut *connection)
+            .await
+            .map_err(unavailable)?;
+        let members: i64 = count()
+            .query_async(&mut *connection)
+            .await
+            .map_err(unavailable)?;
+        if members > 0 {
+            (redis::cmd("SADD").arg(&index).arg(name))
+                .query_async::<()>(&mut *connection)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
     }
 }

@@ -31,4 +31,9 @@ pub trait Presence: Send + Sync {
 
     /// The members of `channel` whose lease has not run out. Errors: `Unavailable`.
     async fn members(&self, channel: &Channel) -> Result<Vec<PresenceMember>>;
+
+    /// Removes every member whose lease ran out, on every channel, and returns them:
+    /// each to one caller only, however many instances sweep at once (the caller
+    /// announces their leaves). Errors: `Unavailable`.
+    async fn take_expired(&self) -> Result<Vec<(Channel, PresenceMember)>>;
 }

@@ -4,6 +4,7 @@
 mod announcements;
 mod express;
 mod fan_out;
+mod presence_sweep;
 mod races;
 mod slow;
 mod sse_frames;
