@@ -23,7 +23,9 @@ export function ConnectionIndicator() {
         {label.mark}
       </span>
       <span className="state">{label.text}</span>
-      {connection.transport && <span className="detail">via {TRANSPORTS[connection.transport]}</span>}
+      {connection.transport && connection.state !== "fallback" && (
+        <span className="detail">via {TRANSPORTS[connection.transport]}</span>
+      )}
       {connection.lastLatencyMs !== null && <span className="detail">last push {Math.round(connection.lastLatencyMs)} ms</span>}
       {down && (
         <button type="button" onClick={connection.retry}>

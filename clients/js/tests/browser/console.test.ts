@@ -72,6 +72,8 @@ it("with both streams refused it falls back to polling, says so, and the generat
   expect(await page.locator('[data-testid="connection"]').textContent()).toContain("Polling");
   const id = await submitPrompt(page, "through a strict proxy");
   await card(page, id).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 30_000 });
+  const image = card(page, id).locator("img");
+  await until(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 10_000, "the image");
   await shot(page, "05-polling");
 });
 
