@@ -176,8 +176,22 @@ pub async fn start_system(
         shutdown,
     };
     let services = Arc::new(services);
-    background.spawn(sample_throughput(services.clone()));
-    background.spawn(sweep_presence(services.clone()));
+    // The queues' completed counters, for the throughput `GET /admin/queues` shows.
+    let throughput = std::time::Duration::from_secs(5);
+    background.spawn(every(
+        services.clone(),
+        throughput,
+        "queue throughput not sampled",
+        |s| async move { s.operate_queues.sample_throughput().await },
+    ));
+    // The leaves of members whose instance died (their lease ran out).
+    let sweep = imagegen_realtime::presence::PRESENCE_SWEEP_EVERY;
+    background.spawn(every(
+        services.clone(),
+        sweep,
+        "presence not swept",
+        |s| async move { s.presence.sweep().await.map(drop) },
+    ));
     Ok(System {
         mode,
         services,
@@ -190,34 +204,26 @@ pub async fn start_system(
     })
 }
 
-/// Samples the queues' completed counters every few seconds, for the throughput that
-/// `GET /admin/queues` shows, until shutdown.
-async fn sample_throughput(services: Arc<Services>) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            () = services.shutdown.cancelled() => return,
-            _ = every.tick() => {}
-        }
-        if let Err(error) = services.operate_queues.sample_throughput().await {
-            tracing::debug!(%error, "queue throughput not sampled");
-        }
-    }
-}
-
-/// Tells the leaves of members whose instance died (their lease ran out), until shutdown.
-async fn sweep_presence(services: Arc<Services>) {
-    let every = imagegen_realtime::presence::PRESENCE_SWEEP_EVERY;
-    let mut ticks = tokio::time::interval(every);
+/// Runs `task` every `period` until shutdown; a failure is logged at debug as `what`
+/// and the next tick tries again.
+async fn every<F, Fut>(
+    services: Arc<Services>,
+    period: std::time::Duration,
+    what: &'static str,
+    task: F,
+) where
+    F: Fn(Arc<Services>) -> Fut,
+    Fut: Future<Output = imagegen_application::Result<()>>,
+{
+    let mut ticks = tokio::time::interval(period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = services.shutdown.cancelled() => return,
             _ = ticks.tick() => {}
         }
-        if let Err(error) = services.presence.sweep().await {
-            tracing::debug!(%error, "presence not swept");
+        if let Err(error) = task(services.clone()).await {
+            tracing::debug!(%error, "{what}");
         }
     }
 }

@@ -20,6 +20,15 @@ function watch(made: ImagegenClient, channels = [USER_CHANNEL]) {
   return { events, resyncs, sequences: () => events.map((e) => `${e.envelope.aggregate_id}:${e.envelope.sequence}`) };
 }
 
+/** The server refuses the WebSocket, then SSE: the ladder goes on to the poll page. */
+async function refuseStreams() {
+  await vi.advanceTimersByTimeAsync(0);
+  FakeWebSocket.last().drop();
+  await vi.advanceTimersByTimeAsync(0);
+  FakeEventSource.last().fail();
+  await vi.advanceTimersByTimeAsync(0);
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
   FakeWebSocket.all = [];
@@ -88,11 +97,7 @@ describe("the transport ladder", () => {
     const empty = { events: [], next_position: 5 };
     const { client: made } = client([json(page), ...Array(40).fill(json(empty))]);
     watch(made);
-    await vi.advanceTimersByTimeAsync(0);
-    FakeWebSocket.last().drop();
-    await vi.advanceTimersByTimeAsync(0);
-    FakeEventSource.last().fail();
-    await vi.advanceTimersByTimeAsync(0);
+    await refuseStreams();
     expect(made.connection.state).toBe("fallback");
     const before = FakeWebSocket.all.length;
     await vi.advanceTimersByTimeAsync(30_000);
@@ -108,11 +113,7 @@ describe("the transport ladder", () => {
   it("goes offline when nothing answers, and tries again at once on retry", async () => {
     const { client: made } = client([]);
     watch(made);
-    await vi.advanceTimersByTimeAsync(0);
-    FakeWebSocket.last().drop();
-    await vi.advanceTimersByTimeAsync(0);
-    FakeEventSource.last().fail();
-    await vi.advanceTimersByTimeAsync(0);
+    await refuseStreams();
     expect(made.connection.state).toBe("offline");
     expect(made.connection.nextAttemptAt).not.toBeNull();
     const before = FakeWebSocket.all.length;

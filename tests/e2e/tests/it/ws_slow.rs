@@ -82,18 +82,29 @@ async fn burst(
     last
 }
 
-#[tokio::test]
-async fn a_websocket_that_reads_nothing_past_the_send_timeout_is_closed() {
+/// An api that takes bursts, a user with a reading client, and the same user's tight
+/// socket subscribed to `system` (where a broadcast-sized flood fills it at once).
+async fn watched_on_a_tight_socket() -> (
+    Api,
+    User,
+    tokio::sync::mpsc::UnboundedReceiver<crate::support::Message>,
+    Socket,
+) {
     let api = start_with(&[
         ("IMAGEGEN_MAX_IN_FLIGHT", "100"),
         ("IMAGEGEN_CREATE_RATE_PER_MINUTE", "1000"),
     ])
     .await;
     let alice = user();
-    let mut reader = api.watch_user(&alice).await;
-    // A broadcast-sized flood on `system` fills the tiny socket at once.
-    let mut silent = tight_socket(&api, &alice, "system").await;
-    assert_eq!(next(&mut silent).await.unwrap()["type"], "subscribed");
+    let reader = api.watch_user(&alice).await;
+    let mut socket = tight_socket(&api, &alice, "system").await;
+    assert_eq!(next(&mut socket).await.unwrap()["type"], "subscribed");
+    (api, alice, reader, socket)
+}
+
+#[tokio::test]
+async fn a_websocket_that_reads_nothing_past_the_send_timeout_is_closed() {
+    let (api, alice, mut reader, mut silent) = watched_on_a_tight_socket().await;
     flood(&api).await;
     burst(&api, &alice, &mut reader, 1).await;
     // Read nothing for longer than the send timeout, then see the connection gone.
@@ -135,16 +146,8 @@ async fn read_through(ws: &mut Socket, position: u64) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_websocket_behind_twice_within_30_s_is_told_too_slow_and_closed_4008() {
-    let api = start_with(&[
-        ("IMAGEGEN_MAX_IN_FLIGHT", "100"),
-        ("IMAGEGEN_CREATE_RATE_PER_MINUTE", "1000"),
-    ])
-    .await;
-    let alice = user();
-    let mut reader = api.watch_user(&alice).await;
+    let (api, alice, mut reader, mut slow) = watched_on_a_tight_socket().await;
     let channel = format!("user:{}", alice.id);
-    let mut slow = tight_socket(&api, &alice, "system").await;
-    assert_eq!(next(&mut slow).await.unwrap()["type"], "subscribed");
     let subscribe = json!({ "type": "subscribe", "channel": channel }).to_string();
     slow.send(Message::Text(subscribe.into())).await.unwrap();
     assert_eq!(next(&mut slow).await.unwrap()["type"], "subscribed");

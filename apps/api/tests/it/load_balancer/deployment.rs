@@ -148,27 +148,29 @@ impl Deployment {
 
     /// An api on `port`; returns once it is ready.
     pub async fn api(&self, port: u16) -> Process {
-        let child = Command::new(env!("CARGO_BIN_EXE_imagegen-api"))
-            .envs(self.vars.iter().cloned())
-            .env("IMAGEGEN_LISTEN", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let process = Process { child, port };
-        until_ok(&format!("http://127.0.0.1:{port}/readyz")).await;
-        process
+        let program = Path::new(env!("CARGO_BIN_EXE_imagegen-api"));
+        self.process(program, ("IMAGEGEN_LISTEN", port), "readyz")
+            .await
     }
 
     pub async fn worker(&self) -> Process {
-        let port = free_port();
-        let child = Command::new(worker_binary())
+        let program = worker_binary();
+        self.process(&program, ("IMAGEGEN_WORKER_LISTEN", free_port()), "healthz")
+            .await
+    }
+
+    /// `program` with the deployment's variables, listening where `listen` says;
+    /// returns once its `/{check}` answers.
+    async fn process(&self, program: &Path, listen: (&str, u16), check: &str) -> Process {
+        let (variable, port) = listen;
+        let child = Command::new(program)
             .envs(self.vars.iter().cloned())
-            .env("IMAGEGEN_WORKER_LISTEN", format!("127.0.0.1:{port}"))
+            .env(variable, format!("127.0.0.1:{port}"))
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
         let process = Process { child, port };
-        until_ok(&format!("http://127.0.0.1:{port}/healthz")).await;
+        until_ok(&format!("http://127.0.0.1:{port}/{check}")).await;
         process
     }
 
