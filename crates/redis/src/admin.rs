@@ -2,18 +2,13 @@
 //! script skips it); its `concurrency` key holds what an operator set; a dead letter
 //! goes back to `ready` with its attempts reset.
 
-use std::sync::LazyLock;
-
 use async_trait::async_trait;
 use imagegen_application::ports::{DeadLetter, JobId, QueueAdmin, QueueName, QueueStats};
 use imagegen_application::{Error, Result};
-use redis::Script;
 
 use crate::RedisJobQueue;
 use crate::error::unavailable;
-
-static RETRY_DEAD: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("lua/retry_dead.lua")));
+use crate::scripts::{RETRY_DEAD, on_queue};
 
 impl RedisJobQueue {
     fn key(&self, queue: QueueName, suffix: &str) -> String {
@@ -86,8 +81,7 @@ impl QueueAdmin for RedisJobQueue {
 
     async fn retry_dead(&self, queue: QueueName, id: JobId) -> Result<()> {
         let mut connection = self.connection().await?;
-        let moved: i64 = RETRY_DEAD
-            .key(self.base(queue))
+        let moved: i64 = on_queue(&RETRY_DEAD, &self.base(queue))
             .arg(id.to_string())
             .invoke_async(&mut connection)
             .await

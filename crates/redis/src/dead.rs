@@ -29,8 +29,12 @@ pub(crate) async fn dead_letters(
     for id in ids {
         let (payload, attempts, last_error, failed_at): (String, u32, String, i64) =
             redis::cmd("HMGET")
-                .arg(format!("{base}:job:{id}"))
-                .arg(&["payload", "attempts", "last_error", "failed_at"])
+                .arg(format!("{base}:jobs"))
+                .arg(
+                    ["payload", "attempts", "last_error", "failed_at"]
+                        .map(|field| format!("{id}:{field}"))
+                        .as_slice(),
+                )
                 .query_async(&mut connection)
                 .await
                 .map_err(unavailable)?;

@@ -1,6 +1,7 @@
 //! `JobQueue` on Redis. A queue is a few sorted sets: `ready` (scored by priority, then
 //! enqueue order), `delayed` (by run time), `leased` (by lease expiry) and `dead` (by
-//! failure time), with each job's fields in a hash. Reserving moves due delayed jobs
+//! failure time), with every job's fields in one hash of the queue's (see
+//! `lua/keys.lua`). Reserving moves due delayed jobs
 //! and expired leases back to `ready`, then pops the best one and leases it, all in one
 //! script; settling checks the lease token first, so a worker whose lease was lost
 //! cannot settle a job another worker holds. Times come from the `Clock` port.
@@ -21,7 +22,7 @@ use imagegen_application::{Error, Result};
 use uuid::Uuid;
 
 use crate::error::unavailable;
-use crate::scripts::{ENQUEUE, SETTLE, STATS};
+use crate::scripts::{ENQUEUE, SETTLE, STATS, on_queue};
 use crate::{RedisError, RedisOptions};
 
 /// The job queue on Redis.
@@ -85,8 +86,7 @@ impl RedisJobQueue {
     /// Runs the settle script; `Err(NotFound)` when the lease was lost.
     async fn settle(&self, job: &Job, action: &str, until: String, error: &str) -> Result<String> {
         let mut connection = self.connection().await?;
-        let outcome: String = SETTLE
-            .key(self.base(job.queue))
+        let outcome: String = on_queue(&SETTLE, &self.base(job.queue))
             .arg(job.id.to_string())
             .arg(job.lease_token.to_string())
             .arg(action)
@@ -112,8 +112,7 @@ impl RedisJobQueue {
             u64,
             u64,
             String,
-        ) = STATS
-            .key(self.base(queue))
+        ) = on_queue(&STATS, &self.base(queue))
             .arg(ms(self.clock.now()))
             .invoke_async(&mut connection)
             .await
@@ -137,8 +136,7 @@ impl JobQueue for RedisJobQueue {
         let payload = serde_json::to_string(&job.payload)
             .map_err(|e| Error::unexpected("serializing a job payload", e))?;
         let mut connection = self.connection().await?;
-        let (added, existing): (i64, String) = ENQUEUE
-            .key(self.base(job.queue))
+        let (added, existing): (i64, String) = on_queue(&ENQUEUE, &self.base(job.queue))
             .arg(id.to_string())
             .arg(payload)
             .arg(job.idempotency_key.as_deref().unwrap_or(""))

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::RedisJobQueue;
 use crate::error::unavailable;
 use crate::queue::{later, ms};
-use crate::scripts::{COMPLETE_BATCH, RESERVE};
+use crate::scripts::{COMPLETE_BATCH, RESERVE, on_queue};
 
 /// Leased jobs as the scripts return them: id, payload, attempts, max attempts, token,
 /// and when it became due (ms; empty for a job queued by an earlier version).
@@ -65,7 +65,7 @@ impl RedisJobQueue {
         lease: Duration,
         take: usize,
     ) -> Result<Vec<Job>> {
-        let mut script = RESERVE.key(self.base(queue));
+        let mut script = on_queue(&RESERVE, &self.base(queue));
         self.lease_args(&mut script, lease, take);
         let mut connection = self.connection().await?;
         let taken: Taken = script
@@ -104,7 +104,7 @@ impl RedisJobQueue {
                 job.queue
             )));
         }
-        let mut script = COMPLETE_BATCH.key(self.base(queue));
+        let mut script = on_queue(&COMPLETE_BATCH, &self.base(queue));
         self.lease_args(&mut script, lease, 0);
         script.arg(done.len());
         for job in done {

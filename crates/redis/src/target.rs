@@ -58,6 +58,11 @@ impl Target {
         }
         let cluster = |response: Duration| {
             ClusterClientBuilder::new(addresses.clone())
+                // A step refused while its slot moves (TRYAGAIN) or its node restarts
+                // is tried again soon: from 10 ms, doubling, at most 1 s apart (the
+                // default starts at 1.28 s).
+                .min_retry_wait(10)
+                .max_retry_wait(1000)
                 .connection_timeout(timeout)
                 .response_timeout(response)
                 .build()

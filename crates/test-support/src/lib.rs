@@ -29,11 +29,15 @@ mod database;
 mod local;
 mod redis;
 mod redis_cluster;
+mod redis_cluster_change;
+mod redis_server;
 
 pub use database::{TestDatabase, database_on, postgres};
 pub use local::{LocalCluster, dedicated_cluster};
-pub use redis::{RedisServer, TestRedis, dedicated_redis, redis};
+pub use redis::{TestRedis, dedicated_redis, redis};
 pub use redis_cluster::{cluster_mode_redis, redis_cluster};
+pub use redis_cluster_change::ChangingCluster;
+pub use redis_server::RedisServer;
 
 /// Whether to start servers as containers first: the `testcontainers` feature is on
 /// and a Docker engine is there (`IMAGEGEN_TEST_CONTAINERS=1`, `DOCKER_HOST`, or

@@ -15,6 +15,15 @@ use crate::redis::{HOW_TO_GET_ONE, start_on};
 static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
 static CLUSTER: OnceLock<Result<String, String>> = OnceLock::new();
 
+/// The arguments of a cluster-mode node; its `nodes.conf` goes in its own directory
+/// (`--dir`), removed with it.
+pub(crate) const CLUSTER_NODE: [&str; 4] = [
+    "--cluster-enabled",
+    "yes",
+    "--cluster-config-file",
+    "nodes.conf",
+];
+
 /// The process's three-node Redis Cluster, started on first use, its slots split in
 /// thirds, with a fresh prefix. Its URL lists the three nodes, comma-separated, as a
 /// deployment names a cluster: commands must be routed to the node owning their slot.
@@ -42,17 +51,17 @@ pub fn redis_cluster() -> TestRedis {
 fn three_nodes() -> Result<String, String> {
     let mut urls = Vec::new();
     for _ in 0..3 {
-        // In the node's own directory (`--dir`), removed with it.
-        let args = [
-            "--cluster-enabled",
-            "yes",
-            "--cluster-config-file",
-            "nodes.conf",
-        ];
-        urls.push(start_on(cluster_port()?, &args)?);
+        urls.push(start_on(cluster_port()?, &CLUSTER_NODE)?);
     }
+    form_cluster(&urls)?;
+    Ok(urls.join(","))
+}
+
+/// Joins the cluster-mode nodes at `urls`, gives each an equal share of the slots and
+/// waits until each says the cluster is `ok`.
+pub(crate) fn form_cluster(urls: &[String]) -> Result<(), String> {
     let mut nodes = Vec::new();
-    for url in &urls {
+    for url in urls {
         let address = url.trim_start_matches("redis://");
         let stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
         let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
@@ -63,25 +72,27 @@ fn three_nodes() -> Result<String, String> {
         let (host, port) = address.split_once(':').unwrap_or((address, ""));
         command(&mut first[0].1, &format!("CLUSTER MEET {host} {port}"))?;
     }
+    let count = nodes.len();
     for (i, (_, node)) in nodes.iter_mut().enumerate() {
-        let (from, to) = (i * 16384 / 3, (i + 1) * 16384 / 3 - 1);
+        let (from, to) = (i * 16384 / count, (i + 1) * 16384 / count - 1);
         let reply = command(node, &format!("CLUSTER ADDSLOTSRANGE {from} {to}"))?;
         if !reply.starts_with("+OK") {
             return Err(format!("CLUSTER ADDSLOTSRANGE answered {reply}"));
         }
     }
+    let known = format!("cluster_known_nodes:{count}");
     for _ in 0..1000 {
         let mut ready = true;
         for (_, node) in &mut nodes {
             let info = command(node, "CLUSTER INFO")?;
-            ready &= info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3");
+            ready &= info.contains("cluster_state:ok") && info.contains(&known);
         }
         if ready {
-            return Ok(urls.join(","));
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Err("the three-node Redis Cluster never reported cluster_state:ok".to_owned())
+    Err("the Redis Cluster never reported cluster_state:ok".to_owned())
 }
 
 /// The process's cluster-mode Redis, started on first use, with a fresh prefix.
@@ -92,14 +103,7 @@ fn three_nodes() -> Result<String, String> {
 pub fn cluster_mode_redis() -> TestRedis {
     let url = SERVER
         .get_or_init(|| {
-            // In the node's own directory (`--dir`), removed with it.
-            let args = [
-                "--cluster-enabled",
-                "yes",
-                "--cluster-config-file",
-                "nodes.conf",
-            ];
-            let url = start_on(cluster_port()?, &args)?;
+            let url = start_on(cluster_port()?, &CLUSTER_NODE)?;
             claim_every_slot(&url)?;
             Ok(url)
         })
@@ -113,7 +117,7 @@ pub fn cluster_mode_redis() -> TestRedis {
 
 /// A free port for a cluster node: its bus listens 10,000 above it, so both must be
 /// free and the port at most 55,535.
-fn cluster_port() -> Result<u16, String> {
+pub(crate) fn cluster_port() -> Result<u16, String> {
     let free = |port: u16| TcpListener::bind(("127.0.0.1", port)).is_ok();
     // Random, not the process id: test processes have neighbouring ids.
     let seed = u16::try_from(uuid::Uuid::new_v4().as_u128() % 30_000).unwrap_or(0);

@@ -1,6 +1,4 @@
-#!lua
 -- Settles a leased job, if the caller still holds its lease.
--- KEYS[1]: the queue's base key.
 -- ARGV: id, token, action, now_ms, until_ms, error
 --   action 'extend': lease until ARGV[5]
 --   action 'complete': remove the job, count it
@@ -8,32 +6,31 @@
 --                  dead-letter with the error
 -- Returns 'lost' when the lease was lost, else 'extended', 'completed', 'retry' or
 -- 'dead'.
-local b, id, token, action, now = KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local job = b .. ':job:' .. id
+local id, token, action, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 -- A job holds a token only while leased (reclaiming, failing and completing remove it).
-if redis.call('HGET', job, 'token') ~= token then
+if redis.call('HGET', JOBS, field(id, 'token')) ~= token then
   return 'lost'
 end
 if action == 'extend' then
-  redis.call('ZADD', b .. ':leased', ARGV[5], id)
+  redis.call('ZADD', LEASED, ARGV[5], id)
   return 'extended'
 end
-redis.call('ZREM', b .. ':leased', id)
-redis.call('HDEL', job, 'token')
-local key = redis.call('HGET', job, 'key')
+redis.call('ZREM', LEASED, id)
+redis.call('HDEL', JOBS, field(id, 'token'))
+local key = redis.call('HGET', JOBS, field(id, 'key'))
 if action == 'complete' then
-  redis.call('DEL', job)
-  if key and key ~= '' then redis.call('DEL', b .. ':key:' .. key) end
-  redis.call('INCR', b .. ':completed')
+  forget(id)
+  if key and key ~= '' then redis.call('HDEL', IDEM, key) end
+  redis.call('HINCRBY', COUNTS, 'completed', 1)
   return 'completed'
 end
-local h = redis.call('HMGET', job, 'attempts', 'max_attempts')
+local h = redis.call('HMGET', JOBS, field(id, 'attempts'), field(id, 'max_attempts'))
 if ARGV[5] ~= '' and tonumber(h[1]) < tonumber(h[2]) then
-  redis.call('ZADD', b .. ':delayed', ARGV[5], id)
-  redis.call('HSET', job, 'due', ARGV[5])
+  redis.call('ZADD', DELAYED, ARGV[5], id)
+  redis.call('HSET', JOBS, field(id, 'due'), ARGV[5])
   return 'retry'
 end
-redis.call('HSET', job, 'last_error', ARGV[6], 'failed_at', now)
-redis.call('ZADD', b .. ':dead', now, id)
-if key and key ~= '' then redis.call('DEL', b .. ':key:' .. key) end
+redis.call('HSET', JOBS, field(id, 'last_error'), ARGV[6], field(id, 'failed_at'), now)
+redis.call('ZADD', DEAD, now, id)
+if key and key ~= '' then redis.call('HDEL', IDEM, key) end
 return 'dead'
