@@ -1,5 +1,7 @@
 //! A live worker's heartbeat keeps a slow job its own: with a lease far shorter than
-//! the job, an idle second worker asking again and again never gets it.
+//! the job, an idle second worker asking again and again never gets it. On paused
+//! time, with the queue's leases on the same clock: a loaded machine that runs the
+//! heartbeat late cannot make the lease expire.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +16,19 @@ use imagegen_runtime::{JobRunner, RunnerConfig};
 use tokio_util::sync::CancellationToken;
 
 use crate::runner::{Gated, enqueue, queue_completed, until};
+
+/// Tokio's clock as the queue's: paused in the test, it moves only when every task
+/// waits, so leases and heartbeats keep their order whatever the machine's load.
+struct TokioClock {
+    start: (tokio::time::Instant, chrono::DateTime<chrono::Utc>),
+}
+
+impl imagegen_application::ports::Clock for TokioClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let elapsed = chrono::Duration::from_std(self.start.0.elapsed()).unwrap_or_default();
+        self.start.1 + elapsed
+    }
+}
 
 /// The memory queue, counting empty reserves and lease extensions.
 struct Counting {
@@ -56,9 +71,13 @@ impl JobQueue for Counting {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_live_workers_heartbeat_keeps_a_slow_job_from_a_second_worker() {
-    let (inner, handler) = (Arc::new(MemoryJobQueue::new()), Gated::new());
+    let clock = TokioClock {
+        start: (tokio::time::Instant::now(), chrono::Utc::now()),
+    };
+    let inner = Arc::new(MemoryJobQueue::with_clock(Arc::new(clock)));
+    let handler = Gated::new();
     enqueue(&inner, 1).await;
     let queue = Arc::new(Counting {
         inner: inner.clone(),
