@@ -19,6 +19,26 @@ local function forget(id)
   for i, name in ipairs(FIELDS) do names[i] = field(id, name) end
   redis.call('HDEL', JOBS, unpack(names))
 end
+-- Moves a job queued by a version that kept a hash per job (`<base>:job:<id>`) into
+-- JOBS; whether the job is there now. That old key is the one key read undeclared,
+-- only for jobs queued before the upgrade, and only once each.
+local function adopt(id)
+  local base = string.sub(JOBS, 1, -6)
+  local old = base .. ':job:' .. id
+  local h = redis.call('HGETALL', old)
+  if #h == 0 then return false end
+  for i = 1, #h, 2 do
+    -- A lease token of the old layout's holder settles nothing any more.
+    if h[i] ~= 'token' then redis.call('HSET', JOBS, field(id, h[i]), h[i + 1]) end
+    -- Its idempotency key was a string key of its own.
+    if h[i] == 'key' and h[i + 1] ~= '' then
+      redis.call('HSET', IDEM, h[i + 1], id)
+      redis.call('DEL', base .. ':key:' .. h[i + 1])
+    end
+  end
+  redis.call('DEL', old)
+  return true
+end
 -- Pushes a token on WAKE when it holds none: a waiting worker wakes.
 local function wake()
   if redis.call('EXISTS', WAKE) == 0 then redis.call('LPUSH', WAKE, 1) end

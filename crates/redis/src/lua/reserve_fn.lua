@@ -2,9 +2,17 @@
 -- expired leases back to ready; one token per job taken.
 -- Returns a list of {id, payload, attempts, max_attempts, token, due_ms}. Numbers stay
 -- strings; due_ms is '' for a job queued before jobs kept it.
+
+-- A job's payload, max_attempts, attempts and due time.
+local function read_job(id)
+  return redis.call('HMGET', JOBS, field(id, 'payload'), field(id, 'max_attempts'),
+    field(id, 'attempts'), field(id, 'due'))
+end
+
 local function reserve(now, until_ms, tokens)
   local function make_ready(id)
     local score = redis.call('HGET', JOBS, field(id, 'score'))
+    if not score and adopt(id) then score = redis.call('HGET', JOBS, field(id, 'score')) end
     if score then redis.call('ZADD', READY, score, id) end
   end
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 100)) do
@@ -22,10 +30,9 @@ local function reserve(now, until_ms, tokens)
   local top = redis.call('ZPOPMIN', READY, #tokens)
   for i = 1, #top, 2 do
     local id, token = top[i], tokens[#taken + 1]
-    local h = redis.call('HMGET', JOBS, field(id, 'payload'), field(id, 'max_attempts'),
-      field(id, 'attempts'), field(id, 'due'))
-    -- An id without a job (one queued by a version that kept a hash per job) is
-    -- dropped rather than failing every reserve.
+    local h = read_job(id)
+    if not h[1] and adopt(id) then h = read_job(id) end
+    -- An id without a job anywhere is dropped rather than failing every reserve.
     if h[1] then
       local attempts = tostring(tonumber(h[3]) + 1)
       redis.call('HSET', JOBS, field(id, 'token'), token, field(id, 'attempts'), attempts)

@@ -7,6 +7,7 @@ mod bus;
 mod cluster;
 mod cluster_change;
 mod unreachable;
+mod upgrade;
 
 use std::sync::Arc;
 
@@ -123,53 +124,4 @@ mod on_a_cluster_node {
         let error = refused.unwrap_err().to_string();
         assert!(error.contains("do not hash to the same slot"), "{error}");
     }
-}
-
-/// A ready id without its job (one queued by a version that kept a hash per job) is
-/// dropped: reserving goes on with the next job instead of failing for good.
-#[tokio::test]
-async fn a_ready_id_without_its_job_is_dropped_and_the_queue_goes_on() {
-    use imagegen_application::ports::{JobQueue, NewJob, QueueName};
-    let redis = imagegen_test_support::redis();
-    let options = RedisOptions {
-        prefix: redis.prefix.clone(),
-        ..RedisOptions::default()
-    };
-    let queue = RedisJobQueue::new(&redis.url, &options).unwrap();
-    let client = redis::Client::open(redis.url.as_str()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let orphan = uuid::Uuid::now_v7().to_string();
-    let _: () = redis::cmd("ZADD")
-        .arg(format!("{}{{generation-webhooks}}:ready", redis.prefix))
-        .arg(0)
-        .arg(&orphan)
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    let job = NewJob::new(QueueName::GenerationWebhooks, serde_json::json!({"n": 1}));
-    queue.enqueue(job).await.unwrap();
-    let lease = std::time::Duration::from_secs(30);
-    let taken = queue
-        .reserve(
-            &[QueueName::GenerationWebhooks],
-            lease,
-            std::time::Duration::ZERO,
-        )
-        .await
-        .unwrap();
-    let taken = match taken {
-        Some(job) => job,
-        // The orphan came first and was dropped; the job is next.
-        None => queue
-            .reserve(
-                &[QueueName::GenerationWebhooks],
-                lease,
-                std::time::Duration::ZERO,
-            )
-            .await
-            .unwrap()
-            .expect("the job behind the orphan"),
-    };
-    assert_eq!(taken.payload["n"], 1);
-    assert_ne!(taken.id.to_string(), orphan);
 }
