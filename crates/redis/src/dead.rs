@@ -27,14 +27,13 @@ pub(crate) async fn dead_letters(
         .map_err(unavailable)?;
     let mut letters = Vec::with_capacity(ids.len());
     for id in ids {
-        let (payload, attempts, last_error, failed_at): (String, u32, String, i64) =
+        let (payload, meta, last_error, failed_at): (String, String, String, i64) =
             redis::cmd("HMGET")
                 .arg(format!("{base}:jobs"))
-                .arg(
-                    ["payload", "attempts", "last_error", "failed_at"]
-                        .map(|field| format!("{id}:{field}"))
-                        .as_slice(),
-                )
+                .arg(&id)
+                .arg(format!("{id}:m"))
+                .arg(format!("{id}:error"))
+                .arg(format!("{id}:failed_at"))
                 .query_async(&mut connection)
                 .await
                 .map_err(unavailable)?;
@@ -48,7 +47,12 @@ pub(crate) async fn dead_letters(
             queue: name,
             payload: serde_json::from_str(&payload)
                 .map_err(|e| corrupt("payload", e.to_string()))?,
-            attempts,
+            // `score|attempts|...` (lua/keys.lua).
+            attempts: meta
+                .split('|')
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| corrupt("job", meta.clone()))?,
             last_error,
             failed_at: DateTime::<Utc>::from_timestamp_millis(failed_at)
                 .ok_or_else(|| corrupt("time", failed_at.to_string()))?,

@@ -9,13 +9,13 @@ for i = 0, n - 1 do
   local id, token = ARGV[4 + 2 * i], ARGV[5 + 2 * i]
   -- A job holds a token only while leased: reclaiming, failing and completing it
   -- remove the token, so a matching token is a held lease.
-  local h = redis.call('HMGET', JOBS, field(id, 'token'), field(id, 'key'))
-  if h[1] ~= token then
+  local m = read_meta(id)
+  if not m or m.token ~= token then
     lost[#lost + 1] = id
   else
     redis.call('ZREM', LEASED, id)
     forget(id)
-    if h[2] and h[2] ~= '' then redis.call('HDEL', IDEM, h[2]) end
+    if m.key ~= '' then redis.call('HDEL', IDEM, m.key) end
     completed = completed + 1
   end
 end

@@ -15,9 +15,9 @@ local score = string.format('%.0f', (32767 - tonumber(ARGV[4])) * 68719476736 + 
 local delayed = tonumber(ARGV[5]) > tonumber(ARGV[7])
 -- When it is due: its run time, or now (for the wait-time metric).
 local due = delayed and ARGV[5] or ARGV[7]
-redis.call('HSET', JOBS, field(id, 'payload'), ARGV[2], field(id, 'key'), key,
-  field(id, 'score'), score, field(id, 'attempts'), 0,
-  field(id, 'max_attempts'), ARGV[6], field(id, 'due'), due)
+redis.call('HSET', JOBS, id, ARGV[2])
+write_meta(id, {score = score, attempts = '0', max = ARGV[6], due = due, token = '',
+  key = key})
 if delayed then
   redis.call('ZADD', DELAYED, ARGV[5], id)
 else

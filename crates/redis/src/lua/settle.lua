@@ -8,7 +8,8 @@
 -- 'dead'.
 local id, token, action, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 -- A job holds a token only while leased (reclaiming, failing and completing remove it).
-if redis.call('HGET', JOBS, field(id, 'token')) ~= token then
+local m = read_meta(id)
+if not m or m.token ~= token then
   return 'lost'
 end
 if action == 'extend' then
@@ -16,21 +17,21 @@ if action == 'extend' then
   return 'extended'
 end
 redis.call('ZREM', LEASED, id)
-redis.call('HDEL', JOBS, field(id, 'token'))
-local key = redis.call('HGET', JOBS, field(id, 'key'))
 if action == 'complete' then
   forget(id)
-  if key and key ~= '' then redis.call('HDEL', IDEM, key) end
+  if m.key ~= '' then redis.call('HDEL', IDEM, m.key) end
   redis.call('HINCRBY', COUNTS, 'completed', 1)
   return 'completed'
 end
-local h = redis.call('HMGET', JOBS, field(id, 'attempts'), field(id, 'max_attempts'))
-if ARGV[5] ~= '' and tonumber(h[1]) < tonumber(h[2]) then
+m.token = ''
+if ARGV[5] ~= '' and tonumber(m.attempts) < tonumber(m.max) then
+  m.due = ARGV[5]
+  write_meta(id, m)
   redis.call('ZADD', DELAYED, ARGV[5], id)
-  redis.call('HSET', JOBS, field(id, 'due'), ARGV[5])
   return 'retry'
 end
-redis.call('HSET', JOBS, field(id, 'last_error'), ARGV[6], field(id, 'failed_at'), now)
+write_meta(id, m)
+redis.call('HSET', JOBS, id .. ':error', ARGV[6], id .. ':failed_at', now)
 redis.call('ZADD', DEAD, now, id)
-if key and key ~= '' then redis.call('HDEL', IDEM, key) end
+if m.key ~= '' then redis.call('HDEL', IDEM, m.key) end
 return 'dead'
